@@ -1,0 +1,156 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Exit statuses shared by every subcommand. Subcommands with more
+// outcomes (push) document their own beyond these.
+const (
+	exitOK       = 0
+	exitFindings = 1 // lint found problems at the failing level
+	exitUsage    = 2 // the run itself failed: usage, unreadable input
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise the module version of "go install ...@version" is used.
+var version = ""
+
+// exitError carries the exit status of a failed run. Its message, if any,
+// has already been printed or is printed by run.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// exitWith returns an error that makes run exit with code, printing err
+// (if not nil) on stderr.
+func exitWith(code int, err error) error { return &exitError{code: code, err: err} }
+
+// toolVersion returns the version for --version and reports.
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// newApp builds the command-line application writing to stdout and stderr.
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:  "ovsync",
+		Usage: "check, convert, draw and push Officevibe org files",
+		Description: `ovsync works on the three CSV files an HR system pushes to Officevibe
+(users.csv, groups.csv, groups-mapping.csv) and on the original Enterprise
+Sync Tool's config.json. Each push is a full overwrite: anyone missing from
+the files is removed. Lint the files before every push.
+
+Examples:
+   ovsync lint testdata/sample                 lint the org of a config.json's folder
+   ovsync lint --format sarif -o lint.sarif .  SARIF for code scanning
+   ovsync schema users                         print the JSON Schema of a users.csv row`,
+		Version:              toolVersion(),
+		EnableBashCompletion: true,
+		HideHelpCommand:      false,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		ExitErrHandler:       func(*cli.Context, error) {}, // run decides the exit status
+		Commands: []*cli.Command{
+			lintCommand(),
+			schemaCommand(),
+		},
+	}
+}
+
+// run runs the application with args (args[0] is the program name) and
+// returns the exit status. main and the CLI tests share it.
+func run(args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.Run(flagsFirst(app, args))
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			printError(stderr, ee.err)
+		}
+		return ee.code
+	}
+	// Errors from flag parsing and urfave/cli itself are usage errors.
+	printError(stderr, err)
+	return exitUsage
+}
+
+// printError prints an error as "ovsync: message", with any "hint:" lines
+// of the message indented below it.
+func printError(w io.Writer, err error) {
+	msg := err.Error()
+	first, rest, _ := strings.Cut(msg, "\n")
+	fmt.Fprintf(w, "ovsync: %s\n", first)
+	if rest != "" {
+		for _, l := range strings.Split(rest, "\n") {
+			fmt.Fprintf(w, "    %s\n", strings.TrimSpace(l))
+		}
+	}
+}
+
+// flagsFirst moves a subcommand's flags before its arguments, so that
+// "ovsync lint DIR --format json" works as people type it: urfave/cli v2
+// stops reading flags at the first argument. A flag's value stays with
+// it; "--" ends the flags as usual.
+func flagsFirst(app *cli.App, args []string) []string {
+	if len(args) < 3 {
+		return args
+	}
+	cmd := app.Command(args[1])
+	if cmd == nil {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, name := range f.Names() {
+			takesValue[name] = !isBool
+		}
+	}
+	flags := []string{}
+	var rest []string
+	for i := 2; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	out := append([]string{args[0], args[1]}, flags...)
+	return append(out, rest...)
+}

@@ -1,0 +1,179 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind is one of the three files of an org.
+type Kind int
+
+// The three files.
+const (
+	KindUsers Kind = iota
+	KindGroups
+	KindMapping
+)
+
+// String returns the kind's schema name: users, groups or mapping.
+func (k Kind) String() string {
+	return [...]string{"users", "groups", "mapping"}[k]
+}
+
+// Role is the meaning of a standard column, whatever its name in a given
+// format. Rules speak of roles, never of column names, so that each file
+// format is one table ([Vocabulary]).
+type Role int
+
+// The standard columns.
+const (
+	UserID Role = iota
+	UserEmail
+	UserFirstName
+	UserLastName
+	UserJobTitle
+	UserImageURL
+	UserLanguage
+	TeamID
+	TeamName
+	MapTeam
+	MapUser
+	MapSubTeam
+	MapIsMember
+	MapIsManager
+	numRoles
+)
+
+// column is a standard column of a format: its name, role and whether the
+// file is unusable without it.
+type column struct {
+	name     string
+	role     Role
+	required bool
+}
+
+// Vocabulary names the files and columns of one file format.
+type Vocabulary struct {
+	// Name is the format's name in reports ("legacy").
+	Name string
+	// FileNames are the canonical file names by kind.
+	FileNames [3]string
+	columns   [3][]column
+}
+
+// Legacy is the Officevibe Enterprise Sync Tool format of FORMAT.md.
+var Legacy = &Vocabulary{
+	Name:      "legacy",
+	FileNames: [3]string{"users.csv", "groups.csv", "groups-mapping.csv"},
+	columns: [3][]column{
+		KindUsers: {
+			{"id", UserID, true}, {"email", UserEmail, true},
+			{"firstName", UserFirstName, false}, {"lastName", UserLastName, false},
+			{"jobTitle", UserJobTitle, false}, {"imageUrl", UserImageURL, false},
+			{"language", UserLanguage, false},
+		},
+		KindGroups: {{"id", TeamID, true}, {"name", TeamName, true}},
+		KindMapping: {
+			{"groupId", MapTeam, true}, {"userId", MapUser, true}, {"subGroupId", MapSubTeam, true},
+			{"isMember", MapIsMember, true}, {"isManager", MapIsManager, true},
+		},
+	},
+}
+
+// Header is a file's header row matched against a vocabulary.
+type Header struct {
+	// Names are the column names as written, surrounding spaces removed.
+	Names []string
+	// index maps each role to its column, or -1.
+	index [numRoles]int
+	// custom lists the columns that are no standard column, in order.
+	custom []int
+	// schemaName is the name of each column in the schema's vocabulary.
+	schemaName []string
+}
+
+// Col returns the index of the column of role, or -1 when it is absent.
+func (h *Header) Col(r Role) int { return h.index[r] }
+
+// Custom returns the indexes of the custom property columns.
+func (h *Header) Custom() []int { return h.custom }
+
+// Name returns the column name of role as written in the file, or the
+// vocabulary's name when the column is absent.
+func (h *Header) name(v *Vocabulary, k Kind, r Role) string {
+	if i := h.index[r]; i >= 0 {
+		return h.Names[i]
+	}
+	for _, c := range v.columns[k] {
+		if c.role == r {
+			return c.name
+		}
+	}
+	return ""
+}
+
+// matchHeader matches a header record against the vocabulary's columns of
+// kind, reporting header-case, header-duplicate and header-missing.
+func matchHeader(v *Vocabulary, k Kind, rec *Record, file string, report func(Finding)) *Header {
+	h := &Header{Names: make([]string, len(rec.Fields)), schemaName: make([]string, len(rec.Fields))}
+	for i := range h.index {
+		h.index[i] = -1
+	}
+	cols := v.columns[k]
+	seen := map[string]int{} // normalised name -> first column
+	for i, raw := range rec.Fields {
+		name := strings.TrimSpace(raw)
+		h.Names[i] = name
+		h.schemaName[i] = name
+		line, col := rec.Pos(i)
+		std := -1
+		for j, c := range cols {
+			if strings.EqualFold(c.name, name) {
+				std = j
+				break
+			}
+		}
+		key := name
+		if std >= 0 {
+			key = strings.ToLower(name)
+		}
+		if first, dup := seen[key]; dup {
+			report(Finding{Rule: RuleHeaderDuplicate, File: file, Line: line, Column: col, Field: name, Value: raw,
+				Message: fmt.Sprintf("column %q appears twice (first at column %d)", name, first+1),
+				Hint:    "remove or rename one of them: only the first is read"})
+			continue
+		}
+		seen[key] = i
+		if std < 0 {
+			h.custom = append(h.custom, i)
+			continue
+		}
+		c := cols[std]
+		if raw != c.name {
+			report(Finding{Rule: RuleHeaderCase, File: file, Line: line, Column: col, Field: c.name, Value: raw,
+				Message: fmt.Sprintf("column %q should be written %q", raw, c.name),
+				Hint:    fmt.Sprintf("rename the column to %q", c.name)})
+		}
+		h.index[c.role] = i
+		h.schemaName[i] = cols[std].name
+	}
+	for _, c := range cols {
+		if c.required && h.index[c.role] < 0 {
+			report(Finding{Rule: RuleHeaderMissing, File: file, Line: 1, Field: c.name,
+				Message: fmt.Sprintf("required column %q is missing from the header", c.name),
+				Hint:    fmt.Sprintf("the %s header needs the columns %s", v.FileNames[k], requiredList(v, k))})
+		}
+	}
+	return h
+}
+
+// requiredList names the required columns of kind, for hints.
+func requiredList(v *Vocabulary, k Kind) string {
+	var names []string
+	for _, c := range v.columns[k] {
+		if c.required {
+			names = append(names, c.name)
+		}
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,331 @@
+package lint
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+)
+
+// Config is the original tool's config.json, read unchanged:
+//
+//	{"Configuration": {"ApiUrl": "...", "ApiKey": "", "UsersCsv": "./Data/users.csv", ...}}
+type Config struct {
+	// Path is the config file's path as given.
+	Path string
+	// APIURL is ApiUrl: https://app.officevibe.com or the sandbox.
+	APIURL string
+	// APIKey is ApiKey as written in the file; prefer OFFICEVIBE_API_KEY.
+	APIKey string
+	// UsersCSV, GroupsCSV and MappingCSV are the CSV paths, resolved
+	// against the config file's folder.
+	UsersCSV, GroupsCSV, MappingCSV string
+	// SyncManagerEmail is where Officevibe sends a notice of a failed sync.
+	SyncManagerEmail string
+	// InviteNewUsers sends an invitation to every member a sync creates.
+	InviteNewUsers bool
+}
+
+// configKeys are the keys of the Configuration object, as the original
+// tool spells them.
+var configKeys = []string{"ApiUrl", "ApiKey", "UsersCsv", "GroupsCsv", "MappingCsv", "SyncManagerEmail", "InviteNewUsers"}
+
+// ConfigError is a config.json that cannot be used: unreadable, not
+// JSON, not of the original shape, or a value of the wrong type. It makes
+// the run fail (exit status 2).
+type ConfigError struct {
+	File         string
+	Line, Column int
+	Msg, Hint    string
+}
+
+// Error returns "file:line:col: message", and the hint on a second line.
+func (e *ConfigError) Error() string {
+	s := e.File
+	if e.Line > 0 {
+		s += fmt.Sprintf(":%d:%d", e.Line, e.Column)
+	}
+	s += ": " + e.Msg
+	if e.Hint != "" {
+		s += "\n\thint: " + e.Hint
+	}
+	return s
+}
+
+// FindConfig turns a PATH argument into a config file path: a file is
+// taken as is, a folder must hold config.json.
+func FindConfig(path string) (string, error) {
+	if path == "" {
+		path = "."
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("%s: no such file or folder", path)
+		}
+		return "", err
+	}
+	if !st.IsDir() {
+		return path, nil
+	}
+	p := filepath.Join(path, "config.json")
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("%s: no config.json in this folder (give the config file's path, or --users, --groups and --mapping)", path)
+	}
+	return p, nil
+}
+
+// LoadConfig reads a config.json of the original tool. Problems that do
+// not stop the run come back as findings (rule config) at the position of
+// the key; a file that cannot be used is a [*ConfigError].
+func LoadConfig(path, display string) (*Config, []Finding, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: cannot read the config: %w", display, unwrapPathError(err))
+	}
+	raw = bytes.TrimPrefix(raw, []byte{0xEF, 0xBB, 0xBF}) // PowerShell's Out-File writes a BOM
+	cfg := &Config{Path: path}
+	var findings []Finding
+	fail := func(off int64, msg, hint string) error {
+		line, col := offsetPos(raw, off)
+		return &ConfigError{File: display, Line: line, Column: col, Msg: msg, Hint: hint}
+	}
+	note := func(off int64, sev Severity, field, value, msg, hint string) {
+		line, col := offsetPos(raw, off)
+		findings = append(findings, Finding{Rule: RuleConfig, Severity: sev, File: display, Line: line, Column: col,
+			Field: field, Value: value, Message: msg, Hint: hint})
+	}
+	shapeHint := `the file must look like {"Configuration": {"ApiUrl": "https://app.officevibe.com", "UsersCsv": "./Data/users.csv", ...}}`
+
+	top, err := objectKeys(raw, 0)
+	if err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, nil, fail(se.Offset, "not valid JSON: "+se.Error(), shapeHint)
+		}
+		return nil, nil, fail(0, "not a JSON object", shapeHint)
+	}
+	i := slices.IndexFunc(top, func(k jsonKey) bool { return k.name == "Configuration" })
+	if i < 0 {
+		return nil, nil, fail(0, `no "Configuration" object`, shapeHint)
+	}
+	confOff := top[i].valueOff
+	keys, err := objectKeys(raw[:confOff+int64(len(top[i].value))], confOff)
+	if err != nil {
+		return nil, nil, fail(confOff, `"Configuration" is not an object`, shapeHint)
+	}
+	found := map[string]bool{}
+	for _, k := range keys {
+		found[k.name] = true
+		if !slices.Contains(configKeys, k.name) {
+			hint := "known keys: " + strings.Join(configKeys, ", ")
+			if near := nearestKey(k.name); near != "" {
+				hint = fmt.Sprintf("did you mean %q?", near)
+			}
+			note(k.off, Warning, k.name, "", fmt.Sprintf("unknown key %q is ignored", k.name), hint)
+			continue
+		}
+		valOff := k.valueOff
+		switch k.name {
+		case "InviteNewUsers":
+			if err := json.Unmarshal(k.value, &cfg.InviteNewUsers); err != nil {
+				return nil, nil, fail(valOff, "InviteNewUsers must be true or false", "write it without quotes: \"InviteNewUsers\": false")
+			}
+			if cfg.InviteNewUsers {
+				note(valOff, Info, k.name, "true", "InviteNewUsers is true: every member the sync creates gets an invitation",
+					"on a first import, consider false and invite from the app")
+			}
+		default:
+			var s string
+			if string(k.value) != "null" {
+				if err := json.Unmarshal(k.value, &s); err != nil {
+					return nil, nil, fail(valOff, k.name+" must be a string", fmt.Sprintf("write it in quotes: %q: \"...\"", k.name))
+				}
+			}
+			switch k.name {
+			case "ApiUrl":
+				cfg.APIURL = s
+				if msg, hint := checkAPIURL(s); msg != "" {
+					note(valOff, Error, k.name, s, msg, hint)
+				}
+			case "ApiKey":
+				cfg.APIKey = s
+				if s != "" {
+					note(valOff, Info, k.name, "", "ApiKey is written in the config file",
+						"prefer the OFFICEVIBE_API_KEY environment variable, and keep the key out of files")
+				}
+			case "UsersCsv":
+				cfg.UsersCSV = s
+			case "GroupsCsv":
+				cfg.GroupsCSV = s
+			case "MappingCsv":
+				cfg.MappingCSV = s
+			case "SyncManagerEmail":
+				cfg.SyncManagerEmail = s
+				if s != "" && !ValidEmail(s) {
+					note(valOff, Warning, k.name, s, fmt.Sprintf("SyncManagerEmail %q is not a plain email address", s),
+						"write one address, like hr-ops@example.com, or leave it empty")
+				}
+			}
+		}
+	}
+	for _, k := range []string{"UsersCsv", "GroupsCsv", "MappingCsv"} {
+		if !found[k] {
+			return nil, nil, fail(confOff, fmt.Sprintf("%q is missing from Configuration", k),
+				fmt.Sprintf(`add the path of the file, e.g. "%s": "./Data/%s"`, k, Legacy.FileNames[slices.Index([]string{"UsersCsv", "GroupsCsv", "MappingCsv"}, k)]))
+		}
+	}
+	if !found["ApiUrl"] {
+		note(confOff, Warning, "ApiUrl", "", `"ApiUrl" is missing: push needs it`,
+			`add "ApiUrl": "https://app.officevibe.com" (or https://sandbox.officevibe.com)`)
+	}
+	dir := filepath.Dir(path)
+	cfg.UsersCSV = resolvePath(dir, cfg.UsersCSV)
+	cfg.GroupsCSV = resolvePath(dir, cfg.GroupsCSV)
+	cfg.MappingCSV = resolvePath(dir, cfg.MappingCSV)
+	return cfg, findings, nil
+}
+
+// checkAPIURL says what is wrong with an ApiUrl, if anything: it must be
+// an absolute https URL, or http to a loopback address (tests).
+func checkAPIURL(s string) (msg, hint string) {
+	const hint0 = "use https://app.officevibe.com (production) or https://sandbox.officevibe.com (sandbox)"
+	if s == "" {
+		return "ApiUrl is empty", hint0
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return fmt.Sprintf("ApiUrl %q is not an absolute URL", s), hint0
+	}
+	switch {
+	case u.Scheme == "https":
+		return "", ""
+	case u.Scheme == "http" && IsLoopback(u.Hostname()):
+		return "", ""
+	}
+	return fmt.Sprintf("ApiUrl %q is not https: the API key would travel in clear text", s), hint0
+}
+
+// IsLoopback reports whether host names this machine: localhost or a
+// loopback IP address.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// resolvePath resolves a CSV path of the config against the config's
+// folder. Backslashes, as a Windows config writes them, are separators.
+func resolvePath(dir, p string) string {
+	if p == "" {
+		return ""
+	}
+	if runtime.GOOS != "windows" {
+		p = strings.ReplaceAll(p, `\`, "/")
+	}
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(dir, p)
+}
+
+// nearestKey returns the known key a misspelt one most likely means.
+func nearestKey(k string) string {
+	best, bestDist := "", 4
+	for _, known := range configKeys {
+		d := levenshtein(strings.ToLower(k), strings.ToLower(known))
+		if d < bestDist {
+			best, bestDist = known, d
+		}
+	}
+	return best
+}
+
+// jsonKey is one key of a JSON object with the byte offsets of the key
+// and of its value in the file.
+type jsonKey struct {
+	name          string
+	value         json.RawMessage
+	off, valueOff int64
+}
+
+// objectKeys lists the keys of the JSON object that starts at offset base
+// of raw (raw ends with it or later), with their offsets in raw. Syntax
+// errors come back as *json.SyntaxError with an offset in raw.
+func objectKeys(raw []byte, base int64) ([]jsonKey, error) {
+	obj := raw[base:]
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	t, err := dec.Token()
+	if err != nil {
+		return nil, shiftSyntax(err, base)
+	}
+	if t != json.Delim('{') {
+		return nil, errors.New("not an object")
+	}
+	var keys []jsonKey
+	for dec.More() {
+		off := base + skipSpace(obj, dec.InputOffset())
+		t, err := dec.Token()
+		if err != nil {
+			return nil, shiftSyntax(err, base)
+		}
+		name, _ := t.(string)
+		var v json.RawMessage
+		valOff := base + skipSpace(obj, dec.InputOffset())
+		if err := dec.Decode(&v); err != nil {
+			return nil, shiftSyntax(err, base)
+		}
+		keys = append(keys, jsonKey{name: name, value: v, off: off, valueOff: valOff})
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, shiftSyntax(err, base)
+	}
+	return keys, nil
+}
+
+// shiftSyntax moves the offset of a JSON syntax error by base.
+func shiftSyntax(err error, base int64) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		se.Offset += base
+	}
+	return err
+}
+
+// skipSpace returns the offset of the next byte of b from off that is not
+// JSON white space, a comma or a colon.
+func skipSpace(b []byte, off int64) int64 {
+	for off < int64(len(b)) && strings.IndexByte(" \t\r\n,:", b[off]) >= 0 {
+		off++
+	}
+	return off
+}
+
+// offsetPos converts a byte offset of b to a 1-based line and byte column.
+func offsetPos(b []byte, off int64) (line, col int) {
+	off = min(max(off, 0), int64(len(b)))
+	before := b[:off]
+	line = 1 + bytes.Count(before, []byte{'\n'})
+	col = int(off) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// unwrapPathError drops the path from an *fs.PathError, which the caller
+// names itself.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

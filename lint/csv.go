@@ -1,0 +1,386 @@
+package lint
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// Record is one CSV record with the position of every field.
+//
+// Lines are 1-based physical lines: a quoted field with embedded newlines
+// counts its lines. Columns are 1-based byte columns of the field's first
+// byte (its opening quote when quoted), as encoding/csv's FieldPos reports.
+type Record struct {
+	// Line is the line where the record starts.
+	Line int
+	// Fields are the field values. With [CSVReader] reuse, they are valid
+	// until the next call to Next: clone what you keep.
+	Fields []string
+	// Broken is set when the record could not be read whole (a csv-syntax
+	// finding was reported): Fields then holds the fields before the bad
+	// one, good enough to recognise an id but not to check.
+	Broken bool
+
+	pos [][2]int
+}
+
+// Pos returns the line and column of field i.
+func (r *Record) Pos(i int) (line, col int) {
+	if i < 0 || i >= len(r.pos) {
+		return r.Line, 0
+	}
+	return r.pos[i][0], r.pos[i][1]
+}
+
+// CSVReader reads a CSV file as [Record] values, reporting the problems
+// that RULES.md names at the file and CSV level (encoding, delimiter,
+// csv-syntax) as findings, and keeps reading after a problem wherever the
+// rest of the file can still be read.
+//
+// It is built on encoding/csv, which gives exact field positions. When a
+// quote is malformed, encoding/csv reports where the parser noticed it,
+// not where the field began; when the input is an [io.ReaderAt] (a file),
+// the reader scans that one record again to name the field's start.
+// Memory does not grow with the file: one record at a time.
+type CSVReader struct {
+	name   string
+	src    io.ReaderAt // the input, for rescanning a malformed record; may be nil
+	base   int64       // bytes skipped before the CSV data (a UTF-8 BOM)
+	cr     *csv.Reader
+	comma  rune
+	report func(Finding)
+	rec    Record
+	done   bool
+	failed bool // the file cannot be read as UTF-8 CSV at all
+	badUTF bool
+}
+
+// NewCSVReader returns a reader for the CSV data in r, named name in
+// findings. Findings go to report as they are found. If r is an
+// [io.ReaderAt] positioned at its start (an *os.File just opened, a
+// *bytes.Reader), positions of malformed quotes name the field's start.
+//
+// UTF-16 input is reported (rule encoding) and yields no records; a UTF-8
+// BOM is skipped; a header separated by semicolons or tabs is reported
+// (rule delimiter) and the file is then read with that separator, so that
+// the rest of it is still checked.
+func NewCSVReader(name string, r io.Reader, report func(Finding)) *CSVReader {
+	c := &CSVReader{name: name, comma: ',', report: report}
+	if ra, ok := r.(io.ReaderAt); ok {
+		c.src = ra
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(4096)
+	switch {
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		c.fail(1, "the file is UTF-16 text, not UTF-8",
+			`convert it to UTF-8: "ovsync convert --out DIR FILE" or save it as "CSV UTF-8"`)
+		return c
+	case looksUTF16(head):
+		c.fail(1, "the file is UTF-16 text without a byte order mark, not UTF-8",
+			`convert it to UTF-8: "ovsync convert --encoding utf-16le --out DIR FILE" or save it as "CSV UTF-8"`)
+		return c
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+		c.base = 3
+		head = head[3:]
+	}
+	if d := sniffDelimiter(head); d != ',' {
+		sepName := "semicolons"
+		if d == '\t' {
+			sepName = "tabs"
+		}
+		c.report(Finding{Rule: RuleDelimiter, File: name, Line: 1,
+			Message: fmt.Sprintf("the header is separated by %s, not commas", sepName),
+			Hint:    `Officevibe reads comma-separated files: export as "CSV (comma delimited)" or run "ovsync convert --out DIR FILE"`})
+		c.comma = d
+	}
+	c.cr = csv.NewReader(br)
+	c.cr.Comma = c.comma
+	c.cr.FieldsPerRecord = -1
+	c.cr.ReuseRecord = true
+	return c
+}
+
+// fail reports a file-level encoding problem and ends reading.
+func (c *CSVReader) fail(line int, msg, hint string) {
+	c.report(Finding{Rule: RuleEncoding, File: c.name, Line: line, Message: msg, Hint: hint})
+	c.done = true
+	c.failed = true
+}
+
+// Failed reports whether the file could not be read at all (UTF-16).
+func (c *CSVReader) Failed() bool { return c.failed }
+
+// Comma returns the field separator the file is read with.
+func (c *CSVReader) Comma() rune { return c.comma }
+
+// Next returns the next record, or io.EOF at the end of the input. Any
+// other error is an I/O error reading the input. A record that could not
+// be read whole comes back with Broken set after its finding was reported.
+func (c *CSVReader) Next() (*Record, error) {
+	if c.done {
+		return nil, io.EOF
+	}
+	start := c.cr.InputOffset()
+	fields, err := c.cr.Read()
+	var pe *csv.ParseError
+	switch {
+	case err == io.EOF:
+		c.done = true
+		return nil, io.EOF
+	case errors.As(err, &pe):
+		c.syntax(pe, start)
+		if pe.Line > 0 && errors.Is(pe.Err, csv.ErrQuote) && !c.moreAfter() {
+			// An unterminated quote swallowed the rest of the file.
+			c.done = true
+		}
+		c.fill(fields)
+		c.rec.Broken = true
+		c.rec.Line = pe.StartLine
+		return &c.rec, nil
+	case err != nil:
+		c.done = true
+		return nil, fmt.Errorf("%s: %w", c.name, err)
+	}
+	c.fill(fields)
+	c.rec.Broken = false
+	c.rec.Line = c.rec.pos[0][0]
+	if !c.badUTF {
+		c.checkUTF8()
+	}
+	return &c.rec, nil
+}
+
+// moreAfter reports whether the csv reader can still return records after
+// a quote error, that is, whether the error was not at the end of input.
+func (c *CSVReader) moreAfter() bool {
+	if c.src == nil {
+		return true
+	}
+	var b [1]byte
+	n, _ := c.src.ReadAt(b[:], c.base+c.cr.InputOffset())
+	return n == 1
+}
+
+// fill copies the fields and their positions into the reused record.
+func (c *CSVReader) fill(fields []string) {
+	c.rec.Fields = fields
+	c.rec.pos = c.rec.pos[:0]
+	for i := range fields {
+		l, col := c.cr.FieldPos(i)
+		c.rec.pos = append(c.rec.pos, [2]int{l, col})
+	}
+}
+
+// syntax reports a malformed quote at the start of the field it is in.
+func (c *CSVReader) syntax(pe *csv.ParseError, start int64) {
+	line, col := pe.Line, pe.Column
+	if c.src != nil {
+		if l, cl, ok := fieldStart(c.src, c.base+start, pe.StartLine, c.comma); ok {
+			line, col = l, cl
+		}
+	}
+	f := Finding{Rule: RuleCSVSyntax, File: c.name, Line: line, Column: col}
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		f.Message = "bare quote in an unquoted field"
+		f.Hint = `quote the whole field and double each quote inside it: "Sam ""The Man"" Lee"`
+	case errors.Is(pe.Err, csv.ErrQuote) && !c.moreAfter():
+		f.Message = "quoted field is never closed: the rest of the file is inside it"
+		f.Hint = "add the closing quote, or double a quote meant as text (\"\")"
+	case errors.Is(pe.Err, csv.ErrQuote):
+		f.Message = "quote inside a quoted field is not doubled, or text follows the closing quote"
+		f.Hint = "double a quote meant as text (\"\"), and put a comma right after the closing quote"
+	default:
+		f.Message = pe.Err.Error()
+	}
+	c.report(f)
+}
+
+// checkUTF8 reports the first field holding bytes that are not UTF-8, at
+// the line and column of the first bad byte. One finding per file.
+func (c *CSVReader) checkUTF8() {
+	for i, v := range c.rec.Fields {
+		if utf8.ValidString(v) {
+			continue
+		}
+		c.badUTF = true
+		line, col := c.rec.pos[i][0], c.rec.pos[i][1]
+		bad := firstInvalid(v)
+		if nl := bytes.Count([]byte(v[:bad]), []byte{'\n'}); nl > 0 {
+			line += nl
+			col = bad - bytes.LastIndexByte([]byte(v[:bad]), '\n')
+		}
+		msg := fmt.Sprintf("byte 0x%02X is not UTF-8", v[bad])
+		hint := `save the file as "CSV UTF-8", or run "ovsync convert --out DIR FILE"`
+		if looksWindows1252(v[bad:]) {
+			msg += " (the file looks like Windows-1252 or Latin-1)"
+			hint = `re-encode it as UTF-8: "ovsync convert --encoding windows-1252 --out DIR FILE", or save it as "CSV UTF-8"`
+		}
+		c.report(Finding{Rule: RuleEncoding, File: c.name, Line: line, Column: col, Value: v, Message: msg, Hint: hint})
+		return
+	}
+}
+
+// firstInvalid returns the byte offset of the first invalid UTF-8 sequence.
+func firstInvalid(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+// looksWindows1252 reports whether bytes that are not UTF-8 look like a
+// single-byte Western encoding: a high byte not starting a UTF-8 sequence.
+func looksWindows1252(s string) bool {
+	b := s[0]
+	return b >= 0x80 && !utf8.RuneStart(b) || b >= 0xC0 && (len(s) == 1 || s[1] < 0x80 || s[1] >= 0xC0)
+}
+
+// looksUTF16 reports whether text without a BOM is UTF-16: NUL bytes in
+// every other position of its first characters.
+func looksUTF16(head []byte) bool {
+	if len(head) < 4 {
+		return false
+	}
+	n := min(len(head), 64) &^ 1
+	zeros := 0
+	for _, b := range head[:n] {
+		if b == 0 {
+			zeros++
+		}
+	}
+	return zeros*4 >= n
+}
+
+// sniffDelimiter returns ';' or '\t' when the first line has no comma
+// outside quotes but has one of those, else ','.
+func sniffDelimiter(head []byte) rune {
+	var commas, semis, tabs int
+	quoted := false
+	for _, b := range head {
+		if b == '"' {
+			quoted = !quoted
+			continue
+		}
+		if quoted {
+			continue
+		}
+		if b == '\n' {
+			break
+		}
+		switch b {
+		case ',':
+			commas++
+		case ';':
+			semis++
+		case '\t':
+			tabs++
+		}
+	}
+	switch {
+	case commas > 0:
+		return ','
+	case tabs > semis:
+		return '\t'
+	case semis > 0:
+		return ';'
+	}
+	return ','
+}
+
+// fieldStart scans one malformed record again from its first byte at off
+// (empty lines before it included) and returns the line and column where
+// the field holding the first quote error starts. The record starts at
+// line startLine. It reads only as far as that field.
+func fieldStart(src io.ReaderAt, off int64, startLine int, comma rune) (line, col int, ok bool) {
+	br := bufio.NewReader(io.NewSectionReader(src, off, 1<<62))
+	// Skip the empty lines encoding/csv skipped before the record.
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return 0, 0, false
+		}
+		if b[0] == '\n' {
+			br.Discard(1)
+			continue
+		}
+		if b2, _ := br.Peek(2); len(b2) == 2 && b2[0] == '\r' && b2[1] == '\n' {
+			br.Discard(2)
+			continue
+		}
+		break
+	}
+	sep := byte(comma)
+	line, col = startLine, 1
+	for {
+		fLine, fCol := line, col
+		b, err := br.ReadByte()
+		if err != nil {
+			return 0, 0, false
+		}
+		col++
+		if b == '"' {
+			for {
+				b, err := br.ReadByte()
+				if err != nil {
+					return fLine, fCol, true // never closed
+				}
+				col++
+				if b == '\n' {
+					line, col = line+1, 1
+					continue
+				}
+				if b != '"' {
+					continue
+				}
+				next, err := br.Peek(1)
+				if err != nil {
+					return 0, 0, false // closed at the end of input: no error here
+				}
+				switch {
+				case next[0] == '"':
+					br.Discard(1)
+					col++
+					continue
+				case next[0] == sep:
+					br.Discard(1)
+					col++
+				case next[0] == '\n', next[0] == '\r':
+					return 0, 0, false
+				default:
+					return fLine, fCol, true
+				}
+				break
+			}
+			continue
+		}
+		for {
+			switch {
+			case b == '"':
+				return fLine, fCol, true
+			case b == sep:
+			case b == '\n':
+				return 0, 0, false
+			default:
+				b, err = br.ReadByte()
+				if err != nil {
+					return 0, 0, false
+				}
+				col++
+				continue
+			}
+			break
+		}
+	}
+}

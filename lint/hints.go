@@ -1,0 +1,136 @@
+package lint
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Languages are the values Officevibe accepts in users.csv's language
+// column, spelled as Officevibe spells them ("Deutsche" included).
+var Languages = []string{"English", "Français", "Español", "Português", "Deutsche"}
+
+// languageAliases maps what people write, folded by foldName, to the
+// Officevibe language they mean.
+var languageAliases = map[string]string{
+	"english": "English", "en": "English", "eng": "English", "anglais": "English", "ingles": "English",
+	"en-us": "English", "en-gb": "English", "en-ca": "English", "en_us": "English", "en_gb": "English",
+	"francais": "Français", "french": "Français", "fr": "Français", "fra": "Français", "fre": "Français",
+	"fr-ca": "Français", "fr-fr": "Français", "fr_ca": "Français", "fr_fr": "Français", "frances": "Français",
+	"espanol": "Español", "spanish": "Español", "es": "Español", "spa": "Español", "castellano": "Español",
+	"es-es": "Español", "es-mx": "Español", "es_es": "Español", "es_mx": "Español", "espagnol": "Español",
+	"portugues": "Português", "portuguese": "Português", "pt": "Português", "por": "Português",
+	"pt-br": "Português", "pt-pt": "Português", "pt_br": "Português", "pt_pt": "Português",
+	"deutsche": "Deutsche", "deutsch": "Deutsche", "german": "Deutsche", "de": "Deutsche", "ger": "Deutsche",
+	"deu": "Deutsche", "de-de": "Deutsche", "de_de": "Deutsche", "allemand": "Deutsche", "aleman": "Deutsche",
+}
+
+// foldName lower-cases s and removes the accents of Latin letters, so
+// that "Français", "FRANCAIS" and "francais" compare equal.
+func foldName(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(strings.TrimSpace(s))) {
+		if r >= 0x300 && r <= 0x36F { // combining diacritical marks
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// nearestLanguage returns the Officevibe language a value most likely
+// means, or "" when nothing is close.
+func nearestLanguage(v string) string {
+	f := foldName(v)
+	if lang, ok := languageAliases[f]; ok {
+		return lang
+	}
+	best, bestDist := "", 3
+	for alias, lang := range languageAliases {
+		if len(alias) < 4 {
+			continue
+		}
+		if d := levenshtein(f, alias); d < bestDist || d == bestDist && best != "" && lang < best {
+			best, bestDist = lang, d
+		}
+	}
+	return best
+}
+
+// booleanHint returns TRUE or FALSE for a value that means yes or no.
+func booleanHint(v string) string {
+	switch foldName(v) {
+	case "yes", "y", "1", "x", "t", "true", "vrai", "oui", "si", "sim", "ja", "on", "✓", "✔":
+		return "TRUE"
+	case "no", "n", "0", "f", "false", "faux", "non", "nao", "nein", "off", "-":
+		return "FALSE"
+	}
+	return ""
+}
+
+// levenshtein is the edit distance between a and b, in runes.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// fieldProblem writes the message and hint of a field rule that a schema
+// constraint reported for value in column.
+func fieldProblem(rule, column, value string) (msg, hint string) {
+	switch rule {
+	case RuleRequired:
+		return fmt.Sprintf("%s is empty", column), fmt.Sprintf("fill in %s: every row needs one", column)
+	case RuleEmailFormat:
+		msg = fmt.Sprintf("email %q is not a plain address like name@example.com", value)
+		if a, err := mail.ParseAddress(value); err == nil && a.Address != value {
+			return msg, fmt.Sprintf("use %q", a.Address)
+		}
+		if strings.ContainsAny(value, ",;") {
+			return msg, "give one address per user"
+		}
+		if strings.ContainsAny(value, " \t") {
+			return msg, "remove the spaces"
+		}
+		return msg, "write the address as local@domain.tld"
+	case RuleEmailCase:
+		return fmt.Sprintf("email %q has upper-case letters", value),
+			fmt.Sprintf("use %q: Officevibe keys members by lower-case email", strings.ToLower(value))
+	case RuleLanguageValue:
+		msg = fmt.Sprintf("language %q is not an Officevibe language", value)
+		if near := nearestLanguage(value); near != "" {
+			if norm.NFC.String(value) == near {
+				return msg, fmt.Sprintf("use %q: the value has the same letters in decomposed Unicode (NFD); save it as NFC", near)
+			}
+			return msg, fmt.Sprintf("use %q", near)
+		}
+		return msg, "use one of " + strings.Join(Languages, ", ") + ", or leave it empty"
+	case RuleImageURL:
+		return fmt.Sprintf("imageUrl %q is not an absolute http(s) URL", value),
+			"use the full https:// address of the picture, or leave it empty"
+	case RuleBoolean:
+		msg = fmt.Sprintf("%s %q is not TRUE or FALSE", column, value)
+		if b := booleanHint(value); b != "" {
+			return msg, fmt.Sprintf("use %q", b)
+		}
+		return msg, "use TRUE or FALSE (an empty value reads as FALSE)"
+	}
+	return fmt.Sprintf("%s %q breaks rule %s", column, value, rule), ""
+}

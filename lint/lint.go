@@ -1,0 +1,198 @@
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// Options says what to lint and how.
+type Options struct {
+	// Path is a config.json, or a folder holding one. It is read when no
+	// file is given directly; "" means the current folder.
+	Path string
+	// Users, Groups and Mapping lint files without a config; any subset
+	// may be given. Cross-file rules run only where both sides are given.
+	Users, Groups, Mapping string
+	// Severities overrides rule severities by rule ID; Off disables.
+	Severities map[string]Severity
+	// Schemas adds a user's own JSON Schema per file kind ("users",
+	// "groups", "mapping"): the path of the schema file.
+	Schemas map[string]string
+}
+
+// Run lints an org. A returned error means the run itself failed: usage,
+// an unreadable file or config, an unknown rule ID. Problems in the files
+// are findings in the report.
+func Run(opt Options) (*Report, error) {
+	for id := range opt.Severities {
+		if _, ok := LookupRule(id); !ok {
+			return nil, fmt.Errorf("unknown rule %q (see the rule table in the README)", id)
+		}
+	}
+	rep := &Report{}
+	var cfgFindings []Finding
+	paths := [3]string{opt.Users, opt.Groups, opt.Mapping}
+	if paths == [3]string{} {
+		cfgPath, err := FindConfig(opt.Path)
+		if err != nil {
+			return nil, err
+		}
+		rep.Config = DisplayPath(cfgPath)
+		cfg, fs, err := LoadConfig(cfgPath, rep.Config)
+		if err != nil {
+			return nil, err
+		}
+		cfgFindings = fs
+		paths = [3]string{cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV}
+	}
+	userSchemas := [3]*jsonschema.Schema{}
+	for kind, p := range opt.Schemas {
+		k, err := ParseKind(kind)
+		if err != nil {
+			return nil, err
+		}
+		s, err := compileUserSchema(p)
+		if err != nil {
+			return nil, err
+		}
+		userSchemas[k] = s
+	}
+	org, findings, err := Read(Legacy, paths, userSchemas)
+	if err != nil {
+		return nil, err
+	}
+	rep.Org = org
+	rep.Files = org.Files
+	rep.Findings = applySeverities(append(cfgFindings, findings...), opt.Severities)
+	SortFindings(rep.Findings)
+	rep.count()
+	rep.Summary.Users, rep.Summary.Teams, rep.Summary.Mappings = org.Rows[KindUsers], org.Rows[KindGroups], org.Rows[KindMapping]
+	return rep, nil
+}
+
+// ParseKind reads a file kind: users, groups or mapping.
+func ParseKind(s string) (Kind, error) {
+	switch strings.ToLower(s) {
+	case "users":
+		return KindUsers, nil
+	case "groups":
+		return KindGroups, nil
+	case "mapping":
+		return KindMapping, nil
+	}
+	return 0, fmt.Errorf("unknown file kind %q (use users, groups or mapping)", s)
+}
+
+// compileUserSchema compiles a user-supplied JSON Schema file.
+func compileUserSchema(path string) (*jsonschema.Schema, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot read the schema: %w", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft2020
+	url := "file://" + filepath.ToSlash(abs)
+	if err := c.AddResource(url, f); err != nil {
+		return nil, fmt.Errorf("%s: not a JSON schema: %v", path, err)
+	}
+	s, err := c.Compile(url)
+	if err != nil {
+		return nil, fmt.Errorf("%s: invalid schema: %v", path, err)
+	}
+	return s, nil
+}
+
+// applySeverities applies the overrides and drops disabled findings.
+func applySeverities(fs []Finding, over map[string]Severity) []Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if s, ok := over[f.Rule]; ok {
+			f.Severity = s
+		}
+		if f.Severity != Off {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// DisplayPath returns path as the user can open it: relative to the
+// working folder when under it, else absolute.
+func DisplayPath(path string) string {
+	if path == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return abs
+	}
+	rel, err := filepath.Rel(wd, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return abs
+	}
+	return rel
+}
+
+// Read reads the files of an org (paths by kind; "" for a file not
+// given) and returns the org model with every finding about it, severities
+// not yet overridden. Users are read on one core while groups and mapping
+// are read on another; the rules that need both sides run after.
+func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema) (*Org, []Finding, error) {
+	org := &Org{Vocabulary: v, userIndex: map[string]int32{}, teamIndex: map[string]int32{}}
+	org.Files = Files{Users: DisplayPath(paths[KindUsers]), Groups: DisplayPath(paths[KindGroups]), Mapping: DisplayPath(paths[KindMapping])}
+	users := &usersReader{org: org}
+	teams := &teamsReader{org: org, userRefIndex: map[string]int32{}}
+	var wg sync.WaitGroup
+	var errUsers, errTeams error
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if paths[KindUsers] != "" {
+			errUsers = users.read(v, paths[KindUsers], org.Files.Users, userSchemas[KindUsers])
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		if paths[KindGroups] != "" {
+			if errTeams = teams.readGroups(v, paths[KindGroups], org.Files.Groups, userSchemas[KindGroups]); errTeams != nil {
+				return
+			}
+		}
+		if paths[KindMapping] != "" {
+			errTeams = teams.readMapping(v, paths[KindMapping], org.Files.Mapping, userSchemas[KindMapping])
+		}
+	}()
+	wg.Wait()
+	if errUsers != nil {
+		return nil, nil, errUsers
+	}
+	if errTeams != nil {
+		return nil, nil, errTeams
+	}
+	org.Rows = [3]int{users.fr.rows, teams.groups.rows, teams.mapping.rows}
+	findings := append(users.fr.findings, teams.groups.findings...)
+	findings = append(findings, teams.mapping.findings...)
+	check := &orgChecker{
+		org:        org,
+		haveUsers:  paths[KindUsers] != "" && users.usable(),
+		haveGroups: paths[KindGroups] != "" && teams.groupsUsable(),
+		haveMap:    paths[KindMapping] != "" && teams.mappingUsable(),
+	}
+	teams.resolveUsers()
+	findings = append(findings, check.run(teams)...)
+	return org, findings, nil
+}

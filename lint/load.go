@@ -1,0 +1,258 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// ValidEmail reports whether s is a plain address as the users schema's
+// email-format constraint defines it.
+func ValidEmail(s string) bool {
+	cs, err := builtinSchema("users")
+	if err != nil {
+		return false
+	}
+	for _, c := range cs.checks["email"] {
+		if c.rule == RuleEmailFormat && !c.valid(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// whitespaceRoles are the columns where surrounding spaces are reported.
+var whitespaceRoles = map[Role]bool{
+	UserID: true, UserEmail: true, UserLanguage: true, TeamID: true,
+	MapTeam: true, MapUser: true, MapSubTeam: true, MapIsMember: true, MapIsManager: true,
+}
+
+// fileReader reads one CSV file of an org: the header, then each row
+// through the checks every file shares (ragged rows, surrounding spaces,
+// the schema's field rules), then the kind's own handling.
+type fileReader struct {
+	kind     Kind
+	vocab    *Vocabulary
+	file     string // as displayed
+	findings []Finding
+	header   *Header
+	checks   [][]fieldCheck // by column index
+	custom   *jsonschema.Schema
+	rows     int
+	trimmed  []string
+}
+
+// usable reports whether the file's rows could be read and carry the
+// column of role, so that rules about it across files can run.
+func (fr *fileReader) usable(r Role) bool {
+	return fr.header != nil && fr.header.Col(r) >= 0
+}
+
+// get returns the value of role's column in vals, or "".
+func (fr *fileReader) get(vals []string, r Role) string {
+	if i := fr.header.Col(r); i >= 0 && i < len(vals) {
+		return vals[i]
+	}
+	return ""
+}
+
+// report adds a finding with the rule's default severity unless set.
+func (fr *fileReader) report(f Finding) {
+	if f.Severity == Off {
+		r, _ := LookupRule(f.Rule)
+		f.Severity = r.Severity
+	}
+	if f.File == "" {
+		f.File = fr.file
+	}
+	fr.findings = append(fr.findings, f)
+}
+
+// fieldFinding reports a problem with field i of rec.
+func (fr *fileReader) fieldFinding(rec *Record, i int, rule, msg, hint string) {
+	line, col := rec.Pos(i)
+	fr.report(Finding{Rule: rule, Line: line, Column: col, Field: fr.header.Names[i], Value: rec.Fields[i], Message: msg, Hint: hint})
+}
+
+// read opens path and calls row for each record after the header with the
+// record and its values, surrounding spaces removed. ok is false for a
+// ragged or broken row, whose values may be partial.
+func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(rec *Record, vals []string, ok bool)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: no such file", fr.file)
+		}
+		return fmt.Errorf("%s: cannot read: %w", fr.file, unwrapPathError(err))
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return fmt.Errorf("%s: is a folder, not a CSV file", fr.file)
+	}
+	cr := NewCSVReader(fr.file, f, fr.report)
+	fr.custom = userSchema
+	rec, err := cr.Next()
+	if err == io.EOF && cr.Failed() {
+		return nil
+	}
+	if err == io.EOF {
+		fr.header = matchHeader(fr.vocab, fr.kind, &Record{Line: 1}, fr.file, fr.report)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fr.header = matchHeader(fr.vocab, fr.kind, rec, fr.file, fr.report)
+	if err := fr.compileChecks(); err != nil {
+		return err
+	}
+	for {
+		rec, err := cr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		fr.rows++
+		ok := !rec.Broken
+		if ok && len(rec.Fields) != len(fr.header.Names) {
+			ok = false
+			fr.report(Finding{Rule: RuleRaggedRow, Line: rec.Line,
+				Message: fmt.Sprintf("row has %d fields, the header has %d", len(rec.Fields), len(fr.header.Names)),
+				Hint:    "quote fields that contain commas, and give every row one field per column"})
+		}
+		vals := fr.trim(rec)
+		if ok {
+			fr.checkFields(rec, vals)
+		}
+		row(rec, vals, ok)
+	}
+	if fr.rows == 0 && len(fr.header.Names) > 0 {
+		f := Finding{Rule: RuleNoRows, Line: 1, Message: fmt.Sprintf("%s has a header and no rows", fr.vocab.FileNames[fr.kind])}
+		switch fr.kind {
+		case KindUsers:
+			f.Hint = "a push with no users removes every member: export the users again"
+		case KindGroups:
+			f.Hint = "a push with no teams deletes every team: export the teams again"
+		default:
+			f.Severity = Warning
+			f.Hint = "with no mapping rows, no team has members or managers"
+		}
+		fr.report(f)
+	}
+	return nil
+}
+
+// compileChecks lines up the schema's checks with the header's columns.
+func (fr *fileReader) compileChecks() error {
+	cs, err := builtinSchema(fr.kind.String())
+	if err != nil {
+		return err
+	}
+	fr.checks = make([][]fieldCheck, len(fr.header.Names))
+	for i, name := range fr.header.schemaName {
+		if isStandard(fr.header, i) {
+			fr.checks[i] = cs.checks[name]
+		}
+	}
+	return nil
+}
+
+// isStandard reports whether column i is a standard column of the header.
+func isStandard(h *Header, i int) bool {
+	for _, c := range h.index {
+		if c == i {
+			return true
+		}
+	}
+	return false
+}
+
+// trim returns the record's values with surrounding spaces removed,
+// reporting them in the columns where they matter.
+func (fr *fileReader) trim(rec *Record) []string {
+	fr.trimmed = fr.trimmed[:0]
+	for _, v := range rec.Fields {
+		fr.trimmed = append(fr.trimmed, strings.TrimSpace(v))
+	}
+	if rec.Broken {
+		return fr.trimmed
+	}
+	for role, i := range fr.header.index {
+		if i < 0 || i >= len(rec.Fields) || !whitespaceRoles[Role(role)] || rec.Fields[i] == fr.trimmed[i] {
+			continue
+		}
+		fr.fieldFinding(rec, i, RuleWhitespace,
+			fmt.Sprintf("%s %q has spaces around it", fr.header.Names[i], rec.Fields[i]),
+			fmt.Sprintf("remove them: %q (Officevibe may not)", fr.trimmed[i]))
+	}
+	return fr.trimmed
+}
+
+// checkFields runs the schema's field rules on the row's values, then the
+// user's own schema if one was given.
+func (fr *fileReader) checkFields(rec *Record, vals []string) {
+	for i, checks := range fr.checks {
+		for _, c := range checks {
+			if !c.valid(vals[i]) {
+				msg, hint := fieldProblem(c.rule, fr.header.Names[i], vals[i])
+				fr.fieldFinding(rec, i, c.rule, msg, hint)
+			}
+		}
+	}
+	if fr.custom != nil {
+		fr.checkUserSchema(rec, vals)
+	}
+}
+
+// checkUserSchema validates the row as an object through a user-supplied
+// schema, reporting each failed constraint at the field it is about.
+func (fr *fileReader) checkUserSchema(rec *Record, vals []string) {
+	obj := make(map[string]any, len(vals))
+	for i, name := range fr.header.schemaName {
+		if _, dup := obj[name]; !dup {
+			obj[name] = vals[i]
+		}
+	}
+	err := fr.custom.Validate(obj)
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return
+	}
+	for _, leaf := range leaves(ve) {
+		name := strings.TrimPrefix(leaf.InstanceLocation, "/")
+		name = strings.NewReplacer("~1", "/", "~0", "~").Replace(name)
+		line, col := rec.Line, 0
+		value := ""
+		for i, n := range fr.header.schemaName {
+			if n == name && name != "" {
+				line, col = rec.Pos(i)
+				value = rec.Fields[i]
+				break
+			}
+		}
+		fr.report(Finding{Rule: RuleSchema, Line: line, Column: col, Field: name, Value: value,
+			Message: fmt.Sprintf("%s (schema %s)", leaf.Message, leaf.KeywordLocation)})
+	}
+}
+
+// schemaLeaf is one failed constraint of a validation error tree.
+type schemaLeaf struct{ InstanceLocation, KeywordLocation, Message string }
+
+// leaves returns the innermost causes of a validation error.
+func leaves(ve *jsonschema.ValidationError) []schemaLeaf {
+	if len(ve.Causes) == 0 {
+		return []schemaLeaf{{ve.InstanceLocation, ve.KeywordLocation, ve.Message}}
+	}
+	var out []schemaLeaf
+	for _, c := range ve.Causes {
+		out = append(out, leaves(c)...)
+	}
+	return out
+}
