@@ -134,13 +134,14 @@ func LoadConfig(path, display string) (*Config, []Finding, error) {
 			continue
 		}
 		valOff := k.valueOff
+		keyOff := k.off // findings point at the key, errors at the value
 		switch k.name {
 		case "InviteNewUsers":
 			if err := json.Unmarshal(k.value, &cfg.InviteNewUsers); err != nil {
 				return nil, nil, fail(valOff, "InviteNewUsers must be true or false", "write it without quotes: \"InviteNewUsers\": false")
 			}
 			if cfg.InviteNewUsers {
-				note(valOff, Info, k.name, "true", "InviteNewUsers is true: every member the sync creates gets an invitation",
+				note(keyOff, Info, k.name, "true", "InviteNewUsers is true: every member the sync creates gets an invitation",
 					"on a first import, consider false and invite from the app")
 			}
 		default:
@@ -154,12 +155,12 @@ func LoadConfig(path, display string) (*Config, []Finding, error) {
 			case "ApiUrl":
 				cfg.APIURL = s
 				if msg, hint := checkAPIURL(s); msg != "" {
-					note(valOff, Error, k.name, s, msg, hint)
+					note(keyOff, Error, k.name, s, msg, hint)
 				}
 			case "ApiKey":
 				cfg.APIKey = s
 				if s != "" {
-					note(valOff, Info, k.name, "", "ApiKey is written in the config file",
+					note(keyOff, Info, k.name, "", "ApiKey is written in the config file",
 						"prefer the OFFICEVIBE_API_KEY environment variable, and keep the key out of files")
 				}
 			case "UsersCsv":
@@ -171,7 +172,7 @@ func LoadConfig(path, display string) (*Config, []Finding, error) {
 			case "SyncManagerEmail":
 				cfg.SyncManagerEmail = s
 				if s != "" && !ValidEmail(s) {
-					note(valOff, Warning, k.name, s, fmt.Sprintf("SyncManagerEmail %q is not a plain email address", s),
+					note(keyOff, Warning, k.name, s, fmt.Sprintf("SyncManagerEmail %q is not a plain email address", s),
 						"write one address, like hr-ops@example.com, or leave it empty")
 				}
 			}

@@ -135,14 +135,16 @@ func (c *CSVReader) Next() (*Record, error) {
 		c.done = true
 		return nil, io.EOF
 	case errors.As(err, &pe):
-		c.syntax(pe, start)
-		if pe.Line > 0 && errors.Is(pe.Err, csv.ErrQuote) && !c.moreAfter() {
+		if errors.Is(pe.Err, csv.ErrQuote) && !c.moreAfter() {
 			// An unterminated quote swallowed the rest of the file.
 			c.done = true
 		}
 		c.fill(fields)
-		c.rec.Broken = true
+		c.rec.Broken = !c.syntax(pe, start)
 		c.rec.Line = pe.StartLine
+		if !c.rec.Broken && !c.badUTF {
+			c.checkUTF8()
+		}
 		return &c.rec, nil
 	case err != nil:
 		c.done = true
@@ -179,11 +181,22 @@ func (c *CSVReader) fill(fields []string) {
 }
 
 // syntax reports a malformed quote at the start of the field it is in.
-func (c *CSVReader) syntax(pe *csv.ParseError, start int64) {
+// A record whose only fault is a bare quote is read again leniently, the
+// quote kept as text, so that the rest of it is still checked; it returns
+// true then and the record is filled.
+func (c *CSVReader) syntax(pe *csv.ParseError, start int64) (recovered bool) {
 	line, col := pe.Line, pe.Column
 	if c.src != nil {
-		if l, cl, ok := fieldStart(c.src, c.base+start, pe.StartLine, c.comma); ok {
-			line, col = l, cl
+		sc := scanRecord(c.src, c.base+start, pe.StartLine, c.comma)
+		if sc.bad >= 0 {
+			line, col = sc.pos[sc.bad][0], sc.pos[sc.bad][1]
+		}
+		// encoding/csv drops the rest of the line with a bare quote: the
+		// lenient reading is used only if it ends where csv goes on.
+		if sc.ok && errors.Is(pe.Err, csv.ErrBareQuote) && sc.end == c.base+c.cr.InputOffset() {
+			c.rec.Fields = append(c.rec.Fields[:0], sc.fields...)
+			c.rec.pos = append(c.rec.pos[:0], sc.pos...)
+			recovered = true
 		}
 	}
 	f := Finding{Rule: RuleCSVSyntax, File: c.name, Line: line, Column: col}
@@ -201,6 +214,7 @@ func (c *CSVReader) syntax(pe *csv.ParseError, start int64) {
 		f.Message = pe.Err.Error()
 	}
 	c.report(f)
+	return recovered
 }
 
 // checkUTF8 reports the first field holding bytes that are not UTF-8, at
@@ -299,67 +313,117 @@ func sniffDelimiter(head []byte) rune {
 	return ','
 }
 
-// fieldStart scans one malformed record again from its first byte at off
-// (empty lines before it included) and returns the line and column where
-// the field holding the first quote error starts. The record starts at
-// line startLine. It reads only as far as that field.
-func fieldStart(src io.ReaderAt, off int64, startLine int, comma rune) (line, col int, ok bool) {
+// scanned is one record read again by [scanRecord].
+type scanned struct {
+	fields []string
+	pos    [][2]int
+	bad    int   // index of the first field with a quote problem, or -1
+	end    int64 // offset just past the record
+	ok     bool  // the record ended normally (bare quotes aside)
+}
+
+// scanRecord reads one record again from its first byte at off (empty
+// lines before it included); the record starts at line startLine. It
+// follows RFC 4180 like encoding/csv, except that a quote inside an
+// unquoted field is kept as text (as lenient readers do) and noted in
+// bad. A quoted field that is never closed, or followed by text, ends the
+// scan with bad at that field and ok false.
+func scanRecord(src io.ReaderAt, off int64, startLine int, comma rune) scanned {
 	br := bufio.NewReader(io.NewSectionReader(src, off, 1<<62))
-	// Skip the empty lines encoding/csv skipped before the record.
-	for {
+	sc := scanned{bad: -1, end: off}
+	read := func() (byte, bool) {
+		b, err := br.ReadByte()
+		if err != nil {
+			return 0, false
+		}
+		sc.end++
+		return b, true
+	}
+	peek := func() (byte, bool) {
 		b, err := br.Peek(1)
 		if err != nil {
-			return 0, 0, false
+			return 0, false
 		}
-		if b[0] == '\n' {
-			br.Discard(1)
+		return b[0], true
+	}
+	// Skip the empty lines encoding/csv skipped before the record.
+	for {
+		b, ok := peek()
+		if !ok {
+			return sc
+		}
+		if b == '\n' {
+			read()
 			continue
 		}
 		if b2, _ := br.Peek(2); len(b2) == 2 && b2[0] == '\r' && b2[1] == '\n' {
-			br.Discard(2)
+			read()
+			read()
 			continue
 		}
 		break
 	}
 	sep := byte(comma)
-	line, col = startLine, 1
+	line, col := startLine, 1
+	var field []byte
+	endField := func(fl, fc int) {
+		sc.fields = append(sc.fields, string(field))
+		sc.pos = append(sc.pos, [2]int{fl, fc})
+		field = field[:0]
+	}
+	markBad := func() {
+		if sc.bad < 0 {
+			sc.bad = len(sc.fields)
+		}
+	}
 	for {
 		fLine, fCol := line, col
-		b, err := br.ReadByte()
-		if err != nil {
-			return 0, 0, false
+		b, more := read()
+		if !more {
+			endField(fLine, fCol)
+			sc.ok = true
+			return sc
 		}
 		col++
 		if b == '"' {
 			for {
-				b, err := br.ReadByte()
-				if err != nil {
-					return fLine, fCol, true // never closed
+				b, more := read()
+				if !more {
+					markBad() // never closed
+					endField(fLine, fCol)
+					return sc
 				}
 				col++
 				if b == '\n' {
 					line, col = line+1, 1
-					continue
 				}
 				if b != '"' {
+					field = append(field, b)
 					continue
 				}
-				next, err := br.Peek(1)
-				if err != nil {
-					return 0, 0, false // closed at the end of input: no error here
-				}
+				next, more := peek()
 				switch {
-				case next[0] == '"':
-					br.Discard(1)
+				case more && next == '"':
+					read()
 					col++
+					field = append(field, '"')
 					continue
-				case next[0] == sep:
-					br.Discard(1)
+				case more && next == sep:
+					read()
 					col++
-				case next[0] == '\n', next[0] == '\r':
-					return 0, 0, false
+					endField(fLine, fCol)
+				case !more || next == '\n' || next == '\r':
+					if more && next == '\r' {
+						read()
+					}
+					read()
+					endField(fLine, fCol)
+					sc.ok = true
+					return sc
 				default:
-					return fLine, fCol, true
+					markBad() // text after the closing quote
+					endField(fLine, fCol)
+					return sc
 				}
 				break
 			}
@@ -367,15 +431,25 @@ func fieldStart(src io.ReaderAt, off int64, startLine int, comma rune) (line, co
 		}
 		for {
 			switch {
-			case b == '"':
-				return fLine, fCol, true
 			case b == sep:
+				endField(fLine, fCol)
 			case b == '\n':
-				return 0, 0, false
+				if n := len(field); n > 0 && field[n-1] == '\r' {
+					field = field[:n-1]
+				}
+				endField(fLine, fCol)
+				sc.ok = true
+				return sc
 			default:
-				b, err = br.ReadByte()
-				if err != nil {
-					return 0, 0, false
+				if b == '"' {
+					markBad()
+				}
+				field = append(field, b)
+				var more bool
+				if b, more = read(); !more {
+					endField(fLine, fCol)
+					sc.ok = true
+					return sc
 				}
 				col++
 				continue

@@ -15,6 +15,7 @@ type orgChecker struct {
 	org                            *Org
 	haveUsers, haveGroups, haveMap bool
 	findings                       []Finding
+	targetCols                     []int32 // mapping row -> column of its userId or subGroupId
 
 	subTeams [][]int32 // team -> sub-team row indexes
 	parents  [][]int32 // team -> parent row indexes
@@ -38,9 +39,10 @@ func (c *orgChecker) run(t *teamsReader) []Finding {
 	if !c.haveMap {
 		return nil
 	}
+	c.targetCols = t.targetCols
 	c.index()
 	if c.haveUsers {
-		c.unknownUsers(t.userCols)
+		c.unknownUsers()
 	}
 	c.cycles()
 	c.multipleParents()
@@ -105,9 +107,10 @@ func (c *orgChecker) describeUser(u int32) string {
 	return fmt.Sprintf("%q", us.ID)
 }
 
-// mappingFinding reports a finding at mapping row i.
-func (c *orgChecker) mappingFinding(i int32, col int, rule, msg, hint string) {
-	c.report(Finding{Rule: rule, File: c.org.Files.Mapping, Line: int(c.org.Mappings[i].Line), Column: col, Message: msg, Hint: hint})
+// mappingFinding reports a finding at mapping row i, at its userId or
+// subGroupId field.
+func (c *orgChecker) mappingFinding(i int32, rule, msg, hint string) {
+	c.report(Finding{Rule: rule, File: c.org.Files.Mapping, Line: int(c.org.Mappings[i].Line), Column: int(c.targetCols[i]), Message: msg, Hint: hint})
 }
 
 // teamFinding reports a finding at a team's row of groups.csv, or at its
@@ -120,18 +123,18 @@ func (c *orgChecker) teamFinding(t int32, rule, msg, hint string) {
 	}
 	for i, m := range c.org.Mappings {
 		if m.Team == t {
-			c.mappingFinding(int32(i), 0, rule, msg, hint)
+			c.mappingFinding(int32(i), rule, msg, hint)
 			return
 		}
 	}
 }
 
 // unknownUsers reports mapping rows naming a user users.csv lacks.
-func (c *orgChecker) unknownUsers(cols []int32) {
+func (c *orgChecker) unknownUsers() {
 	for i, m := range c.org.Mappings {
 		if m.User >= 0 && !c.org.Users[m.User].Declared {
 			id := c.org.Users[m.User].ID
-			c.report(Finding{Rule: RuleUnknownUser, File: c.org.Files.Mapping, Line: int(m.Line), Column: int(cols[i]),
+			c.report(Finding{Rule: RuleUnknownUser, File: c.org.Files.Mapping, Line: int(m.Line), Column: int(c.targetCols[i]),
 				Field: "userId", Value: id,
 				Message: fmt.Sprintf("user %q is not in %s", id, c.org.Files.Users),
 				Hint:    "add the user to users.csv, or correct the id (a user missing from users.csv is removed from Officevibe)"})
@@ -181,7 +184,7 @@ func (c *orgChecker) cycles() {
 			for _, t := range path {
 				ids = append(ids, c.org.Teams[t].ID)
 			}
-			c.mappingFinding(r, 0, RuleCycle,
+			c.mappingFinding(r, RuleCycle,
 				fmt.Sprintf("sub-teams form a cycle: %s", strings.Join(ids, " → ")),
 				fmt.Sprintf("a team cannot contain itself: remove this row or another row of the cycle (team %q inside %q)",
 					c.org.Teams[m.SubTeam].ID, c.org.Teams[m.Team].ID))
@@ -318,7 +321,7 @@ func (c *orgChecker) multipleParents() {
 			if m.Team == first.Team {
 				continue
 			}
-			c.mappingFinding(r, 0, RuleMultipleParents,
+			c.mappingFinding(r, RuleMultipleParents,
 				fmt.Sprintf("team %s is a sub-team of both %s (line %d) and %s",
 					c.describeTeam(int32(t)), c.describeTeam(first.Team), first.Line, c.describeTeam(m.Team)),
 				"fine if meant: the managers of both teams see its results")
@@ -404,7 +407,7 @@ func (c *orgChecker) hierarchies() {
 				reported[[2]int32{int32(mgr), rep}] = true
 				s := c.highest(hidden)
 				m := int32(mgr)
-				c.mappingFinding(r, 0, RuleNoHierarchy,
+				c.mappingFinding(r, RuleNoHierarchy,
 					fmt.Sprintf("manager %s cannot see team %s, which their report %s of team %s manages: no team they manage contains it",
 						c.describeUser(m), c.describeTeam(s), c.describeUser(rep), c.describeTeam(team)),
 					fmt.Sprintf("add a hierarchy team managed by %s whose sub-teams include %s and %s (or add %s as a sub-team of a team %s manages)",

@@ -19,7 +19,7 @@ type teamsReader struct {
 
 	userRefIndex map[string]int32 // user id -> ref
 	userRefs     []string         // ref -> user id
-	userCols     []int32          // per mapping row: column of userId, for unknown-user
+	targetCols   []int32          // per mapping row: column of userId or subGroupId
 	pairs        map[pairKey]pairSeen
 }
 
@@ -115,10 +115,10 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 		}
 		return i
 	}
-	userCol := int32(0)
+	targetCol := int32(0)
 	defer func() {
 		t.org.Mappings = append(t.org.Mappings, m)
-		t.userCols = append(t.userCols, userCol)
+		t.targetCols = append(t.targetCols, targetCol)
 	}()
 	if g := fr.get(vals, MapTeam); g != "" {
 		m.Team = ref(h.Col(MapTeam), g)
@@ -147,10 +147,12 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 	if u != "" {
 		m.User = t.userRef(u)
 		_, col := rec.Pos(h.Col(MapUser))
-		userCol = int32(col)
+		targetCol = int32(col)
 	}
 	if s != "" {
 		m.SubTeam = ref(h.Col(MapSubTeam), s)
+		_, col := rec.Pos(h.Col(MapSubTeam))
+		targetCol = int32(col)
 	}
 	if !m.Valid || m.Team < 0 {
 		return

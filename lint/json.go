@@ -1,0 +1,122 @@
+package lint
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+)
+
+// jsonVersion is the version of the JSON shape. Raise it only for a change
+// that would break a consumer; adding a key does not.
+const jsonVersion = 1
+
+// maxJSONValue is the most characters (runes) of a finding's value that
+// the JSON output keeps, the ellipsis that marks a cut included.
+const maxJSONValue = 200
+
+// The JSON output has its own tagged structs, so that renaming a Go field
+// can never change the contract of RULES.md.
+type (
+	jsonReport struct {
+		Version  int           `json:"version"`
+		Files    jsonFiles     `json:"files"`
+		Findings []jsonFinding `json:"findings"`
+		Summary  jsonSummary   `json:"summary"`
+	}
+	jsonFiles struct {
+		Users   string `json:"users,omitempty"`
+		Groups  string `json:"groups,omitempty"`
+		Mapping string `json:"mapping,omitempty"`
+	}
+	jsonFinding struct {
+		Rule     string `json:"rule"`
+		Severity string `json:"severity"`
+		File     string `json:"file"`
+		Line     int    `json:"line"`
+		Column   int    `json:"column"`
+		Field    string `json:"field,omitempty"`
+		Value    string `json:"value,omitempty"`
+		Message  string `json:"message"`
+		Hint     string `json:"hint,omitempty"`
+	}
+	jsonSummary struct {
+		Errors   int `json:"errors"`
+		Warnings int `json:"warnings"`
+		Infos    int `json:"infos"`
+		Users    int `json:"users"`
+		Teams    int `json:"teams"`
+		Mappings int `json:"mappings"`
+	}
+)
+
+// jsonPrinter writes the report as the single JSON object of RULES.md.
+type jsonPrinter struct {
+	w *bufio.Writer
+}
+
+func newJSONPrinter(w *bufio.Writer, _ PrintOptions) printer { return &jsonPrinter{w: w} }
+
+func (p *jsonPrinter) print(r *Report) error {
+	out := jsonReport{
+		Version: jsonVersion,
+		Files: jsonFiles{
+			Users:   r.Files.Users,
+			Groups:  r.Files.Groups,
+			Mapping: r.Files.Mapping,
+		},
+		// Never nil: an empty list prints as [], not null.
+		Findings: make([]jsonFinding, 0, len(r.Findings)),
+		Summary: jsonSummary{
+			Errors:   r.Summary.Errors,
+			Warnings: r.Summary.Warnings,
+			Infos:    r.Summary.Infos,
+			Users:    r.Summary.Users,
+			Teams:    r.Summary.Teams,
+			Mappings: r.Summary.Mappings,
+		},
+	}
+	for _, f := range r.Findings {
+		out.Findings = append(out.Findings, jsonFinding{
+			Rule:     f.Rule,
+			Severity: f.Severity.String(),
+			File:     f.File,
+			Line:     f.Line,
+			Column:   f.Column,
+			Field:    f.Field,
+			Value:    shortenValue(f.Value, maxJSONValue),
+			Message:  f.Message,
+			Hint:     f.Hint,
+		})
+	}
+	return encodeJSON(p.w, out)
+}
+
+// encodeJSON writes v with a 2-space indent and a final newline. HTML is
+// not escaped: the output is read by people and tools, not browsers, and
+// "<" in a value should stay "<".
+func encodeJSON(w *bufio.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode json: %w", err)
+	}
+	return nil
+}
+
+// shortenValue shortens s to at most limit runes, ending with "…" when cut.
+// It cuts between runes, never inside a UTF-8 sequence.
+func shortenValue(s string, limit int) string {
+	if limit < 1 || utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == limit-1 {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}

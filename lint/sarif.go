@@ -1,0 +1,193 @@
+package lint
+
+import (
+	"bufio"
+	"net/url"
+	"strings"
+)
+
+// The constants of the SARIF output.
+const (
+	sarifSchema   = "https://json.schemastore.org/sarif-2.1.0.json"
+	sarifVersion  = "2.1.0"
+	sarifToolName = "ovsync"
+	sarifToolURI  = "https://github.com/ovsync/ovsync"
+	sarifHelpURI  = "https://github.com/ovsync/ovsync#rules"
+	// sarifSrcRoot is the base of relative paths; code scanning resolves it to
+	// the checkout.
+	sarifSrcRoot = "%SRCROOT%"
+)
+
+// The subset of SARIF 2.1.0 that the output uses, with the spec's names.
+type (
+	sarifLog struct {
+		Schema  string     `json:"$schema"`
+		Version string     `json:"version"`
+		Runs    []sarifRun `json:"runs"`
+	}
+	sarifRun struct {
+		Tool    sarifTool     `json:"tool"`
+		Results []sarifResult `json:"results"`
+	}
+	sarifTool struct {
+		Driver sarifDriver `json:"driver"`
+	}
+	sarifDriver struct {
+		Name           string      `json:"name"`
+		Version        string      `json:"version,omitempty"`
+		InformationURI string      `json:"informationUri"`
+		Rules          []sarifRule `json:"rules"`
+	}
+	sarifRule struct {
+		ID                   string             `json:"id"`
+		Name                 string             `json:"name,omitempty"`
+		ShortDescription     sarifMessage       `json:"shortDescription"`
+		DefaultConfiguration sarifConfiguration `json:"defaultConfiguration"`
+		HelpURI              string             `json:"helpUri"`
+	}
+	sarifConfiguration struct {
+		Level string `json:"level"`
+	}
+	sarifMessage struct {
+		Text string `json:"text"`
+	}
+	sarifResult struct {
+		RuleID    string          `json:"ruleId"`
+		RuleIndex *int            `json:"ruleIndex,omitempty"`
+		Level     string          `json:"level"`
+		Message   sarifMessage    `json:"message"`
+		Locations []sarifLocation `json:"locations,omitempty"`
+	}
+	sarifLocation struct {
+		PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
+	}
+	sarifPhysicalLocation struct {
+		ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
+		Region           *sarifRegion          `json:"region,omitempty"`
+	}
+	sarifArtifactLocation struct {
+		URI       string `json:"uri"`
+		URIBaseID string `json:"uriBaseId,omitempty"`
+	}
+	sarifRegion struct {
+		StartLine   int `json:"startLine"`
+		StartColumn int `json:"startColumn,omitempty"`
+	}
+)
+
+// sarifPrinter writes a SARIF 2.1.0 log for code scanning: one run, one
+// reporting descriptor per rule of the catalogue, one result per finding.
+type sarifPrinter struct {
+	w       *bufio.Writer
+	version string
+}
+
+func newSARIFPrinter(w *bufio.Writer, opt PrintOptions) printer {
+	return &sarifPrinter{w: w, version: opt.Version}
+}
+
+func (p *sarifPrinter) print(r *Report) error {
+	driver := sarifDriver{
+		Name:           sarifToolName,
+		Version:        p.version,
+		InformationURI: sarifToolURI,
+		Rules:          make([]sarifRule, 0, len(Rules)),
+	}
+	index := make(map[string]int, len(Rules))
+	for i, rule := range Rules {
+		index[rule.ID] = i
+		driver.Rules = append(driver.Rules, sarifRule{
+			ID:                   rule.ID,
+			Name:                 sarifRuleName(rule.ID),
+			ShortDescription:     sarifMessage{Text: rule.Summary},
+			DefaultConfiguration: sarifConfiguration{Level: sarifLevel(rule.Severity)},
+			HelpURI:              sarifHelpURI,
+		})
+	}
+	results := make([]sarifResult, 0, len(r.Findings))
+	for _, f := range r.Findings {
+		res := sarifResult{
+			RuleID:  f.Rule,
+			Level:   sarifLevel(f.Severity),
+			Message: sarifMessage{Text: withHint(f)},
+		}
+		if i, ok := index[f.Rule]; ok {
+			res.RuleIndex = &i
+		}
+		if f.File != "" {
+			loc := sarifPhysicalLocation{ArtifactLocation: sarifArtifact(f.File)}
+			if f.Line > 0 {
+				loc.Region = &sarifRegion{StartLine: f.Line}
+				if f.Column > 0 {
+					loc.Region.StartColumn = f.Column
+				}
+			}
+			res.Locations = []sarifLocation{{PhysicalLocation: loc}}
+		}
+		results = append(results, res)
+	}
+	return encodeJSON(p.w, sarifLog{
+		Schema:  sarifSchema,
+		Version: sarifVersion,
+		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}},
+	})
+}
+
+// sarifRuleName turns a rule ID into the name SARIF shows people:
+// "language-value" becomes "LanguageValue". SARIF wants the name to
+// differ from the opaque ID and to be left out otherwise, and validators
+// compare them ignoring case, so a one-word ID such as "cycle" has no name.
+func sarifRuleName(id string) string {
+	var b strings.Builder
+	for part := range strings.SplitSeq(id, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]))
+			b.WriteString(part[1:])
+		}
+	}
+	if strings.EqualFold(b.String(), id) {
+		return ""
+	}
+	return b.String()
+}
+
+// sarifLevel maps a severity to SARIF's level; info is "note".
+func sarifLevel(s Severity) string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	case Info:
+		return "note"
+	}
+	return "none"
+}
+
+// sarifArtifact turns a displayed path into a SARIF artifact location: a
+// relative URI reference against %SRCROOT% for a relative path, a file URI
+// for an absolute one (/home/x, C:\x, \\server\share\x). Characters that a
+// URI cannot hold, such as spaces, are percent-encoded.
+func sarifArtifact(path string) sarifArtifactLocation {
+	p := slashPath(path)
+	switch {
+	case strings.HasPrefix(p, "//"):
+		host, rest, _ := strings.Cut(p[2:], "/")
+		u := url.URL{Scheme: "file", Host: host, Path: "/" + rest}
+		return sarifArtifactLocation{URI: u.String()}
+	case strings.HasPrefix(p, "/"):
+		u := url.URL{Scheme: "file", Path: p}
+		return sarifArtifactLocation{URI: u.String()}
+	case isDrivePath(p):
+		u := url.URL{Scheme: "file", Path: "/" + p}
+		return sarifArtifactLocation{URI: u.String()}
+	}
+	u := url.URL{Path: p}
+	return sarifArtifactLocation{URI: u.String(), URIBaseID: sarifSrcRoot}
+}
+
+// isDrivePath reports whether p starts with a Windows drive, as in C:/x.
+func isDrivePath(p string) bool {
+	return len(p) >= 3 && p[1] == ':' && p[2] == '/' &&
+		('a' <= p[0] && p[0] <= 'z' || 'A' <= p[0] && p[0] <= 'Z')
+}

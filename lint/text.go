@@ -1,0 +1,147 @@
+package lint
+
+import (
+	"bufio"
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// textPrinter writes the format people read and problem matchers parse:
+// one file:line:col: severity: message [rule] line per finding, hints on
+// their own indented lines, then a summary table and a count line.
+type textPrinter struct {
+	w   *bufio.Writer
+	max int
+}
+
+func newTextPrinter(w *bufio.Writer, opt PrintOptions) printer {
+	return &textPrinter{w: w, max: opt.MaxPerRule}
+}
+
+// summaryRow is one row of the summary table. A rule whose severity varies
+// by case (config, no-rows) has one row per severity, so that the rows of
+// each severity add up to the count line.
+type summaryRow struct {
+	rule     string
+	severity Severity
+	count    int
+}
+
+func (p *textPrinter) print(r *Report) error {
+	s := r.Summary
+	if len(r.Findings) == 0 {
+		fmt.Fprintf(p.w, "no problems found in %s\n", rowCounts(s))
+		return nil
+	}
+	shown := make(map[string]int)
+	hidden := make(map[string]int)
+	for _, f := range r.Findings {
+		if p.max > 0 && shown[f.Rule] >= p.max {
+			hidden[f.Rule]++
+			continue
+		}
+		shown[f.Rule]++
+		p.w.WriteString(f.String())
+		p.w.WriteByte('\n')
+		if f.Hint != "" {
+			p.w.WriteString("    hint: ")
+			p.w.WriteString(f.Hint)
+			p.w.WriteByte('\n')
+		}
+	}
+	rows := summaryRows(r.Findings)
+	for _, rule := range cappedRules(rows, hidden) {
+		fmt.Fprintf(p.w, "%s: %s not shown (--max-per-rule 0 shows all)\n",
+			rule, nounCount(hidden[rule], "more finding", "more findings"))
+	}
+	p.w.WriteByte('\n')
+	if err := p.table(rows); err != nil {
+		return err
+	}
+	fmt.Fprintf(p.w, "%s, %s, %s in %s\n",
+		nounCount(s.Errors, "error", "errors"),
+		nounCount(s.Warnings, "warning", "warnings"),
+		nounCount(s.Infos, "info", "info"),
+		rowCounts(s))
+	return nil
+}
+
+// table draws the summary with plain ASCII borders. Every cell is ASCII,
+// so the widths do not depend on the terminal or its locale.
+func (p *textPrinter) table(rows []summaryRow) error {
+	t := tablewriter.NewTable(p.w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Symbols: tw.NewSymbols(tw.StyleASCII),
+		})),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{
+			PerColumn: []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignRight},
+		}),
+	)
+	t.Header("RULE", "SEVERITY", "COUNT")
+	for _, row := range rows {
+		if err := t.Append(row.rule, row.severity.String(), strconv.Itoa(row.count)); err != nil {
+			return fmt.Errorf("summary table: %w", err)
+		}
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("summary table: %w", err)
+	}
+	return nil
+}
+
+// summaryRows counts the findings per rule and severity, most serious
+// severity first, then by rule ID.
+func summaryRows(fs []Finding) []summaryRow {
+	type key struct {
+		rule     string
+		severity Severity
+	}
+	counts := make(map[key]int)
+	for _, f := range fs {
+		counts[key{f.Rule, f.Severity}]++
+	}
+	rows := make([]summaryRow, 0, len(counts))
+	for k, n := range counts {
+		rows = append(rows, summaryRow{k.rule, k.severity, n})
+	}
+	slices.SortFunc(rows, func(a, b summaryRow) int {
+		return cmp.Or(cmp.Compare(b.severity, a.severity), cmp.Compare(a.rule, b.rule))
+	})
+	return rows
+}
+
+// cappedRules returns the rules with hidden findings in the order of the
+// summary table, each once.
+func cappedRules(rows []summaryRow, hidden map[string]int) []string {
+	var rules []string
+	for _, row := range rows {
+		if hidden[row.rule] > 0 && !slices.Contains(rules, row.rule) {
+			rules = append(rules, row.rule)
+		}
+	}
+	return rules
+}
+
+// rowCounts says how many rows each file had: "240 users, 31 teams,
+// 402 mappings".
+func rowCounts(s Summary) string {
+	return fmt.Sprintf("%s, %s, %s",
+		nounCount(s.Users, "user", "users"),
+		nounCount(s.Teams, "team", "teams"),
+		nounCount(s.Mappings, "mapping", "mappings"))
+}
+
+// nounCount writes n and the noun in the form that agrees with it.
+func nounCount(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
