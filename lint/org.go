@@ -23,6 +23,9 @@ type Org struct {
 	Rows [3]int
 	// UserColumns is the header of users.csv as written.
 	UserColumns []string
+	// Problems are the rule results about the org's structure, for tools
+	// that show them (graph); lint reports them as findings.
+	Problems Problems
 
 	userIndex map[string]int32
 	teamIndex map[string]int32
@@ -113,4 +116,29 @@ func cloneString(s string) string {
 		return ""
 	}
 	return string([]byte(s))
+}
+
+// Problems are the results of the org rules, by model index, whatever
+// severity the rules are given.
+type Problems struct {
+	// CycleRows are the mapping rows (indexes of Mappings) whose sub-team
+	// edge lies on a cycle.
+	CycleRows []int32
+	// TeamsWithoutManager are teams with members or sub-teams and no
+	// manager row.
+	TeamsWithoutManager []int32
+	// EmptyTeams are declared teams with no members and no sub-teams.
+	EmptyTeams []int32
+	// HierarchyGaps are the manager-without-hierarchy cases.
+	HierarchyGaps []HierarchyGap
+}
+
+// HierarchyGap is a manager who cannot see a team of their hierarchy.
+type HierarchyGap struct {
+	// Manager manages Team, whose member Report manages Hidden; no team
+	// Manager manages contains Hidden.
+	Manager, Report int32
+	Team, Hidden    int32
+	// Row is Manager's manager row for Team (index of Mappings).
+	Row int32
 }

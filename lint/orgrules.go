@@ -168,6 +168,7 @@ func (c *orgChecker) cycles() {
 			}
 		}
 		slices.Sort(edges) // rows are in file order
+		c.org.Problems.CycleRows = append(c.org.Problems.CycleRows, edges...)
 		removed := map[int32]bool{}
 		reportedHere := 0
 		for k := len(edges) - 1; k >= 0; k-- {
@@ -341,10 +342,12 @@ func (c *orgChecker) teamsWithoutManagerOrMembers() {
 		hasPeople := len(c.members[t]) > 0 || len(c.subTeams[t]) > 0
 		switch {
 		case hasPeople && !c.hasMgr[t]:
+			c.org.Problems.TeamsWithoutManager = append(c.org.Problems.TeamsWithoutManager, int32(t))
 			c.teamFinding(int32(t), RuleNoManager,
 				fmt.Sprintf("team %s has no manager", c.describeTeam(int32(t))),
 				"add a mapping row with isManager TRUE so that someone sees its results")
 		case !hasPeople && c.haveGroups:
+			c.org.Problems.EmptyTeams = append(c.org.Problems.EmptyTeams, int32(t))
 			c.teamFinding(int32(t), RuleEmptyTeam,
 				fmt.Sprintf("team %s has no members and no sub-teams", c.describeTeam(int32(t))),
 				"add members (isMember TRUE) or sub-teams in the mapping file, or remove the team")
@@ -407,6 +410,8 @@ func (c *orgChecker) hierarchies() {
 				reported[[2]int32{int32(mgr), rep}] = true
 				s := c.highest(hidden)
 				m := int32(mgr)
+				c.org.Problems.HierarchyGaps = append(c.org.Problems.HierarchyGaps,
+					HierarchyGap{Manager: m, Report: rep, Team: team, Hidden: s, Row: r})
 				c.mappingFinding(r, RuleNoHierarchy,
 					fmt.Sprintf("manager %s cannot see team %s, which their report %s of team %s manages: no team they manage contains it",
 						c.describeUser(m), c.describeTeam(s), c.describeUser(rep), c.describeTeam(team)),
