@@ -117,6 +117,14 @@ func (c *CSVReader) fail(line int, msg, hint string) {
 // Failed reports whether the file could not be read at all (UTF-16).
 func (c *CSVReader) Failed() bool { return c.failed }
 
+// Offset returns the number of bytes of the CSV data read so far.
+func (c *CSVReader) Offset() int64 {
+	if c.cr == nil {
+		return 0
+	}
+	return c.base + c.cr.InputOffset()
+}
+
 // Comma returns the field separator the file is read with.
 func (c *CSVReader) Comma() rune { return c.comma }
 

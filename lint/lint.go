@@ -155,7 +155,7 @@ func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema) (*O
 	org := &Org{Vocabulary: v, userIndex: map[string]int32{}, teamIndex: map[string]int32{}}
 	org.Files = Files{Users: DisplayPath(paths[KindUsers]), Groups: DisplayPath(paths[KindGroups]), Mapping: DisplayPath(paths[KindMapping])}
 	users := &usersReader{org: org}
-	teams := &teamsReader{org: org, userRefIndex: map[string]int32{}}
+	teams := &teamsReader{org: org}
 	var wg sync.WaitGroup
 	var errUsers, errTeams error
 	wg.Add(2)
@@ -184,6 +184,8 @@ func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema) (*O
 		return nil, nil, errTeams
 	}
 	org.Rows = [3]int{users.fr.rows, teams.groups.rows, teams.mapping.rows}
+	teams.resolveUsers()
+	teams.checkPairs()
 	findings := append(users.fr.findings, teams.groups.findings...)
 	findings = append(findings, teams.mapping.findings...)
 	check := &orgChecker{
@@ -192,7 +194,6 @@ func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema) (*O
 		haveGroups: paths[KindGroups] != "" && teams.groupsUsable(),
 		haveMap:    paths[KindMapping] != "" && teams.mappingUsable(),
 	}
-	teams.resolveUsers()
 	findings = append(findings, check.run(teams)...)
 	return org, findings, nil
 }

@@ -45,6 +45,11 @@ type fileReader struct {
 	custom   *jsonschema.Schema
 	rows     int
 	trimmed  []string
+	trimAll  bool // trim custom columns too (for a user's schema)
+
+	// sizeHint, if set, is told once how many rows the file will have
+	// about, so that the indexes can be sized once instead of growing.
+	sizeHint func(rows int)
 }
 
 // usable reports whether the file's rows could be read and carry the
@@ -91,11 +96,16 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 		return fmt.Errorf("%s: cannot read: %w", fr.file, unwrapPathError(err))
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return fmt.Errorf("%s: is a folder, not a CSV file", fr.file)
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		if st.IsDir() {
+			return fmt.Errorf("%s: is a folder, not a CSV file", fr.file)
+		}
+		size = st.Size()
 	}
 	cr := NewCSVReader(fr.file, f, fr.report)
 	fr.custom = userSchema
+	fr.trimAll = userSchema != nil
 	rec, err := cr.Next()
 	if err == io.EOF && cr.Failed() {
 		return nil
@@ -111,6 +121,7 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 	if err := fr.compileChecks(); err != nil {
 		return err
 	}
+	headerEnd := cr.Offset()
 	for {
 		rec, err := cr.Next()
 		if err == io.EOF {
@@ -120,6 +131,10 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 			return err
 		}
 		fr.rows++
+		if fr.rows == 256 && fr.sizeHint != nil && size > 0 {
+			perRow := max(cr.Offset()-headerEnd, 1) / 256
+			fr.sizeHint(int(size / max(perRow, 1) * 11 / 10))
+		}
 		ok := !rec.Broken
 		if ok && len(rec.Fields) != len(fr.header.Names) {
 			ok = false
@@ -174,12 +189,21 @@ func isStandard(h *Header, i int) bool {
 	return false
 }
 
-// trim returns the record's values with surrounding spaces removed,
-// reporting them in the columns where they matter.
+// trim returns the record's values with surrounding spaces removed from
+// the standard columns (from all with a user's schema), reporting them in
+// the columns where they matter.
 func (fr *fileReader) trim(rec *Record) []string {
-	fr.trimmed = fr.trimmed[:0]
-	for _, v := range rec.Fields {
-		fr.trimmed = append(fr.trimmed, strings.TrimSpace(v))
+	fr.trimmed = append(fr.trimmed[:0], rec.Fields...)
+	if fr.trimAll {
+		for i, v := range fr.trimmed {
+			fr.trimmed[i] = strings.TrimSpace(v)
+		}
+	} else {
+		for _, i := range fr.header.index {
+			if i >= 0 && i < len(fr.trimmed) {
+				fr.trimmed[i] = strings.TrimSpace(fr.trimmed[i])
+			}
+		}
 	}
 	if rec.Broken {
 		return fr.trimmed

@@ -17,10 +17,10 @@ type orgChecker struct {
 	findings                       []Finding
 	targetCols                     []int32 // mapping row -> column of its userId or subGroupId
 
-	subTeams [][]int32 // team -> sub-team row indexes
-	parents  [][]int32 // team -> parent row indexes
-	members  [][]int32 // team -> member row indexes
-	managed  [][]int32 // user -> manager row indexes
+	subTeams adjacency // team -> sub-team row indexes
+	parents  adjacency // team -> parent row indexes
+	members  adjacency // team -> member row indexes
+	managed  adjacency // user -> manager row indexes
 	inTeam   []bool    // user -> named by any valid row
 	hasMgr   []bool    // team -> has a manager row
 	stamp    []int32   // team -> last walk that visited it
@@ -59,35 +59,75 @@ func (c *orgChecker) run(t *teamsReader) []Finding {
 func (c *orgChecker) index() {
 	o := c.org
 	nt, nu := len(o.Teams), len(o.Users)
-	c.subTeams = make([][]int32, nt)
-	c.parents = make([][]int32, nt)
-	c.members = make([][]int32, nt)
 	c.hasMgr = make([]bool, nt)
 	c.stamp = make([]int32, nt)
-	c.managed = make([][]int32, nu)
 	c.inTeam = make([]bool, nu)
-	for i, m := range o.Mappings {
+	for _, m := range o.Mappings {
 		if m.User >= 0 {
 			c.inTeam[m.User] = true // named in a row, even a malformed one
 		}
-		if !m.Valid || m.Team < 0 {
-			continue
-		}
-		row := int32(i)
-		if m.SubTeam >= 0 {
-			c.subTeams[m.Team] = append(c.subTeams[m.Team], row)
-			c.parents[m.SubTeam] = append(c.parents[m.SubTeam], row)
-			continue
-		}
-		if m.IsMember {
-			c.members[m.Team] = append(c.members[m.Team], row)
-		}
-		if m.IsManager {
-			c.managed[m.User] = append(c.managed[m.User], row)
+		if m.Valid && m.Team >= 0 && m.User >= 0 && m.IsManager {
 			c.hasMgr[m.Team] = true
 		}
 	}
+	valid := func(m *Mapping) bool { return m.Valid && m.Team >= 0 }
+	c.subTeams = newAdjacency(nt, o.Mappings, func(m *Mapping) int32 {
+		if valid(m) && m.SubTeam >= 0 {
+			return m.Team
+		}
+		return -1
+	})
+	c.parents = newAdjacency(nt, o.Mappings, func(m *Mapping) int32 {
+		if valid(m) && m.SubTeam >= 0 {
+			return m.SubTeam
+		}
+		return -1
+	})
+	c.members = newAdjacency(nt, o.Mappings, func(m *Mapping) int32 {
+		if valid(m) && m.User >= 0 && m.IsMember {
+			return m.Team
+		}
+		return -1
+	})
+	c.managed = newAdjacency(nu, o.Mappings, func(m *Mapping) int32 {
+		if valid(m) && m.User >= 0 && m.IsManager {
+			return m.User
+		}
+		return -1
+	})
 }
+
+// adjacency lists, for each node, mapping row indexes in file order, in
+// two flat arrays (compressed sparse rows): no slice per team.
+type adjacency struct {
+	start []int32 // node i's rows are rows[start[i]:start[i+1]]
+	rows  []int32
+}
+
+// newAdjacency groups the rows by the node key gives (-1: left out).
+func newAdjacency(n int, ms []Mapping, key func(*Mapping) int32) adjacency {
+	a := adjacency{start: make([]int32, n+1)}
+	for i := range ms {
+		if k := key(&ms[i]); k >= 0 {
+			a.start[k+1]++
+		}
+	}
+	for i := 1; i <= n; i++ {
+		a.start[i] += a.start[i-1]
+	}
+	a.rows = make([]int32, a.start[n])
+	fill := slices.Clone(a.start[:n])
+	for i := range ms {
+		if k := key(&ms[i]); k >= 0 {
+			a.rows[fill[k]] = int32(i)
+			fill[k]++
+		}
+	}
+	return a
+}
+
+// of returns the rows of node i.
+func (a adjacency) of(i int32) []int32 { return a.rows[a.start[i]:a.start[i+1]] }
 
 // describeTeam names a team for messages: "Sales" (T-SALES).
 func (c *orgChecker) describeTeam(t int32) string {
@@ -161,7 +201,7 @@ func (c *orgChecker) cycles() {
 		}
 		var edges []int32 // rows inside the component
 		for _, t := range comp {
-			for _, r := range c.subTeams[t] {
+			for _, r := range c.subTeams.of(t) {
 				if in[c.org.Mappings[r].SubTeam] {
 					edges = append(edges, r)
 				}
@@ -213,7 +253,7 @@ func (c *orgChecker) shortestPath(from, to int32, in map[int32]bool, removed map
 			slices.Reverse(path)
 			return path
 		}
-		for _, r := range c.subTeams[t] {
+		for _, r := range c.subTeams.of(t) {
 			s := c.org.Mappings[r].SubTeam
 			if removed[r] || !in[s] {
 				continue
@@ -256,8 +296,8 @@ func (c *orgChecker) components() [][]int32 {
 		onStack[root] = true
 		for len(work) > 0 {
 			f := &work[len(work)-1]
-			if f.edge < len(c.subTeams[f.t]) {
-				s := c.org.Mappings[c.subTeams[f.t][f.edge]].SubTeam
+			if f.edge < len(c.subTeams.of(f.t)) {
+				s := c.org.Mappings[c.subTeams.of(f.t)[f.edge]].SubTeam
 				f.edge++
 				if index[s] < 0 {
 					index[s], low[s] = next, next
@@ -301,7 +341,7 @@ func (c *orgChecker) components() [][]int32 {
 
 // selfLoop reports whether team t is a sub-team of itself.
 func (c *orgChecker) selfLoop(t int32) bool {
-	for _, r := range c.subTeams[t] {
+	for _, r := range c.subTeams.of(t) {
 		if c.org.Mappings[r].SubTeam == t {
 			return true
 		}
@@ -312,7 +352,8 @@ func (c *orgChecker) selfLoop(t int32) bool {
 // multipleParents reports a team that is a sub-team of more than one
 // team, at the row naming its second parent.
 func (c *orgChecker) multipleParents() {
-	for t, rows := range c.parents {
+	for t := range c.org.Teams {
+		rows := c.parents.of(int32(t))
 		if len(rows) < 2 {
 			continue
 		}
@@ -339,7 +380,7 @@ func (c *orgChecker) teamsWithoutManagerOrMembers() {
 		if !tm.Declared && c.haveGroups {
 			continue // reported as unknown-team
 		}
-		hasPeople := len(c.members[t]) > 0 || len(c.subTeams[t]) > 0
+		hasPeople := len(c.members.of(int32(t))) > 0 || len(c.subTeams.of(int32(t))) > 0
 		switch {
 		case hasPeople && !c.hasMgr[t]:
 			c.org.Problems.TeamsWithoutManager = append(c.org.Problems.TeamsWithoutManager, int32(t))
@@ -380,8 +421,8 @@ func (c *orgChecker) hierarchies() {
 	o := c.org
 	mine := make([]int32, len(o.Teams)) // team -> walk number of the manager who manages it
 	reported := map[[2]int32]bool{}
-	for mgr := range c.managed {
-		rows := c.managed[mgr]
+	for mgr := range c.org.Users {
+		rows := c.managed.of(int32(mgr))
 		if len(rows) == 0 {
 			continue
 		}
@@ -392,13 +433,13 @@ func (c *orgChecker) hierarchies() {
 		}
 		for _, r := range rows {
 			team := o.Mappings[r].Team
-			for _, mr := range c.members[team] {
+			for _, mr := range c.members.of(team) {
 				rep := o.Mappings[mr].User
-				if rep == int32(mgr) || len(c.managed[rep]) == 0 || reported[[2]int32{int32(mgr), rep}] {
+				if rep == int32(mgr) || len(c.managed.of(rep)) == 0 || reported[[2]int32{int32(mgr), rep}] {
 					continue
 				}
 				var hidden []int32
-				for _, rr := range c.managed[rep] {
+				for _, rr := range c.managed.of(rep) {
 					s := o.Mappings[rr].Team
 					if !c.reaches(s, mine, owner) {
 						hidden = append(hidden, s)
@@ -434,7 +475,7 @@ func (c *orgChecker) reaches(s int32, mine []int32, owner int32) bool {
 		if mine[t] == owner {
 			return true
 		}
-		for _, r := range c.parents[t] {
+		for _, r := range c.parents.of(t) {
 			p := c.org.Mappings[r].Team
 			if c.stamp[p] != c.walk {
 				c.stamp[p] = c.walk
@@ -474,7 +515,7 @@ func (c *orgChecker) holds(a, b int32) bool {
 	for len(stack) > 0 {
 		t := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, r := range c.parents[t] {
+		for _, r := range c.parents.of(t) {
 			p := c.org.Mappings[r].Team
 			if p == a {
 				return true

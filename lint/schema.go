@@ -28,8 +28,9 @@ type fieldCheck struct {
 // microseconds a row, most of it building the row object and walking the
 // schema. A row schema of this project is a set of constraints on single
 // string properties, so each constraint is compiled once into a direct
-// Go check: minLength and maxLength count runes, pattern uses the same Go
-// regexp engine the validator uses, enum and const become a set. A
+// Go check: minLength and maxLength count runes, a pattern becomes a
+// deterministic automaton ([dfa]) that agrees with the Go regexp engine
+// the validator uses, enum and const become a set. A
 // constraint that uses any other keyword is handed to the validator,
 // which then judges each distinct value once (see [memoCheck]). A test
 // checks that the compiled checks and the validator agree.
@@ -178,7 +179,11 @@ func compileConstraints(kw map[string]json.RawMessage) (func(string) bool, error
 			if err != nil {
 				return nil, fmt.Errorf("pattern %q: %w", p, err)
 			}
-			tests = append(tests, re.MatchString)
+			if d := compileDFA(p); d != nil {
+				tests = append(tests, d.MatchString)
+			} else {
+				tests = append(tests, re.MatchString)
+			}
 		case "enum", "const":
 			var vals []any
 			if k == "const" {

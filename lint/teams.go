@@ -2,43 +2,37 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
 // teamsReader reads groups.csv and then groups-mapping.csv into the org.
 // It runs beside the users reader, so the user ids that mapping rows name
-// are numbered here first ("refs") and resolved against users.csv once
-// both are read ([teamsReader.resolveUsers]).
+// are kept as written and resolved against users.csv once both are read
+// ([teamsReader.resolveUsers]); the rules that compare rows with each
+// other run after that ([teamsReader.checkPairs]).
 type teamsReader struct {
 	org     *Org
 	groups  fileReader
 	mapping fileReader
 	names   map[string]int32 // folded team name -> line of its first row
 
-	userRefIndex map[string]int32 // user id -> ref
-	userRefs     []string         // ref -> user id
-	targetCols   []int32          // per mapping row: column of userId or subGroupId
-	pairs        map[pairKey]pairSeen
-}
-
-// pairKey identifies what a mapping row puts into a team.
-type pairKey struct {
-	team, target int32
-	sub          bool
-}
-
-// pairSeen remembers the first row of a pair.
-type pairSeen struct {
-	line            int32
-	member, manager bool
+	userIDs    []string // per mapping row: userId as written, until resolved
+	targetCols []int32  // per mapping row: column of userId or subGroupId
 }
 
 // readGroups reads groups.csv at path.
 func (t *teamsReader) readGroups(v *Vocabulary, path, display string, schema *jsonschema.Schema) error {
 	t.groups = fileReader{kind: KindGroups, vocab: v, file: display}
 	t.names = map[string]int32{}
+	t.groups.sizeHint = func(rows int) {
+		t.org.teamIndex = regrow(t.org.teamIndex, rows)
+		t.names = regrow(t.names, rows)
+		t.org.Teams = slices.Grow(t.org.Teams, rows)
+	}
 	return t.groups.read(path, schema, t.groupRow)
 }
 
@@ -84,7 +78,11 @@ func (t *teamsReader) groupRow(rec *Record, vals []string, ok bool) {
 // readMapping reads groups-mapping.csv at path.
 func (t *teamsReader) readMapping(v *Vocabulary, path, display string, schema *jsonschema.Schema) error {
 	t.mapping = fileReader{kind: KindMapping, vocab: v, file: display}
-	t.pairs = map[pairKey]pairSeen{}
+	t.mapping.sizeHint = func(rows int) {
+		t.org.Mappings = slices.Grow(t.org.Mappings, rows)
+		t.targetCols = slices.Grow(t.targetCols, rows)
+		t.userIDs = slices.Grow(t.userIDs, rows)
+	}
 	return t.mapping.read(path, schema, t.mappingRow)
 }
 
@@ -116,9 +114,11 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 		return i
 	}
 	targetCol := int32(0)
+	userID := ""
 	defer func() {
 		t.org.Mappings = append(t.org.Mappings, m)
 		t.targetCols = append(t.targetCols, targetCol)
+		t.userIDs = append(t.userIDs, userID)
 	}()
 	if g := fr.get(vals, MapTeam); g != "" {
 		m.Team = ref(h.Col(MapTeam), g)
@@ -145,7 +145,7 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 		m.Valid = false // reported by the schema's boolean rule
 	}
 	if u != "" {
-		m.User = t.userRef(u)
+		userID = u // resolved by resolveUsers
 		_, col := rec.Pos(h.Col(MapUser))
 		targetCol = int32(col)
 	}
@@ -154,36 +154,51 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 		_, col := rec.Pos(h.Col(MapSubTeam))
 		targetCol = int32(col)
 	}
-	if !m.Valid || m.Team < 0 {
-		return
-	}
-	key := pairKey{team: m.Team, target: m.User, sub: s != ""}
-	if s != "" {
-		key.target = m.SubTeam
-	}
-	if prev, dup := t.pairs[key]; dup {
-		what := fmt.Sprintf("user %q", u)
-		if s != "" {
-			what = fmt.Sprintf("sub-team %q", s)
+}
+
+// checkPairs reports what a valid mapping row puts into a team again
+// (duplicate-mapping with the same flags, conflicting-mapping with
+// others, at the later row) and user rows with no role. It runs after
+// resolveUsers, on the rows' model indexes.
+func (t *teamsReader) checkPairs() {
+	ms := t.org.Mappings
+	first := make(map[uint64]int32, len(ms)) // team and target -> first row
+	for i := range ms {
+		m := &ms[i]
+		if !m.Valid || m.Team < 0 {
+			continue
 		}
-		if prev.member == m.IsMember && prev.manager == m.IsManager {
-			fr.report(Finding{Rule: RuleDuplicateMapping, Line: rec.Line,
-				Message: fmt.Sprintf("%s is put into team %q again, as on line %d", what, fr.get(vals, MapTeam), prev.line),
+		key := uint64(m.Team)<<33 | uint64(m.User)<<1
+		what := fmt.Sprintf("user %q", t.org.Users[max(m.User, 0)].ID)
+		if m.SubTeam >= 0 {
+			key = uint64(m.Team)<<33 | uint64(m.SubTeam)<<1 | 1
+		}
+		j, dup := first[key]
+		if !dup {
+			first[key] = int32(i)
+			if m.User >= 0 && !m.IsMember && !m.IsManager {
+				t.mapping.report(Finding{Rule: RuleNoRole, Line: int(m.Line),
+					Message: fmt.Sprintf("%s is neither a member nor a manager of team %q", what, t.org.Teams[m.Team].ID),
+					Hint:    "set isMember or isManager to TRUE, or remove the row"})
+			}
+			continue
+		}
+		if m.SubTeam >= 0 {
+			what = fmt.Sprintf("sub-team %q", t.org.Teams[m.SubTeam].ID)
+		}
+		prev := &ms[j]
+		team := t.org.Teams[m.Team].ID
+		if prev.IsMember == m.IsMember && prev.IsManager == m.IsManager {
+			t.mapping.report(Finding{Rule: RuleDuplicateMapping, Line: int(m.Line),
+				Message: fmt.Sprintf("%s is put into team %q again, as on line %d", what, team, prev.Line),
 				Hint:    "remove the repeated row"})
-		} else {
-			m.Valid = false
-			fr.report(Finding{Rule: RuleConflicting, Line: rec.Line,
-				Message: fmt.Sprintf("%s is put into team %q again with other flags than on line %d (isMember %s, isManager %s there)",
-					what, fr.get(vals, MapTeam), prev.line, boolWord(prev.member), boolWord(prev.manager)),
-				Hint: "keep one row per team and user, with both flags set as meant (a manager who is also a member: TRUE, TRUE)"})
+			continue
 		}
-		return
-	}
-	t.pairs[key] = pairSeen{line: m.Line, member: m.IsMember, manager: m.IsManager}
-	if u != "" && !m.IsMember && !m.IsManager {
-		fr.report(Finding{Rule: RuleNoRole, Line: rec.Line,
-			Message: fmt.Sprintf("user %q is neither a member nor a manager of team %q", u, fr.get(vals, MapTeam)),
-			Hint:    "set isMember or isManager to TRUE, or remove the row"})
+		m.Valid = false
+		t.mapping.report(Finding{Rule: RuleConflicting, Line: int(m.Line),
+			Message: fmt.Sprintf("%s is put into team %q again with other flags than on line %d (isMember %s, isManager %s there)",
+				what, team, prev.Line, boolWord(prev.IsMember), boolWord(prev.IsManager)),
+			Hint: "keep one row per team and user, with both flags set as meant (a manager who is also a member: TRUE, TRUE)"})
 	}
 }
 
@@ -195,37 +210,45 @@ func boolWord(b bool) string {
 	return "FALSE"
 }
 
-// userRef numbers a user id named by the mapping file.
-func (t *teamsReader) userRef(id string) int32 {
-	if i, ok := t.userRefIndex[id]; ok {
-		return i
-	}
-	id = cloneString(id)
-	i := int32(len(t.userRefs))
-	t.userRefs = append(t.userRefs, id)
-	t.userRefIndex[id] = i
-	return i
-}
-
-// resolveUsers turns the mapping rows' user refs into indexes of
+// resolveUsers turns the mapping rows' user ids into indexes of
 // org.Users, adding the ids users.csv does not declare as undeclared
-// users. It runs once both readers are done.
+// users. It runs once both readers are done: the look-ups, which only
+// read the index, are shared between two goroutines.
 func (t *teamsReader) resolveUsers() {
 	org := t.org
-	index := make([]int32, len(t.userRefs))
-	for ref, id := range t.userRefs {
-		i, ok := org.userIndex[id]
+	ms := org.Mappings
+	half := len(ms) / 2
+	var wg sync.WaitGroup
+	for _, part := range [][2]int{{0, half}, {half, len(ms)}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := part[0]; i < part[1]; i++ {
+				ms[i].User = -1
+				if id := t.userIDs[i]; id != "" {
+					if u, ok := org.userIndex[id]; ok {
+						ms[i].User = u
+					} else {
+						ms[i].User = -2 // not in users.csv
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range ms {
+		if ms[i].User != -2 {
+			continue
+		}
+		id := t.userIDs[i]
+		u, ok := org.userIndex[id]
 		if !ok {
-			i = int32(len(org.Users))
+			id = cloneString(id)
+			u = int32(len(org.Users))
 			org.Users = append(org.Users, User{ID: id})
-			org.userIndex[id] = i
+			org.userIndex[id] = u
 		}
-		index[ref] = i
+		ms[i].User = u
 	}
-	for i := range org.Mappings {
-		if u := org.Mappings[i].User; u >= 0 {
-			org.Mappings[i].User = index[u]
-		}
-	}
-	t.userRefIndex, t.userRefs = nil, nil
+	t.userIDs = nil
 }

@@ -2,6 +2,8 @@ package lint
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -19,6 +21,11 @@ type usersReader struct {
 func (u *usersReader) read(v *Vocabulary, path, display string, schema *jsonschema.Schema) error {
 	u.fr = fileReader{kind: KindUsers, vocab: v, file: display}
 	u.emails = map[string]int32{}
+	u.fr.sizeHint = func(rows int) {
+		u.org.userIndex = regrow(u.org.userIndex, rows)
+		u.emails = regrow(u.emails, rows)
+		u.org.Users = slices.Grow(u.org.Users, rows)
+	}
 	err := u.fr.read(path, schema, u.row)
 	if u.fr.header != nil {
 		u.org.UserColumns = u.fr.header.Names
@@ -45,25 +52,28 @@ func (u *usersReader) row(rec *Record, vals []string, ok bool) {
 					"give each user their own id, or remove the repeated row")
 			}
 		} else {
-			u.org.userIndex[cloneString(id)] = int32(len(u.org.Users))
-			u.org.Users = append(u.org.Users, User{
-				ID: cloneString(id), Email: cloneString(fr.get(vals, UserEmail)),
-				FirstName: cloneString(fr.get(vals, UserFirstName)), LastName: cloneString(fr.get(vals, UserLastName)),
-				Line: int32(rec.Line), Declared: true,
-			})
+			user := newUser(id, fr.get(vals, UserEmail), fr.get(vals, UserFirstName), fr.get(vals, UserLastName))
+			user.Line = int32(rec.Line)
+			u.org.userIndex[user.ID] = int32(len(u.org.Users))
+			u.org.Users = append(u.org.Users, user)
 		}
 	}
 	if !ok {
 		return
 	}
 	if email := fr.get(vals, UserEmail); email != "" {
-		key := strings.ToLower(email)
+		key := strings.ToLower(email) // the same string when already lower case
 		if first, dup := u.emails[key]; dup {
 			fr.fieldFinding(rec, h.Col(UserEmail), RuleDuplicateEmail,
 				fmt.Sprintf("email %q is already used on line %d", email, first),
 				"each member needs their own email: Officevibe keys members by email, compared without case")
 		} else {
-			u.emails[cloneString(key)] = int32(rec.Line)
+			if last := &u.org.Users[len(u.org.Users)-1]; key == last.Email && last.Line == int32(rec.Line) {
+				key = last.Email // shares the user's copy instead of the record
+			} else {
+				key = cloneString(key)
+			}
+			u.emails[key] = int32(rec.Line)
 		}
 	}
 	fi, li := h.Col(UserFirstName), h.Col(UserLastName)
@@ -76,4 +86,26 @@ func (u *usersReader) row(rec *Record, vals []string, ok bool) {
 			fmt.Sprintf("%s is empty but %s is %q", h.Names[empty], h.Names[other], vals[other]),
 			"give both names or neither: Officevibe refuses one without the other")
 	}
+}
+
+// newUser copies a user's strings out of the record in one allocation, so
+// that keeping a million users costs a million small strings, not four
+// million, and none of them pins the record it came from.
+func newUser(id, email, first, last string) User {
+	var b strings.Builder
+	b.Grow(len(id) + len(email) + len(first) + len(last))
+	b.WriteString(id)
+	b.WriteString(email)
+	b.WriteString(first)
+	b.WriteString(last)
+	s := b.String()
+	i, e, f := len(id), len(id)+len(email), len(id)+len(email)+len(first)
+	return User{ID: s[:i], Email: s[i:e], FirstName: s[e:f], LastName: s[f:], Declared: true}
+}
+
+// regrow returns m in a map made for n entries.
+func regrow(m map[string]int32, n int) map[string]int32 {
+	out := make(map[string]int32, max(n, len(m)))
+	maps.Copy(out, m)
+	return out
 }

@@ -1,0 +1,55 @@
+package lint
+
+import (
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/ovsync/ovsync/internal/orggen"
+)
+
+var (
+	benchOrgsMu sync.Mutex
+	benchOrgs   = map[int]string{}
+)
+
+// benchOrg writes a generated org of n users once per test binary run and
+// returns its config path.
+func benchOrg(b *testing.B, n int) string {
+	b.Helper()
+	benchOrgsMu.Lock()
+	defer benchOrgsMu.Unlock()
+	if p, ok := benchOrgs[n]; ok {
+		return p
+	}
+	dir := filepath.Join(b.TempDir(), fmt.Sprint(n))
+	if _, err := orggen.WriteDir(dir, orggen.Options{Users: n, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	p := filepath.Join(dir, "config.json")
+	benchOrgs[n] = p
+	return p
+}
+
+// BenchmarkLint lints generated orgs of 1k, 100k and 1M users with every
+// rule and schema, reporting users per second.
+func BenchmarkLint(b *testing.B) {
+	for _, n := range []int{1_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			cfg := benchOrg(b, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				rep, err := Run(Options{Path: cfg})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(rep.Findings) != 0 {
+					b.Fatalf("generated org has findings: %v", rep.Findings[0])
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "users/s")
+		})
+	}
+}
