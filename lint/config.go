@@ -105,12 +105,17 @@ func LoadConfig(path, display string) (*Config, []Finding, error) {
 	}
 	shapeHint := `the file must look like {"Configuration": {"ApiUrl": "https://app.officevibe.com", "UsersCsv": "./Data/users.csv", ...}}`
 
-	top, err := objectKeys(raw, 0)
-	if err != nil {
+	var probe any
+	if err := json.Unmarshal(raw, &probe); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return nil, nil, fail(se.Offset, "not valid JSON: "+se.Error(), shapeHint)
+			// Offset counts the bytes read, the bad one included.
+			return nil, nil, fail(se.Offset-1, "not valid JSON: "+se.Error(), shapeHint)
 		}
+		return nil, nil, fail(0, "not valid JSON: "+err.Error(), shapeHint)
+	}
+	top, err := objectKeys(raw, 0)
+	if err != nil {
 		return nil, nil, fail(0, "not a JSON object", shapeHint)
 	}
 	i := slices.IndexFunc(top, func(k jsonKey) bool { return k.name == "Configuration" })
@@ -261,14 +266,14 @@ type jsonKey struct {
 }
 
 // objectKeys lists the keys of the JSON object that starts at offset base
-// of raw (raw ends with it or later), with their offsets in raw. Syntax
-// errors come back as *json.SyntaxError with an offset in raw.
+// of raw (raw ends with it or later), with their offsets in raw. The
+// caller has checked that raw is valid JSON.
 func objectKeys(raw []byte, base int64) ([]jsonKey, error) {
 	obj := raw[base:]
 	dec := json.NewDecoder(bytes.NewReader(obj))
 	t, err := dec.Token()
 	if err != nil {
-		return nil, shiftSyntax(err, base)
+		return nil, err
 	}
 	if t != json.Delim('{') {
 		return nil, errors.New("not an object")
@@ -278,29 +283,20 @@ func objectKeys(raw []byte, base int64) ([]jsonKey, error) {
 		off := base + skipSpace(obj, dec.InputOffset())
 		t, err := dec.Token()
 		if err != nil {
-			return nil, shiftSyntax(err, base)
+			return nil, err
 		}
 		name, _ := t.(string)
 		var v json.RawMessage
 		valOff := base + skipSpace(obj, dec.InputOffset())
 		if err := dec.Decode(&v); err != nil {
-			return nil, shiftSyntax(err, base)
+			return nil, err
 		}
 		keys = append(keys, jsonKey{name: name, value: v, off: off, valueOff: valOff})
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, shiftSyntax(err, base)
+		return nil, err
 	}
 	return keys, nil
-}
-
-// shiftSyntax moves the offset of a JSON syntax error by base.
-func shiftSyntax(err error, base int64) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		se.Offset += base
-	}
-	return err
 }
 
 // skipSpace returns the offset of the next byte of b from off that is not

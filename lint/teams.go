@@ -168,36 +168,43 @@ func (t *teamsReader) checkPairs() {
 		if !m.Valid || m.Team < 0 {
 			continue
 		}
-		key := uint64(m.Team)<<33 | uint64(m.User)<<1
-		what := fmt.Sprintf("user %q", t.org.Users[max(m.User, 0)].ID)
-		if m.SubTeam >= 0 {
+		var key uint64
+		switch {
+		case m.SubTeam >= 0:
 			key = uint64(m.Team)<<33 | uint64(m.SubTeam)<<1 | 1
+		case m.User >= 0:
+			key = uint64(m.Team)<<33 | uint64(m.User)<<1
+		default:
+			continue
+		}
+		what := func() string {
+			if m.SubTeam >= 0 {
+				return fmt.Sprintf("sub-team %q", t.org.Teams[m.SubTeam].ID)
+			}
+			return fmt.Sprintf("user %q", t.org.Users[m.User].ID)
 		}
 		j, dup := first[key]
 		if !dup {
 			first[key] = int32(i)
 			if m.User >= 0 && !m.IsMember && !m.IsManager {
 				t.mapping.report(Finding{Rule: RuleNoRole, Line: int(m.Line),
-					Message: fmt.Sprintf("%s is neither a member nor a manager of team %q", what, t.org.Teams[m.Team].ID),
+					Message: fmt.Sprintf("%s is neither a member nor a manager of team %q", what(), t.org.Teams[m.Team].ID),
 					Hint:    "set isMember or isManager to TRUE, or remove the row"})
 			}
 			continue
-		}
-		if m.SubTeam >= 0 {
-			what = fmt.Sprintf("sub-team %q", t.org.Teams[m.SubTeam].ID)
 		}
 		prev := &ms[j]
 		team := t.org.Teams[m.Team].ID
 		if prev.IsMember == m.IsMember && prev.IsManager == m.IsManager {
 			t.mapping.report(Finding{Rule: RuleDuplicateMapping, Line: int(m.Line),
-				Message: fmt.Sprintf("%s is put into team %q again, as on line %d", what, team, prev.Line),
+				Message: fmt.Sprintf("%s is put into team %q again, as on line %d", what(), team, prev.Line),
 				Hint:    "remove the repeated row"})
 			continue
 		}
 		m.Valid = false
 		t.mapping.report(Finding{Rule: RuleConflicting, Line: int(m.Line),
 			Message: fmt.Sprintf("%s is put into team %q again with other flags than on line %d (isMember %s, isManager %s there)",
-				what, team, prev.Line, boolWord(prev.IsMember), boolWord(prev.IsManager)),
+				what(), team, prev.Line, boolWord(prev.IsMember), boolWord(prev.IsManager)),
 			Hint: "keep one row per team and user, with both flags set as meant (a manager who is also a member: TRUE, TRUE)"})
 	}
 }

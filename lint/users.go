@@ -68,8 +68,8 @@ func (u *usersReader) row(rec *Record, vals []string, ok bool) {
 				fmt.Sprintf("email %q is already used on line %d", email, first),
 				"each member needs their own email: Officevibe keys members by email, compared without case")
 		} else {
-			if last := &u.org.Users[len(u.org.Users)-1]; key == last.Email && last.Line == int32(rec.Line) {
-				key = last.Email // shares the user's copy instead of the record
+			if n := len(u.org.Users); n > 0 && key == u.org.Users[n-1].Email && u.org.Users[n-1].Line == int32(rec.Line) {
+				key = u.org.Users[n-1].Email // shares the user's copy instead of the record
 			} else {
 				key = cloneString(key)
 			}

@@ -1,0 +1,215 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// lintFiles lints the given file contents (users, groups, mapping; ""
+// for a file not given) and returns "file line:col rule" per finding.
+func lintFiles(t *testing.T, users, groups, mapping string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var opt Options
+	for _, f := range []struct {
+		name, body string
+		dst        *string
+	}{{"users.csv", users, &opt.Users}, {"groups.csv", groups, &opt.Groups}, {"mapping.csv", mapping, &opt.Mapping}} {
+		if f.body == "" {
+			continue
+		}
+		p := filepath.Join(dir, f.name)
+		if err := os.WriteFile(p, []byte(f.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		*f.dst = p
+	}
+	rep, err := Run(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		got = append(got, filepath.Base(f.File)+" "+itoa(f.Line)+":"+itoa(f.Column)+" "+f.Rule+" "+f.Message)
+	}
+	return got
+}
+
+const (
+	usersABCD = "id,email,firstName,lastName\n1,a@x.co,Ana,A\n2,b@x.co,Bo,B\n3,c@x.co,Cy,C\n4,d@x.co,Di,D\n"
+	mapHeader = "groupId,userId,subGroupId,isMember,isManager\n"
+)
+
+func TestOrgRules(t *testing.T) {
+	tests := []struct {
+		name                   string
+		users, groups, mapping string
+		want                   []string // "file line:col rule message-part"
+	}{
+		{
+			name:   "self-loop",
+			groups: "id,name\nT-A,A\n",
+			mapping: mapHeader +
+				"T-A,1,,FALSE,TRUE\n" +
+				"T-A,,T-A,FALSE,FALSE\n",
+			want: []string{"mapping.csv 3:6 cycle sub-teams form a cycle: T-A → T-A"},
+		},
+		{
+			name:   "three-team cycle reported once at the closing row",
+			groups: "id,name\nT-A,A\nT-B,B\nT-C,C\n",
+			mapping: mapHeader +
+				"T-A,,T-B,FALSE,FALSE\n" +
+				"T-B,,T-C,FALSE,FALSE\n" +
+				"T-C,,T-A,FALSE,FALSE\n" +
+				"T-A,1,,FALSE,TRUE\nT-B,1,,FALSE,TRUE\nT-C,1,,FALSE,TRUE\n",
+			want: []string{"mapping.csv 4:6 cycle sub-teams form a cycle: T-C → T-A → T-B → T-C"},
+		},
+		{
+			name:   "two cycles through one team",
+			groups: "id,name\nT-A,A\nT-B,B\nT-C,C\n",
+			mapping: mapHeader +
+				"T-A,,T-B,FALSE,FALSE\n" +
+				"T-B,,T-A,FALSE,FALSE\n" +
+				"T-A,,T-C,FALSE,FALSE\n" +
+				"T-C,,T-A,FALSE,FALSE\n" +
+				"T-A,1,,FALSE,TRUE\nT-B,1,,FALSE,TRUE\nT-C,1,,FALSE,TRUE\n",
+			want: []string{
+				"mapping.csv 3:6 cycle sub-teams form a cycle: T-B → T-A → T-B",
+				"mapping.csv 5:6 cycle sub-teams form a cycle: T-C → T-A → T-C",
+				`mapping.csv 5:6 multiple-parents team "A" (T-A) is a sub-team of both "B" (T-B) (line 3) and "C" (T-C)`,
+			},
+		},
+		{
+			name:   "manager without hierarchy",
+			users:  usersABCD,
+			groups: "id,name\nT-1,Ana's team\nT-2,Bo's team\n",
+			mapping: mapHeader +
+				"T-1,1,,FALSE,TRUE\n" +
+				"T-1,2,,TRUE,FALSE\n" +
+				"T-2,2,,FALSE,TRUE\n" +
+				"T-2,3,,TRUE,FALSE\n" +
+				"T-2,4,,TRUE,FALSE\n",
+			want: []string{`mapping.csv 2:5 manager-without-hierarchy manager "Ana A" (1) cannot see team "Bo's team" (T-2)`},
+		},
+		{
+			name:   "a hierarchy team fixes it",
+			users:  usersABCD,
+			groups: "id,name\nT-1,Ana's team\nT-2,Bo's team\nT-1-ALL,Ana's org\n",
+			mapping: mapHeader +
+				"T-1,1,,FALSE,TRUE\nT-1,2,,TRUE,FALSE\nT-2,2,,FALSE,TRUE\nT-2,3,,TRUE,FALSE\nT-2,4,,TRUE,FALSE\n" +
+				"T-1-ALL,1,,FALSE,TRUE\nT-1-ALL,,T-1,FALSE,FALSE\nT-1-ALL,,T-2,FALSE,FALSE\n",
+		},
+		{
+			name:   "a department made only of sub-teams, its manager sees them all",
+			users:  usersABCD,
+			groups: "id,name\nCS,Customer Service Department\nCS-A,Team A\nCS-B,Team B\n",
+			mapping: mapHeader +
+				"CS,1,,FALSE,TRUE\nCS,,CS-A,FALSE,FALSE\nCS,,CS-B,FALSE,FALSE\n" +
+				"CS-A,2,,FALSE,TRUE\nCS-A,3,,TRUE,FALSE\nCS-B,2,,FALSE,TRUE\nCS-B,4,,TRUE,FALSE\n",
+		},
+		{
+			name:   "dangling ids, multiple parents, empty team, no manager, user in no team",
+			users:  usersABCD,
+			groups: "id,name\nT-A,A\nT-B,B\nT-C,C\nT-E,Empty\n",
+			mapping: mapHeader +
+				"T-A,,T-C,FALSE,FALSE\n" +
+				"T-B,,T-C,FALSE,FALSE\n" +
+				"T-C,1,,TRUE,FALSE\n" +
+				"T-A,2,,FALSE,TRUE\nT-B,2,,FALSE,TRUE\n" +
+				"T-X,9,,TRUE,FALSE\n",
+			want: []string{
+				"groups.csv 4:0 team-without-manager team \"C\" (T-C) has no manager",
+				"groups.csv 5:0 empty-team team \"Empty\" (T-E) has no members",
+				"mapping.csv 3:6 multiple-parents team \"C\" (T-C) is a sub-team of both",
+				"mapping.csv 7:1 unknown-team team \"T-X\" is not in",
+				"mapping.csv 7:5 unknown-user user \"9\" is not in",
+				"users.csv 4:0 user-without-team user \"Cy C\" (3) is in no team",
+				"users.csv 5:0 user-without-team user \"Di D\" (4) is in no team",
+			},
+		},
+		{
+			name:    "mapping alone: no rule that needs the other files",
+			mapping: mapHeader + "T-X,9,,TRUE,TRUE\n",
+		},
+		{
+			name:   "duplicates and conflicts at the later row",
+			users:  usersABCD,
+			groups: "id,name\nT-A,A\n",
+			mapping: mapHeader +
+				"T-A,1,,TRUE,TRUE\nT-A,2,,TRUE,FALSE\nT-A,3,,TRUE,FALSE\nT-A,4,,TRUE,FALSE\n" +
+				"T-A,1,,TRUE,TRUE\n" +
+				"T-A,2,,FALSE,TRUE\n" +
+				"T-A,3,,false,false\n",
+			want: []string{
+				"mapping.csv 6:0 duplicate-mapping user \"1\" is put into team \"T-A\" again, as on line 2",
+				"mapping.csv 7:0 conflicting-mapping user \"2\" is put into team \"T-A\" again with other flags than on line 3",
+				"mapping.csv 8:0 conflicting-mapping user \"3\"",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := lintFiles(t, tt.users, tt.groups, tt.mapping)
+			// Compare on the given prefix of each message.
+			for i := range got {
+				if i < len(tt.want) && strings.HasPrefix(got[i], tt.want[i]) {
+					got[i] = tt.want[i]
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLanguageAndBooleanHints(t *testing.T) {
+	for in, want := range map[string]string{
+		"French": "Français", "francais": "Français", "fr": "Français", "FRANÇAIS": "Français", "Francais ": "Français",
+		"German": "Deutsche", "Deutsch": "Deutsche", "de": "Deutsche", "Spanish": "Español", "Espanol": "Español",
+		"pt-BR": "Português", "Portugese": "Português", "english": "English", "Englsh": "English", "Klingon": "",
+	} {
+		if got := nearestLanguage(in); got != want {
+			t.Errorf("nearestLanguage(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"yes": "TRUE", "1": "TRUE", "x": "TRUE", "Y": "TRUE", "no": "FALSE", "0": "FALSE", "maybe": ""} {
+		if got := booleanHint(in); got != want {
+			t.Errorf("booleanHint(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzLint runs the whole lint pass on three fuzzed files and checks that
+// it never panics and that every finding lies inside its file.
+func FuzzLint(f *testing.F) {
+	read := func(p string) []byte { b, _ := os.ReadFile(p); return b }
+	for _, org := range []string{"../testdata/sample/Data/", "../testdata/broken/Data/"} {
+		f.Add(read(org+"users.csv"), read(org+"groups.csv"), read(org+"groups-mapping.csv"))
+	}
+	f.Add([]byte(usersABCD), []byte("id,name\nT-A,A\n"), []byte(mapHeader+"T-A,,T-A,FALSE,FALSE\n"))
+	f.Fuzz(func(t *testing.T, users, groups, mapping []byte) {
+		dir := t.TempDir()
+		files := map[string][]byte{"users.csv": users, "groups.csv": groups, "mapping.csv": mapping}
+		for name, b := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := Run(Options{Users: filepath.Join(dir, "users.csv"), Groups: filepath.Join(dir, "groups.csv"), Mapping: filepath.Join(dir, "mapping.csv")})
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		for _, fd := range rep.Findings {
+			b := files[filepath.Base(fd.File)]
+			lines := strings.Count(string(b), "\n") + 1
+			if fd.Line < 0 || fd.Line > lines || fd.Column < 0 || fd.Column > len(b)+1 {
+				t.Fatalf("finding outside its file (%d lines, %d bytes): %v", lines, len(b), fd)
+			}
+		}
+	})
+}
