@@ -98,20 +98,6 @@ func (h *Header) Col(r Role) int { return h.index[r] }
 // Custom returns the indexes of the custom property columns.
 func (h *Header) Custom() []int { return h.custom }
 
-// Name returns the column name of role as written in the file, or the
-// vocabulary's name when the column is absent.
-func (h *Header) name(v *Vocabulary, k Kind, r Role) string {
-	if i := h.index[r]; i >= 0 {
-		return h.Names[i]
-	}
-	for _, c := range v.columns[k] {
-		if c.role == r {
-			return c.name
-		}
-	}
-	return ""
-}
-
 // matchHeader matches a header record against the vocabulary's columns of
 // kind, reporting header-case, header-duplicate and header-missing.
 func matchHeader(v *Vocabulary, k Kind, rec *Record, file string, report func(Finding)) *Header {
