@@ -124,8 +124,9 @@ func matchHeader(v *Vocabulary, k Kind, rec *Record, file string, report func(Fi
 			key = strings.ToLower(name)
 		}
 		if first, dup := seen[key]; dup {
+			fl, fc := rec.Pos(first)
 			report(Finding{Rule: RuleHeaderDuplicate, File: file, Line: line, Column: col, Field: name, Value: raw,
-				Message: fmt.Sprintf("column %q appears twice (first at column %d)", name, first+1),
+				Message: fmt.Sprintf("column %q appears twice (first at %d:%d, field %d)", name, fl, fc, first+1),
 				Hint:    "remove or rename one of them: only the first is read"})
 			continue
 		}

@@ -90,6 +90,16 @@ func NewCSVReader(name string, r io.Reader, report func(Finding)) *CSVReader {
 		c.base = 3
 		head = head[3:]
 	}
+	var in io.Reader = br
+	if bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0 {
+		// Classic Mac OS line ends: read each CR as a line end, so that
+		// lines and rows are still told apart.
+		c.report(Finding{Rule: RuleCSVSyntax, File: name, Line: 1,
+			Message: "lines end with a lone carriage return (old Mac OS format)",
+			Hint:    "save the file with Windows (CRLF) or Unix (LF) line ends"})
+		in = crToLF{br}
+		c.src = nil // positions of quote errors come from encoding/csv then
+	}
 	if d := sniffDelimiter(head); d != ',' {
 		sepName := "semicolons"
 		if d == '\t' {
@@ -100,7 +110,7 @@ func NewCSVReader(name string, r io.Reader, report func(Finding)) *CSVReader {
 			Hint:    `Officevibe reads comma-separated files: export as "CSV (comma delimited)" or run "ovsync convert --out DIR FILE"`})
 		c.comma = d
 	}
-	c.cr = csv.NewReader(br)
+	c.cr = csv.NewReader(in)
 	c.cr.Comma = c.comma
 	c.cr.FieldsPerRecord = -1
 	c.cr.ReuseRecord = true
@@ -225,8 +235,10 @@ func (c *CSVReader) syntax(pe *csv.ParseError, start int64) (recovered bool) {
 	return recovered
 }
 
-// checkUTF8 reports the first field holding bytes that are not UTF-8, at
-// the line and column of the first bad byte. One finding per file.
+// checkUTF8 reports the first field holding bytes that are not UTF-8,
+// once per file, on the line of the first bad byte: at the field's start
+// when the byte is on the field's first line, else at the byte itself
+// (the field starts on another line).
 func (c *CSVReader) checkUTF8() {
 	for i, v := range c.rec.Fields {
 		if utf8.ValidString(v) {
@@ -465,4 +477,17 @@ func scanRecord(src io.ReaderAt, off int64, startLine int, comma rune) scanned {
 			break
 		}
 	}
+}
+
+// crToLF reads CR bytes as LF.
+type crToLF struct{ r io.Reader }
+
+func (c crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }

@@ -192,6 +192,16 @@ func TestCSVReaderPositions(t *testing.T) {
 			findings: []string{"delimiter 1:0"},
 		},
 		{
+			name: "classic mac line ends are reported and read",
+			in:   "id,name\rT-1,Sales\rT-2,Ops\r",
+			want: []testRecord{
+				{Line: 1, Fields: []string{"id", "name"}, Pos: [][2]int{{1, 1}, {1, 4}}},
+				{Line: 2, Fields: []string{"T-1", "Sales"}, Pos: [][2]int{{2, 1}, {2, 5}}},
+				{Line: 3, Fields: []string{"T-2", "Ops"}, Pos: [][2]int{{3, 1}, {3, 5}}},
+			},
+			findings: []string{"csv-syntax 1:0"},
+		},
+		{
 			name:     "utf-16 with bom yields nothing",
 			in:       "\xFF\xFEi\x00d\x00\n\x00",
 			findings: []string{"encoding 1:0"},
@@ -254,7 +264,7 @@ func FuzzCSVReader(f *testing.F) {
 	f.Add([]byte("a,b\n\"x\"y,z\n"))
 	f.Add([]byte("a;b\n1;\"2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lines := bytes.Count(data, []byte{'\n'}) + 1
+		lines := bytes.Count(data, []byte{'\n'}) + bytes.Count(data, []byte{'\r'}) + 1
 		var findings []Finding
 		r := NewCSVReader("f.csv", bytes.NewReader(data), func(f Finding) { findings = append(findings, f) })
 		var got [][]string

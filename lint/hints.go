@@ -3,7 +3,9 @@ package lint
 import (
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -92,6 +94,17 @@ func levenshtein(a, b string) int {
 	return prev[len(rb)]
 }
 
+// quoted quotes a value for a message, cut to 60 characters: the whole
+// value is in the finding's value field.
+func quoted(v string) string {
+	const max = 60
+	if utf8.RuneCountInString(v) > max {
+		r := []rune(v)
+		v = string(r[:max-1]) + "…"
+	}
+	return strconv.Quote(v)
+}
+
 // fieldProblem writes the message and hint of a field rule that a schema
 // constraint reported for value in column.
 func fieldProblem(rule, column, value string) (msg, hint string) {
@@ -99,7 +112,7 @@ func fieldProblem(rule, column, value string) (msg, hint string) {
 	case RuleRequired:
 		return fmt.Sprintf("%s is empty", column), fmt.Sprintf("fill in %s: every row needs one", column)
 	case RuleEmailFormat:
-		msg = fmt.Sprintf("email %q is not a plain address like name@example.com", value)
+		msg = fmt.Sprintf("email %s is not a plain address like name@example.com", quoted(value))
 		if a, err := mail.ParseAddress(value); err == nil && a.Address != value {
 			return msg, fmt.Sprintf("use %q", a.Address)
 		}
@@ -111,10 +124,10 @@ func fieldProblem(rule, column, value string) (msg, hint string) {
 		}
 		return msg, "write the address as local@domain.tld"
 	case RuleEmailCase:
-		return fmt.Sprintf("email %q has upper-case letters", value),
-			fmt.Sprintf("use %q: Officevibe keys members by lower-case email", strings.ToLower(value))
+		return fmt.Sprintf("email %s has upper-case letters", quoted(value)),
+			fmt.Sprintf("use %s: Officevibe keys members by lower-case email", quoted(strings.ToLower(value)))
 	case RuleLanguageValue:
-		msg = fmt.Sprintf("language %q is not an Officevibe language", value)
+		msg = fmt.Sprintf("language %s is not an Officevibe language", quoted(value))
 		if near := nearestLanguage(value); near != "" {
 			if norm.NFC.String(value) == near {
 				return msg, fmt.Sprintf("use %q: the value has the same letters in decomposed Unicode (NFD); save it as NFC", near)
@@ -123,14 +136,14 @@ func fieldProblem(rule, column, value string) (msg, hint string) {
 		}
 		return msg, "use one of " + strings.Join(Languages, ", ") + ", or leave it empty"
 	case RuleImageURL:
-		return fmt.Sprintf("imageUrl %q is not an absolute http(s) URL", value),
+		return fmt.Sprintf("imageUrl %s is not an absolute http(s) URL", quoted(value)),
 			"use the full https:// address of the picture, or leave it empty"
 	case RuleBoolean:
-		msg = fmt.Sprintf("%s %q is not TRUE or FALSE", column, value)
+		msg = fmt.Sprintf("%s %s is not TRUE or FALSE", column, quoted(value))
 		if b := booleanHint(value); b != "" {
 			return msg, fmt.Sprintf("use %q", b)
 		}
 		return msg, "use TRUE or FALSE (an empty value reads as FALSE)"
 	}
-	return fmt.Sprintf("%s %q breaks rule %s", column, value, rule), ""
+	return fmt.Sprintf("%s %s breaks rule %s", column, quoted(value), rule), ""
 }

@@ -161,9 +161,9 @@ func (c *orgChecker) teamFinding(t int32, rule, msg, hint string) {
 		c.report(Finding{Rule: rule, File: c.org.Files.Groups, Line: int(tm.Line), Field: "", Value: tm.ID, Message: msg, Hint: hint})
 		return
 	}
-	for i, m := range c.org.Mappings {
+	for _, m := range c.org.Mappings {
 		if m.Team == t {
-			c.mappingFinding(int32(i), rule, msg, hint)
+			c.report(Finding{Rule: rule, File: c.org.Files.Mapping, Line: int(m.Line), Value: tm.ID, Message: msg, Hint: hint})
 			return
 		}
 	}
@@ -353,7 +353,10 @@ func (c *orgChecker) selfLoop(t int32) bool {
 // team, at the row naming its second parent.
 func (c *orgChecker) multipleParents() {
 	for t := range c.org.Teams {
-		rows := c.parents.of(int32(t))
+		// A team inside itself is a cycle, not a parent.
+		rows := slices.DeleteFunc(slices.Clone(c.parents.of(int32(t))), func(r int32) bool {
+			return c.org.Mappings[r].Team == int32(t)
+		})
 		if len(rows) < 2 {
 			continue
 		}

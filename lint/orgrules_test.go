@@ -206,7 +206,7 @@ func FuzzLint(f *testing.F) {
 		}
 		for _, fd := range rep.Findings {
 			b := files[filepath.Base(fd.File)]
-			lines := strings.Count(string(b), "\n") + 1
+			lines := strings.Count(string(b), "\n") + strings.Count(string(b), "\r") + 1
 			if fd.Line < 0 || fd.Line > lines || fd.Column < 0 || fd.Column > len(b)+1 {
 				t.Fatalf("finding outside its file (%d lines, %d bytes): %v", lines, len(b), fd)
 			}

@@ -128,7 +128,9 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 		return
 	}
 	u, s := fr.get(vals, MapUser), fr.get(vals, MapSubTeam)
-	if (u == "") == (s == "") {
+	if h.Col(MapUser) < 0 || h.Col(MapSubTeam) < 0 {
+		m.Valid = false // header-missing says it once for the file
+	} else if (u == "") == (s == "") {
 		m.Valid = false
 		msg := "row sets both userId and subGroupId"
 		hint := "a row puts either a user or a sub-team into the team: split it into two rows"

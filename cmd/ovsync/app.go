@@ -55,7 +55,7 @@ func toolVersion() string {
 
 // newApp builds the command-line application writing to stdout and stderr.
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:  "ovsync",
 		Usage: "check, convert, draw and push Officevibe org files",
 		Description: `ovsync works on the three CSV files an HR system pushes to Officevibe
@@ -73,11 +73,33 @@ Examples:
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		ExitErrHandler:       func(*cli.Context, error) {}, // run decides the exit status
+		OnUsageError:         usageError,
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return exitWith(exitUsage, fmt.Errorf("unknown command %q (see \"ovsync help\")", c.Args().First()))
+			}
+			return cli.ShowAppHelp(c)
+		},
 		Commands: []*cli.Command{
 			lintCommand(),
 			schemaCommand(),
 		},
 	}
+	for _, cmd := range app.Commands {
+		cmd.OnUsageError = usageError
+	}
+	return app
+}
+
+// usageError turns a flag error into a one-line usage error on stderr,
+// instead of urfave/cli's help page on stdout, where it would mix with a
+// report a script is reading.
+func usageError(c *cli.Context, err error, _ bool) error {
+	name := "ovsync"
+	if c.Command != nil && c.Command.Name != "" {
+		name += " " + c.Command.Name
+	}
+	return exitWith(exitUsage, fmt.Errorf("%v (see \"%s --help\")", err, name))
 }
 
 // run runs the application with args (args[0] is the program name) and

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// update rewrites the expectations of the scripts (the files that cmp
+// compares with) from what the commands print: go test -update. Read the
+// diff before committing.
+var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
+
+// TestMain lets the test binary run as the ovsync command: the scripts'
+// "exec ovsync ..." runs a copy of this binary that calls run, the same
+// function as main.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"ovsync": func() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScript runs the scripts of testdata/script, one behaviour of the
+// command line per script, named after the subcommand first
+// (lint-ragged-row.txtar). Each script runs in its own $WORK folder; $REPO is
+// the repository root, to copy the bundled orgs from (never write there):
+//
+//	mkdir org/Data
+//	cp $REPO/testdata/sample/config.json org
+//	cp $REPO/testdata/sample/Data/users.csv org/Data
+func TestScript(t *testing.T) {
+	repo, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("testdata", "script"),
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("REPO", repo)
+			return nil
+		},
+		Cmds: scriptCmds(),
+	})
+}
+
+// scriptCmds returns the commands the scripts have beyond testscript's
+// own. A subcommand whose scripts need more (graph: a check of the DOT
+// output; push: a fake API started with push/pushtest over loopback) adds
+// its commands to this map, each with a usage line in its comment.
+func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		// status CODE PROGRAM [ARGS...]: run PROGRAM as exec does, keep its
+		// stdout and stderr for the next stdout/stderr/cmp commands, and
+		// fail unless it exits with CODE. "! exec" only tells 0 from the
+		// rest, but ovsync's exit statuses mean different things (1:
+		// findings, 2: the run failed).
+		"status": cmdStatus,
+		// unescape FILE...: rewrite each file with every \xHH replaced by
+		// the byte HH, to write bytes a txtar archive cannot hold as text
+		// (Windows-1252 letters, NUL bytes of UTF-16, a CR before LF).
+		"unescape": cmdUnescape,
+		// [!] validjson FILE...: each file (stdout and stderr name the last
+		// command's output, as in cmp) must hold exactly one JSON value.
+		"validjson": cmdValidJSON,
+	}
+}
+
+// cmdStatus implements the status command.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! status (give the expected status instead)")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: status CODE PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil || want < 0 {
+		ts.Fatalf("status: %q is not an exit status", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("status: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdUnescape implements the unescape command.
+func cmdUnescape(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! unescape")
+	}
+	if len(args) == 0 {
+		ts.Fatalf("usage: unescape FILE...")
+	}
+	for _, name := range args {
+		out, err := unescapeBytes(ts.ReadFile(name))
+		if err != nil {
+			ts.Fatalf("unescape %s: %v", name, err)
+		}
+		ts.Check(os.WriteFile(ts.MkAbs(name), out, 0o666))
+	}
+}
+
+// unescapeBytes replaces each \xHH of s by the byte it names.
+func unescapeBytes(s string) ([]byte, error) {
+	var out []byte
+	for {
+		i := strings.Index(s, `\x`)
+		if i < 0 {
+			return append(out, s...), nil
+		}
+		if i+4 > len(s) {
+			return nil, fmt.Errorf("%q: want two hex digits after \\x", s[i:])
+		}
+		b, err := strconv.ParseUint(s[i+2:i+4], 16, 8)
+		if err != nil {
+			return nil, fmt.Errorf("%q: want two hex digits after \\x", s[i:i+4])
+		}
+		out = append(append(out, s[:i]...), byte(b))
+		s = s[i+4:]
+	}
+}
+
+// cmdValidJSON implements the validjson command.
+func cmdValidJSON(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: validjson FILE...")
+	}
+	for _, name := range args {
+		valid := json.Valid([]byte(ts.ReadFile(name)))
+		switch {
+		case neg && valid:
+			ts.Fatalf("%s is valid JSON", name)
+		case !neg && !valid:
+			ts.Fatalf("%s is not valid JSON", name)
+		}
+	}
+}
+
+func TestUnescapeBytes(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []byte
+		wantErr  bool
+	}{
+		{name: "plain", in: "id,email\n", want: []byte("id,email\n")},
+		{name: "bytes", in: `Ren\xE9\x0D\x0A`, want: []byte("Ren\xe9\r\n")},
+		{name: "nul", in: `i\x00d\x00`, want: []byte("i\x00d\x00")},
+		{name: "backslash kept", in: `a\b`, want: []byte(`a\b`)},
+		{name: "short", in: `a\xE`, wantErr: true},
+		{name: "not hex", in: `a\xZZ`, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := unescapeBytes(tt.in)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("unescapeBytes(%q) error = %v, want error %v", tt.in, err, tt.wantErr)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("unescapeBytes(%q) mismatch (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+// repoRoot returns the folder of go.mod above the working folder.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the test's folder")
+		}
+		dir = parent
+	}
+}
