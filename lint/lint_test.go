@@ -151,3 +151,31 @@ func checkGolden(t *testing.T, path string, got []byte) {
 		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
 	}
 }
+
+func TestReadRowsGivesValuesAsWritten(t *testing.T) {
+	t.Chdir("..")
+	var ids []string
+	var custom []string
+	err := ReadRows(Legacy, KindUsers, "testdata/sample/Data/users.csv", func(h *Header, rec *Record) error {
+		ids = append(ids, rec.Fields[h.Col(UserID)])
+		if len(custom) == 0 {
+			for _, i := range h.Custom() {
+				custom = append(custom, h.Names[i])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 87 || ids[0] != "00001" {
+		t.Errorf("got %d ids starting %q, want 87 starting 00001", len(ids), ids[0])
+	}
+	if diff := cmp.Diff([]string{"Department", "Country", "Hiring Date", "Location"}, custom); diff != "" {
+		t.Errorf("custom columns (-want +got):\n%s", diff)
+	}
+	err = ReadRows(Legacy, KindUsers, "testdata/broken/single/users-utf16.csv", func(*Header, *Record) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "UTF-16") {
+		t.Errorf("UTF-16 file: err = %v, want one saying UTF-16", err)
+	}
+}

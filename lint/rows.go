@@ -1,0 +1,78 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+)
+
+// ReadRows streams the records of one CSV file of an org, after its
+// header, through the same reader lint uses, without checking them: for
+// tools that need every value as written (push builds its request body
+// this way, one row at a time). The header is matched against the
+// vocabulary's columns of kind. fn's record is reused: copy what you keep.
+// Problems with the file itself are errors here: lint first.
+func ReadRows(v *Vocabulary, kind Kind, path string, fn func(h *Header, rec *Record) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: no such file", path)
+		}
+		return fmt.Errorf("%s: cannot read: %w", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	var problem *Finding
+	cr := NewCSVReader(path, f, func(fd Finding) {
+		if problem == nil && fd.Rule != RuleDelimiter { // a file read with its own separator is still read
+			problem = &fd
+		}
+	})
+	failed := func() error {
+		return fmt.Errorf("%s:%d:%d: %s", problem.File, problem.Line, problem.Column, problem.Message)
+	}
+	rec, err := cr.Next()
+	if err == io.EOF && problem != nil {
+		return failed()
+	}
+	if err == io.EOF {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h := matchHeader(v, kind, rec, path, func(Finding) {})
+	for {
+		if problem != nil {
+			return failed()
+		}
+		rec, err := cr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(h, rec); err != nil {
+			return err
+		}
+	}
+}
+
+// ParseBool reads a mapping flag as lint does: TRUE or FALSE in any case,
+// spaces around it ignored; empty reads as false. ok is false for any
+// other value.
+func ParseBool(s string) (value, ok bool) { return parseBool(strings.TrimSpace(s)) }
+
+// Column returns the column name of the role in the vocabulary's file of
+// kind (for example "email"), or "" when the kind has no such column.
+func (v *Vocabulary) Column(k Kind, r Role) string {
+	for _, c := range v.columns[k] {
+		if c.role == r {
+			return c.name
+		}
+	}
+	return ""
+}
