@@ -194,6 +194,7 @@ func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema) (*O
 		haveGroups: paths[KindGroups] != "" && teams.groupsUsable(),
 		haveMap:    paths[KindMapping] != "" && teams.mappingUsable(),
 	}
+	org.Usable = [3]bool{check.haveUsers, check.haveGroups, check.haveMap}
 	findings = append(findings, check.run(teams)...)
 	return org, findings, nil
 }

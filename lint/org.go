@@ -21,6 +21,9 @@ type Org struct {
 	Mappings []Mapping
 	// Rows counts the data rows of each file, by [Kind].
 	Rows [3]int
+	// Usable tells, by [Kind], whether the file was given and its ids
+	// could be read: only then is an id it lacks "missing".
+	Usable [3]bool
 	// UserColumns is the header of users.csv as written.
 	UserColumns []string
 	// Problems are the rule results about the org's structure, for tools

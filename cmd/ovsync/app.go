@@ -82,7 +82,9 @@ Examples:
 		},
 		Commands: []*cli.Command{
 			lintCommand(),
+			graphCommand(),
 			schemaCommand(),
+			completionCommand(),
 		},
 	}
 	for _, cmd := range app.Commands {
