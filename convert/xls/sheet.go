@@ -1,0 +1,216 @@
+package xls
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ovsync/ovsync/convert/cellfmt"
+)
+
+// maxCols is the number of columns of a BIFF5 or BIFF8 sheet (A to IV).
+const maxCols = 256
+
+// Rows returns the cells of worksheet i (an index into [Workbook.Sheets]):
+// rows[r][c] is the cell at 0-based row r, column c. Each row ends with
+// its last non-empty cell, so a row with no value is empty (len 0), and
+// the rows after the last non-empty one are dropped: no trailing empty
+// rows or columns.
+func (w *Workbook) Rows(i int) ([][]Cell, error) {
+	if i < 0 || i >= len(w.sheets) {
+		return nil, fmt.Errorf("no sheet %d: the workbook has %d worksheets", i, len(w.sheets))
+	}
+	cells, err := w.cells(w.sheets[i].offset, w.sheetEnd(i))
+	if err != nil {
+		return nil, fmt.Errorf("sheet %q: %w", w.sheets[i].name, err)
+	}
+	return grid(cells), nil
+}
+
+// sheetEnd returns where worksheet i ends at the latest: where the next
+// substream starts, or the end of the stream.
+func (w *Workbook) sheetEnd(i int) int {
+	start, end := w.sheets[i].offset, len(w.stream)
+	for _, s := range w.sheets {
+		if s.offset > start && s.offset < end {
+			end = s.offset
+		}
+	}
+	return end
+}
+
+// cells reads the cell records of the worksheet substream starting at
+// pos, in the order they come. The substream ends by end at the latest, a
+// hint for the number of cells: most cell records take 14 bytes or more.
+func (w *Workbook) cells(pos, end int) ([]Cell, error) {
+	typ, data, pos, err := w.record(pos)
+	if err != nil {
+		return nil, err
+	}
+	if typ != recBOF || len(data) < 4 || u16(data, 2) != bofWorksheet {
+		return nil, corrupt("worksheet does not start with a worksheet BOF record")
+	}
+	var (
+		cells   = make([]Cell, 0, max(end-pos, 0)/16)
+		pending = -1 // index in cells of a formula waiting for its STRING record
+		depth   = 0  // of substreams nested in the sheet (embedded charts)
+	)
+	add := func(row, col int, value, errText string) error {
+		if col >= maxCols {
+			return corrupt("cell in column %d, past the last column IV", col+1)
+		}
+		cells = append(cells, Cell{Row: row, Col: col, Value: value, Err: errText})
+		pending = -1
+		return nil
+	}
+	for {
+		typ, data, next, err := w.record(pos)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case typ == recBOF:
+			depth++
+		case typ == recEOF && depth == 0:
+			return cells, nil
+		case typ == recEOF:
+			depth--
+		case depth > 0:
+		case typ == recNumber && len(data) >= 14:
+			v := math.Float64frombits(uint64(u32(data, 6)) | uint64(u32(data, 10))<<32)
+			err = add(int(u16(data, 0)), int(u16(data, 2)), w.number(u16(data, 4), v), "")
+		case typ == recRK && len(data) >= 10:
+			err = add(int(u16(data, 0)), int(u16(data, 2)), w.number(u16(data, 4), rk(u32(data, 6))), "")
+		case typ == recMulRK && len(data) >= 12:
+			row, col := int(u16(data, 0)), int(u16(data, 2))
+			for j := 0; 4+6*j+6 <= len(data)-2 && err == nil; j++ {
+				ixfe, v := u16(data, 4+6*j), rk(u32(data, 6+6*j))
+				err = add(row, col+j, w.number(ixfe, v), "")
+			}
+		case typ == recLabelSST && len(data) >= 10:
+			isst := u32(data, 6)
+			if int64(isst) >= int64(len(w.sst)) {
+				return nil, corrupt("cell %s refers to shared string %d of %d", Ref(int(u16(data, 0)), int(u16(data, 2))), isst, len(w.sst))
+			}
+			err = add(int(u16(data, 0)), int(u16(data, 2)), w.sst[isst], "")
+		case typ == recLabel || typ == recRString:
+			var segs [][]byte
+			segs, next = w.continued(data, next)
+			if len(data) < 8 {
+				return nil, corrupt("text cell record too short")
+			}
+			s, ok := w.longString(segs, 6)
+			if !ok {
+				return nil, corrupt("text of cell %s cut short", Ref(int(u16(data, 0)), int(u16(data, 2))))
+			}
+			err = add(int(u16(data, 0)), int(u16(data, 2)), s, "")
+		case typ == recBoolErr && len(data) >= 8:
+			if data[7] == 0 {
+				err = add(int(u16(data, 0)), int(u16(data, 2)), cellfmt.Bool(data[6] != 0), "")
+			} else {
+				err = add(int(u16(data, 0)), int(u16(data, 2)), "", errorText(data[6]))
+			}
+		case typ == recFormula && len(data) >= 14:
+			err = w.formula(data, add)
+			if err == nil && u16(data, 12) == 0xFFFF && data[6] == 0 {
+				pending = len(cells) - 1 // the text follows in a STRING record
+			}
+		case typ == recString:
+			var segs [][]byte
+			segs, next = w.continued(data, next)
+			if pending < 0 {
+				break // a STRING record without a formula before it
+			}
+			s, ok := w.longString(segs, 0)
+			if !ok {
+				return nil, corrupt("text result of formula %s cut short", cells[pending].Ref())
+			}
+			cells[pending].Value = s
+			pending = -1
+		}
+		if err != nil {
+			return nil, err
+		}
+		pos = next
+	}
+}
+
+// formula adds the cached result of a FORMULA record: a number unless its
+// last two bytes are 0xFFFF, in which case the first byte says text
+// (in the next STRING record), boolean, error or empty text.
+func (w *Workbook) formula(data []byte, add func(row, col int, value, errText string) error) error {
+	row, col, ixfe := int(u16(data, 0)), int(u16(data, 2)), u16(data, 4)
+	if u16(data, 12) != 0xFFFF {
+		v := math.Float64frombits(uint64(u32(data, 6)) | uint64(u32(data, 10))<<32)
+		return add(row, col, w.number(ixfe, v), "")
+	}
+	switch data[6] {
+	case 1:
+		return add(row, col, cellfmt.Bool(data[8] != 0), "")
+	case 2:
+		return add(row, col, "", errorText(data[8]))
+	}
+	return add(row, col, "", "") // text to come, or empty text
+}
+
+// rk decodes an RK number: a 30-bit integer or the top 30 bits of a
+// double, divided by 100 when the lowest bit is set.
+func rk(v uint32) float64 {
+	var f float64
+	if v&0x02 != 0 {
+		f = float64(int32(v) >> 2)
+	} else {
+		f = math.Float64frombits(uint64(v&^0x03) << 32)
+	}
+	if v&0x01 != 0 {
+		f /= 100
+	}
+	return f
+}
+
+// grid lays the non-empty cells out in rows, the last of two cells at the
+// same place winning.
+func grid(cells []Cell) [][]Cell {
+	key := func(c Cell) int { return c.Row*maxCols + c.Col }
+	if !slices.IsSortedFunc(cells, func(a, b Cell) int { return cmp.Compare(key(a), key(b)) }) {
+		slices.SortStableFunc(cells, func(a, b Cell) int { return cmp.Compare(key(a), key(b)) })
+	}
+	// Keep the last cell of each place, and only non-empty ones.
+	kept := cells[:0]
+	for j, c := range cells {
+		if j+1 < len(cells) && key(cells[j+1]) == key(c) {
+			continue
+		}
+		if !c.Empty() {
+			kept = append(kept, c)
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	// Width of each row, then one array for all of them.
+	nrows := kept[len(kept)-1].Row + 1
+	width := make([]int, nrows)
+	for _, c := range kept {
+		width[c.Row] = c.Col + 1
+	}
+	total := 0
+	for _, n := range width {
+		total += n
+	}
+	all := make([]Cell, total)
+	rows := make([][]Cell, nrows)
+	off := 0
+	for r, n := range width {
+		rows[r] = all[off : off+n : off+n]
+		for c := range rows[r] {
+			rows[r][c].Row, rows[r][c].Col = r, c
+		}
+		off += n
+	}
+	for _, c := range kept {
+		rows[c.Row][c.Col] = c
+	}
+	return rows
+}

@@ -1,0 +1,213 @@
+// Package xls reads legacy Excel workbooks (.xls, Excel 97-2003 and
+// Excel 5.0/95): the sheet names and every cell as the value a person
+// means, rendered by [cellfmt].
+//
+// A .xls file is an OLE2 compound file (read with mscfb) holding a
+// "Workbook" stream (BIFF8) or a "Book" stream (BIFF5) of records. This
+// reader knows the few records that carry values and what they mean:
+//
+//   - globals: BOF/EOF, FILEPASS (encryption: refused), CODEPAGE (the
+//     8-bit code page of BIFF5 text), DATEMODE (1900 or 1904 dates),
+//     FORMAT and XF (number formats, to tell dates and literal formats
+//     from numbers), BOUNDSHEET (sheet names and where each sheet starts),
+//     SST with its CONTINUE records (the shared strings of BIFF8);
+//   - sheets: LABELSST, LABEL, RSTRING (text), NUMBER, RK, MULRK
+//     (numbers), BOOLERR (booleans and errors such as #N/A), FORMULA with
+//     its cached result and the STRING record that holds a text result.
+//
+// Everything else (styles, formulas' tokens, charts, drawings) is skipped.
+// Every length read from the file is checked: a corrupt file gives an
+// error, never a panic.
+package xls
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/richardlehane/mscfb"
+
+	"github.com/ovsync/ovsync/convert/cellfmt"
+)
+
+// The errors that [Open] and [Workbook.Rows] wrap; test for them with
+// errors.Is. Their texts say what to do.
+var (
+	// ErrNotOLE2 means the file is not an OLE2 compound file, so not a
+	// real .xls (often a CSV, text or HTML export named .xls).
+	ErrNotOLE2 = errors.New("not an Excel 97-2003 workbook (no OLE2 signature): check the file's real format, or save it from a spreadsheet program as .xlsx")
+	// ErrNoWorkbook means an OLE2 file without a workbook stream, such as
+	// a Word .doc or a PowerPoint .ppt.
+	ErrNoWorkbook = errors.New("OLE2 file holds no workbook (a Word or other Office document?): export the data from a spreadsheet program as .xlsx")
+	// ErrEncrypted means a password-protected workbook.
+	ErrEncrypted = errors.New("workbook is password-protected: remove the password in a spreadsheet program, save, and convert again")
+	// ErrCorrupt means a truncated or damaged file.
+	ErrCorrupt = errors.New("workbook is truncated or corrupt")
+	// ErrVersion means a workbook older than Excel 5.0.
+	ErrVersion = errors.New("workbook is in an Excel format older than 5.0: save it from a spreadsheet program as .xlsx")
+)
+
+// corruptHint ends every corruption error.
+const corruptHint = "open it in a spreadsheet program and save it again"
+
+// corrupt returns an [ErrCorrupt] error saying what was wrong.
+func corrupt(format string, args ...any) error {
+	return fmt.Errorf("%w (%s): %s", ErrCorrupt, fmt.Sprintf(format, args...), corruptHint)
+}
+
+// oleSignature starts every OLE2 compound file.
+var oleSignature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+// Workbook is an open .xls workbook, held in memory. Its methods may be
+// called in any order and concurrently: reading a sheet changes nothing.
+type Workbook struct {
+	stream   []byte // the Workbook (BIFF8) or Book (BIFF5) stream
+	biff5    bool
+	date1904 bool
+	codePage uint16 // of BIFF5 8-bit text, from CODEPAGE
+	sheets   []sheet
+	sst      []string
+	xf       []cellfmt.Format // number format of each XF record, by index
+}
+
+// sheet is a worksheet named by a BOUNDSHEET record.
+type sheet struct {
+	name   string
+	offset int // of its BOF record in the stream
+	hidden bool
+}
+
+// Cell is one cell of a sheet. An empty cell has neither Value nor Err.
+type Cell struct {
+	// Row and Col are 0-based: A1 is row 0, column 0.
+	Row, Col int
+	// Value is the cell's value as cellfmt renders it: the cached result
+	// for a formula; "" for an error cell.
+	Value string
+	// Err is the error shown by an error cell ("#N/A", "#DIV/0!", …),
+	// or by a formula whose result is an error.
+	Err string
+}
+
+// Empty reports whether the cell holds nothing: no value and no error.
+func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" }
+
+// Ref returns the cell's A1-style reference, such as "G12".
+func (c Cell) Ref() string { return Ref(c.Row, c.Col) }
+
+// Ref returns the A1-style reference of the 0-based row and column, such
+// as "G12" for row 11, column 6.
+func Ref(row, col int) string {
+	var b []byte
+	for col++; col > 0; col = (col - 1) / 26 {
+		b = append([]byte{byte('A' + (col-1)%26)}, b...)
+	}
+	return string(strconv.AppendInt(b, int64(row)+1, 10))
+}
+
+// Open reads the workbook of the .xls file r of the given size: its
+// globals, sheet list and shared strings. Cells are read by
+// [Workbook.Rows].
+func Open(r io.ReaderAt, size int64) (*Workbook, error) {
+	if size < int64(len(oleSignature)) {
+		return nil, ErrNotOLE2
+	}
+	head := make([]byte, len(oleSignature))
+	if _, err := r.ReadAt(head, 0); err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(head, oleSignature) {
+		return nil, ErrNotOLE2
+	}
+	stream, biff5, err := workbookStream(r, size)
+	if err != nil {
+		return nil, err
+	}
+	return newWorkbook(stream, biff5)
+}
+
+// newWorkbook reads the globals of a workbook stream.
+func newWorkbook(stream []byte, biff5 bool) (*Workbook, error) {
+	w := &Workbook{stream: stream, biff5: biff5}
+	if err := w.readGlobals(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// workbookStream returns the bytes of the workbook stream of the OLE2
+// file, and whether it is a BIFF5 "Book" stream.
+func workbookStream(r io.ReaderAt, size int64) (stream []byte, biff5 bool, err error) {
+	// mscfb checks its structures, but is third-party code reading
+	// untrusted input: a panic there is a corrupt file here.
+	defer func() {
+		if p := recover(); p != nil {
+			stream, err = nil, corrupt("damaged OLE2 container")
+		}
+	}()
+	doc, err := mscfb.New(io.NewSectionReader(r, 0, size))
+	if err != nil {
+		return nil, false, corrupt("damaged OLE2 container")
+	}
+	var book *mscfb.File
+	encrypted := false
+	for f, err := doc.Next(); err == nil; f, err = doc.Next() {
+		if len(f.Path) != 0 {
+			continue
+		}
+		switch f.Name {
+		case "Workbook", "WORKBOOK", "workbook":
+			book, biff5 = f, false
+		case "Book", "BOOK", "book":
+			if book == nil {
+				book, biff5 = f, true
+			}
+		case "EncryptedPackage", "EncryptionInfo":
+			// An encrypted .xlsx is an OLE2 file with these streams.
+			encrypted = true
+		}
+	}
+	switch {
+	case book != nil:
+	case encrypted:
+		return nil, false, ErrEncrypted
+	default:
+		return nil, false, ErrNoWorkbook
+	}
+	if book.Size > size {
+		return nil, false, corrupt("workbook stream of %d bytes in a file of %d", book.Size, size)
+	}
+	// Read in chunks: mscfb's cost per read grows with the square of the
+	// number of sectors it spans.
+	stream = make([]byte, book.Size)
+	for off := 0; off < len(stream); {
+		n, err := io.ReadFull(book, stream[off:min(off+1<<16, len(stream))])
+		off += n
+		if err != nil {
+			return nil, false, corrupt("workbook stream cut short at byte %d of %d", off, book.Size)
+		}
+	}
+	return stream, biff5, nil
+}
+
+// Sheets returns the names of the workbook's worksheets, in workbook order;
+// [Workbook.Rows] takes an index into this list. Chart sheets and macro
+// sheets are left out; hidden worksheets are listed.
+func (w *Workbook) Sheets() []string {
+	names := make([]string, len(w.sheets))
+	for i, s := range w.sheets {
+		names[i] = s.name
+	}
+	return names
+}
+
+// Hidden reports whether worksheet i is hidden.
+func (w *Workbook) Hidden(i int) bool {
+	return i >= 0 && i < len(w.sheets) && w.sheets[i].hidden
+}
+
+// Date1904 reports whether the workbook counts dates from 1904 (the old
+// Macintosh date system) rather than 1900.
+func (w *Workbook) Date1904() bool { return w.date1904 }
