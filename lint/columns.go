@@ -156,11 +156,5 @@ func matchHeader(v *Vocabulary, k Kind, rec *Record, file string, report func(Fi
 
 // requiredList names the required columns of kind, for hints.
 func requiredList(v *Vocabulary, k Kind) string {
-	var names []string
-	for _, c := range v.columns[k] {
-		if c.required {
-			names = append(names, c.name)
-		}
-	}
-	return strings.Join(names, ", ")
+	return strings.Join(v.Required(k), ", ")
 }

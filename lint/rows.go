@@ -76,3 +76,24 @@ func (v *Vocabulary) Column(k Kind, r Role) string {
 	}
 	return ""
 }
+
+// Columns returns the standard column names of the vocabulary's file of
+// kind, in the order the file lists them.
+func (v *Vocabulary) Columns(k Kind) []string {
+	names := make([]string, len(v.columns[k]))
+	for i, c := range v.columns[k] {
+		names[i] = c.name
+	}
+	return names
+}
+
+// Required returns the columns of kind that a file cannot do without.
+func (v *Vocabulary) Required(k Kind) []string {
+	var names []string
+	for _, c := range v.columns[k] {
+		if c.required {
+			names = append(names, c.name)
+		}
+	}
+	return names
+}
