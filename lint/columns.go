@@ -34,6 +34,7 @@ const (
 	UserJobTitle
 	UserImageURL
 	UserLanguage
+	UserProducts
 	TeamID
 	TeamName
 	MapTeam
@@ -52,12 +53,17 @@ type column struct {
 	required bool
 }
 
-// Vocabulary names the files and columns of one file format.
+// Vocabulary names the files and columns of one file format. Rules speak
+// of roles; the vocabulary says what each role is called in its files.
 type Vocabulary struct {
-	// Name is the format's name in reports ("legacy").
+	// Name is the format's name in reports: "legacy" or "provisioning".
 	Name string
 	// FileNames are the canonical file names by kind.
 	FileNames [3]string
+	// Schemas are the names of the row schemas by kind (see package schemas).
+	Schemas [3]string
+	// Languages are the values the language column accepts (empty aside).
+	Languages []string
 	columns   [3][]column
 }
 
@@ -65,6 +71,8 @@ type Vocabulary struct {
 var Legacy = &Vocabulary{
 	Name:      "legacy",
 	FileNames: [3]string{"users.csv", "groups.csv", "groups-mapping.csv"},
+	Schemas:   [3]string{"users", "groups", "mapping"},
+	Languages: []string{"English", "Français", "Español", "Português", "Deutsche"},
 	columns: [3][]column{
 		KindUsers: {
 			{"id", UserID, true}, {"email", UserEmail, true},
@@ -79,6 +87,32 @@ var Legacy = &Vocabulary{
 		},
 	},
 }
+
+// Provisioning is Workleap's API provisioning format, the successor of
+// the legacy one (FORMAT.md, "The successor"): other file and column
+// names, language codes, and a productAssignations column.
+var Provisioning = &Vocabulary{
+	Name:      "provisioning",
+	FileNames: [3]string{"members.csv", "teams.csv", "teams-mappings.csv"},
+	Schemas:   [3]string{"members", "teams", "teams-mappings"},
+	Languages: []string{"en", "fr", "es", "pt", "de"},
+	columns: [3][]column{
+		KindUsers: {
+			{"externalMemberId", UserID, true}, {"email", UserEmail, true},
+			{"firstName", UserFirstName, false}, {"lastName", UserLastName, false},
+			{"jobTitle", UserJobTitle, false}, {"imageUrl", UserImageURL, false},
+			{"languagePreferences", UserLanguage, false}, {"productAssignations", UserProducts, false},
+		},
+		KindGroups: {{"externalTeamId", TeamID, true}, {"teamName", TeamName, true}},
+		KindMapping: {
+			{"externalTeamId", MapTeam, true}, {"externalMemberId", MapUser, true}, {"externalSubteamId", MapSubTeam, true},
+			{"isMember", MapIsMember, true}, {"isManager", MapIsManager, true},
+		},
+	},
+}
+
+// Vocabularies are the file formats ovsync reads, legacy first.
+var Vocabularies = []*Vocabulary{Legacy, Provisioning}
 
 // Header is a file's header row matched against a vocabulary.
 type Header struct {

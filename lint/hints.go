@@ -3,16 +3,13 @@ package lint
 import (
 	"fmt"
 	"net/mail"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
-
-// Languages are the values Officevibe accepts in users.csv's language
-// column, spelled as Officevibe spells them ("Deutsche" included).
-var Languages = []string{"English", "Français", "Español", "Português", "Deutsche"}
 
 // languageAliases maps what people write, folded by foldName, to the
 // Officevibe language they mean.
@@ -42,8 +39,8 @@ func foldName(s string) string {
 	return b.String()
 }
 
-// nearestLanguage returns the Officevibe language a value most likely
-// means, or "" when nothing is close.
+// nearestLanguage returns the language a value most likely means, as the
+// legacy format names it ("Français"), or "" when nothing is close.
 func nearestLanguage(v string) string {
 	f := foldName(v)
 	if lang, ok := languageAliases[f]; ok {
@@ -105,9 +102,18 @@ func quoted(v string) string {
 	return strconv.Quote(v)
 }
 
+// languageIn spells a legacy language name in vocabulary v: the same
+// name, or its code in the successor format.
+func languageIn(v *Vocabulary, legacyName string) string {
+	if i := slices.Index(Legacy.Languages, legacyName); i >= 0 && i < len(v.Languages) {
+		return v.Languages[i]
+	}
+	return legacyName
+}
+
 // fieldProblem writes the message and hint of a field rule that a schema
-// constraint reported for value in column.
-func fieldProblem(rule, column, value string) (msg, hint string) {
+// constraint reported for value in column of a file in vocabulary v.
+func fieldProblem(v *Vocabulary, rule, column, value string) (msg, hint string) {
 	switch rule {
 	case RuleRequired:
 		return fmt.Sprintf("%s is empty", column), fmt.Sprintf("fill in %s: every row needs one", column)
@@ -128,13 +134,16 @@ func fieldProblem(rule, column, value string) (msg, hint string) {
 			fmt.Sprintf("use %s: Officevibe keys members by lower-case email", quoted(strings.ToLower(value)))
 	case RuleLanguageValue:
 		msg = fmt.Sprintf("language %s is not an Officevibe language", quoted(value))
-		if near := nearestLanguage(value); near != "" {
+		if v != Legacy {
+			msg = fmt.Sprintf("%s %s is not a language code", column, quoted(value))
+		}
+		if near := languageIn(v, nearestLanguage(value)); near != "" {
 			if norm.NFC.String(value) == near {
 				return msg, fmt.Sprintf("use %q: the value has the same letters in decomposed Unicode (NFD); save it as NFC", near)
 			}
 			return msg, fmt.Sprintf("use %q", near)
 		}
-		return msg, "use one of " + strings.Join(Languages, ", ") + ", or leave it empty"
+		return msg, "use one of " + strings.Join(v.Languages, ", ") + ", or leave it empty"
 	case RuleImageURL:
 		return fmt.Sprintf("imageUrl %s is not an absolute http(s) URL", quoted(value)),
 			"use the full https:// address of the picture, or leave it empty"

@@ -47,6 +47,8 @@ type (
 		Users    int `json:"users"`
 		Teams    int `json:"teams"`
 		Mappings int `json:"mappings"`
+		// Format is the files' format: "legacy" or "provisioning".
+		Format string `json:"format,omitempty"`
 	}
 )
 
@@ -74,6 +76,7 @@ func (p *jsonPrinter) print(r *Report) error {
 			Users:    r.Summary.Users,
 			Teams:    r.Summary.Teams,
 			Mappings: r.Summary.Mappings,
+			Format:   r.Summary.Format,
 		},
 	}
 	for _, f := range r.Findings {

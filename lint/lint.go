@@ -62,7 +62,11 @@ func Run(opt Options) (*Report, error) {
 		}
 		userSchemas[k] = s
 	}
-	org, findings, err := Read(Legacy, paths, userSchemas)
+	vocab, err := DetectFormat(paths)
+	if err != nil {
+		return nil, err
+	}
+	org, findings, err := Read(vocab, paths, userSchemas)
 	if err != nil {
 		return nil, err
 	}
@@ -72,20 +76,22 @@ func Run(opt Options) (*Report, error) {
 	SortFindings(rep.Findings)
 	rep.count()
 	rep.Summary.Users, rep.Summary.Teams, rep.Summary.Mappings = org.Rows[KindUsers], org.Rows[KindGroups], org.Rows[KindMapping]
+	rep.Summary.Format = vocab.Name
 	return rep, nil
 }
 
-// ParseKind reads a file kind: users, groups or mapping.
+// ParseKind reads a file kind: users, groups or mapping, or their
+// successor names members, teams or teams-mappings.
 func ParseKind(s string) (Kind, error) {
 	switch strings.ToLower(s) {
-	case "users":
+	case "users", "members":
 		return KindUsers, nil
-	case "groups":
+	case "groups", "teams":
 		return KindGroups, nil
-	case "mapping":
+	case "mapping", "teams-mappings":
 		return KindMapping, nil
 	}
-	return 0, fmt.Errorf("unknown file kind %q (use users, groups or mapping)", s)
+	return 0, fmt.Errorf("unknown file kind %q (use users, groups or mapping; members, teams or teams-mappings)", s)
 }
 
 // compileUserSchema compiles a user-supplied JSON Schema file.

@@ -30,7 +30,7 @@ func TestSampleIsClean(t *testing.T) {
 	for _, f := range rep.Findings {
 		t.Errorf("finding: %v", f)
 	}
-	want := Summary{Users: 87, Teams: 38, Mappings: 161}
+	want := Summary{Users: 87, Teams: 38, Mappings: 161, Format: "legacy"}
 	if diff := cmp.Diff(want, rep.Summary); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}

@@ -166,7 +166,7 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 
 // compileChecks lines up the schema's checks with the header's columns.
 func (fr *fileReader) compileChecks() error {
-	cs, err := builtinSchema(fr.kind.String())
+	cs, err := builtinSchema(fr.vocab.Schemas[fr.kind])
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func (fr *fileReader) checkFields(rec *Record, vals []string) {
 	for i, checks := range fr.checks {
 		for _, c := range checks {
 			if !c.valid(vals[i]) {
-				msg, hint := fieldProblem(c.rule, fr.header.Names[i], vals[i])
+				msg, hint := fieldProblem(fr.vocab, c.rule, fr.header.Names[i], vals[i])
 				fr.fieldFinding(rec, i, c.rule, msg, hint)
 			}
 		}

@@ -16,6 +16,8 @@ type Summary struct {
 	Users    int `json:"users"`
 	Teams    int `json:"teams"`
 	Mappings int `json:"mappings"`
+	// Format is the name of the files' format ([Vocabulary].Name).
+	Format string `json:"format"`
 }
 
 // Report is the result of a lint run: the findings in output order, the

@@ -17,13 +17,17 @@ var validRows = map[string]map[string]any{
 		"jobTitle": "Engineer", "imageUrl": "", "language": "Português", "Department": "R&D"},
 	"groups":  {"id": "T-1", "name": "Sales"},
 	"mapping": {"groupId": "T-1", "userId": "1", "subGroupId": "", "isMember": "TRUE", "isManager": "FALSE"},
+	"members": {"externalMemberId": "1", "email": "ana@example.com", "firstName": "Ana", "lastName": "Silva",
+		"jobTitle": "Engineer", "imageUrl": "", "languagePreferences": "pt", "productAssignations": "", "Department": "R&D"},
+	"teams":          {"externalTeamId": "T-1", "teamName": "Sales"},
+	"teams-mappings": {"externalTeamId": "T-1", "externalMemberId": "1", "externalSubteamId": "", "isMember": "TRUE", "isManager": "FALSE"},
 }
 
 var schemaValues = []string{
 	"", " ", "x", "1", "00123", "ana@example.com", "Ana@Example.com", "ana@example", "a@b.co", "@b.co", "a@.co",
 	"a b@c.de", "Ana <ana@example.com>", "a@b.c", "ana@exa mple.com", "a@b@c.de", "a,b@c.de", "josé@café.fr",
 	"English", "Français", "Franc\u0327ais", "French", "fr", "Deutsche", "Deutsch", "Español", "Português", "english",
-	"TRUE", "true", "True", "FALSE", "false", "yes", "1", "x", "TRUE ", "tru",
+	"en", "fr", "EN", "de-DE", "TRUE", "true", "True", "FALSE", "false", "yes", "1", "x", "TRUE ", "tru",
 	"https://cdn.example.com/a.png", "http://x.example", "HTTPS://X.EXAMPLE/p?q#f", "ftp://x.example/a.png",
 	"photo.png", "https://", "https:// x", "//cdn.example.com/a.png", "\xff", "日本語", "😀@example.com",
 }

@@ -1,5 +1,7 @@
 // Package schemas holds the JSON Schemas (draft 2020-12) of one row of
-// each Officevibe CSV file: the single place where the field rules live.
+// each CSV file of an org, in the legacy Officevibe format (users, groups,
+// mapping) and in Workleap API provisioning (members, teams,
+// teams-mappings): the single place where the field rules live.
 //
 // A row is validated as an object of column name to field value, all
 // strings, with surrounding spaces removed. Each constraint carries the
@@ -10,19 +12,21 @@ package schemas
 import (
 	"embed"
 	"fmt"
+	"strings"
 )
 
 //go:embed *.schema.json
 var files embed.FS
 
-// Names lists the schema names in a stable order.
-var Names = []string{"users", "groups", "mapping"}
+// Names lists the schema names in a stable order: the three files of the
+// legacy Officevibe format, then the three of Workleap API provisioning.
+var Names = []string{"users", "groups", "mapping", "members", "teams", "teams-mappings"}
 
-// Get returns the schema of name ("users", "groups" or "mapping").
+// Get returns the schema of name (one of [Names]).
 func Get(name string) ([]byte, error) {
 	b, err := files.ReadFile(name + ".schema.json")
 	if err != nil {
-		return nil, fmt.Errorf("no schema named %q (use users, groups or mapping)", name)
+		return nil, fmt.Errorf("no schema named %q (use %s)", name, strings.Join(Names, ", "))
 	}
 	return b, nil
 }

@@ -13,9 +13,13 @@ import (
 func schemaCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "schema",
-		Usage:     "print the JSON Schema of a row of users.csv, groups.csv or groups-mapping.csv",
-		ArgsUsage: "users|groups|mapping",
-		Description: `The schemas (JSON Schema 2020-12) are where lint's field rules live. A row
+		Usage:     "print the JSON Schema of a row of one of the CSV files",
+		ArgsUsage: "users|groups|mapping|members|teams|teams-mappings",
+		Description: `users, groups and mapping are the legacy Officevibe files (users.csv,
+groups.csv, groups-mapping.csv); members, teams and teams-mappings are
+Workleap API provisioning's (members.csv, teams.csv, teams-mappings.csv).
+
+The schemas (JSON Schema 2020-12) are where lint's field rules live. A row
 is an object of column name to value, all strings, spaces around values
 removed; "x-ovsync-rule" names the lint rule of each constraint and other
 validators ignore it.
