@@ -14,7 +14,45 @@ import (
 
 // Write creates or replaces path with what write produces. If write or
 // any step fails, path is left as it was and the temporary file removed.
-func Write(path string, write func(w io.Writer) error) (err error) {
+func Write(path string, write func(w io.Writer) error) error {
+	var b Batch
+	if err := b.Add(path, write); err != nil {
+		return err
+	}
+	return b.Commit()
+}
+
+// WriteFile is Write for data already in memory.
+func WriteFile(path string, data []byte) error {
+	return Write(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// unwrap drops the path from an *os.PathError: callers name the target.
+func unwrap(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Batch writes several files all or nothing: every file is written to a
+// temporary file first, and only when all are complete are they renamed
+// over their targets. If any write fails, no target is touched.
+type Batch struct {
+	files []pending
+}
+
+type pending struct {
+	path, tmp string
+}
+
+// Add writes the future content of path to a temporary file beside it.
+// The folder must exist.
+func (b *Batch) Add(path string, write func(w io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -41,7 +79,7 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	}
 	mode := os.FileMode(0o644)
 	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
+		mode = st.Mode().Perm() // keep the permissions of the file replaced
 	}
 	if err := tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -49,25 +87,30 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("%s: cannot replace: %w", path, unwrap(err))
-	}
+	b.files = append(b.files, pending{path: path, tmp: tmp.Name()})
 	return nil
 }
 
-// WriteFile is Write for data already in memory.
-func WriteFile(path string, data []byte) error {
-	return Write(path, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
+// Commit renames every written file over its target.
+func (b *Batch) Commit() error {
+	for i, f := range b.files {
+		if err := os.Rename(f.tmp, f.path); err != nil {
+			for _, rest := range b.files[i:] {
+				os.Remove(rest.tmp)
+			}
+			b.files = nil
+			return fmt.Errorf("%s: cannot replace: %w", f.path, unwrap(err))
+		}
+	}
+	b.files = nil
+	return nil
 }
 
-// unwrap drops the path from an *os.PathError: callers name the target.
-func unwrap(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
+// Discard removes the temporary files of a batch that will not be
+// committed. It is safe to call after Commit.
+func (b *Batch) Discard() {
+	for _, f := range b.files {
+		os.Remove(f.tmp)
 	}
-	return err
+	b.files = nil
 }
