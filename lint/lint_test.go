@@ -179,3 +179,23 @@ func TestReadRowsGivesValuesAsWritten(t *testing.T) {
 		t.Errorf("UTF-16 file: err = %v, want one saying UTF-16", err)
 	}
 }
+
+// TestGoldenSamples prints the JSON report of both bundled samples, the
+// legacy one and its migration to the successor format, and compares them
+// with testdata/golden/; -update rewrites them.
+func TestGoldenSamples(t *testing.T) {
+	t.Chdir("..")
+	for _, dir := range []string{"sample", "sample-provisioning"} {
+		t.Run(dir, func(t *testing.T) {
+			rep, err := Run(Options{Path: filepath.Join("testdata", dir)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := Print(&buf, "json", rep, PrintOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("lint", "testdata", "golden", dir+".json"), buf.Bytes())
+		})
+	}
+}

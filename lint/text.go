@@ -7,9 +7,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
+	"github.com/ovsync/ovsync/internal/table"
 )
 
 // textPrinter writes the format people read and problem matchers parse:
@@ -72,28 +70,13 @@ func (p *textPrinter) print(r *Report) error {
 	return nil
 }
 
-// table draws the summary with plain ASCII borders. Every cell is ASCII,
-// so the widths do not depend on the terminal or its locale.
+// table draws the summary table (see package table for the style).
 func (p *textPrinter) table(rows []summaryRow) error {
-	t := tablewriter.NewTable(p.w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Symbols: tw.NewSymbols(tw.StyleASCII),
-		})),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{
-			PerColumn: []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignRight},
-		}),
-	)
-	t.Header("RULE", "SEVERITY", "COUNT")
-	for _, row := range rows {
-		if err := t.Append(row.rule, row.severity.String(), strconv.Itoa(row.count)); err != nil {
-			return fmt.Errorf("summary table: %w", err)
-		}
+	cells := make([][]string, len(rows))
+	for i, row := range rows {
+		cells[i] = []string{row.rule, row.severity.String(), strconv.Itoa(row.count)}
 	}
-	if err := t.Render(); err != nil {
-		return fmt.Errorf("summary table: %w", err)
-	}
-	return nil
+	return table.Write(p.w, []string{"RULE", "SEVERITY", "COUNT"}, cells, 2)
 }
 
 // summaryRows counts the findings per rule and severity, most serious

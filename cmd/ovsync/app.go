@@ -83,6 +83,7 @@ Examples:
 		Commands: []*cli.Command{
 			lintCommand(),
 			graphCommand(),
+			migrateCommand(),
 			schemaCommand(),
 			completionCommand(),
 		},

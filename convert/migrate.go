@@ -1,0 +1,259 @@
+package convert
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/lint"
+)
+
+// MigrateOptions says which legacy org to migrate and where to.
+type MigrateOptions struct {
+	// Config is the legacy config.json (or its folder); used when no file
+	// is given directly.
+	Config string
+	// Users, Groups and Mapping name the legacy files without a config.
+	Users, Groups, Mapping string
+	// Out is the folder for the successor files. With a config, it gets a
+	// config.json and Data/members.csv, Data/teams.csv and
+	// Data/teams-mappings.csv; without, the three files.
+	Out string
+}
+
+// Renamed is one name the migration changed, for the report.
+type Renamed struct {
+	// What is "file", "column" or "values".
+	What string
+	// From and To are the old and new names (for values, a description).
+	From, To string
+	// Count is the number of values changed, for "values".
+	Count int
+}
+
+// Migrate rewrites a legacy Officevibe org (users.csv, groups.csv,
+// groups-mapping.csv) in Workleap's API provisioning format: files and
+// columns renamed, language names turned into codes, every other column
+// and every row kept as written and in order. It reads the rows through
+// lint's reader and writes all files or none. It refuses to write over
+// its input, and input that is not in the legacy format.
+func Migrate(opt MigrateOptions) ([]Renamed, error) {
+	if opt.Out == "" {
+		return nil, errors.New("give the output folder with --out DIR")
+	}
+	in := [3]string{opt.Users, opt.Groups, opt.Mapping}
+	var cfg *lint.Config
+	if in == [3]string{} {
+		path, err := lint.FindConfig(opt.Config)
+		if err != nil {
+			return nil, err
+		}
+		if cfg, _, err = lint.LoadConfig(path, lint.DisplayPath(path)); err != nil {
+			return nil, err
+		}
+		in = [3]string{cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV}
+	}
+	v, err := lint.DetectFormat(in)
+	if err != nil {
+		return nil, err
+	}
+	if v != lint.Legacy {
+		return nil, errors.New("the files are already in the Workleap API provisioning format")
+	}
+	dataDir := opt.Out
+	if cfg != nil {
+		dataDir = filepath.Join(opt.Out, "Data")
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("%s: cannot create the folder: %w", dataDir, err)
+	}
+	var out [3]string
+	for k := range in {
+		if in[k] == "" {
+			continue
+		}
+		out[k] = filepath.Join(dataDir, lint.Provisioning.FileNames[k])
+		for _, p := range in {
+			if p != "" && sameFile(p, out[k]) {
+				return nil, fmt.Errorf("%s: would overwrite an input file: choose another --out folder", lint.DisplayPath(out[k]))
+			}
+		}
+	}
+	if cfg != nil && sameFile(cfg.Path, filepath.Join(opt.Out, "config.json")) {
+		return nil, fmt.Errorf("%s: would overwrite the input config: choose another --out folder", lint.DisplayPath(cfg.Path))
+	}
+	var batch atomicfile.Batch
+	defer batch.Discard()
+	var renamed []Renamed
+	for k := range in {
+		if in[k] == "" {
+			continue
+		}
+		kind := lint.Kind(k)
+		renamed = append(renamed, Renamed{What: "file", From: filepath.Base(in[k]), To: lint.Provisioning.FileNames[k]})
+		var changed []Renamed
+		err := batch.Add(out[k], func(w io.Writer) error {
+			var err error
+			changed, err = migrateFile(kind, in[k], w)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		renamed = append(renamed, changed...)
+	}
+	if cfg != nil {
+		err := batch.Add(filepath.Join(opt.Out, "config.json"), func(w io.Writer) error {
+			return writeConfig(w, cfg, out)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return renamed, batch.Commit()
+}
+
+// migrateFile writes the successor version of one legacy file to w and
+// returns what it renamed.
+func migrateFile(kind lint.Kind, path string, w io.Writer) ([]Renamed, error) {
+	cw := csv.NewWriter(w)
+	var renamed []Renamed
+	langCol, langChanged := -1, 0
+	var row []string
+	err := lint.ReadRows(lint.Legacy, kind, path, func(h *lint.Header, rec *lint.Record) error {
+		if row == nil {
+			header := slices.Clone(h.Names)
+			for _, role := range rolesOf(kind) {
+				i := h.Col(role)
+				if i < 0 {
+					continue
+				}
+				to := lint.Provisioning.Column(kind, role)
+				if header[i] != to {
+					renamed = append(renamed, Renamed{What: "column", From: header[i], To: to})
+					header[i] = to
+				}
+			}
+			langCol = h.Col(lint.UserLanguage)
+			if err := cw.Write(header); err != nil {
+				return err
+			}
+		}
+		row = append(row[:0], rec.Fields...)
+		if langCol >= 0 && langCol < len(row) {
+			if code, ok := languageCode(row[langCol]); ok && code != row[langCol] {
+				row[langCol] = code
+				langChanged++
+			}
+		}
+		return cw.Write(row)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if row == nil { // a header and no rows: keep the header
+		if err := writeHeaderOnly(kind, path, cw); err != nil {
+			return nil, err
+		}
+	}
+	if langCol >= 0 {
+		renamed = append(renamed, Renamed{What: "values", From: "language names", To: "language codes", Count: langChanged})
+	}
+	cw.Flush()
+	return renamed, cw.Error()
+}
+
+// writeHeaderOnly writes the successor header of a file without rows.
+func writeHeaderOnly(kind lint.Kind, path string, cw *csv.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := lint.NewCSVReader(path, f, func(lint.Finding) {})
+	rec, err := r.Next()
+	if err == io.EOF {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	header := slices.Clone(rec.Fields)
+	for i, name := range header {
+		for _, role := range rolesOf(kind) {
+			if lint.Legacy.Column(kind, role) == name {
+				header[i] = lint.Provisioning.Column(kind, role)
+			}
+		}
+	}
+	return cw.Write(header)
+}
+
+// rolesOf lists the standard columns of a kind whose names may change.
+func rolesOf(kind lint.Kind) []lint.Role {
+	switch kind {
+	case lint.KindUsers:
+		return []lint.Role{lint.UserID, lint.UserEmail, lint.UserFirstName, lint.UserLastName, lint.UserJobTitle, lint.UserImageURL, lint.UserLanguage}
+	case lint.KindGroups:
+		return []lint.Role{lint.TeamID, lint.TeamName}
+	}
+	return []lint.Role{lint.MapTeam, lint.MapUser, lint.MapSubTeam, lint.MapIsMember, lint.MapIsManager}
+}
+
+// languageCode returns the successor's code of a legacy language name
+// ("Français" -> "fr"); ok is false for a value that is no language name,
+// which is kept as written (lint then reports it).
+func languageCode(name string) (string, bool) {
+	i := slices.Index(lint.Legacy.Languages, name)
+	if i < 0 {
+		return name, name == ""
+	}
+	return lint.Provisioning.Languages[i], true
+}
+
+// writeConfig writes the config of the migrated org: the legacy config's
+// settings, with the CSV paths of the new files relative to it.
+func writeConfig(w io.Writer, cfg *lint.Config, out [3]string) error {
+	rel := func(p string) string {
+		if p == "" {
+			return ""
+		}
+		return "./Data/" + filepath.Base(p)
+	}
+	// A struct keeps the original tool's key order.
+	type configuration struct {
+		APIURL           string `json:"ApiUrl"`
+		APIKey           string `json:"ApiKey"`
+		UsersCSV         string `json:"UsersCsv"`
+		GroupsCSV        string `json:"GroupsCsv"`
+		MappingCSV       string `json:"MappingCsv"`
+		SyncManagerEmail string `json:"SyncManagerEmail"`
+		InviteNewUsers   bool   `json:"InviteNewUsers"`
+	}
+	doc := struct {
+		Configuration configuration
+	}{configuration{cfg.APIURL, cfg.APIKey, rel(out[lint.KindUsers]), rel(out[lint.KindGroups]),
+		rel(out[lint.KindMapping]), cfg.SyncManagerEmail, cfg.InviteNewUsers}}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+// sameFile reports whether a and b name the same file (b may not exist).
+func sameFile(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	if err1 == nil && err2 == nil {
+		return os.SameFile(sa, sb)
+	}
+	aa, _ := filepath.Abs(a)
+	ab, _ := filepath.Abs(b)
+	return aa == ab
+}

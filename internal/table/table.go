@@ -1,0 +1,53 @@
+// Package table draws the small summary tables ovsync prints for people
+// (lint's summary, convert's and migrate's reports, push's plan) in one
+// style: plain ASCII borders, so that the widths depend neither on the
+// terminal nor on its locale, and numbers aligned right.
+package table
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// Write draws a table of rows under header. The columns whose indexes are
+// in right are aligned right (counts); the others left.
+func Write(w io.Writer, header []string, rows [][]string, right ...int) error {
+	align := make([]tw.Align, len(header))
+	for i := range align {
+		align[i] = tw.AlignLeft
+	}
+	for _, i := range right {
+		if i >= 0 && i < len(align) {
+			align[i] = tw.AlignRight
+		}
+	}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Symbols: tw.NewSymbols(tw.StyleASCII),
+		})),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+	)
+	h := make([]any, len(header))
+	for i, s := range header {
+		h[i] = s
+	}
+	t.Header(h...)
+	for _, row := range rows {
+		cells := make([]any, len(row))
+		for i, s := range row {
+			cells[i] = s
+		}
+		if err := t.Append(cells...); err != nil {
+			return fmt.Errorf("table: %w", err)
+		}
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	return nil
+}
