@@ -31,6 +31,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ovsync/ovsync/internal/editdist"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -675,9 +676,9 @@ func nearestTeams(org *lint.Org, id string, n int) []string {
 	for i := range org.Teams {
 		t := &org.Teams[i]
 		lid := strings.ToLower(t.ID)
-		d := levenshtein(want, lid)
+		d := editdist.Levenshtein(want, lid)
 		if t.Name != "" {
-			d = min(d, levenshtein(want, strings.ToLower(t.Name)))
+			d = min(d, editdist.Levenshtein(want, strings.ToLower(t.Name)))
 		}
 		related := strings.Contains(lid, want) || strings.Contains(want, lid)
 		cands = append(cands, cand{t.ID, d, !related})
@@ -696,26 +697,4 @@ func nearestTeams(org *lint.Org, id string, n int) []string {
 		out = append(out, c.id)
 	}
 	return out
-}
-
-// levenshtein is the edit distance between a and b, in runes.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+
+	"github.com/ovsync/ovsync/internal/editdist"
 )
 
 // Config is the original tool's config.json, read unchanged:
@@ -249,7 +251,7 @@ func resolvePath(dir, p string) string {
 func nearestKey(k string) string {
 	best, bestDist := "", 4
 	for _, known := range configKeys {
-		d := levenshtein(strings.ToLower(k), strings.ToLower(known))
+		d := editdist.Levenshtein(strings.ToLower(k), strings.ToLower(known))
 		if d < bestDist {
 			best, bestDist = known, d
 		}

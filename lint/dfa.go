@@ -90,8 +90,8 @@ func compileDFA(pattern string) *dfa {
 	slices.Sort(b.bounds)
 	// Representatives of the non-ASCII intervals.
 	b.reps = append([]rune{utf8.RuneSelf}, b.bounds...)
-	b.startPCs = b.closure([]uint32{uint32(prog.Start)}, true)
-	b.restart = b.closure([]uint32{uint32(prog.Start)}, false)
+	b.startPCs = b.closure([]uint32{uint32(prog.Start)}, true, false)
+	b.restart = b.closure([]uint32{uint32(prog.Start)}, false, false)
 	if _, ok := b.state(b.startPCs); !ok {
 		return nil
 	}
@@ -171,7 +171,7 @@ func (b *dfaBuilder) state(set []uint32) (int32, bool) {
 		case in.Op == syntax.InstMatch:
 			match = true
 		case in.Op == syntax.InstEmptyWidth && syntax.EmptyOp(in.Arg)&syntax.EmptyEndText != 0:
-			if slices.Contains(b.closureAtEnd(in.Out), uint32(matchPC(b.prog))) {
+			if slices.Contains(b.closure([]uint32{in.Out}, false, true), uint32(matchPC(b.prog))) {
 				atEnd = true
 			}
 		}
@@ -206,13 +206,13 @@ func (b *dfaBuilder) step(set []uint32, r rune) []uint32 {
 			next = append(next, pc) // once matched, matched
 		}
 	}
-	return b.closure(append(next, b.restart...), false)
+	return b.closure(append(next, b.restart...), false, false)
 }
 
 // closure follows the instructions that read nothing. Begin-of-text
-// assertions pass only at the start; end-of-text assertions stay in the
-// set, to be judged at the end of the input.
-func (b *dfaBuilder) closure(pcs []uint32, atStart bool) []uint32 {
+// assertions pass only at the start. End-of-text assertions pass at the
+// end of the input; elsewhere they stay in the set, to be judged there.
+func (b *dfaBuilder) closure(pcs []uint32, atStart, atEnd bool) []uint32 {
 	seen := map[uint32]bool{}
 	var out []uint32
 	var visit func(pc uint32)
@@ -231,6 +231,8 @@ func (b *dfaBuilder) closure(pcs []uint32, atStart bool) []uint32 {
 		case syntax.InstEmptyWidth:
 			op := syntax.EmptyOp(in.Arg)
 			switch {
+			case op&syntax.EmptyEndText != 0 && atEnd:
+				visit(in.Out)
 			case op&syntax.EmptyEndText != 0:
 				out = append(out, pc)
 			case op&syntax.EmptyBeginText != 0:
@@ -250,34 +252,4 @@ func (b *dfaBuilder) closure(pcs []uint32, atStart bool) []uint32 {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// closureAtEnd follows pc at the end of the input, where end-of-text
-// assertions pass and nothing more can be read.
-func (b *dfaBuilder) closureAtEnd(pc uint32) []uint32 {
-	seen := map[uint32]bool{}
-	var out []uint32
-	var visit func(pc uint32)
-	visit = func(pc uint32) {
-		if seen[pc] {
-			return
-		}
-		seen[pc] = true
-		in := &b.prog.Inst[pc]
-		switch in.Op {
-		case syntax.InstAlt, syntax.InstAltMatch:
-			visit(in.Out)
-			visit(in.Arg)
-		case syntax.InstCapture, syntax.InstNop:
-			visit(in.Out)
-		case syntax.InstEmptyWidth:
-			if syntax.EmptyOp(in.Arg)&syntax.EmptyBeginText == 0 {
-				visit(in.Out)
-			}
-		case syntax.InstMatch:
-			out = append(out, pc)
-		}
-	}
-	visit(pc)
-	return out
 }

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/ovsync/ovsync/internal/editdist"
 )
 
 // languageAliases maps what people write, folded by foldName, to the
@@ -51,7 +53,7 @@ func nearestLanguage(v string) string {
 		if len(alias) < 4 {
 			continue
 		}
-		if d := levenshtein(f, alias); d < bestDist || d == bestDist && best != "" && lang < best {
+		if d := editdist.Levenshtein(f, alias); d < bestDist || d == bestDist && best != "" && lang < best {
 			best, bestDist = lang, d
 		}
 	}
@@ -67,28 +69,6 @@ func booleanHint(v string) string {
 		return "FALSE"
 	}
 	return ""
-}
-
-// levenshtein is the edit distance between a and b, in runes.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // quoted quotes a value for a message, cut to 60 characters: the whole

@@ -106,23 +106,7 @@ var goldenExt = map[string]string{"text": "txt", "json": "json", "github": "txt"
 // file under -update.
 func checkPrintGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "print", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
+	checkGolden(t, filepath.Join("testdata", "print", name), got)
 }
 
 func printString(t *testing.T, format string, r *Report, opt PrintOptions) string {
