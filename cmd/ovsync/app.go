@@ -85,6 +85,8 @@ Examples:
 			graphCommand(),
 			migrateCommand(),
 			schemaCommand(),
+			pushCommand(),
+			pingCommand(),
 			completionCommand(),
 		},
 	}

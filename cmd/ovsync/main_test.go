@@ -1,19 +1,26 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/pushtest"
 )
 
 // update rewrites the expectations of the scripts (the files that cmp
@@ -50,6 +57,7 @@ func TestScript(t *testing.T) {
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("REPO", repo)
+			env.Values[fakeKey{}] = &scriptFake{}
 			return nil
 		},
 		Cmds: scriptCmds(),
@@ -75,6 +83,17 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		// [!] validjson FILE...: each file (stdout and stderr name the last
 		// command's output, as in cmp) must hold exactly one JSON value.
 		"validjson": cmdValidJSON,
+		// fakeapi start [-key K] [-fail N] [-throttle N -retry-after S]
+		// [-drop N] [-delay D] [-refuse MSG]: start the fake API of
+		// push/pushtest on a loopback port for this script and set
+		// $FAKEURL to its base URL; -refuse answers every accepted sync
+		// with isSuccess false and MSG. The fake stops with the script.
+		// fakeapi set [-fail N] [-throttle N -retry-after S] [-drop N]
+		// [-delay D]: change the faults of the running fake.
+		// fakeapi seturl FILE: set ApiUrl of the config.json FILE to $FAKEURL.
+		// fakeapi history: print "requests: N" (every request, faults
+		// included) and one line per sync received, for stdout and cmp.
+		"fakeapi": cmdFakeAPI,
 	}
 }
 
@@ -198,4 +217,114 @@ func repoRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// fakeKey is the key of a script's [scriptFake] in testscript's values.
+type fakeKey struct{}
+
+// scriptFake is the fake API of one script, once started.
+type scriptFake struct {
+	fake *pushtest.Fake
+	srv  *httptest.Server
+}
+
+// cmdFakeAPI implements the fakeapi command.
+func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! fakeapi")
+	}
+	if len(args) == 0 {
+		ts.Fatalf("usage: fakeapi start|set|seturl|history [ARGS...]")
+	}
+	sf, _ := ts.Value(fakeKey{}).(*scriptFake)
+	if sf == nil {
+		ts.Fatalf("fakeapi: no fake for this script")
+	}
+	if args[0] != "start" && sf.fake == nil {
+		ts.Fatalf("fakeapi %s: start the fake first", args[0])
+	}
+	switch args[0] {
+	case "start", "set":
+		fs := flag.NewFlagSet("fakeapi "+args[0], flag.ContinueOnError)
+		key := fs.String("key", pushtest.DefaultKey, "the API key to accept")
+		fail := fs.Int("fail", 0, "answer the next N requests with 503")
+		throttle := fs.Int("throttle", 0, "answer the next N requests with 429")
+		retryAfter := fs.Int("retry-after", 0, "Retry-After of the 429 answers, in seconds")
+		drop := fs.Int("drop", 0, "close the connection of the next N requests")
+		delay := fs.Duration("delay", 0, "answer every request that much later")
+		refuse := fs.String("refuse", "", "answer accepted syncs with isSuccess false and this message")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+			ts.Fatalf("fakeapi %s: bad flags: %v", args[0], args[1:])
+		}
+		if args[0] == "set" {
+			sf.fake.FailNext(*fail)
+			sf.fake.ThrottleNext(*throttle, time.Duration(*retryAfter)*time.Second)
+			sf.fake.DropNext(*drop)
+			sf.fake.SetDelay(*delay)
+			return
+		}
+		if sf.fake != nil {
+			ts.Fatalf("fakeapi start: already started")
+		}
+		sf.fake = pushtest.NewFake(pushtest.Options{Key: *key, Fail: *fail, Throttle: *throttle,
+			RetryAfter: time.Duration(*retryAfter) * time.Second, Drop: *drop, Delay: *delay})
+		var h http.Handler = sf.fake
+		if *refuse != "" {
+			h = refusing(sf.fake, *refuse)
+		}
+		sf.srv = httptest.NewServer(h)
+		ts.Defer(sf.srv.Close)
+		ts.Setenv("FAKEURL", sf.srv.URL)
+	case "seturl":
+		if len(args) != 2 {
+			ts.Fatalf("usage: fakeapi seturl FILE")
+		}
+		var cfg map[string]map[string]any
+		ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[1])), &cfg))
+		if cfg["Configuration"] == nil {
+			ts.Fatalf("fakeapi seturl: %s has no Configuration object", args[1])
+		}
+		cfg["Configuration"]["ApiUrl"] = sf.srv.URL
+		out, err := json.MarshalIndent(cfg, "", "  ")
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(args[1]), out, 0o666))
+	case "history":
+		w := ts.Stdout()
+		fmt.Fprintf(w, "requests: %d\n", sf.fake.Requests())
+		for _, s := range sf.fake.History() {
+			fmt.Fprintf(w, "sync %s %s users=%d groups=%d mappings=%d", s.Protocol, s.Status, s.Users, s.Groups, s.Mappings)
+			if s.Settings != nil {
+				fmt.Fprintf(w, " invite=%t", s.Settings.InviteNewUsers)
+			}
+			fmt.Fprintln(w)
+		}
+	default:
+		ts.Fatalf("fakeapi: unknown subcommand %q (use start, set, seturl or history)", args[0])
+	}
+}
+
+// refusing answers the syncs that fake accepts with isSuccess false and
+// msg, as the service does with a payload it refuses.
+func refusing(fake *pushtest.Fake, msg string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != push.SyncPath {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		fake.ServeHTTP(rec, r)
+		var answer push.SyncResponse
+		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &answer) != nil || !answer.IsSuccess {
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+			return
+		}
+		var b bytes.Buffer
+		_ = json.NewEncoder(&b).Encode(push.SyncResponse{IsSuccess: false, Errors: []string{msg}})
+		w.Header().Set("Content-Type", push.ContentType)
+		_, _ = w.Write(b.Bytes())
+	})
 }

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ovsync/ovsync/push"
+)
+
+// Exit statuses of push and ping, beyond those every subcommand shares
+// (0 done, 1 lint errors, 2 usage or config).
+const (
+	exitRejected    = 3 // the service refused: isSuccess false, key rejected
+	exitUnavailable = 4 // network failure, or 429/5xx on every attempt
+	exitGuard       = 5 // the plan goes over --max-removals or --max-invites
+)
+
+// exitStatusHelp documents the exit statuses in push's and ping's help.
+const exitStatusHelp = `Exit status:
+   0  done: the service accepted the sync (push) or the key (ping);
+      with --dry-run, the push would be sent
+   1  lint found errors in the files: nothing was sent
+   2  usage or config problem (bad flag, unreadable config, no API key,
+      an ApiUrl that is not allowed, a state file that cannot be read, or
+      written after the sync)
+   3  the service refused: isSuccess false (its errors are listed), or the
+      API key was rejected / the Custom Integration is not activated
+   4  the service could not be reached, or answered 429 or 5xx on every
+      attempt (--retries); a push is a full overwrite, so retrying later is safe
+   5  a guard stopped the push (--max-removals, --max-invites): nothing was sent`
+
+// remoteFlags are the flags push and ping share.
+func remoteFlags(timeout time.Duration) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "api-key-file", Usage: "read the API key from `FILE` (wins over " + push.KeyEnv + " and ApiKey)", TakesFile: true},
+		&cli.StringSliceFlag{Name: "allow-host", Usage: "let ApiUrl name `HOST`, which is not an officevibe.com host (repeatable)"},
+		&cli.IntFlag{Name: "retries", Value: push.DefaultRetries, Usage: "retry a network failure, 429 or 5xx `N` times"},
+		&cli.DurationFlag{Name: "retry-wait", Value: push.DefaultRetryWait, Usage: "wait `D` before the first retry, doubled each time, with jitter (Retry-After wins)"},
+		&cli.DurationFlag{Name: "timeout", Value: timeout, Usage: "give up an attempt after `D`"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show progress on stderr: sizes, attempts, timings (never the key)"},
+	}
+}
+
+// remoteOptions reads the flags of remoteFlags.
+func remoteOptions(c *cli.Context) (push.Remote, error) {
+	r := push.Remote{
+		APIKeyFile: c.String("api-key-file"),
+		AllowHosts: c.StringSlice("allow-host"),
+		Retries:    c.Int("retries"),
+		RetryWait:  c.Duration("retry-wait"),
+		Timeout:    c.Duration("timeout"),
+		UserAgent:  "ovsync/" + toolVersion(),
+	}
+	switch {
+	case r.Retries < 0:
+		return r, fmt.Errorf("--retries %d: cannot be negative", r.Retries)
+	case r.RetryWait <= 0:
+		return r, fmt.Errorf("--retry-wait %s: must be more than 0", r.RetryWait)
+	case r.Timeout <= 0:
+		return r, fmt.Errorf("--timeout %s: must be more than 0", r.Timeout)
+	}
+	return r, nil
+}
+
+// pushCommand is "ovsync push".
+func pushCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "push",
+		Usage:     "send the org to Officevibe (POST /api/v2/sync), with a plan and guards",
+		ArgsUsage: "[PATH]",
+		Description: `Does what the original "sync.ps1 -ConfigPath ./config.json" does: one POST of
+the whole organisation, which replaces the previous one. Members missing from
+users.csv are removed, teams missing from groups.csv deleted.
+
+PATH is a config.json of the original tool, or a folder holding one (default:
+the current folder). The files are linted first: any error stops the push.
+
+The API key comes from --api-key-file, else ` + push.KeyEnv + `, else ApiKey
+in config.json. It is never printed, logged or dumped.
+
+Each push prints a plan against the state file of the last successful push
+(default .ovsync/state.json beside the config): users added, removed and
+changed, teams, mappings. It stops, unless --yes, when it would remove more
+users than --max-removals (a count, or a share of the previous users that
+never allows fewer than 5) or, with InviteNewUsers true, invite more than
+--max-invites (a first push counts every user). Without a state file the
+push is taken as a first one: every member not in the files is removed.
+
+ApiUrl must be https (plain http only to a loopback address), on an
+officevibe.com host unless --allow-host names it. Proxies come from
+HTTPS_PROXY and NO_PROXY, certificate authorities from the system.
+
+` + exitStatusHelp + `
+
+Examples:
+   OFFICEVIBE_API_KEY=... ovsync push .
+   ovsync push --dry-run --dump dump.json config.json
+   ovsync lint . && ovsync push . --max-removals 25 --max-invites 0
+   ovsync push sandbox-config.json --state .ovsync/sandbox.json`,
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "state", Usage: "the state `FILE` of the last push (default .ovsync/state.json beside the config)", TakesFile: true},
+			&cli.StringFlag{Name: "dump", Usage: "write the request body, indented, to `FILE` (atomically)", TakesFile: true},
+			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "lint, build, plan and dump, but send nothing"},
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "go on past --max-removals and --max-invites"},
+			&cli.StringFlag{Name: "max-removals", Value: push.DefaultMaxRemovals, Usage: "stop when more than `N|P%` users would be removed"},
+			&cli.IntFlag{Name: "max-invites", Value: push.DefaultMaxInvites, Usage: "with InviteNewUsers true, stop when more than `N` users would be invited"},
+		}, remoteFlags(push.DefaultTimeout)...),
+		Action: runPush,
+	}
+}
+
+// runPush is the action of "ovsync push".
+func runPush(c *cli.Context) error {
+	if c.NArg() > 1 {
+		return exitWith(exitUsage, fmt.Errorf("push takes one PATH, got %d: %s", c.NArg(), strings.Join(c.Args().Slice(), " ")))
+	}
+	remote, err := remoteOptions(c)
+	if err != nil {
+		return exitWith(exitUsage, err)
+	}
+	maxRemovals, err := push.ParseLimit(c.String("max-removals"))
+	if err != nil {
+		return exitWith(exitUsage, fmt.Errorf("--max-removals: %w", err))
+	}
+	if c.Int("max-invites") < 0 {
+		return exitWith(exitUsage, fmt.Errorf("--max-invites %d: cannot be negative", c.Int("max-invites")))
+	}
+	opt := push.Options{
+		Path:        c.Args().First(),
+		Remote:      remote,
+		State:       c.String("state"),
+		Dump:        c.String("dump"),
+		DryRun:      c.Bool("dry-run"),
+		Yes:         c.Bool("yes"),
+		MaxRemovals: maxRemovals,
+		MaxInvites:  c.Int("max-invites"),
+		Verbose:     c.Bool("verbose"),
+		Stdout:      c.App.Writer,
+		Stderr:      c.App.ErrWriter,
+	}
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
+	defer stop()
+	_, err = push.Push(ctx, opt)
+	return remoteExit(err)
+}
+
+// pingCommand is "ovsync ping".
+func pingCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "ping",
+		Usage:     "check the API key and the service (GET /api/v2/ping)",
+		ArgsUsage: "[PATH]",
+		Description: `Sends the cheap key check of the sync API with the key a push would use
+(--api-key-file, else ` + push.KeyEnv + `, else ApiKey in config.json) to the
+ApiUrl of PATH (a config.json or its folder; default: the current folder).
+Nothing is linted or sent.
+
+` + exitStatusHelp + `
+
+Examples:
+   OFFICEVIBE_API_KEY=... ovsync ping .
+   ovsync ping sandbox-config.json --api-key-file ~/.config/ovsync/sandbox-key`,
+		Flags:  remoteFlags(push.DefaultPingTimeout),
+		Action: runPing,
+	}
+}
+
+// runPing is the action of "ovsync ping".
+func runPing(c *cli.Context) error {
+	if c.NArg() > 1 {
+		return exitWith(exitUsage, fmt.Errorf("ping takes one PATH, got %d: %s", c.NArg(), strings.Join(c.Args().Slice(), " ")))
+	}
+	remote, err := remoteOptions(c)
+	if err != nil {
+		return exitWith(exitUsage, err)
+	}
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
+	defer stop()
+	_, err = push.Ping(ctx, push.PingOptions{
+		Path:    c.Args().First(),
+		Remote:  remote,
+		Verbose: c.Bool("verbose"),
+		Stdout:  c.App.Writer,
+		Stderr:  c.App.ErrWriter,
+	})
+	return remoteExit(err)
+}
+
+// remoteExit turns the error of a push or ping into its exit status: the
+// one place where push's outcomes become numbers.
+func remoteExit(err error) error {
+	var (
+		lintErr     *push.LintError
+		guard       *push.GuardError
+		rejected    *push.RejectedError
+		unavailable *push.UnavailableError
+	)
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &lintErr):
+		return exitWith(exitFindings, err)
+	case errors.As(err, &guard):
+		return exitWith(exitGuard, err)
+	case errors.As(err, &rejected):
+		return exitWith(exitRejected, err)
+	case errors.As(err, &unavailable):
+		return exitWith(exitUnavailable, err)
+	case errors.Is(err, context.Canceled):
+		return exitWith(exitUnavailable, errors.New("interrupted: the service may or may not have received the sync"))
+	}
+	return exitWith(exitUsage, err)
+}

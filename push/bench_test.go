@@ -1,0 +1,132 @@
+package push_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ovsync/ovsync/internal/orggen"
+	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/pushtest"
+)
+
+var (
+	benchOrgsMu sync.Mutex
+	benchOrgs   = map[int]string{}
+)
+
+// benchOrg writes a generated org of n users once per test binary run
+// and returns its folder.
+func benchOrg(b *testing.B, n int) string {
+	b.Helper()
+	benchOrgsMu.Lock()
+	defer benchOrgsMu.Unlock()
+	if dir, ok := benchOrgs[n]; ok {
+		return dir
+	}
+	dir := filepath.Join(b.TempDir(), strconv.Itoa(n))
+	if _, err := orggen.WriteDir(dir, orggen.Options{Users: n, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	benchOrgs[n] = dir
+	return dir
+}
+
+// peakRSS returns the process's peak resident set size in MB (Linux), or
+// -1 where it cannot be read.
+func peakRSS() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			if err == nil {
+				return kb / 1024
+			}
+		}
+	}
+	return -1
+}
+
+// resetPeakRSS returns the free heap to the system and starts the peak
+// RSS count again (Linux 4.0 and later), so that earlier benchmarks do
+// not count.
+func resetPeakRSS() {
+	debug.FreeOSMemory()
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
+// BenchmarkPush pushes generated orgs of 1k, 100k and 1M users to the fake
+// over loopback HTTP, a second push each time (the state of a first one
+// is in place): lint, plan, upload, state. It reports the upload alone
+// (the body built again from the files and streamed to the fake, which
+// checks it as it comes) as send-s and send-MB/s, the body's size, and
+// the process's peak RSS, fake included.
+func BenchmarkPush(b *testing.B) {
+	for _, n := range []int{1_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			dir := benchOrg(b, n)
+			srv := pushtest.NewServer(pushtest.Options{Key: testKey})
+			defer srv.Close()
+			writeBenchConfig(b, dir, srv.URL)
+			state := filepath.Join(b.TempDir(), "state.json")
+			opt := push.Options{
+				Path:        dir,
+				Remote:      push.Remote{Getenv: env(push.KeyEnv, testKey), Retries: 0, Timeout: time.Hour},
+				State:       state,
+				MaxRemovals: push.Limit{Share: 10, Percent: true},
+			}
+			if _, err := push.Push(context.Background(), opt); err != nil {
+				b.Fatal(err)
+			}
+			resetPeakRSS()
+			b.ReportAllocs()
+			var send time.Duration
+			var size int64
+			for b.Loop() {
+				res, err := push.Push(context.Background(), opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				send += res.Elapsed
+				size = res.Plan.Bytes
+			}
+			runs := float64(len(srv.History()) - 1)
+			b.ReportMetric(send.Seconds()/runs, "send-s")
+			b.ReportMetric(float64(size)/1e6, "body-MB")
+			b.ReportMetric(float64(size)/1e6/(send.Seconds()/runs), "send-MB/s")
+			b.ReportMetric(peakRSS(), "peak-RSS-MB")
+			for _, s := range srv.History() {
+				if s.Status != pushtest.StatusSuccess || s.Users != n {
+					b.Fatalf("the fake says %s with %d users: %v", s.Status, s.Users, s.Errors)
+				}
+			}
+		})
+	}
+}
+
+// writeBenchConfig points a generated org's config at url.
+func writeBenchConfig(b *testing.B, dir, url string) {
+	b.Helper()
+	p := filepath.Join(dir, "config.json")
+	raw, err := os.ReadFile(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := strings.Replace(string(raw), push.ProductionURL, url, 1)
+	if s == string(raw) && !strings.Contains(s, "127.0.0.1") {
+		b.Fatal("no ApiUrl to replace in the generated config")
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		b.Fatal(err)
+	}
+}

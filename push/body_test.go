@@ -1,0 +1,151 @@
+package push
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/lint"
+)
+
+func TestAppendString(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{name: "plain", in: "Ana", want: `"Ana"`},
+		{name: "empty", in: "", want: `""`},
+		{name: "html kept as written", in: "R&D <b>", want: `"R&D <b>"`},
+		{name: "quote and backslash", in: `a"b\c`, want: `"a\"b\\c"`},
+		{name: "controls", in: "a\nb\rc\td\x00e\x1f", want: `"a\nb\rc\td\u0000e\u001f"`},
+		{name: "accents", in: "Français, Montréal", want: `"Français, Montréal"`},
+		{name: "not UTF-8", in: "Ren\xe9", want: `"Ren\ufffd"`},
+		{name: "line separator kept", in: "a\u2028b", want: "\"a\u2028b\""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(appendString(nil, tt.in)); got != tt.want {
+				t.Errorf("appendString(%q) = %s, want %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzAppendString checks that every string is written as a JSON string
+// that reads back as the same text (invalid UTF-8 replaced).
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "Ana", "R&D", "a\"b\\c", "\x00\x1f\x7f", "Ren\xe9", "\u2028", "日本"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := appendString(nil, s)
+		var got string
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatalf("appendString(%q) = %s, not a JSON string: %v", s, b, err)
+		}
+		var want strings.Builder
+		for i := 0; i < len(s); {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			want.WriteRune(r) // RuneError for a byte that is not UTF-8
+			i += size
+		}
+		if got != want.String() {
+			t.Errorf("appendString(%q) reads back as %q, want %q", s, got, want.String())
+		}
+	})
+}
+
+// FuzzIndent checks that the streaming indenter writes what json.Indent
+// writes, whatever the chunks it gets.
+func FuzzIndent(f *testing.F) {
+	for _, s := range []string{`{}`, `[]`, `{"a":[]}`, `{"a":{"b":[1,true,null,"x\"y\\"]},"c":[{},[]]}`, `"s"`, `[[[]]]`} {
+		f.Add(s, uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, s string, chunk uint8) {
+		var compact bytes.Buffer
+		if json.Compact(&compact, []byte(s)) != nil {
+			return
+		}
+		var want bytes.Buffer
+		if err := json.Indent(&want, compact.Bytes(), "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		want.WriteByte('\n')
+		var got bytes.Buffer
+		in := newIndenter(&got)
+		b := compact.Bytes()
+		n := int(chunk%16) + 1
+		for len(b) > 0 {
+			k := min(n, len(b))
+			in.Write(b[:k])
+			b = b[k:]
+		}
+		if err := in.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+			t.Errorf("indent of %s (-json.Indent +indenter):\n%s", compact.Bytes(), diff)
+		}
+	})
+}
+
+// TestUserKeys checks that the wire keys of api.go are the canonical
+// column names of lint's legacy vocabulary, so that the two never drift.
+func TestUserKeys(t *testing.T) {
+	for _, k := range userKeys {
+		if got := lint.Legacy.Column(lint.KindUsers, k.role); got != k.key {
+			t.Errorf("key %q is column %q in lint.Legacy", k.key, got)
+		}
+	}
+	for _, tt := range []struct {
+		kind lint.Kind
+		role lint.Role
+		key  string
+	}{
+		{lint.KindGroups, lint.TeamID, jsonKey(Group{}, "ID")},
+		{lint.KindGroups, lint.TeamName, jsonKey(Group{}, "Name")},
+		{lint.KindMapping, lint.MapTeam, jsonKey(Mapping{}, "GroupID")},
+		{lint.KindMapping, lint.MapUser, jsonKey(Mapping{}, "UserID")},
+		{lint.KindMapping, lint.MapSubTeam, jsonKey(Mapping{}, "SubGroupID")},
+		{lint.KindMapping, lint.MapIsMember, jsonKey(Mapping{}, "IsMember")},
+		{lint.KindMapping, lint.MapIsManager, jsonKey(Mapping{}, "IsManager")},
+	} {
+		if got := lint.Legacy.Column(tt.kind, tt.role); got != tt.key {
+			t.Errorf("key %q is column %q in lint.Legacy", tt.key, got)
+		}
+	}
+}
+
+// TestBodyShape writes the body of a small org with odd headers and
+// checks it value by value.
+func TestBodyShape(t *testing.T) {
+	dir := t.TempDir()
+	users := writeTemp(t, dir, "users.csv", "\ufeffEmail,id, Department ,language,\"x\"\"y\"\n"+
+		"ANA@example.com, 1001 ,R&D,Português,\"a,b\"\n")
+	groups := writeTemp(t, dir, "groups.csv", "id,name\nT-RND,R&D\n")
+	mapping := writeTemp(t, dir, "groups-mapping.csv", "groupId,userId,subGroupId,isMember,isManager\nT-RND, 1001 ,,true,\n")
+	cfg := &lint.Config{UsersCSV: users, GroupsCSV: groups, MappingCSV: mapping, SyncManagerEmail: "hr@example.com", InviteNewUsers: true}
+	var buf bytes.Buffer
+	bw := newBodyWriter(&buf)
+	if err := (legacyProtocol{}).writeBody(bw, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"settings":{"syncManagerEmail":"hr@example.com","inviteNewUsers":true},` +
+		`"users":[{"id":" 1001 ","email":"ANA@example.com","firstName":"","lastName":"","jobTitle":"","imageUrl":"","language":"Português","Department":"R&D","x\"y":"a,b"}],` +
+		`"groups":[{"id":"T-RND","name":"R&D"}],` +
+		`"mappings":[{"groupId":"T-RND","userId":" 1001 ","subGroupId":"","isMember":true,"isManager":false}]}`
+	if diff := cmp.Diff(want, buf.String()); diff != "" {
+		t.Errorf("body (-want +got):\n%s", diff)
+	}
+	if bw.n != int64(buf.Len()) {
+		t.Errorf("bodyWriter counted %d bytes, wrote %d", bw.n, buf.Len())
+	}
+}
+
+// writeTemp writes a file of dir and returns its path.
+func writeTemp(t *testing.T, dir, name, content string) string {
+	p := dir + "/" + name
+	writeFile(t, p, content)
+	return p
+}

@@ -1,0 +1,150 @@
+package push
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ovsync/ovsync/lint"
+)
+
+// The errors below are the outcomes of [Push] and [Ping] that a caller
+// tells apart (the command maps each to its own exit status). Any other
+// error means the run could not start: usage, an unreadable or unusable
+// config, a missing key, an endpoint that is not allowed.
+
+// LintError stops a push: lint found errors in the files. Nothing was
+// sent; the findings were printed on Options.Stderr.
+type LintError struct {
+	// Report is lint's report, findings included.
+	Report *lint.Report
+}
+
+// Error says how many errors lint found, with a hint.
+func (e *LintError) Error() string {
+	return fmt.Sprintf("lint found %s: nothing was sent\nhint: fix the files (\"ovsync lint\" shows every finding), then push again",
+		nounCount(e.Report.Summary.Errors, "error", "errors"))
+}
+
+// GuardError stops a push whose plan goes over a limit (--max-removals,
+// --max-invites). Nothing was sent.
+type GuardError struct {
+	// Reasons says which limits the plan goes over, one sentence each.
+	Reasons []string
+}
+
+// Error lists the reasons, one a line, with a hint.
+func (e *GuardError) Error() string {
+	var b strings.Builder
+	b.WriteString("the push was stopped before sending anything")
+	for _, r := range e.Reasons {
+		b.WriteString("\n- ")
+		b.WriteString(r)
+	}
+	b.WriteString("\nhint: check the export first; if these changes are intended, run again with --yes")
+	return b.String()
+}
+
+// RejectedError is an answer of the service that refuses the request:
+// isSuccess false, a rejected key (the HTML login page, 401 or 403), or
+// an answer that is not the API's.
+type RejectedError struct {
+	// Status is the HTTP status of the answer.
+	Status int
+	// KeyRejected is set when the answer says the key was not accepted.
+	KeyRejected bool
+	// Message says what the answer was, in one line.
+	Message string
+	// Errors are the service's own messages, if it gave any.
+	Errors []string
+	// Hint says what to do, if there is something to say.
+	Hint string
+}
+
+// MaxListed caps the service's messages an error or summary lists; a last
+// line counts the others.
+const MaxListed = 50
+
+// Error is the message, the service's messages a line each, and the hint.
+func (e *RejectedError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Message)
+	writeList(&b, e.Errors)
+	if e.Hint != "" {
+		b.WriteString("\nhint: ")
+		b.WriteString(e.Hint)
+	}
+	return b.String()
+}
+
+// writeList appends one "- message" line per message, at most MaxListed.
+func writeList(b *strings.Builder, msgs []string) {
+	for i, m := range msgs {
+		if i == MaxListed {
+			fmt.Fprintf(b, "\n- … and %d more", len(msgs)-MaxListed)
+			break
+		}
+		b.WriteString("\n- ")
+		b.WriteString(oneLine(m))
+	}
+}
+
+// UnavailableError means the service could not be reached, or kept
+// answering 429 or 5xx, through every attempt. The sync may or may not
+// have happened when the last failure came after the body was sent; a
+// push is a full overwrite, so pushing again is safe.
+type UnavailableError struct {
+	// Attempts counts the requests made.
+	Attempts int
+	// Err is the last failure.
+	Err error
+}
+
+// Error names the attempts and the last failure, with a hint.
+func (e *UnavailableError) Error() string {
+	return fmt.Sprintf("the service is unavailable (%s): %v\nhint: check the network, the proxy (HTTPS_PROXY) and ApiUrl, or try again later",
+		nounCount(e.Attempts, "attempt", "attempts"), e.Err)
+}
+
+// Unwrap returns the last failure.
+func (e *UnavailableError) Unwrap() error { return e.Err }
+
+// errFilesChanged is the failure of a body whose bytes differ from the
+// planned ones: a CSV file changed between the plan and the upload. The
+// body is cut before its last byte, so the service never gets it whole.
+var errFilesChanged = errors.New("the CSV files changed while pushing: the request was cut short, nothing complete was sent\nhint: push again once the export is finished")
+
+// scrubbedError is an error whose message had a secret replaced. It
+// unwraps to the original so that callers still tell the kinds apart.
+type scrubbedError struct {
+	err error
+	msg string
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// oneLine folds a service message onto one line and drops control
+// characters, so that an answer cannot break or recolour the output.
+func oneLine(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// nounCount writes n and the noun in the form that agrees with it.
+func nounCount(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -1,0 +1,202 @@
+package push_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/pushtest"
+)
+
+// update rewrites the golden files of testdata: go test -update.
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// testKey is the key of the fake in tests; TestKeyNeverShown greps every
+// output for it.
+const testKey = "ov-test-key-5f1c9e27a4"
+
+// sampleDir is the bundled sample org.
+const sampleDir = "../testdata/sample"
+
+// orgConfig says how to write the config.json of a test org.
+type orgConfig struct {
+	apiURL string
+	apiKey string
+	invite bool
+}
+
+// copyOrg copies the sample org into a new folder with its config
+// rewritten as cfg says, and returns the folder.
+func copyOrg(t testing.TB, cfg orgConfig) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "Data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"users.csv", "groups.csv", "groups-mapping.csv"} {
+		b, err := os.ReadFile(filepath.Join(sampleDir, "Data", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, "Data", f), string(b))
+	}
+	writeConfig(t, dir, cfg)
+	return dir
+}
+
+// writeConfig writes the config.json of dir with the sample's settings.
+func writeConfig(t testing.TB, dir string, cfg orgConfig) {
+	t.Helper()
+	c := map[string]any{"Configuration": map[string]any{
+		"ApiUrl":           cfg.apiURL,
+		"ApiKey":           cfg.apiKey,
+		"UsersCsv":         "./Data/users.csv",
+		"GroupsCsv":        "./Data/groups.csv",
+		"MappingCsv":       "./Data/groups-mapping.csv",
+		"SyncManagerEmail": "hr-ops@cedarline.example",
+		"InviteNewUsers":   cfg.invite,
+	}}
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "config.json"), string(b))
+}
+
+func writeFile(t testing.TB, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// editCSV rewrites a CSV file of dir's Data folder line by line: keep
+// returns the line to write, or false to drop it. The header is kept.
+func editCSV(t testing.TB, dir, name string, keep func(line string) (string, bool)) {
+	t.Helper()
+	path := filepath.Join(dir, "Data", name)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	var out strings.Builder
+	out.WriteString(lines[0])
+	for _, l := range lines[1:] {
+		if l == "" {
+			continue
+		}
+		if nl, ok := keep(l); ok {
+			out.WriteString(nl)
+		}
+	}
+	writeFile(t, path, out.String())
+}
+
+// dropUsers removes the users of the first n data lines of users.csv,
+// and their mapping rows.
+func dropUsers(t testing.TB, dir string, n int) []string {
+	t.Helper()
+	var ids []string
+	editCSV(t, dir, "users.csv", func(l string) (string, bool) {
+		if len(ids) < n {
+			ids = append(ids, l[:strings.IndexByte(l, ',')])
+			return "", false
+		}
+		return l, true
+	})
+	editCSV(t, dir, "groups-mapping.csv", func(l string) (string, bool) {
+		f := strings.Split(l, ",")
+		for _, id := range ids {
+			if f[1] == id {
+				return "", false
+			}
+		}
+		return l, true
+	})
+	return ids
+}
+
+// sleeps records the waits between attempts instead of waiting.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(_ context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.d = append(s.d, d)
+	return nil
+}
+
+func (s *sleeps) waits() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration{}, s.d...)
+}
+
+// env returns a Getenv that knows only the given variables.
+func env(kv ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+// run is one push of a test with its output.
+type run struct {
+	res            *push.Result
+	err            error
+	stdout, stderr bytes.Buffer
+}
+
+// testOptions are the options of a push of dir to the fake in tests: the
+// test key from the environment, fast retries, waits recorded in s.
+func testOptions(dir string, s *sleeps) push.Options {
+	opt := push.Options{
+		Path: dir,
+		Remote: push.Remote{
+			Getenv:    env(push.KeyEnv, testKey),
+			Retries:   push.DefaultRetries,
+			RetryWait: time.Millisecond,
+			Timeout:   time.Minute,
+		},
+		MaxRemovals: push.Limit{Share: 10, Percent: true},
+		MaxInvites:  push.DefaultMaxInvites,
+		Verbose:     true,
+	}
+	if s != nil {
+		push.SetSleep(&opt.Remote, s.sleep)
+	}
+	return opt
+}
+
+// doPush runs Push with opt, collecting its output.
+func doPush(t testing.TB, opt push.Options) *run {
+	t.Helper()
+	r := &run{}
+	opt.Stdout, opt.Stderr = &r.stdout, &r.stderr
+	r.res, r.err = push.Push(context.Background(), opt)
+	return r
+}
+
+// newFake starts a fake API with the test key, closed with the test.
+func newFake(t testing.TB, opt pushtest.Options) *pushtest.Server {
+	t.Helper()
+	if opt.Key == "" {
+		opt.Key = testKey
+	}
+	srv := pushtest.NewServer(opt)
+	t.Cleanup(srv.Close)
+	return srv
+}

@@ -1,0 +1,30 @@
+package push
+
+import "testing"
+
+// TestHashStable pins the hash the state file keeps: changing it would
+// make the next plan count every user as changed.
+func TestHashStable(t *testing.T) {
+	tests := []struct {
+		in   string
+		want hash64
+	}{
+		{in: "", want: 0x9ca066f1a4ab2eea},
+		{in: "abc", want: 0x7d730da1781eff64},
+		{in: `{"id":"1001","email":"ana@example.com"}`, want: 0x55e5145a5fd67e5d},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			s, b := hash64(hashBytes(hashSeed, tt.in)), hash64(hashBytes(hashSeed, []byte(tt.in)))
+			if s != b {
+				t.Errorf("hash of the string %016x, of the bytes %016x", uint64(s), uint64(b))
+			}
+			if s != tt.want {
+				t.Errorf("hash(%q) = %#016x, want %#016x", tt.in, uint64(s), uint64(tt.want))
+			}
+		})
+	}
+	if a, b := mappingKey("T1", "u1", "", true, false), mappingKey("T1", "u", "1", true, false); a>>2 == b>>2 {
+		t.Errorf("mapping keys of different rows collide: %016x", uint64(a))
+	}
+}

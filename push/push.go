@@ -1,0 +1,476 @@
+// Package push sends an organisation to the Officevibe sync API, as the
+// original Enterprise Sync Tool's sync.ps1 does, with the guards a full
+// overwrite needs.
+//
+// [Push] reads config.json and the three CSV files through package lint,
+// stops at any lint error, plans the push against the state file of the
+// last successful one (users added, removed and changed, teams, mappings),
+// stops when the plan removes or invites more than the limits allow, then
+// streams the body — built row by row from the files, never held whole in
+// memory — to POST {ApiUrl}/api/v2/sync, retrying network failures, 429
+// and 5xx with exponential backoff. [Ping] checks the key with GET
+// {ApiUrl}/api/v2/ping.
+//
+// The API key is taken from Remote.APIKeyFile, then OFFICEVIBE_API_KEY,
+// then ApiKey in config.json. It goes into the Authorization header and
+// nowhere else: output and errors are scrubbed of it as a last defence.
+//
+// The outcomes a caller tells apart are typed errors: [*LintError],
+// [*GuardError], [*RejectedError] and [*UnavailableError]. Any other error
+// means the run could not start (usage, config, key, endpoint).
+//
+// The wire facts (paths, headers, keys, answers) are in api.go; the
+// choice of protocol is the protocols table of protocol.go.
+package push
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/lint"
+)
+
+// Options say what to push and how.
+type Options struct {
+	// Path is a config.json of the original tool, or a folder holding
+	// one; "" means the current folder.
+	Path string
+	// Remote says how to reach the service and where the key is.
+	Remote
+	// State is the state file; "" means .ovsync/state.json beside the
+	// config file.
+	State string
+	// Dump, if set, is a file to write the body to, indented (the
+	// original's dump.json), atomically.
+	Dump string
+	// DryRun builds, plans and dumps but sends nothing.
+	DryRun bool
+	// Yes lets a push go on past the guards.
+	Yes bool
+	// MaxRemovals is how many users a push may remove, compared with the
+	// last push, without Yes. The zero Limit allows none.
+	MaxRemovals Limit
+	// MaxInvites is how many invitations a push may send without Yes
+	// when InviteNewUsers is true.
+	MaxInvites int
+	// Verbose reports progress on Stderr: sizes, attempts, timings.
+	Verbose bool
+	// Stdout gets the plan and the summary; Stderr the lint findings that
+	// stop a push, warnings and progress. nil discards.
+	Stdout, Stderr io.Writer
+	// Now is the clock of the state file; nil means time.Now.
+	Now func() time.Time
+}
+
+// Result is what a push did.
+type Result struct {
+	// Plan is the plan, nil when the push stopped before planning.
+	Plan *Plan
+	// Sent is set once the service accepted the sync.
+	Sent bool
+	// Attempts counts the requests made.
+	Attempts int
+	// Warnings are the service's messages on an accepted sync.
+	Warnings []string
+	// Elapsed is the time from the first attempt to the answer.
+	Elapsed time.Duration
+}
+
+// output is where one run writes: stdout and stderr scrubbed of the key.
+type output struct {
+	mu      sync.Mutex // progress lines come from another goroutine
+	key     apiKey
+	out     *scrubWriter
+	err     *scrubWriter
+	verbose bool
+	prefix  string
+}
+
+func newOutput(stdout, stderr io.Writer, verbose bool, prefix string) *output {
+	if stdout == nil {
+		stdout = io.Discard
+	}
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	o := &output{verbose: verbose, prefix: prefix}
+	o.out = &scrubWriter{w: stdout, key: &o.key}
+	o.err = &scrubWriter{w: stderr, key: &o.key}
+	return o
+}
+
+// logf writes a progress line when verbose.
+func (o *output) logf(format string, args ...any) {
+	if o.verbose {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		fmt.Fprintf(o.err, "ovsync: "+o.prefix+": "+format+"\n", args...)
+	}
+}
+
+// warnf writes a warning line.
+func (o *output) warnf(format string, args ...any) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	fmt.Fprintf(o.err, "ovsync: warning: "+format+"\n", args...)
+}
+
+func (o *output) flush() {
+	o.out.Flush()
+	o.err.Flush()
+}
+
+// Push pushes the org of opt.Path; see the package documentation. The
+// result is never nil; its Plan is set once planning was reached.
+func Push(ctx context.Context, opt Options) (*Result, error) {
+	o := newOutput(opt.Stdout, opt.Stderr, opt.Verbose, "push")
+	defer o.flush()
+	res, err := push(ctx, opt, o)
+	return res, o.key.scrubErr(err)
+}
+
+func push(ctx context.Context, opt Options, o *output) (*Result, error) {
+	res := &Result{}
+	proto, err := lookupProtocol(opt.Protocol)
+	if err != nil {
+		return res, err
+	}
+	if opt.MaxInvites < 0 || opt.Retries < 0 {
+		return res, fmt.Errorf("--max-invites and --retries cannot be negative")
+	}
+	cfgPath, cfg, e, err := setup(opt.Path, opt.Remote, o)
+	if err != nil {
+		return res, err
+	}
+	if o.key.value == "" && !opt.DryRun {
+		return res, errNoKey()
+	}
+
+	start := time.Now()
+	rep, err := lint.Run(lint.Options{Path: cfgPath})
+	if err != nil {
+		return res, err
+	}
+	if rep.Summary.Errors > 0 {
+		if err := lint.Print(o.err, "text", rep, lint.PrintOptions{MaxPerRule: 50}); err != nil {
+			return res, err
+		}
+		return res, &LintError{Report: rep}
+	}
+	o.logf("lint: %d users, %d teams, %d mappings checked in %s", rep.Summary.Users, rep.Summary.Teams, rep.Summary.Mappings, time.Since(start).Round(time.Millisecond))
+	var found []string
+	if n := rep.Summary.Warnings; n > 0 {
+		found = append(found, nounCount(n, "warning", "warnings"))
+	}
+	if n := rep.Summary.Infos; n > 0 {
+		found = append(found, nounCount(n, "info", "info"))
+	}
+	if len(found) > 0 {
+		o.warnf("lint found %s (\"ovsync lint\" shows them)", strings.Join(found, " and "))
+	}
+
+	sp := statePath(opt.State, cfgPath)
+	prev, err := loadState(sp)
+	if err != nil {
+		return res, err
+	}
+	if prev != nil {
+		if err := prev.checkFor(sp, proto.name(), e); err != nil {
+			return res, err
+		}
+	}
+
+	start = time.Now()
+	c := newCollector(rep.Org)
+	size, digest, err := planPass(proto, cfg, c, opt.Dump)
+	if err != nil {
+		return res, err
+	}
+	o.logf("body: %s, %s, built in %s", byteSize(size), digest, time.Since(start).Round(time.Millisecond))
+	if opt.Dump != "" {
+		o.logf("dump: %s written", lint.DisplayPath(opt.Dump))
+	}
+	p := makePlan(rep.Org, c, prev, cfg.InviteNewUsers)
+	p.StateFile, p.Bytes, p.Digest = lint.DisplayPath(sp), size, digest
+	p.Unchanged = prev != nil && prev.Digest == digest
+	res.Plan = p
+	if err := p.print(o.out); err != nil {
+		return res, err
+	}
+	if p.First {
+		o.warnf("no state file, so this is taken as a first push: Officevibe will remove every member who is not in users.csv and delete every team that is not in groups.csv")
+	}
+	if reasons := p.guard(opt.MaxRemovals, opt.MaxInvites); len(reasons) > 0 {
+		if !opt.Yes {
+			return res, &GuardError{Reasons: reasons}
+		}
+		for _, r := range reasons {
+			o.warnf("going on with --yes, although %s", r)
+		}
+	}
+	if opt.DryRun {
+		fmt.Fprintf(o.out, "dry run: nothing sent (%s would go to %s)\n", byteSize(size), proto.syncURL(e))
+		return res, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(sp), 0o755); err != nil {
+		return res, fmt.Errorf("%s: cannot create the state folder: %w", p.StateFile, unwrapPathError(err))
+	}
+
+	cl := newClient(opt.Remote, e, DefaultTimeout, o.logf)
+	var sent atomic.Int64
+	stop := func() {}
+	if opt.Verbose {
+		stop = progress(o, &sent, size)
+	}
+	start = time.Now()
+	a, attempts, err := cl.do(ctx, "sync", func(ctx context.Context) (*http.Request, error) {
+		sent.Store(0)
+		return syncRequest(ctx, proto, e, cfg, &o.key, opt.UserAgent, size, digest, &sent)
+	})
+	stop()
+	res.Attempts = attempts
+	res.Elapsed = time.Since(start)
+	if err != nil {
+		return res, err
+	}
+	outcome, err := proto.readSync(a)
+	if err != nil {
+		return res, withKeyHint(err, o.key)
+	}
+	res.Sent, res.Warnings = true, outcome.warnings
+	o.logf("sent %s in %s (%.1f MB/s)", byteSize(size), res.Elapsed.Round(time.Millisecond), float64(size)/1e6/max(res.Elapsed.Seconds(), 1e-9))
+
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	if err := newState(rep.Org, c, proto.name(), e, cfg.InviteNewUsers, p, now()).write(sp); err != nil {
+		return res, fmt.Errorf("the sync succeeded, but the state file could not be written: %w\nhint: the next push would be planned against an older state; fix the folder, then push again", err)
+	}
+	o.logf("state: %s written", p.StateFile)
+	status := "Success"
+	if len(res.Warnings) > 0 {
+		status = "Warning, " + nounCount(len(res.Warnings), "message", "messages")
+	}
+	fmt.Fprintf(o.out, "pushed %s, %s and %s to %s in %s: %s\n",
+		nounCount(p.Users.Total, "user", "users"), nounCount(p.Teams.Total, "team", "teams"),
+		nounCount(p.Mappings.Total, "mapping", "mappings"), e, nounCount(attempts, "attempt", "attempts"), status)
+	for i, w := range res.Warnings {
+		if i == MaxListed {
+			o.warnf("the service sent %d more messages", len(res.Warnings)-MaxListed)
+			break
+		}
+		o.warnf("the service says: %s", oneLine(w))
+	}
+	return res, nil
+}
+
+// setup reads the config, checks its endpoint and finds the key (into
+// o.key, so that output is scrubbed of it from then on).
+func setup(path string, r Remote, o *output) (string, *lint.Config, endpoint, error) {
+	cfgPath, err := lint.FindConfig(path)
+	if err != nil {
+		return "", nil, endpoint{}, err
+	}
+	display := lint.DisplayPath(cfgPath)
+	cfg, _, err := lint.LoadConfig(cfgPath, display)
+	if err != nil {
+		return "", nil, endpoint{}, err
+	}
+	// The key first: from here on, nothing printed can hold it.
+	if o.key, err = resolveKey(r.APIKeyFile, r.Getenv, cfg); err != nil {
+		return "", nil, endpoint{}, err
+	}
+	e, err := parseEndpoint(cfg.APIURL, display, r.AllowHosts)
+	if err != nil {
+		return "", nil, endpoint{}, err
+	}
+	src := o.key.source
+	if src == "" {
+		src = "nowhere (no key)"
+	}
+	o.logf("config %s, service %s, key from %s", display, e, src)
+	return cfgPath, cfg, e, nil
+}
+
+// withKeyHint adds to a rejected key where the key came from.
+func withKeyHint(err error, k apiKey) error {
+	if re, ok := err.(*RejectedError); ok && re.KeyRejected && re.Hint == "" {
+		re.Hint = fmt.Sprintf("the key came from %s: check it, and that the Custom Integration's provisioning is activated in Officevibe", k.source)
+	}
+	return err
+}
+
+// planPass writes the body once to a hash, telling c (if not nil) of
+// every user and mapping, and to the dump file if one is asked for. It returns the
+// body's size and digest, which the upload must match.
+func planPass(proto protocol, cfg *lint.Config, c *collector, dump string) (int64, string, error) {
+	h := sha256.New()
+	var size int64
+	write := func(extra io.Writer) error {
+		var w io.Writer = h
+		if extra != nil {
+			w = io.MultiWriter(h, extra)
+		}
+		var obs observer
+		if c != nil {
+			obs = c
+		}
+		bw := newBodyWriter(w)
+		if err := proto.writeBody(bw, cfg, obs); err != nil {
+			return err
+		}
+		size = bw.n
+		return nil
+	}
+	var err error
+	if dump != "" {
+		if err := os.MkdirAll(filepath.Dir(dump), 0o755); err != nil {
+			return 0, "", fmt.Errorf("%s: cannot create the folder: %w", dump, unwrapPathError(err))
+		}
+		err = atomicfile.Write(dump, func(f io.Writer) error {
+			in := newIndenter(f)
+			if err := write(in); err != nil {
+				return err
+			}
+			return in.Close()
+		})
+	} else {
+		err = write(nil)
+	}
+	if err != nil {
+		return 0, "", err
+	}
+	return size, "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// syncRequest makes the request of one attempt, its body streamed from
+// the CSV files again through a pipe as the transport reads it.
+func syncRequest(ctx context.Context, proto protocol, e endpoint, cfg *lint.Config, key *apiKey, ua string, size int64, digest string, sent *atomic.Int64) (*http.Request, error) {
+	pr, pw := io.Pipe()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, proto.syncURL(e), pr)
+	if err != nil {
+		return nil, err
+	}
+	req.ContentLength = size
+	setHeaders(req.Header, proto, key, ua)
+	req.Header.Set("Content-Type", ContentType)
+	go func() {
+		vw := &verifyWriter{w: pw, h: sha256.New(), want: size, digest: digest, sent: sent}
+		err := proto.writeBody(newBodyWriter(vw), cfg, nil)
+		if err == nil {
+			err = vw.finish()
+		}
+		pw.CloseWithError(err)
+	}()
+	return req, nil
+}
+
+// setHeaders sets the headers every request carries.
+func setHeaders(h http.Header, proto protocol, key *apiKey, ua string) {
+	proto.authorize(h, key.value)
+	h.Set("Accept", ContentType)
+	if ua == "" {
+		ua = "ovsync"
+	}
+	h.Set("User-Agent", ua)
+}
+
+// verifyWriter passes the body on while hashing it, and holds its last
+// byte back until the whole body is known to be the planned one: if a
+// CSV file changed since the plan, the service never gets a whole body.
+type verifyWriter struct {
+	w      io.Writer
+	h      hash.Hash
+	want   int64
+	digest string
+	n      int64
+	held   [1]byte
+	has    bool
+	sent   *atomic.Int64
+}
+
+func (v *verifyWriter) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if v.n+int64(len(p)) > v.want {
+		return 0, errFilesChanged
+	}
+	v.n += int64(len(p))
+	v.h.Write(p)
+	if v.has {
+		if _, err := v.w.Write(v.held[:]); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := v.w.Write(p[:len(p)-1]); err != nil {
+		return 0, err
+	}
+	v.held[0], v.has = p[len(p)-1], true
+	v.sent.Store(v.n - 1)
+	return len(p), nil
+}
+
+// finish checks the body and lets its last byte go.
+func (v *verifyWriter) finish() error {
+	if v.n != v.want || "sha256:"+hex.EncodeToString(v.h.Sum(nil)) != v.digest {
+		return errFilesChanged
+	}
+	if v.has {
+		if _, err := v.w.Write(v.held[:]); err != nil {
+			return err
+		}
+	}
+	v.sent.Store(v.n)
+	return nil
+}
+
+// progress logs the bytes sent every few seconds until stop is called.
+func progress(o *output, sent *atomic.Int64, size int64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				o.logf("uploading: %s of %s", byteSize(sent.Load()), byteSize(size))
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+// byteSize writes a size in bytes with a decimal unit: "24.1 kB".
+func byteSize(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1000_000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	case n < 1000_000_000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
+}
