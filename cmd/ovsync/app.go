@@ -82,6 +82,8 @@ Examples:
 		},
 		Commands: []*cli.Command{
 			lintCommand(),
+			convertCommand(),
+			templateCommand(),
 			graphCommand(),
 			migrateCommand(),
 			schemaCommand(),

@@ -30,6 +30,8 @@ func Write(w io.Writer, header []string, rows [][]string, right ...int) error {
 			Symbols: tw.NewSymbols(tw.StyleASCII),
 		})),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithHeaderAutoFormat(tw.Off), // headers as given
+		tablewriter.WithRowAutoWrap(tw.WrapNone), // paths stay on one line
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
 	)
 	h := make([]any, len(header))

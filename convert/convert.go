@@ -1,0 +1,802 @@
+// Package convert turns HR spreadsheets into the three CSV files of an
+// Officevibe organisation (users.csv, groups.csv, groups-mapping.csv),
+// exactly as lint and push read them.
+//
+// [Run] reads any number of inputs, whatever their names say: .xlsx
+// workbooks ([xlsx]), Excel 97-2003 and 5.0/95 workbooks ([xls]), and the
+// text that HR systems save as ".xls" (CSV, TSV or semicolon-separated
+// text in UTF-8, UTF-16 or Windows-1252, or an HTML table); [Detect] tells
+// them apart from their bytes. Each sheet becomes the file its header row
+// says: the first row, of its first 20, that holds the required columns of
+// a file. Column names are matched regardless of case, spaces,
+// underscores and hyphens (First Name is firstName); other columns are
+// custom properties and keep their names. Cells are rendered as a person
+// means them ([cellfmt]). Outputs are written atomically and all or
+// nothing: if any input fails, no file is replaced.
+package convert
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/lint"
+)
+
+// Options say what to convert and where to write it. Exactly one of
+// Config, OutDir and Output names the destination.
+type Options struct {
+	// Inputs are the files to read; "-" is Stdin.
+	Inputs []string
+	// Stdin is read for the input "-".
+	Stdin io.Reader
+	// Config is a config.json (or its folder): each file goes to the
+	// path the config gives it (UsersCsv, GroupsCsv, MappingCsv).
+	Config string
+	// OutDir is a folder: each file goes there under its canonical name
+	// (users.csv, groups.csv, groups-mapping.csv). It is created if
+	// missing.
+	OutDir string
+	// Output is the one file to write, or "-" for Stdout, when the
+	// inputs give a single kind (see Kind).
+	Output string
+	// Stdout receives the file when Output is "-".
+	Stdout io.Writer
+	// Encoding overrides the detected encoding of text inputs (a WHATWG
+	// label: utf-8, utf-16le, windows-1252, …).
+	Encoding string
+	// Delimiter overrides the detected delimiter of text inputs (see
+	// [ParseDelimiter]).
+	Delimiter string
+	// Sheets, when set, are the only sheets of workbooks converted.
+	Sheets []string
+	// Kind, when set (users, groups or mapping), is the only kind
+	// looked for.
+	Kind string
+	// Log receives notes and the summary table; nil is quiet.
+	Log io.Writer
+	// Progress receives a progress line, rewritten in place, while a
+	// large input is converted; nil shows none. Give a terminal only.
+	Progress io.Writer
+}
+
+// Result says what was converted.
+type Result struct {
+	// Sheets lists every sheet read, converted or skipped, in input
+	// order.
+	Sheets []SheetResult
+	// Outputs maps each kind written to its path ("-" for stdout).
+	Outputs map[lint.Kind]string
+}
+
+// SheetResult is one sheet of an input.
+type SheetResult struct {
+	// File is the input as given; Sheet its sheet name ("" for a text
+	// file).
+	File, Sheet string
+	// Kind is the file the sheet became, when Converted.
+	Kind lint.Kind
+	// Converted is false for a sheet that was skipped; Skipped says why.
+	Converted bool
+	Skipped   string
+	// Rows is the number of data rows written.
+	Rows int
+	// Output is the path written.
+	Output string
+}
+
+// plan is a sheet to convert.
+type plan struct {
+	in    *input
+	sheet *sheet
+	head  *header
+	res   *SheetResult
+}
+
+// converter holds the state of one run.
+type converter struct {
+	opt     Options
+	results []*SheetResult
+	kinds   []lint.Kind
+	dest    map[lint.Kind]string
+	notes   []string
+	errs    []error
+	created []string // folders created for outputs
+	start   time.Time
+	shown   bool // a progress line is on screen
+	last    time.Time
+}
+
+// Run converts opt.Inputs. An error means nothing was written: it joins
+// one error per problem (an input that cannot be read, a sheet without
+// the columns it needs, an error cell…), each one line naming the file,
+// the sheet and the cell where there is one, and saying what to do.
+func Run(opt Options) (*Result, error) {
+	c := &converter{opt: opt, start: time.Now()}
+	if err := c.setup(); err != nil {
+		return nil, err
+	}
+	ro := readOptions{encoding: opt.Encoding, stdin: opt.Stdin, note: c.note}
+	if opt.Delimiter != "" {
+		ro.delim, _ = ParseDelimiter(opt.Delimiter) // checked in setup
+	}
+	res := &Result{Outputs: map[lint.Kind]string{}}
+	var plans []*plan
+	var inputs []*input
+	defer func() {
+		for _, in := range inputs {
+			in.close()
+		}
+	}()
+	for _, path := range opt.Inputs {
+		in, err := openInput(path, ro)
+		if err != nil {
+			c.fail(err)
+			continue
+		}
+		inputs = append(inputs, in)
+		plans = append(plans, c.planInput(in)...)
+	}
+	c.checkSheetsFound(inputs)
+	byKind := c.checkKinds(plans)
+	if len(c.errs) == 0 {
+		c.write(plans, byKind, res)
+	}
+	c.printNotes()
+	if len(c.errs) > 0 {
+		return nil, errors.Join(c.errs...)
+	}
+	for k := range byKind {
+		res.Outputs[k] = c.dest[k]
+	}
+	for _, r := range c.results {
+		res.Sheets = append(res.Sheets, *r)
+	}
+	if opt.Log != nil {
+		if err := printSummary(opt.Log, res.Sheets); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// setup checks the options and resolves the destination of each kind.
+func (c *converter) setup() error {
+	opt := c.opt
+	if len(opt.Inputs) == 0 {
+		return errors.New("no input file: give the spreadsheets to convert")
+	}
+	n := 0
+	for _, s := range []string{opt.Config, opt.OutDir, opt.Output} {
+		if s != "" {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return errors.New("no destination: give --out DIR, --config config.json, or -o FILE (- for standard output)")
+	case n > 1:
+		return errors.New("give one destination: --out DIR, --config config.json or -o FILE")
+	}
+	if opt.Encoding != "" {
+		if _, err := LookupEncoding(opt.Encoding); err != nil {
+			return err
+		}
+	}
+	if opt.Delimiter != "" {
+		if _, err := ParseDelimiter(opt.Delimiter); err != nil {
+			return err
+		}
+	}
+	c.kinds = Kinds
+	if opt.Kind != "" {
+		k, err := ParseKind(opt.Kind)
+		if err != nil {
+			return err
+		}
+		c.kinds = []lint.Kind{k}
+	}
+	c.dest = map[lint.Kind]string{}
+	switch {
+	case opt.Config != "":
+		path, err := lint.FindConfig(opt.Config)
+		if err != nil {
+			return err
+		}
+		cfg, _, err := lint.LoadConfig(path, path)
+		if err != nil {
+			return err
+		}
+		c.dest[lint.KindUsers], c.dest[lint.KindGroups], c.dest[lint.KindMapping] = cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV
+		for _, k := range Kinds {
+			if c.dest[k] == "" {
+				return fmt.Errorf("%s: no path for %s in the config (%s)", path, lint.Legacy.FileNames[k], configKey(k))
+			}
+		}
+	case opt.OutDir != "":
+		if st, err := os.Stat(opt.OutDir); err == nil && !st.IsDir() {
+			return fmt.Errorf("--out %s: not a folder", opt.OutDir)
+		}
+		for _, k := range Kinds {
+			c.dest[k] = filepath.Join(opt.OutDir, lint.Legacy.FileNames[k])
+		}
+	default:
+		for _, k := range Kinds {
+			c.dest[k] = opt.Output
+		}
+		if opt.Output != "-" {
+			if st, err := os.Stat(opt.Output); err == nil && st.IsDir() {
+				return fmt.Errorf("-o %s: a folder: use --out to write the files into a folder", opt.Output)
+			}
+		}
+	}
+	return nil
+}
+
+// configKey is the config.json key of a kind's path.
+func configKey(k lint.Kind) string {
+	return [...]string{"UsersCsv", "GroupsCsv", "MappingCsv"}[k]
+}
+
+// note records a message for the log.
+func (c *converter) note(s string) { c.notes = append(c.notes, s) }
+
+// fail records a problem that stops the run.
+func (c *converter) fail(err error) { c.errs = append(c.errs, err) }
+
+// failf records a problem that stops the run.
+func (c *converter) failf(format string, args ...any) { c.fail(fmt.Errorf(format, args...)) }
+
+// printNotes writes the notes to the log.
+func (c *converter) printNotes() {
+	if c.opt.Log == nil {
+		return
+	}
+	for _, n := range c.notes {
+		fmt.Fprintln(c.opt.Log, n)
+	}
+}
+
+// selected reports whether sheet name was asked for (any sheet when
+// opt.Sheets is empty), and whether it was named.
+func (c *converter) selected(name string) (ok, named bool) {
+	if len(c.opt.Sheets) == 0 {
+		return true, false
+	}
+	if slices.Contains(c.opt.Sheets, name) {
+		return true, true
+	}
+	return false, false
+}
+
+// planInput classifies the sheets of an input and returns those to
+// convert. Problems are recorded; skipped sheets are noted.
+func (c *converter) planInput(in *input) []*plan {
+	var plans []*plan
+	type skipped struct {
+		res  *SheetResult
+		why  string
+		cl   *classification
+		name string
+	}
+	var skips []skipped
+	textFile := len(in.sheets) == 1 && in.sheets[0].name == ""
+	for _, s := range in.sheets {
+		ok, named := c.selected(s.name)
+		if !ok && !textFile {
+			continue
+		}
+		r := &SheetResult{File: in.path, Sheet: s.name}
+		c.results = append(c.results, r)
+		where := in.display(s)
+		if s.hidden && !named {
+			r.Skipped = "hidden"
+			c.note(fmt.Sprintf("%s: skipped: a hidden sheet (name it with --sheet to convert it)", where))
+			continue
+		}
+		rd, err := s.open()
+		if err != nil {
+			c.failf("%s: %w", in.path, err)
+			continue
+		}
+		cl, err := classify(rd, c.kinds)
+		rd.Close()
+		if err != nil {
+			c.failf("%s: %w", in.path, err)
+			continue
+		}
+		must := named || textFile || len(in.sheets) == 1
+		switch {
+		case cl.header != nil:
+			if err := cl.header.duplicate(); err != nil {
+				c.failf("%s: %w", where, err)
+				continue
+			}
+			plans = append(plans, &plan{in: in, sheet: s, head: cl.header, res: r})
+			r.Kind, r.Converted = cl.header.kind, true
+		case len(cl.ambig) > 1:
+			var names []string
+			for _, k := range cl.ambig {
+				names = append(names, k.String())
+			}
+			c.failf("%s: the header (%s) has the columns of both %s: choose with --kind %s", where, cl.firstAt, strings.Join(names, " and "), strings.Join(names, "|"))
+		case cl.partial != nil:
+			h := cl.partial
+			c.failf("%s: %s looks like the header of %s but lacks %s: name the columns as in %s", where, h.at,
+				lint.Legacy.FileNames[h.kind], columnList(h.missing), requiredList(h.kind))
+		case cl.empty:
+			r.Skipped = "empty"
+			if must {
+				c.failf("%s: the sheet is empty: export the data again, or choose another sheet", where)
+			} else {
+				skips = append(skips, skipped{r, "empty", cl, where})
+			}
+		default:
+			r.Skipped = "no header"
+			if must {
+				c.fail(noHeader(where, cl, c.kinds))
+			} else {
+				skips = append(skips, skipped{r, "no header", cl, where})
+			}
+		}
+	}
+	if len(in.sheets) == 0 {
+		c.failf("%s: the workbook has no worksheet: save the data in a sheet, or export it again", in.path)
+		return nil
+	}
+	// A workbook none of whose sheets converts is an error; otherwise
+	// its other sheets are just noted.
+	for _, s := range skips {
+		switch {
+		case len(plans) == 0 && s.why == "empty":
+			c.failf("%s: the sheet is empty, and no other sheet has a header: export the data again", s.name)
+		case len(plans) == 0:
+			c.fail(noHeader(s.name, s.cl, c.kinds))
+		case s.why == "empty":
+			c.note(fmt.Sprintf("%s: skipped: the sheet is empty", s.name))
+		default:
+			c.note(fmt.Sprintf("%s: skipped: %s", s.name, skipText(s.cl, c.kinds)))
+		}
+	}
+	return plans
+}
+
+// noHeader is the error of a sheet without a header row.
+func noHeader(where string, cl *classification, kinds []lint.Kind) error {
+	return fmt.Errorf("%s: %s: give the header those column names", where, noHeaderText(cl, kinds))
+}
+
+// noHeaderText says that a sheet has no header row, and what it has.
+func noHeaderText(cl *classification, kinds []lint.Kind) string {
+	s := fmt.Sprintf("no header: none of the first %d rows has the columns of %s", headerRows, allRequiredLists(kinds))
+	if len(cl.first) > 0 {
+		s += fmt.Sprintf(" (%s reads %s)", cl.firstAt, quoteList(cl.first, 80))
+	}
+	return s
+}
+
+// skipText says briefly why a sheet of a workbook was skipped.
+func skipText(cl *classification, kinds []lint.Kind) string {
+	var names []string
+	for _, k := range kinds {
+		names = append(names, lint.Legacy.FileNames[k])
+	}
+	s := fmt.Sprintf("no header of %s in its first %d rows", strings.Join(names, ", "), headerRows)
+	if len(cl.first) > 0 {
+		s += fmt.Sprintf(" (%s reads %s)", cl.firstAt, quoteList(cl.first, 60))
+	}
+	return s
+}
+
+// columnList quotes column names: "email" or "email" and "id".
+func columnList(cols []string) string {
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = fmt.Sprintf("%q", c)
+	}
+	if len(q) == 1 {
+		return "the column " + q[0]
+	}
+	return "the columns " + strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+// checkSheetsFound reports the --sheet names that no workbook has.
+func (c *converter) checkSheetsFound(inputs []*input) {
+	for _, want := range c.opt.Sheets {
+		found := false
+		var all []string
+		for _, in := range inputs {
+			for _, s := range in.sheets {
+				if s.name == want || s.name == "" {
+					found = true
+				}
+				if s.name != "" {
+					all = append(all, s.name)
+				}
+			}
+		}
+		if !found && len(inputs) > 0 {
+			c.failf("--sheet %q: no such sheet (the sheets are %s)", want, quoteList(all, 200))
+		}
+	}
+}
+
+// checkKinds checks that each kind comes from one sheet, and that a
+// single output gets a single kind. It returns the plan of each kind.
+func (c *converter) checkKinds(plans []*plan) map[lint.Kind]*plan {
+	byKind := map[lint.Kind]*plan{}
+	for _, p := range plans {
+		if q, dup := byKind[p.head.kind]; dup {
+			c.failf("%s and %s both have the header of %s: convert one at a time, or choose one with --sheet",
+				q.in.display(q.sheet), p.in.display(p.sheet), lint.Legacy.FileNames[p.head.kind])
+			continue
+		}
+		byKind[p.head.kind] = p
+	}
+	if c.opt.Output != "" && len(byKind) > 1 {
+		var names []string
+		for _, k := range Kinds {
+			if byKind[k] != nil {
+				names = append(names, k.String())
+			}
+		}
+		c.failf("the input gives %s: -o writes one file: choose one with --kind %s, or write all with --out DIR",
+			strings.Join(names, ", "), strings.Join(names, "|"))
+	}
+	if len(c.errs) == 0 && len(byKind) == 0 && len(plans) == 0 {
+		c.fail(errors.New("nothing to convert"))
+	}
+	// Two kinds to one path (a config naming the same file twice).
+	seen := map[string]lint.Kind{}
+	for _, k := range Kinds {
+		if byKind[k] == nil || c.opt.Output != "" {
+			continue
+		}
+		p, _ := filepath.Abs(c.dest[k])
+		if j, dup := seen[p]; dup {
+			c.failf("%s and %s would both be written to %s: give them different paths", lint.Legacy.FileNames[j], lint.Legacy.FileNames[k], c.dest[k])
+		}
+		seen[p] = k
+	}
+	return byKind
+}
+
+// write converts the plans into their outputs, replacing the outputs only
+// if every sheet converts.
+func (c *converter) write(plans []*plan, byKind map[lint.Kind]*plan, res *Result) {
+	var kinds []lint.Kind
+	for _, k := range Kinds {
+		if byKind[k] != nil {
+			kinds = append(kinds, k)
+		}
+	}
+	// Standard output gets a temporary file, copied once all is well.
+	var tmp string
+	paths := make([]string, len(kinds))
+	for i, k := range kinds {
+		paths[i] = c.dest[k]
+		if paths[i] == "-" {
+			f, err := os.CreateTemp("", "ovsync-*.csv")
+			if err != nil {
+				c.fail(err)
+				return
+			}
+			f.Close()
+			tmp = f.Name()
+			defer os.Remove(tmp)
+			paths[i] = tmp
+		}
+		if err := c.makeDir(filepath.Dir(paths[i])); err != nil {
+			c.fail(err)
+			c.removeCreated()
+			return
+		}
+	}
+	// Every output is written to a temporary file first; they replace
+	// their targets together, and only if every sheet converted.
+	var batch atomicfile.Batch
+	defer batch.Discard()
+	for i, k := range kinds {
+		p := byKind[k]
+		err := batch.Add(paths[i], func(w io.Writer) error {
+			if err := c.convertSheet(p, w); err != nil {
+				c.fail(err)
+				return errAbort
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errAbort) {
+			c.fail(err)
+		}
+		p.res.Output = display(c.dest[k])
+		if c.dest[k] == "-" {
+			p.res.Output = "stdout"
+		}
+	}
+	c.clearProgress()
+	if len(c.errs) > 0 {
+		c.removeCreated()
+		return
+	}
+	if err := batch.Commit(); err != nil {
+		c.fail(err)
+		c.removeCreated()
+		return
+	}
+	if tmp != "" {
+		f, err := os.Open(tmp)
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		defer f.Close()
+		if _, err := io.Copy(c.opt.Stdout, f); err != nil {
+			c.fail(fmt.Errorf("standard output: %w", err))
+		}
+	}
+}
+
+// errAbort stops the writes after problems already recorded.
+var errAbort = errors.New("aborted")
+
+// makeDir creates an output folder that does not exist, remembering it
+// so that a failed run can remove it again.
+func (c *converter) makeDir(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	// Create the missing folders one by one, outermost first.
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := os.Mkdir(missing[i], 0o755); err != nil {
+			return fmt.Errorf("%s: cannot create the folder: %w", missing[i], unwrapPath(err))
+		}
+		c.created = append(c.created, missing[i])
+	}
+	return nil
+}
+
+// removeCreated removes the folders a failed run created (empty ones
+// only).
+func (c *converter) removeCreated() {
+	for i := len(c.created) - 1; i >= 0; i-- {
+		os.Remove(c.created[i])
+	}
+	c.created = nil
+}
+
+// unwrapPath drops the path of an *os.PathError: messages name it.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// display returns path relative to the working folder when it is under
+// it.
+func display(path string) string {
+	if path == "-" || !filepath.IsAbs(path) {
+		return path
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}
+
+// maxListed bounds the places listed in one message.
+const maxListed = 10
+
+// places collects the names of places for one message: the first few,
+// and a count.
+type places struct {
+	names []string
+	n     int
+}
+
+func (p *places) add(name string) {
+	if len(p.names) < maxListed {
+		p.names = append(p.names, name)
+	}
+	p.n++
+}
+
+// String lists the places: "row 7, row 9 and 3 more".
+func (p *places) String() string {
+	s := strings.Join(p.names, ", ")
+	if p.n > len(p.names) {
+		s += fmt.Sprintf(" and %d more", p.n-len(p.names))
+	}
+	return s
+}
+
+// convertSheet streams the rows of a planned sheet below its header to w
+// as CSV. It returns the first problem that makes the sheet unusable.
+func (c *converter) convertSheet(p *plan, w io.Writer) error {
+	where := p.in.display(p.sheet)
+	h := p.head
+	rd, err := p.sheet.open()
+	if err != nil {
+		return fmt.Errorf("%s: %w", p.in.path, err)
+	}
+	defer rd.Close()
+	cw := csv.NewWriter(w)
+	var out []string
+	for _, n := range h.names {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	if err := cw.Write(out); err != nil {
+		return err
+	}
+	if len(h.renamed) > 0 {
+		c.note(fmt.Sprintf("%s: renamed columns: %s", where, strings.Join(h.renamed, ", ")))
+	}
+	if h.row > 0 {
+		c.note(fmt.Sprintf("%s: the header is on %s: the rows above it are skipped", where, h.at))
+	}
+	var (
+		errCells places // error cells
+		empty    places // empty rows followed by data
+		pending  []string
+		npending int
+		outside  places // values in columns without a header
+		prev     = h.row
+		rows     int
+		isText   = p.in.format == FormatText
+		rec      = make([]string, 0, len(out))
+	)
+	for rd.Next() {
+		row := rd.Row()
+		if row <= h.row {
+			continue
+		}
+		if row%4096 == 0 {
+			c.progress(where, rd)
+		}
+		// Rows a workbook does not store are empty.
+		for r := prev + 1; r < row; r++ {
+			if len(pending) < maxListed {
+				pending = append(pending, rowName(r))
+			}
+			npending++
+		}
+		prev = row
+		rec = rec[:0]
+		blank := true
+		for col := 0; col < rd.Len(); col++ {
+			v, e := rd.Cell(col)
+			named := col < len(h.names) && h.names[col] != ""
+			switch {
+			case !named && (v != "" || e != ""):
+				if isText && col >= len(h.names) {
+					return fmt.Errorf("%s: %s has %d fields, the header %d: quote the fields that hold the delimiter (%s), or give --delimiter",
+						where, rd.RowName(), rd.Len(), len(h.names), DelimiterName(p.in.delim))
+				}
+				outside.add(rd.CellName(col))
+			case !named:
+			case e != "":
+				errCells.add(fmt.Sprintf("%s (%s)", rd.CellName(col), e))
+				blank = false
+				rec = append(rec, "")
+			default:
+				if v != "" {
+					blank = false
+				}
+				rec = append(rec, v)
+			}
+		}
+		if blank {
+			if len(pending) < maxListed {
+				pending = append(pending, rd.RowName())
+			}
+			npending++
+			continue
+		}
+		for len(rec) < len(out) {
+			rec = append(rec, "")
+		}
+		for _, name := range pending {
+			empty.add(name)
+		}
+		empty.n += npending - len(pending)
+		pending, npending = pending[:0], 0
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+		rows++
+	}
+	if err := rd.Err(); err != nil {
+		return fmt.Errorf("%s: %w", p.in.path, err)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	p.res.Rows = rows
+	if empty.n > 0 {
+		c.note(fmt.Sprintf("%s: skipped %s: empty (%s)", where, countWord(empty.n, "row"), empty.String()))
+	}
+	if outside.n > 0 {
+		c.note(fmt.Sprintf("%s: skipped %s in columns without a header (%s): give the column a name to keep it",
+			where, countWord(outside.n, "value"), outside.String()))
+	}
+	if errCells.n > 0 {
+		return fmt.Errorf("%s: %s: %s: fix the formulas (or the data they look up) in the workbook, and convert again",
+			p.in.path, countWord(errCells.n, "error cell"), errCells.String())
+	}
+	if rows == 0 {
+		if h.kind == lint.KindMapping {
+			c.note(fmt.Sprintf("%s: the mapping has a header and no rows", where))
+		} else {
+			return fmt.Errorf("%s: the header (%s) has no rows below it: an empty %s would remove every %s at the next push: fill the sheet in, or leave it out",
+				where, h.at, lint.Legacy.FileNames[h.kind], map[lint.Kind]string{lint.KindUsers: "member", lint.KindGroups: "team"}[h.kind])
+		}
+	}
+	return nil
+}
+
+// countWord writes n and a noun, plural when n is not 1.
+func countWord(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// progressDelay is how long a conversion runs before it shows progress:
+// small inputs never do.
+var progressDelay = 500 * time.Millisecond
+
+// progress rewrites the progress line for the sheet being read.
+func (c *converter) progress(where string, rd rowReader) {
+	if c.opt.Progress == nil {
+		return
+	}
+	now := time.Now()
+	if now.Sub(c.start) < progressDelay || now.Sub(c.last) < 100*time.Millisecond {
+		return
+	}
+	c.last = now
+	done, total := rd.Progress()
+	line := fmt.Sprintf("converting %s: %s", where, rd.RowName())
+	if total > 0 {
+		line += fmt.Sprintf(" (%d%%)", min(100, done*100/total))
+	}
+	if r := []rune(line); len(r) > 78 {
+		line = string(r[:75]) + "..."
+	}
+	fmt.Fprintf(c.opt.Progress, "\r%-78s", line)
+	c.shown = true
+}
+
+// clearProgress erases the progress line.
+func (c *converter) clearProgress() {
+	if c.shown {
+		fmt.Fprintf(c.opt.Progress, "\r%78s\r", "")
+		c.shown = false
+	}
+}

@@ -1,0 +1,335 @@
+package convert
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/ovsync/ovsync/convert/xls"
+	"github.com/ovsync/ovsync/convert/xlsx"
+)
+
+// rowReader streams the rows of one sheet. Row numbers only increase;
+// rows a workbook does not store (empty ones) are skipped.
+type rowReader interface {
+	// Next moves to the next row, false at the end or on an error.
+	Next() bool
+	// Row is the 0-based index of the current row.
+	Row() int
+	// Len is the number of cells of the current row.
+	Len() int
+	// Cell returns cell c of the current row: its value, or the error it
+	// shows (#N/A).
+	Cell(c int) (value, errText string)
+	// Err is the error that ended the rows early.
+	Err() error
+	// RowName names the current row in messages ("row 7", "line 7").
+	RowName() string
+	// CellName names cell c of the current row ("Users!G12").
+	CellName(c int) string
+	// Progress returns how much of the sheet has been read, in units
+	// that total counts (0 when unknown).
+	Progress() (done, total int64)
+	Close() error
+}
+
+// sheet is one table of an input: a worksheet, an HTML table or the
+// whole of a text file.
+type sheet struct {
+	name   string // "" for a text file
+	hidden bool
+	open   func() (rowReader, error)
+}
+
+// input is an open input file.
+type input struct {
+	path   string // as given
+	format Format
+	enc    string // text and HTML: the encoding read
+	delim  rune   // text: the delimiter
+	sheets []*sheet
+	close  func() error
+}
+
+// display returns the name of sheet s in messages: "FILE" for a text file,
+// "FILE: SHEET" otherwise.
+func (in *input) display(s *sheet) string {
+	if s.name == "" {
+		return in.path
+	}
+	return in.path + ": " + s.name
+}
+
+// readOptions are the options that change how an input is read.
+type readOptions struct {
+	encoding string // "" to detect
+	delim    rune   // 0 to detect
+	stdin    io.Reader
+	note     func(string)
+}
+
+// openInput opens and recognises the input file path ("-" is standard
+// input, spooled to a temporary file so that it can be read twice).
+func openInput(path string, ro readOptions) (*input, error) {
+	var f *os.File
+	var err error
+	closeFile := func() error { return f.Close() }
+	if path == "-" {
+		if ro.stdin == nil {
+			return nil, errors.New("-: no standard input")
+		}
+		f, err = os.CreateTemp("", "ovsync-stdin-*")
+		if err != nil {
+			return nil, fmt.Errorf("standard input: %w", err)
+		}
+		name := f.Name()
+		closeFile = func() error { f.Close(); return os.Remove(name) }
+		if _, err := io.Copy(f, ro.stdin); err != nil {
+			closeFile()
+			return nil, fmt.Errorf("standard input: %w", err)
+		}
+	} else {
+		f, err = os.Open(path)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("%s: no such file", path)
+			}
+			return nil, fmt.Errorf("%s: cannot read: %w", path, err)
+		}
+	}
+	in, err := recognise(f, path, ro)
+	if err != nil {
+		closeFile()
+		return nil, err
+	}
+	prev := in.close
+	in.close = func() error {
+		if prev != nil {
+			prev()
+		}
+		return closeFile()
+	}
+	return in, nil
+}
+
+// recognise reads the format of f and prepares its sheets.
+func recognise(f *os.File, path string, ro readOptions) (*input, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s: is a folder, not a file", path)
+	}
+	size := st.Size()
+	head := make([]byte, min(size, 64<<10))
+	if _, err := f.ReadAt(head, 0); err != nil && err != io.EOF {
+		return nil, fmt.Errorf("%s: cannot read: %w", path, err)
+	}
+	d := Detect(head, int64(len(head)) == size)
+	in := &input{path: path, format: d.Format}
+	switch d.Format {
+	case FormatXLSX:
+		return in, openXLSX(in, f, size)
+	case FormatXLS:
+		return in, openXLS(in, f, size)
+	case FormatEmpty:
+		return nil, fmt.Errorf("%s: the file is empty: export the data again", path)
+	case FormatOldExcel:
+		return nil, fmt.Errorf("%s: an Excel 2.x-4.0 worksheet, too old to read: open it in a spreadsheet program and save it as .xlsx", path)
+	case FormatSpreadsheetML:
+		return nil, fmt.Errorf("%s: an Excel 2003 XML spreadsheet, which convert does not read: open it in a spreadsheet program and save it as .xlsx", path)
+	case FormatXML:
+		return nil, fmt.Errorf("%s: an XML document, not a spreadsheet: export the data as .xlsx or CSV", path)
+	case FormatBinary:
+		return nil, fmt.Errorf("%s: not a spreadsheet or a text file (binary data): export the data as .xlsx or CSV", path)
+	}
+	// Text or HTML.
+	enc, bom := d.Encoding, d.BOM
+	if ro.encoding != "" {
+		if _, err := LookupEncoding(ro.encoding); err != nil {
+			return nil, err
+		}
+		enc = strings.ToLower(ro.encoding)
+		if d.BOM == 3 && enc != UTF8 && enc != "utf8" {
+			bom = 0 // a UTF-8 BOM read as another encoding is text
+		}
+	} else if enc == UTF8 && int64(len(head)) < size {
+		ok, err := validUTF8(io.NewSectionReader(f, 0, size))
+		if err != nil {
+			return nil, fmt.Errorf("%s: cannot read: %w", path, err)
+		}
+		if !ok {
+			enc = Windows1252
+		}
+	}
+	if enc == Windows1252 && ro.encoding == "" {
+		ro.note(fmt.Sprintf("%s: not UTF-8: read as Windows-1252 (give --encoding if it is another encoding)", path))
+	}
+	in.enc = enc
+	decode := func() (io.Reader, *countingReader, error) {
+		cr := &countingReader{r: io.NewSectionReader(f, 0, size)}
+		r, err := NewDecoder(cr, enc, bom)
+		return r, cr, err
+	}
+	if d.Format == FormatHTML {
+		return in, openHTML(in, decode)
+	}
+	// The head, decoded, to find the delimiter and line ends.
+	dec, err := NewDecoder(bytes.NewReader(head), enc, bom)
+	if err != nil {
+		return nil, err
+	}
+	text, _ := io.ReadAll(io.LimitReader(dec, 64<<10))
+	delim, skip := SniffDelimiter(text)
+	if ro.delim != 0 {
+		delim, skip = ro.delim, 0
+	}
+	in.delim = delim
+	crOnly := bytes.IndexByte(text, '\r') >= 0 && bytes.IndexByte(text, '\n') < 0
+	in.sheets = []*sheet{{open: func() (rowReader, error) {
+		r, cr, err := decode()
+		if err != nil {
+			return nil, err
+		}
+		if crOnly {
+			r = crToLF{r}
+		}
+		if skip > 0 {
+			if _, err := io.CopyN(io.Discard, r, int64(skip)); err != nil {
+				return nil, err
+			}
+		}
+		t := newTextReader(path, r, delim)
+		t.count, t.size = cr.count, size
+		return t, nil
+	}}}
+	return in, nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) count() int64 { return c.n }
+
+// openXLSX prepares the sheets of an .xlsx workbook.
+func openXLSX(in *input, f io.ReaderAt, size int64) error {
+	wb, err := xlsx.Open(f, size)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.path, err)
+	}
+	for i, name := range wb.Sheets() {
+		in.sheets = append(in.sheets, &sheet{name: name, hidden: wb.Hidden(i), open: func() (rowReader, error) {
+			rows, err := wb.Rows(i)
+			if err != nil {
+				return nil, err
+			}
+			return &xlsxReader{rows: rows, sheet: name, size: wb.Size(i)}, nil
+		}})
+	}
+	return nil
+}
+
+// xlsxReader reads a worksheet of an .xlsx workbook.
+type xlsxReader struct {
+	rows  *xlsx.Rows
+	sheet string
+	size  int64
+}
+
+func (x *xlsxReader) Next() bool   { return x.rows.Next() }
+func (x *xlsxReader) Row() int     { return x.rows.Row() }
+func (x *xlsxReader) Len() int     { return len(x.rows.Cells()) }
+func (x *xlsxReader) Err() error   { return x.rows.Err() }
+func (x *xlsxReader) Close() error { return x.rows.Close() }
+func (x *xlsxReader) Cell(c int) (string, string) {
+	cell := x.rows.Cells()[c]
+	return cell.Value, cell.Err
+}
+func (x *xlsxReader) RowName() string          { return rowName(x.Row()) }
+func (x *xlsxReader) CellName(c int) string    { return cellName(x.sheet, x.Row(), c) }
+func (x *xlsxReader) Progress() (int64, int64) { return x.rows.Offset(), x.size }
+
+// openXLS prepares the sheets of a .xls workbook.
+func openXLS(in *input, f io.ReaderAt, size int64) error {
+	wb, err := xls.Open(f, size)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.path, err)
+	}
+	for i, name := range wb.Sheets() {
+		in.sheets = append(in.sheets, &sheet{name: name, hidden: wb.Hidden(i), open: func() (rowReader, error) {
+			rows, err := wb.Rows(i)
+			if err != nil {
+				return nil, err
+			}
+			return &gridReader{rows: rows, sheet: name, i: -1}, nil
+		}})
+	}
+	return nil
+}
+
+// gridReader reads the rows of a sheet held in memory.
+type gridReader struct {
+	rows  [][]xls.Cell
+	sheet string
+	i     int
+}
+
+func (g *gridReader) Next() bool {
+	for g.i++; g.i < len(g.rows); g.i++ {
+		if len(g.rows[g.i]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+func (g *gridReader) Row() int     { return g.i }
+func (g *gridReader) Len() int     { return len(g.rows[g.i]) }
+func (g *gridReader) Err() error   { return nil }
+func (g *gridReader) Close() error { return nil }
+func (g *gridReader) Cell(c int) (string, string) {
+	cell := g.rows[g.i][c]
+	return cell.Value, cell.Err
+}
+func (g *gridReader) RowName() string          { return rowName(g.i) }
+func (g *gridReader) CellName(c int) string    { return cellName(g.sheet, g.i, c) }
+func (g *gridReader) Progress() (int64, int64) { return int64(g.i), int64(len(g.rows)) }
+
+// rowName names a 0-based worksheet row.
+func rowName(row int) string { return "row " + strconv.Itoa(row+1) }
+
+// cellName returns the reference of a cell as Excel writes it in a
+// formula: Users!G12, or 'Org chart'!G12 for a sheet name that needs
+// quotes.
+func cellName(sheet string, row, col int) string {
+	return sheetRef(sheet) + "!" + xls.Ref(row, col)
+}
+
+// sheetRef quotes a sheet name for a reference when it is more than
+// letters, digits and underscores.
+func sheetRef(name string) string {
+	for _, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' {
+			return "'" + strings.ReplaceAll(name, "'", "''") + "'"
+		}
+	}
+	return name
+}

@@ -1,0 +1,29 @@
+package convert
+
+import (
+	"io"
+	"strconv"
+
+	"github.com/ovsync/ovsync/internal/table"
+)
+
+// printSummary draws the table of what each sheet became: source file and
+// sheet, kind, rows written and output file; a skipped sheet says why.
+func printSummary(w io.Writer, sheets []SheetResult) error {
+	var rows [][]string
+	for _, s := range sheets {
+		if s.Skipped == "" && !s.Converted {
+			continue // a sheet that failed: its error says why
+		}
+		sheet := s.Sheet
+		if sheet == "" {
+			sheet = "-"
+		}
+		row := []string{s.File, sheet, "-", "-", "skipped (" + s.Skipped + ")"}
+		if s.Converted {
+			row = []string{s.File, sheet, s.Kind.String(), strconv.Itoa(s.Rows), s.Output}
+		}
+		rows = append(rows, row)
+	}
+	return table.Write(w, []string{"SOURCE", "SHEET", "KIND", "ROWS", "OUTPUT"}, rows, 3)
+}

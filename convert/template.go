@@ -1,0 +1,232 @@
+package convert
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/ovsync/ovsync/lint"
+)
+
+// Languages are the values of the language column, spelt as Officevibe
+// spells them (FORMAT.md).
+var Languages = []string{"English", "Français", "Español", "Português", "Deutsche"}
+
+// templateRows is how far down the template's drop-down lists and text
+// formats reach.
+const templateRows = 10000
+
+// templateSheets are the template's data sheets, by kind.
+var templateSheets = map[lint.Kind]string{lint.KindUsers: "Users", lint.KindGroups: "Groups", lint.KindMapping: "Mapping"}
+
+// templateExamples are the example rows of each sheet: a small team and
+// its hierarchy team, which lint finds nothing wrong with. Booleans are
+// real boolean cells.
+var templateExamples = map[lint.Kind][][]any{
+	lint.KindUsers: {
+		{"00101", "ana.silva@example.com", "Ana", "Silva", "Head of Engineering", "", "Português"},
+		{"00102", "li.wei@example.com", "Li", "Wei", "Software Engineer", "", "English"},
+		{"00103", "francois.leblanc@example.com", "François", "Leblanc", "Software Engineer", "", "Français"},
+	},
+	lint.KindGroups: {
+		{"T-ENG", "Engineering"},
+		{"T-ENG-ALL", "Engineering (all)"},
+	},
+	lint.KindMapping: {
+		{"T-ENG", "00101", "", false, true},
+		{"T-ENG", "00102", "", true, false},
+		{"T-ENG", "00103", "", true, false},
+		{"T-ENG-ALL", "00101", "", false, true},
+		{"T-ENG-ALL", "", "T-ENG", false, false},
+	},
+}
+
+// textColumns are the ID columns of each sheet, formatted as text so that
+// an ID typed as 00123 keeps its zeros.
+var textColumns = map[lint.Kind][]string{
+	lint.KindUsers:   {"id"},
+	lint.KindGroups:  {"id"},
+	lint.KindMapping: {"groupId", "userId", "subGroupId"},
+}
+
+// instructions are the lines of the Instructions sheet.
+var instructions = []string{
+	"Officevibe organisation template",
+	"",
+	"Fill in the Users, Groups and Mapping sheets, replacing the example rows, then run:",
+	"    ovsync convert --out Data Officevibe.xlsx        (or --config config.json)",
+	"    ovsync lint --users Data/users.csv --groups Data/groups.csv --mapping Data/groups-mapping.csv",
+	"",
+	"Users: one row per member of the organisation, administrators and executives included.",
+	"    id and email are required. Write emails in lower case. firstName and lastName go together.",
+	"    language is one of English, Français, Español, Português, Deutsche: pick it from the list.",
+	"    imageUrl, if given, is an https:// address of a photo.",
+	"    Custom properties (Department, Country, Hiring Date…) are extra columns at the right, each with a header.",
+	"Groups: one row per team. id is a stable identifier (renaming a team keeps its id); name is what people see.",
+	"    Business units and hierarchy teams are teams too.",
+	"Mapping: one row per member of a team, and one per sub-team.",
+	"    groupId is the team. Fill userId (an id from Users) or subGroupId (an id from Groups), never both.",
+	"    isMember and isManager are TRUE or FALSE: pick them from the list.",
+	"    A manager of managers also manages a hierarchy team whose sub-teams are their own team and the teams below it.",
+	"",
+	"IDs are text: 00101 keeps its zeros. Dates may be typed as dates: they are written as 2019-03-04.",
+	"Every push replaces the whole organisation: a user missing from Users is removed, a team missing from Groups deleted.",
+	"Do not rename the sheets' column headers; required columns have a dark header.",
+}
+
+// WriteTemplate writes an .xlsx workbook to fill in: Users, Groups and
+// Mapping sheets with the exact column names of the three files in
+// styled, frozen header rows (required columns darker), drop-down lists
+// for language and for isMember and isManager, ID columns formatted as
+// text, a few example rows, and an Instructions sheet. [Run] converts it
+// back to files that lint finds nothing wrong with.
+func WriteTemplate(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	styles, err := newTemplateStyles(f)
+	if err != nil {
+		return err
+	}
+	if err := f.SetSheetName("Sheet1", "Instructions"); err != nil {
+		return err
+	}
+	for _, k := range Kinds {
+		if err := templateSheet(f, k, styles); err != nil {
+			return fmt.Errorf("template %s sheet: %w", templateSheets[k], err)
+		}
+	}
+	if err := instructionsSheet(f, styles); err != nil {
+		return fmt.Errorf("template instructions: %w", err)
+	}
+	f.SetActiveSheet(0)
+	return f.Write(w)
+}
+
+// templateStyles are the style ids of the template.
+type templateStyles struct {
+	required, optional, text, title int
+}
+
+func newTemplateStyles(f *excelize.File) (*templateStyles, error) {
+	header := func(fill string) (int, error) {
+		return f.NewStyle(&excelize.Style{
+			Font:   &excelize.Font{Bold: true, Color: "FFFFFF"},
+			Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}},
+			Border: []excelize.Border{{Type: "bottom", Color: "000000", Style: 2}},
+			// The header is text too: "id" must not turn into anything else.
+			NumFmt: 49,
+		})
+	}
+	var s templateStyles
+	var err error
+	if s.required, err = header("1F4E79"); err != nil {
+		return nil, err
+	}
+	if s.optional, err = header("5B9BD5"); err != nil {
+		return nil, err
+	}
+	if s.text, err = f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
+		return nil, err
+	}
+	if s.title, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// templateSheet adds the sheet of kind k.
+func templateSheet(f *excelize.File, k lint.Kind, st *templateStyles) error {
+	name := templateSheets[k]
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	cols := lint.Legacy.Columns(k)
+	required := map[string]bool{}
+	for _, c := range lint.Legacy.Required(k) {
+		required[c] = true
+	}
+	colName := map[string]string{} // column name -> letter
+	for i, c := range cols {
+		letter, err := excelize.ColumnNumberToName(i + 1)
+		if err != nil {
+			return err
+		}
+		colName[c] = letter
+		width := max(14, float64(len(c))+4)
+		if c == "email" || c == "imageUrl" || c == "name" || c == "jobTitle" {
+			width = 30
+		}
+		if err := f.SetColWidth(name, letter, letter, width); err != nil {
+			return err
+		}
+	}
+	for _, c := range textColumns[k] {
+		if err := f.SetColStyle(name, colName[c], st.text); err != nil {
+			return err
+		}
+	}
+	header := make([]any, len(cols))
+	for i, c := range cols {
+		header[i] = c
+	}
+	if err := f.SetSheetRow(name, "A1", &header); err != nil {
+		return err
+	}
+	for i, c := range cols {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		style := st.optional
+		if required[c] {
+			style = st.required
+		}
+		if err := f.SetCellStyle(name, cell, cell, style); err != nil {
+			return err
+		}
+	}
+	for i, row := range templateExamples[k] {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := f.SetSheetRow(name, cell, &row); err != nil {
+			return err
+		}
+	}
+	if err := f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return err
+	}
+	list := func(col string, values []string, title, msg string) error {
+		letter := colName[col]
+		dv := excelize.NewDataValidation(true)
+		dv.Sqref = fmt.Sprintf("%s2:%s%d", letter, letter, templateRows)
+		if err := dv.SetDropList(values); err != nil {
+			return err
+		}
+		dv.SetError(excelize.DataValidationErrorStyleStop, title, msg)
+		return f.AddDataValidation(name, dv)
+	}
+	switch k {
+	case lint.KindUsers:
+		return list("language", Languages, "Officevibe language", "Choose one of English, Français, Español, Português, Deutsche, or leave it empty.")
+	case lint.KindMapping:
+		for _, c := range []string{"isMember", "isManager"} {
+			if err := list(c, []string{"TRUE", "FALSE"}, c, "Choose TRUE or FALSE."); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// instructionsSheet fills in the Instructions sheet.
+func instructionsSheet(f *excelize.File, st *templateStyles) error {
+	const name = "Instructions"
+	if err := f.SetColWidth(name, "A", "A", 120); err != nil {
+		return err
+	}
+	for i, line := range instructions {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetCellStr(name, cell, line); err != nil {
+			return err
+		}
+	}
+	return f.SetCellStyle(name, "A1", "A1", st.title)
+}

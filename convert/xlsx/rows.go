@@ -1,0 +1,339 @@
+package xlsx
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/ovsync/ovsync/convert/cellfmt"
+)
+
+// maxCols and maxRows are the size of an Excel 2007+ sheet (A1:XFD1048576).
+const (
+	maxCols = 16384
+	maxRows = 1 << 20
+)
+
+// Rows streams the rows of a worksheet. Use it as
+//
+//	rows, err := wb.Rows(i)
+//	...
+//	defer rows.Close()
+//	for rows.Next() {
+//		cells := rows.Cells()
+//		...
+//	}
+//	if err := rows.Err(); err != nil { ... }
+//
+// Only rows holding a value or an error are returned, in order; the
+// others are skipped (compare [Rows.Row] from one row to the next to find
+// them).
+type Rows struct {
+	wb    *Workbook
+	name  string
+	rc    io.ReadCloser
+	s     *scanner
+	row   int    // 0-based index of the current row
+	last  int    // index of the row before the next <row> without r=
+	cells []Cell // current row, dense from column A
+	val   []byte // value text being assembled
+	err   error
+	done  bool
+}
+
+// Rows opens worksheet i (an index into [Workbook.Sheets]) for reading.
+func (w *Workbook) Rows(i int) (*Rows, error) {
+	if i < 0 || i >= len(w.sheets) {
+		return nil, fmt.Errorf("no sheet %d: the workbook has %d worksheets", i, len(w.sheets))
+	}
+	sh := w.sheets[i]
+	rc, err := w.files[sh.part].Open()
+	if err != nil {
+		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("%v", err))
+	}
+	return w.newRows(sh.name, rc), nil
+}
+
+// newRows reads the sheet XML of rc.
+func (w *Workbook) newRows(name string, rc io.ReadCloser) *Rows {
+	return &Rows{wb: w, name: name, rc: rc, s: newScanner(rc), last: -1}
+}
+
+// Close releases the sheet's part.
+func (r *Rows) Close() error {
+	r.done = true
+	if r.rc != nil {
+		err := r.rc.Close()
+		r.rc = nil
+		return err
+	}
+	return nil
+}
+
+// Row returns the 0-based index of the current row.
+func (r *Rows) Row() int { return r.row }
+
+// Cells returns the cells of the current row, from column A to its last
+// non-empty cell: Cells()[c] is column c. The slice is reused by the next
+// call of [Rows.Next].
+func (r *Rows) Cells() []Cell { return r.cells }
+
+// Err returns the error that ended the rows early, if any: a damaged part
+// or a cell that refers to nothing. It names the sheet and the cell.
+func (r *Rows) Err() error { return r.err }
+
+// Offset returns how many bytes of the sheet's XML have been read; see
+// [Workbook.Size] for the total.
+func (r *Rows) Offset() int64 { return r.s.offset() }
+
+// Next moves to the next row that holds a value or an error, reporting
+// false at the end of the sheet or on an error.
+func (r *Rows) Next() bool {
+	if r.done {
+		return false
+	}
+	s := r.s
+	for {
+		switch s.next() {
+		case tokEOF:
+			r.done = true
+			if err := s.err(); err != nil {
+				r.fail(corrupt("%s", errText(err)))
+			}
+			return false
+		case tokEnd:
+			if string(s.name) == "sheetData" {
+				r.done = true
+				return false
+			}
+		case tokStart:
+			if string(s.name) != "row" {
+				continue
+			}
+			if ok := r.readRow(); !ok {
+				return false
+			}
+			if len(r.cells) > 0 {
+				return true
+			}
+		}
+	}
+}
+
+// fail records err, naming the sheet and the current place.
+func (r *Rows) fail(err error) {
+	r.done = true
+	if r.err == nil {
+		r.err = fmt.Errorf("sheet %q near row %d: %w", r.name, r.row+1, err)
+	}
+}
+
+// readRow reads the <row> element whose start tag was just read into
+// r.cells, trimmed after its last non-empty cell. It reports false on an
+// error.
+func (r *Rows) readRow() bool {
+	s := r.s
+	row := r.last + 1
+	if v, ok := attr(s.attrs, "r"); ok {
+		n, err := strconv.Atoi(string(v))
+		if err != nil || n < 1 || n > maxRows {
+			r.fail(corrupt("row number %q", v))
+			return false
+		}
+		row = n - 1
+	}
+	r.row, r.last = row, row
+	r.cells = r.cells[:0]
+	if s.empty {
+		return true
+	}
+	col := -1
+	for {
+		switch s.next() {
+		case tokEOF:
+			r.fail(corrupt("%s", endErr(s)))
+			return false
+		case tokEnd:
+			if string(s.name) == "row" {
+				r.trim()
+				return true
+			}
+		case tokStart:
+			if string(s.name) != "c" {
+				s.skipElement()
+				continue
+			}
+			c, ok := r.readCell(col + 1)
+			if !ok {
+				return false
+			}
+			col = c
+		}
+	}
+}
+
+// endErr is the error of a part that ends inside an element.
+func endErr(s *scanner) string {
+	if err := s.err(); err != nil {
+		return errText(err)
+	}
+	return "the sheet's XML ends inside a row"
+}
+
+// readCell reads the <c> element whose start tag was just read, at column
+// col unless its r= attribute says otherwise, and stores it. It returns
+// the cell's column.
+func (r *Rows) readCell(col int) (int, bool) {
+	s := r.s
+	var style int
+	var typ string
+	if v, ok := attr(s.attrs, "r"); ok {
+		c, ok := parseCol(v)
+		if !ok {
+			r.fail(corrupt("cell reference %q", v))
+			return 0, false
+		}
+		col = c
+	}
+	if col >= maxCols {
+		r.fail(corrupt("cell in column %d, past the last column XFD", col+1))
+		return 0, false
+	}
+	if v, ok := attr(s.attrs, "s"); ok {
+		style, _ = strconv.Atoi(string(v))
+	}
+	if v, ok := attr(s.attrs, "t"); ok {
+		typ = string(v)
+	}
+	if s.empty {
+		return col, true
+	}
+	r.val = r.val[:0]
+	hasV := false
+	for {
+		switch s.next() {
+		case tokEOF:
+			r.fail(corrupt("%s", endErr(s)))
+			return 0, false
+		case tokEnd:
+			if string(s.name) != "c" {
+				continue
+			}
+			if !hasV {
+				return col, true
+			}
+			return col, r.store(col, style, typ)
+		case tokStart:
+			switch string(s.name) {
+			case "v":
+				r.val = s.elementText(r.val[:0])
+				hasV = true
+			case "is":
+				if !s.empty {
+					r.val = stringItem(s, r.val[:0], "is")
+				}
+				hasV = true
+			default: // <f>, <extLst>, …
+				s.skipElement()
+			}
+		}
+	}
+}
+
+// store renders the value text r.val of a cell of type typ and style, and
+// puts it at column col of the current row.
+func (r *Rows) store(col, style int, typ string) bool {
+	var c Cell
+	switch typ {
+	case "s":
+		i, err := strconv.Atoi(strings.TrimSpace(string(r.val)))
+		v, ok := r.wb.sharedString(i)
+		if err != nil || !ok {
+			r.fail(corrupt("cell %s refers to shared string %q of %d", Cell{Row: r.row, Col: col}.Ref(), r.val, len(r.wb.sst)))
+			return false
+		}
+		c.Value = v
+	case "str", "inlineStr":
+		c.Value = string(decodeEscapes(r.val))
+	case "b":
+		v := strings.TrimSpace(string(r.val))
+		c.Value = cellfmt.Bool(v == "1" || strings.EqualFold(v, "true"))
+	case "e":
+		c.Err = strings.TrimSpace(string(r.val))
+	case "d":
+		c.Value = isoDate(strings.TrimSpace(string(r.val)), r.wb.format(style))
+	default: // "n" or none: a number
+		text := strings.TrimSpace(string(r.val))
+		if text == "" {
+			return true
+		}
+		v, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			r.fail(corrupt("cell %s holds %q, not a number", Cell{Row: r.row, Col: col}.Ref(), text))
+			return false
+		}
+		c.Value = r.wb.format(style).Render(v, r.wb.date1904)
+	}
+	if c.Empty() {
+		return true
+	}
+	c.Row, c.Col = r.row, col
+	for len(r.cells) <= col {
+		r.cells = append(r.cells, Cell{Row: r.row, Col: len(r.cells)})
+	}
+	r.cells[col] = c
+	return true
+}
+
+// trim drops the empty cells at the end of the current row.
+func (r *Rows) trim() {
+	n := len(r.cells)
+	for n > 0 && r.cells[n-1].Empty() {
+		n--
+	}
+	r.cells = r.cells[:n]
+}
+
+// parseCol returns the 0-based column of an A1-style reference such as
+// "AB12" (or of a bare column "AB").
+func parseCol(ref []byte) (int, bool) {
+	col, n := 0, 0
+	for ; n < len(ref); n++ {
+		c := ref[n] | 0x20
+		if c < 'a' || c > 'z' {
+			break
+		}
+		col = col*26 + int(c-'a'+1)
+		if col > maxCols {
+			return 0, false
+		}
+	}
+	if n == 0 {
+		return 0, false
+	}
+	for _, c := range ref[n:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	return col - 1, true
+}
+
+// isoDate renders the ISO 8601 value of a t="d" cell (written by strict
+// Office Open XML producers) as cellfmt would a date serial: the date
+// alone for a date format or a midnight time, date and time otherwise.
+func isoDate(v string, f cellfmt.Format) string {
+	v = strings.TrimSuffix(v, "Z")
+	date, clock, hasClock := strings.Cut(v, "T")
+	if i := strings.IndexByte(clock, '.'); i >= 0 {
+		clock = clock[:i]
+	}
+	switch {
+	case f.Kind() == cellfmt.KindTime && hasClock:
+		return clock
+	case !hasClock || f.Kind() == cellfmt.KindDate || clock == "00:00:00":
+		return date
+	}
+	return date + "T" + clock
+}

@@ -1,0 +1,438 @@
+package xlsx
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strconv"
+	"unicode/utf8"
+)
+
+// scanner is a small XML tokenizer for the large parts of a workbook (the
+// sheets and the shared strings). It reads its input through a buffer
+// that grows only to hold the largest single tag or text, so memory does
+// not depend on the size of the part, and it is several times faster than
+// encoding/xml because it knows the few things a workbook's XML uses:
+// elements, attributes, text with entity references, comments,
+// processing instructions and CDATA. It does not check well-formedness
+// beyond what it needs; names are compared by their local part, so
+// prefixed elements (<x:row>) read as well.
+type scanner struct {
+	r        io.Reader
+	buf      []byte
+	pos, end int   // unread data is buf[pos:end]
+	base     int64 // input offset of buf[0]
+	rerr     error // the error that stopped reading, io.EOF at the end
+
+	// The current token, valid until the next call of next.
+	kind  tokenKind
+	name  []byte // local name of a start or end tag
+	attrs []byte // the raw attributes of a start tag
+	empty bool   // a start tag that closes itself (<c r="A1"/>)
+	text  []byte // unescaped text of a text token
+
+	scratch []byte // buffer of text being assembled
+}
+
+// tokenKind is what scanner.next found.
+type tokenKind uint8
+
+const (
+	tokEOF tokenKind = iota
+	tokStart
+	tokEnd
+	tokText
+)
+
+// maxToken bounds a single tag or text run: a cell holds 32,767
+// characters at most, so anything far longer is a damaged file, not data
+// to buffer.
+const maxToken = 16 << 20
+
+// errSyntax is returned for XML the scanner cannot read.
+var errSyntax = errors.New("malformed XML")
+
+func newScanner(r io.Reader) *scanner {
+	return &scanner{r: r, buf: make([]byte, 64<<10)}
+}
+
+// offset returns how many bytes of input have been consumed.
+func (s *scanner) offset() int64 { return s.base + int64(s.pos) }
+
+// fill reads more input after the unread data, moving it to the start of
+// the buffer and growing the buffer when it is full. It reports whether
+// any byte was added.
+func (s *scanner) fill() bool {
+	if s.rerr != nil {
+		return false
+	}
+	if s.pos > 0 {
+		n := copy(s.buf, s.buf[s.pos:s.end])
+		s.base += int64(s.pos)
+		s.pos, s.end = 0, n
+	}
+	if s.end == len(s.buf) {
+		if len(s.buf) >= maxToken {
+			s.rerr = errSyntax
+			return false
+		}
+		nb := make([]byte, 2*len(s.buf))
+		copy(nb, s.buf[:s.end])
+		s.buf = nb
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			s.rerr = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	s.rerr = io.ErrNoProgress
+	return false
+}
+
+// err returns the error that stopped reading, nil at a clean end.
+func (s *scanner) err() error {
+	if s.rerr == io.EOF {
+		return nil
+	}
+	return s.rerr
+}
+
+// index returns the index, relative to s.pos, of the first sep at or
+// after s.pos+from, reading more input as needed, or -1 at the end of the
+// input.
+func (s *scanner) index(from int, sep []byte) int {
+	for {
+		if s.pos+from <= s.end {
+			if i := bytes.Index(s.buf[s.pos+from:s.end], sep); i >= 0 {
+				return from + i
+			}
+		}
+		// Keep the last len(sep)-1 bytes: sep may straddle the refill.
+		from = max(from, s.end-s.pos-len(sep)+1)
+		if !s.fill() {
+			return -1
+		}
+	}
+}
+
+// tagEnd returns the index, relative to s.pos, of the '>' that ends the
+// tag starting at s.pos, skipping quoted attribute values; -1 at the end
+// of the input.
+func (s *scanner) tagEnd() int {
+	var quote byte
+	i := 1
+	for {
+		for ; s.pos+i < s.end; i++ {
+			c := s.buf[s.pos+i]
+			switch {
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				quote = c
+			case c == '>':
+				return i
+			}
+		}
+		if !s.fill() {
+			return -1
+		}
+	}
+}
+
+// next reads the next token. At the end of the input, or on an error
+// (see err), it returns tokEOF.
+func (s *scanner) next() tokenKind {
+	for {
+		if s.pos >= s.end && !s.fill() {
+			s.kind = tokEOF
+			return s.kind
+		}
+		if s.buf[s.pos] != '<' {
+			s.readText()
+			s.kind = tokText
+			return s.kind
+		}
+		if s.pos+1 >= s.end && !s.fill() {
+			s.rerr = errSyntax
+			s.kind = tokEOF
+			return s.kind
+		}
+		switch s.buf[s.pos+1] {
+		case '?':
+			if !s.skipPast([]byte("?>")) {
+				return s.fail()
+			}
+			continue
+		case '!':
+			if s.hasPrefix("<!--") {
+				if !s.skipPast([]byte("-->")) {
+					return s.fail()
+				}
+				continue
+			}
+			if s.hasPrefix("<![CDATA[") {
+				i := s.index(9, []byte("]]>"))
+				if i < 0 {
+					return s.fail()
+				}
+				s.text = append(s.scratch[:0], s.buf[s.pos+9:s.pos+i]...)
+				s.scratch = s.text
+				s.pos += i + 3
+				s.kind = tokText
+				return s.kind
+			}
+			// A DOCTYPE: workbooks have none; skip it.
+			i := s.tagEnd()
+			if i < 0 {
+				return s.fail()
+			}
+			s.pos += i + 1
+			continue
+		case '/':
+			i := s.index(2, []byte(">"))
+			if i < 0 {
+				return s.fail()
+			}
+			s.name = localName(bytes.TrimSpace(s.buf[s.pos+2 : s.pos+i]))
+			s.pos += i + 1
+			s.kind = tokEnd
+			return s.kind
+		}
+		i := s.tagEnd()
+		if i < 0 {
+			return s.fail()
+		}
+		tag := s.buf[s.pos+1 : s.pos+i]
+		s.pos += i + 1
+		s.empty = len(tag) > 0 && tag[len(tag)-1] == '/'
+		if s.empty {
+			tag = tag[:len(tag)-1]
+		}
+		n := 0
+		for n < len(tag) && !isSpace(tag[n]) {
+			n++
+		}
+		s.name = localName(tag[:n])
+		s.attrs = tag[n:]
+		s.kind = tokStart
+		return s.kind
+	}
+}
+
+// fail ends the scan on malformed input.
+func (s *scanner) fail() tokenKind {
+	if s.rerr == nil || s.rerr == io.EOF {
+		s.rerr = errSyntax
+	}
+	s.kind = tokEOF
+	return s.kind
+}
+
+// hasPrefix reports whether the unread data starts with p, reading more
+// input as needed.
+func (s *scanner) hasPrefix(p string) bool {
+	for s.end-s.pos < len(p) {
+		if !s.fill() {
+			return false
+		}
+	}
+	return string(s.buf[s.pos:s.pos+len(p)]) == p
+}
+
+// skipPast moves past the next sep; false at the end of the input.
+func (s *scanner) skipPast(sep []byte) bool {
+	i := s.index(1, sep)
+	if i < 0 {
+		return false
+	}
+	s.pos += i + len(sep)
+	return true
+}
+
+// readText reads the text up to the next '<' (or the end of the input)
+// into s.text, unescaped, with line ends normalised as XML requires.
+func (s *scanner) readText() {
+	i := s.index(0, []byte("<"))
+	if i < 0 {
+		i = s.end - s.pos
+	}
+	raw := s.buf[s.pos : s.pos+i]
+	s.pos += i
+	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
+		s.text = raw
+		return
+	}
+	s.text = unescape(s.scratch[:0], raw)
+	s.scratch = s.text
+}
+
+// skipElement skips the content of the element whose start tag was just
+// read, through its end tag.
+func (s *scanner) skipElement() {
+	if s.empty {
+		return
+	}
+	depth := 1
+	for {
+		switch s.next() {
+		case tokEOF:
+			return
+		case tokStart:
+			if !s.empty {
+				depth++
+			}
+		case tokEnd:
+			depth--
+			if depth == 0 {
+				return
+			}
+		}
+	}
+}
+
+// elementText returns the text of the element whose start tag was just
+// read (its text tokens joined, child elements skipped), appended to dst.
+func (s *scanner) elementText(dst []byte) []byte {
+	if s.empty {
+		return dst
+	}
+	for {
+		switch s.next() {
+		case tokEOF, tokEnd:
+			return dst
+		case tokText:
+			dst = append(dst, s.text...)
+		case tokStart:
+			s.skipElement()
+		}
+	}
+}
+
+// attr returns the value of the attribute called name among the raw
+// attributes a (matched by its full name, prefix included).
+func attr(a []byte, name string) ([]byte, bool) {
+	for len(a) > 0 {
+		for len(a) > 0 && isSpace(a[0]) {
+			a = a[1:]
+		}
+		eq := bytes.IndexByte(a, '=')
+		if eq < 0 {
+			return nil, false
+		}
+		key := bytes.TrimSpace(a[:eq])
+		a = a[eq+1:]
+		for len(a) > 0 && isSpace(a[0]) {
+			a = a[1:]
+		}
+		if len(a) == 0 || (a[0] != '"' && a[0] != '\'') {
+			return nil, false
+		}
+		end := bytes.IndexByte(a[1:], a[0])
+		if end < 0 {
+			return nil, false
+		}
+		val := a[1 : 1+end]
+		a = a[end+2:]
+		if string(key) == name {
+			return val, true
+		}
+	}
+	return nil, false
+}
+
+// localName drops the namespace prefix of an XML name.
+func localName(name []byte) []byte {
+	if i := bytes.IndexByte(name, ':'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// unescape appends raw to dst with entity and character references
+// replaced and CR LF or lone CR turned into LF. An unknown or malformed
+// reference is kept as written.
+func unescape(dst, raw []byte) []byte {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch c {
+		case '\r':
+			dst = append(dst, '\n')
+			if i+1 < len(raw) && raw[i+1] == '\n' {
+				i++
+			}
+			continue
+		case '&':
+			semi := bytes.IndexByte(raw[i:min(len(raw), i+12)], ';')
+			if semi > 1 {
+				if r, ok := entity(raw[i+1 : i+semi]); ok {
+					dst = utf8.AppendRune(dst, r)
+					i += semi
+					continue
+				}
+			}
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// entity returns the character of the reference name (between & and ;).
+func entity(name []byte) (rune, bool) {
+	switch string(name) {
+	case "lt":
+		return '<', true
+	case "gt":
+		return '>', true
+	case "amp":
+		return '&', true
+	case "quot":
+		return '"', true
+	case "apos":
+		return '\'', true
+	}
+	if len(name) < 2 || name[0] != '#' {
+		return 0, false
+	}
+	var v uint64
+	var err error
+	if name[1] == 'x' || name[1] == 'X' {
+		v, err = strconv.ParseUint(string(name[2:]), 16, 32)
+	} else {
+		v, err = strconv.ParseUint(string(name[1:]), 10, 32)
+	}
+	if err != nil || v > utf8.MaxRune {
+		return 0, false
+	}
+	return rune(v), true
+}
+
+// decodeEscapes replaces the _xHHHH_ escapes of Office Open XML strings
+// (ST_Xstring: Excel writes a carriage return as _x000D_ and a literal
+// "_x" as _x005F_x) by the characters they name.
+func decodeEscapes(s []byte) []byte {
+	if !bytes.Contains(s, []byte("_x")) {
+		return s
+	}
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '_' && i+6 < len(s) && s[i+1] == 'x' && s[i+6] == '_' {
+			if v, err := strconv.ParseUint(string(s[i+2:i+6]), 16, 16); err == nil {
+				out = utf8.AppendRune(out, rune(v))
+				i += 6
+				continue
+			}
+		}
+		out = append(out, s[i])
+	}
+	return out
+}

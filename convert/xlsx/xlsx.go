@@ -1,0 +1,452 @@
+// Package xlsx reads Office Open XML workbooks (.xlsx, .xlsm): the sheet
+// names and every cell as the value a person means, rendered by
+// [cellfmt], one row at a time.
+//
+// An .xlsx file is a zip archive of XML parts. This reader reads the
+// small parts whole (the workbook's sheet list and date system, the
+// relationships, the number formats of the styles) and the shared string
+// table once; each sheet is then streamed through a small tokenizer, so
+// memory does not grow with the number of rows. It knows what carries
+// values: shared strings (t="s"), inline and formula strings (t="str",
+// t="inlineStr"), booleans (t="b"), errors (t="e"), ISO dates (t="d") and
+// numbers, shown through the number format of the cell's style (cellXfs
+// and numFmts, or a built-in format id). Formulas are read by their cached
+// value. Everything else (styles beyond number formats, drawings,
+// comments) is skipped.
+//
+// It reads what Excel, LibreOffice, Gnumeric and the common libraries
+// write, prefixed element names included. Every index and length read from
+// the file is checked: a damaged file gives an error, never a panic.
+package xlsx
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/ovsync/ovsync/convert/cellfmt"
+	"github.com/ovsync/ovsync/convert/xls"
+)
+
+// The errors that [Open] and [Rows] wrap; test for them with errors.Is.
+// Their texts say what to do.
+var (
+	// ErrNotZip means the file is not a zip archive, so not an .xlsx.
+	ErrNotZip = errors.New("not an .xlsx workbook (no zip signature): check the file's real format")
+	// ErrNotWorkbook means a zip archive that holds no Excel workbook.
+	ErrNotWorkbook = errors.New("a zip archive, but not an Excel workbook")
+	// ErrCorrupt means a truncated or damaged file.
+	ErrCorrupt = errors.New("workbook is truncated or corrupt")
+)
+
+// corruptHint ends every corruption error.
+const corruptHint = "open it in a spreadsheet program and save it again"
+
+// corrupt returns an [ErrCorrupt] error saying what was wrong.
+func corrupt(format string, args ...any) error {
+	return fmt.Errorf("%w (%s): %s", ErrCorrupt, fmt.Sprintf(format, args...), corruptHint)
+}
+
+// Relationship types, by the end of their URI (the transitional and the
+// strict namespaces differ only before it).
+const (
+	relOfficeDocument = "/officeDocument"
+	relWorksheet      = "/worksheet"
+	relSharedStrings  = "/sharedStrings"
+	relStyles         = "/styles"
+)
+
+// Workbook is an open .xlsx workbook. The shared strings and formats are
+// held in memory; sheets are read from the archive when asked for. Its
+// methods may be called concurrently: reading a sheet changes nothing.
+type Workbook struct {
+	files    map[string]*zip.File // by lower-case name with forward slashes
+	sheets   []sheet
+	sst      []string
+	xf       []cellfmt.Format // number format of each cellXfs entry
+	date1904 bool
+}
+
+// sheet is a worksheet of the workbook.
+type sheet struct {
+	name   string
+	part   string // the zip entry of its XML
+	hidden bool
+}
+
+// Cell is one cell of a row. An empty cell has neither Value nor Err.
+type Cell struct {
+	// Row and Col are 0-based: A1 is row 0, column 0.
+	Row, Col int
+	// Value is the cell's value as cellfmt renders it: the cached result
+	// for a formula; "" for an error cell.
+	Value string
+	// Err is the error shown by an error cell ("#N/A", "#DIV/0!", …).
+	Err string
+}
+
+// Empty reports whether the cell holds nothing: no value and no error.
+func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" }
+
+// Ref returns the cell's A1-style reference, such as "G12".
+func (c Cell) Ref() string { return xls.Ref(c.Row, c.Col) }
+
+// Open reads the workbook of the .xlsx file r of the given size: its
+// sheet list, date system, number formats and shared strings. Cells are
+// read by [Workbook.Rows].
+func Open(r io.ReaderAt, size int64) (*Workbook, error) {
+	head := make([]byte, 4)
+	if size < 4 {
+		return nil, ErrNotZip
+	}
+	if _, err := r.ReadAt(head, 0); err != nil {
+		return nil, err
+	}
+	if string(head[:2]) != "PK" {
+		return nil, ErrNotZip
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, corrupt("damaged zip archive: %v", err)
+	}
+	w := &Workbook{files: make(map[string]*zip.File, len(zr.File))}
+	for _, f := range zr.File {
+		w.files[partName(f.Name)] = f
+	}
+	book := w.officeDocument()
+	if w.files[book] == nil {
+		return nil, w.notWorkbook()
+	}
+	if err := w.readWorkbook(book); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// partName normalises a part name: no leading slash, forward slashes,
+// lower case (part names are case-insensitive).
+func partName(name string) string {
+	name = strings.ReplaceAll(name, `\`, "/")
+	return strings.ToLower(strings.TrimPrefix(name, "/"))
+}
+
+// notWorkbook explains what a zip archive without a workbook part is.
+func (w *Workbook) notWorkbook() error {
+	if f := w.files["mimetype"]; f != nil {
+		if b, err := readPart(f, 256); err == nil && strings.Contains(string(b), "opendocument.spreadsheet") {
+			return fmt.Errorf("%w: it is an OpenDocument spreadsheet (.ods): open it in a spreadsheet program and save it as .xlsx", ErrNotWorkbook)
+		}
+		return fmt.Errorf("%w: it is an OpenDocument file: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
+	}
+	switch {
+	case w.files["word/document.xml"] != nil:
+		return fmt.Errorf("%w: it is a Word document: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
+	case w.files["ppt/presentation.xml"] != nil:
+		return fmt.Errorf("%w: it is a PowerPoint presentation: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
+	}
+	return fmt.Errorf("%w (no xl/workbook.xml): unzip it and convert the workbook inside, or save the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
+}
+
+// officeDocument returns the workbook part named by the package's
+// relationships, or the usual xl/workbook.xml.
+func (w *Workbook) officeDocument() string {
+	rels, err := w.rels("_rels/.rels", "")
+	if err == nil {
+		for _, r := range rels {
+			if strings.HasSuffix(r.typ, relOfficeDocument) && w.files[r.target] != nil {
+				return r.target
+			}
+		}
+	}
+	return "xl/workbook.xml"
+}
+
+// rel is one relationship: its id, type and target part.
+type rel struct {
+	id, typ, target string
+}
+
+// rels reads the relationships part name; targets are resolved against
+// the folder dir.
+func (w *Workbook) rels(name, dir string) ([]rel, error) {
+	f := w.files[name]
+	if f == nil {
+		return nil, nil
+	}
+	b, err := readPart(f, 16<<20)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Type   string `xml:"Type,attr"`
+			Target string `xml:"Target,attr"`
+			Mode   string `xml:"TargetMode,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		return nil, corrupt("%s: %v", name, err)
+	}
+	out := make([]rel, 0, len(doc.Rels))
+	for _, r := range doc.Rels {
+		if r.Mode == "External" {
+			continue
+		}
+		t := r.Target
+		if strings.HasPrefix(t, "/") {
+			t = partName(t)
+		} else {
+			t = partName(path.Join(dir, t))
+		}
+		out = append(out, rel{id: r.ID, typ: r.Type, target: t})
+	}
+	return out, nil
+}
+
+// readWorkbook reads the workbook part and what it refers to.
+func (w *Workbook) readWorkbook(book string) error {
+	b, err := readPart(w.files[book], 64<<20)
+	if err != nil {
+		return err
+	}
+	var doc struct {
+		Pr struct {
+			Date1904 string `xml:"date1904,attr"`
+		} `xml:"workbookPr"`
+		Sheets []struct {
+			Name  string     `xml:"name,attr"`
+			State string     `xml:"state,attr"`
+			Attrs []xml.Attr `xml:",any,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		return corrupt("%s: %v", book, err)
+	}
+	w.date1904 = doc.Pr.Date1904 == "1" || strings.EqualFold(doc.Pr.Date1904, "true")
+
+	dir := path.Dir(book)
+	rels, err := w.rels(path.Join(dir, "_rels", path.Base(book)+".rels"), dir)
+	if err != nil {
+		return err
+	}
+	byID := map[string]rel{}
+	var sstPart, stylesPart string
+	for _, r := range rels {
+		byID[r.id] = r
+		switch {
+		case strings.HasSuffix(r.typ, relSharedStrings):
+			sstPart = r.target
+		case strings.HasSuffix(r.typ, relStyles):
+			stylesPart = r.target
+		}
+	}
+	for _, s := range doc.Sheets {
+		var id string
+		for _, a := range s.Attrs {
+			if a.Name.Local == "id" && a.Name.Space != "" {
+				id = a.Value
+			}
+		}
+		r, ok := byID[id]
+		if !ok || !strings.HasSuffix(r.typ, relWorksheet) {
+			continue // a chart sheet, a dialog sheet, or a dangling entry
+		}
+		if w.files[r.target] == nil {
+			return corrupt("sheet %q has no part %s", s.Name, r.target)
+		}
+		w.sheets = append(w.sheets, sheet{name: s.Name, part: r.target, hidden: s.State == "hidden" || s.State == "veryHidden"})
+	}
+	if stylesPart == "" && w.files["xl/styles.xml"] != nil {
+		stylesPart = "xl/styles.xml"
+	}
+	if sstPart == "" && w.files["xl/sharedstrings.xml"] != nil {
+		sstPart = "xl/sharedstrings.xml"
+	}
+	if f := w.files[stylesPart]; f != nil {
+		if err := w.readStyles(f); err != nil {
+			return err
+		}
+	}
+	if f := w.files[sstPart]; f != nil {
+		if err := w.readSharedStrings(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readStyles reads the number format of each cell style (cellXfs): a
+// custom code from numFmts or a built-in format id.
+func (w *Workbook) readStyles(f *zip.File) error {
+	b, err := readPart(f, 64<<20)
+	if err != nil {
+		return err
+	}
+	var doc struct {
+		NumFmts []struct {
+			ID   int    `xml:"numFmtId,attr"`
+			Code string `xml:"formatCode,attr"`
+		} `xml:"numFmts>numFmt"`
+		Xfs []struct {
+			NumFmtID int `xml:"numFmtId,attr"`
+		} `xml:"cellXfs>xf"`
+	}
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		return corrupt("%s: %v", f.Name, err)
+	}
+	custom := make(map[int]cellfmt.Format, len(doc.NumFmts))
+	for _, n := range doc.NumFmts {
+		custom[n.ID] = cellfmt.Parse(n.Code)
+	}
+	w.xf = make([]cellfmt.Format, len(doc.Xfs))
+	for i, x := range doc.Xfs {
+		if c, ok := custom[x.NumFmtID]; ok {
+			w.xf[i] = c
+		} else {
+			w.xf[i] = cellfmt.Builtin(x.NumFmtID)
+		}
+	}
+	return nil
+}
+
+// readSharedStrings reads the shared string table: the text of each <si>,
+// its rich-text runs joined, phonetic runs (<rPh>) left out.
+func (w *Workbook) readSharedStrings(f *zip.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return corrupt("%s: %v", f.Name, err)
+	}
+	defer rc.Close()
+	s := newScanner(rc)
+	var text []byte
+	for s.next() != tokEOF {
+		if s.kind == tokStart && string(s.name) == "sst" {
+			if v, ok := attr(s.attrs, "uniqueCount"); ok {
+				if n, err := strconv.Atoi(string(v)); err == nil && n > 0 {
+					w.sst = make([]string, 0, min(n, 1<<20))
+				}
+			}
+		}
+		if s.kind != tokStart || string(s.name) != "si" {
+			continue
+		}
+		text = text[:0]
+		if !s.empty {
+			text = stringItem(s, text, "si")
+		}
+		w.sst = append(w.sst, string(decodeEscapes(text)))
+	}
+	if err := s.err(); err != nil {
+		return corrupt("%s: %v", f.Name, zipErr(err))
+	}
+	return nil
+}
+
+// stringItem appends the text of the <t> elements inside the element end
+// (<si> or <is>) whose start tag was just read, skipping phonetic runs.
+func stringItem(s *scanner, dst []byte, end string) []byte {
+	for {
+		switch s.next() {
+		case tokEOF:
+			return dst
+		case tokEnd:
+			if string(s.name) == end {
+				return dst
+			}
+		case tokStart:
+			switch string(s.name) {
+			case "t":
+				dst = s.elementText(dst)
+			case "rPh":
+				s.skipElement()
+			}
+		}
+	}
+}
+
+// readPart reads a small part whole, refusing one larger than limit.
+func readPart(f *zip.File, limit int64) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, corrupt("%s: %v", f.Name, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, corrupt("%s: %v", f.Name, zipErr(err))
+	}
+	if int64(len(b)) > limit {
+		return nil, corrupt("%s is larger than %d bytes", f.Name, limit)
+	}
+	return b, nil
+}
+
+// zipErr names the zip errors people can act on.
+func zipErr(err error) error {
+	switch {
+	case errors.Is(err, zip.ErrChecksum):
+		return errors.New("checksum mismatch")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("data cut short")
+	}
+	return err
+}
+
+// Sheets returns the names of the workbook's worksheets, in workbook
+// order; [Workbook.Rows] takes an index into this list. Chart sheets are
+// left out; hidden worksheets are listed.
+func (w *Workbook) Sheets() []string {
+	names := make([]string, len(w.sheets))
+	for i, s := range w.sheets {
+		names[i] = s.name
+	}
+	return names
+}
+
+// Hidden reports whether worksheet i is hidden.
+func (w *Workbook) Hidden(i int) bool {
+	return i >= 0 && i < len(w.sheets) && w.sheets[i].hidden
+}
+
+// Date1904 reports whether the workbook counts dates from 1904 (the old
+// Macintosh date system) rather than 1900.
+func (w *Workbook) Date1904() bool { return w.date1904 }
+
+// Size returns the uncompressed size in bytes of worksheet i's XML, the
+// total that [Rows.Offset] counts towards.
+func (w *Workbook) Size(i int) int64 {
+	if i < 0 || i >= len(w.sheets) {
+		return 0
+	}
+	return int64(w.files[w.sheets[i].part].UncompressedSize64)
+}
+
+// format returns the number format of cell style s.
+func (w *Workbook) format(s int) cellfmt.Format {
+	if s >= 0 && s < len(w.xf) {
+		return w.xf[s]
+	}
+	return cellfmt.Format{}
+}
+
+// sharedString returns shared string i.
+func (w *Workbook) sharedString(i int) (string, bool) {
+	if i < 0 || i >= len(w.sst) {
+		return "", false
+	}
+	return w.sst[i], true
+}
+
+// errText is the text of an error: a scan error past the zip layer.
+func errText(err error) string {
+	if errors.Is(err, errSyntax) {
+		return "malformed XML"
+	}
+	return zipErr(err).Error()
+}

@@ -1,0 +1,200 @@
+package xlsx
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// fixtures holds the spreadsheets written by LibreOffice and Gnumeric;
+// its README says how each was made. The .xlsx twins of the .xls fixtures
+// share their golden files, which go test ./convert/xls -update writes.
+const fixtures = "../../testdata/spreadsheets"
+
+func openFile(t testing.TB, path string) (*Workbook, error) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Open(bytes.NewReader(data), int64(len(data)))
+}
+
+// readAll reads every row of sheet i as the fields of a CSV file: an
+// error cell gives its error, skipped rows are empty, and every row is
+// padded to the width of the widest.
+func readAll(t testing.TB, w *Workbook, i int) ([][]string, error) {
+	t.Helper()
+	rows, err := w.Rows(i)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]string
+	width := 0
+	for rows.Next() {
+		for len(out) < rows.Row() {
+			out = append(out, nil)
+		}
+		var rec []string
+		for c, cell := range rows.Cells() {
+			if cell.Row != rows.Row() || cell.Col != c {
+				t.Fatalf("cell %s at row %d, column %d", cell.Ref(), rows.Row(), c)
+			}
+			v := cell.Value
+			if cell.Err != "" {
+				v = cell.Err
+			}
+			rec = append(rec, v)
+		}
+		out = append(out, rec)
+		width = max(width, len(rec))
+	}
+	for i := range out {
+		for len(out[i]) < width {
+			out[i] = append(out[i], "")
+		}
+	}
+	if out == nil {
+		out = [][]string{}
+	}
+	return out, rows.Err()
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	records, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if records == nil {
+		records = [][]string{}
+	}
+	return records
+}
+
+// TestFixtures reads every .xlsx fixture and compares each sheet, cell by
+// cell, with the golden file of its .xls twin.
+func TestFixtures(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join(fixtures, "*.xlsx"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no fixtures in %s: %v", fixtures, err)
+	}
+	for _, path := range paths {
+		file := filepath.Base(path)
+		t.Run(file, func(t *testing.T) {
+			wb, err := openFile(t, path)
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			base := strings.TrimSuffix(file, ".xlsx")
+			if len(wb.Sheets()) == 0 {
+				t.Fatal("no sheets")
+			}
+			for i, sheet := range wb.Sheets() {
+				got, err := readAll(t, wb, i)
+				if err != nil {
+					t.Fatalf("sheet %q: %v", sheet, err)
+				}
+				want := readCSV(t, filepath.Join(fixtures, "golden", base+"."+sheet+".csv"))
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("sheet %q differs from its golden file (-want +got):\n%s", sheet, diff)
+				}
+			}
+		})
+	}
+}
+
+func TestWorkbookFacts(t *testing.T) {
+	tests := []struct {
+		file     string
+		sheets   []string
+		hidden   []bool
+		date1904 bool
+	}{
+		{"Org.xlsx", []string{"Users", "Groups", "Mapping"}, []bool{false, false, false}, false},
+		{"Users Lookup Error.xlsx", []string{"Users", "Languages"}, []bool{false, true}, false},
+		{"Mac Dates.xlsx", []string{"Dates"}, []bool{false}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			wb, err := openFile(t, filepath.Join(fixtures, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.sheets, wb.Sheets()); diff != "" {
+				t.Errorf("Sheets (-want +got):\n%s", diff)
+			}
+			var hidden []bool
+			for i := range wb.Sheets() {
+				hidden = append(hidden, wb.Hidden(i))
+			}
+			if diff := cmp.Diff(tt.hidden, hidden); diff != "" {
+				t.Errorf("Hidden (-want +got):\n%s", diff)
+			}
+			if wb.Date1904() != tt.date1904 {
+				t.Errorf("Date1904 = %v, want %v", wb.Date1904(), tt.date1904)
+			}
+		})
+	}
+}
+
+func TestOpenRefuses(t *testing.T) {
+	real, err := os.ReadFile(filepath.Join(fixtures, "Org.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		want error
+		msg  string // part of the message
+	}{
+		{"empty", nil, ErrNotZip, ""},
+		{"csv", []byte("id,email\n"), ErrNotZip, ""},
+		{"zip of a text file", zipOf(t, map[string]string{"notes.txt": "hello"}), ErrNotWorkbook, "no xl/workbook.xml"},
+		{"ods", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}), ErrNotWorkbook, ".ods"},
+		{"docx", zipOf(t, map[string]string{"word/document.xml": "<x/>"}), ErrNotWorkbook, "Word"},
+		{"bad workbook xml", zipOf(t, map[string]string{"xl/workbook.xml": "<workbook><sheets><sheet"}), ErrCorrupt, ""},
+		{"missing sheet part", zipOf(t, map[string]string{
+			"xl/workbook.xml":            `<workbook xmlns:r="r"><sheets><sheet name="A" r:id="rId1"/></sheets></workbook>`,
+			"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+		}), ErrCorrupt, "no part"},
+	}
+	for _, n := range []int{10, 100, 1000, len(real) / 2, len(real) - 10} {
+		tests = append(tests, struct {
+			name string
+			data []byte
+			want error
+			msg  string
+		}{"truncated to " + strconv.Itoa(n), real[:n], ErrCorrupt, ""})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Open(bytes.NewReader(tt.data), int64(len(tt.data)))
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("error = %v, want %v", err, tt.want)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tt.msg) {
+				t.Errorf("error %q does not say %q", msg, tt.msg)
+			}
+			if strings.HasSuffix(msg, ".") || strings.Contains(msg, "\n") {
+				t.Errorf("error %q is not one line without a final period", msg)
+			}
+		})
+	}
+}
