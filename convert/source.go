@@ -12,6 +12,7 @@ import (
 
 	"github.com/ovsync/ovsync/convert/xls"
 	"github.com/ovsync/ovsync/convert/xlsx"
+	"github.com/ovsync/ovsync/internal/lineends"
 )
 
 // rowReader streams the rows of one sheet. Row numbers only increase;
@@ -202,7 +203,7 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 			return nil, err
 		}
 		if crOnly {
-			r = crToLF{r}
+			r = lineends.FromCR(r)
 		}
 		if skip > 0 {
 			if _, err := io.CopyN(io.Discard, r, int64(skip)); err != nil {

@@ -286,21 +286,6 @@ func ParseDelimiter(s string) (rune, error) {
 	return r, nil
 }
 
-// crToLF turns the carriage returns of old Macintosh text, whose lines
-// end with CR alone, into line feeds. It is used only for text whose start
-// holds no line feed at all.
-type crToLF struct{ r io.Reader }
-
-func (c crToLF) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	for i, b := range p[:n] {
-		if b == '\r' {
-			p[i] = '\n'
-		}
-	}
-	return n, err
-}
-
 // textReader reads the records of delimited text as rows.
 type textReader struct {
 	name  string

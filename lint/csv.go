@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/ovsync/ovsync/internal/lineends"
 )
 
 // Record is one CSV record with the position of every field.
@@ -97,7 +99,7 @@ func NewCSVReader(name string, r io.Reader, report func(Finding)) *CSVReader {
 		c.report(Finding{Rule: RuleCSVSyntax, File: name, Line: 1,
 			Message: "lines end with a lone carriage return (old Mac OS format)",
 			Hint:    "save the file with Windows (CRLF) or Unix (LF) line ends"})
-		in = crToLF{br}
+		in = lineends.FromCR(br)
 		c.src = nil // positions of quote errors come from encoding/csv then
 	}
 	if d := sniffDelimiter(head); d != ',' {
@@ -477,17 +479,4 @@ func scanRecord(src io.ReaderAt, off int64, startLine int, comma rune) scanned {
 			break
 		}
 	}
-}
-
-// crToLF reads CR bytes as LF.
-type crToLF struct{ r io.Reader }
-
-func (c crToLF) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	for i, b := range p[:n] {
-		if b == '\r' {
-			p[i] = '\n'
-		}
-	}
-	return n, err
 }
