@@ -96,7 +96,7 @@ func (a answer) snippet() string {
 // must not travel anywhere else. A redirect to a login page is what a
 // web application does with a request it does not accept.
 func (a answer) redirected() *RejectedError {
-	loc := oneLine(a.header.Get("Location"))
+	loc := clip(a.header.Get("Location"))
 	low := strings.ToLower(loc)
 	for _, w := range []string{"login", "signin", "sign-in", "account", "auth"} {
 		if strings.Contains(low, w) {

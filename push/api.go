@@ -37,7 +37,12 @@ const (
 const (
 	// ProvisioningURL is the URL of the successor's JSON provisioning
 	// endpoint (FORMAT.md; unconfirmed, from a third-party API catalogue).
-	ProvisioningURL = "https://api.workleap.com" + ProvisioningPath
+	// A provisioning push goes there unless --url says otherwise.
+	ProvisioningURL = "https://" + ProvisioningHost + ProvisioningPath
+	// ProvisioningHost is the host of Workleap API provisioning, port 443
+	// (FORMAT.md, from Workleap's help pages): the one host, with loopback
+	// addresses, that a provisioning URL may name without --allow-host.
+	ProvisioningHost = "api.workleap.com"
 	// ProvisioningPath is the path of [ProvisioningURL] (unconfirmed).
 	ProvisioningPath = "/public/provisioning/json"
 
@@ -222,6 +227,10 @@ type ErrorResponse struct {
 	Title  string   `json:"title"`
 	Status int      `json:"status"`
 	Errors []string `json:"errors"`
+	// Detail is RFC 9457's explanation, which the fake leaves out. A
+	// client also reads "errors" in ASP.NET's shape, an object of arrays
+	// of messages by field.
+	Detail string `json:"detail,omitempty"`
 }
 
 // AccessDeniedResponse is the successor's answer, with status 401, to a

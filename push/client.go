@@ -59,9 +59,17 @@ type Remote struct {
 	RootCAs *x509.CertPool
 	// UserAgent is sent as User-Agent ("ovsync/VERSION").
 	UserAgent string
-	// Protocol is the sync API to speak (see [Protocols]); "" means
-	// legacy.
+	// Protocol is the sync API to speak (see [Protocols]). "" means the
+	// one of the files' format for a push, and legacy for a ping. A push
+	// with a protocol that does not send the files' format stops before
+	// anything is sent.
 	Protocol string
+	// URL is the provisioning endpoint (--url); "" means
+	// [ProvisioningURL], and a URL without a path gets [ProvisioningPath].
+	// The same https and host rules as ApiUrl's apply, with
+	// [ProvisioningHost] in place of officevibe.com. The legacy protocol
+	// refuses it: its URL is ApiUrl in config.json.
+	URL string
 
 	// sleep waits between attempts; nil means a timer. Tests record the
 	// waits instead.

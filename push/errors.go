@@ -90,6 +90,29 @@ func writeList(b *strings.Builder, msgs []string) {
 	}
 }
 
+// PausedError is a provisioning sync that Workleap accepted but paused
+// for approval, as its risk thresholds do with a sync that changes more
+// users or teams than they allow: nothing changes until an administrator
+// approves it in Workleap. The state file is not written: the next push
+// is planned against the last one that was not paused.
+type PausedError struct {
+	// JobID and Status are the job's, as the service wrote them.
+	JobID, Status string
+	// Message is the service's explanation, if it gave one.
+	Message string
+}
+
+// Error says that the sync waits for approval, with a hint.
+func (e *PausedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the sync job %s is paused for approval (status %s): it goes over one of Workleap's risk thresholds", e.JobID, e.Status)
+	if e.Message != "" {
+		writeList(&b, []string{e.Message})
+	}
+	b.WriteString("\nhint: an administrator approves or declines it in Workleap; nothing changes until then, and the state file was not written")
+	return b.String()
+}
+
 // UnavailableError means the service could not be reached, or kept
 // answering 429 or 5xx, through every attempt. The sync may or may not
 // have happened when the last failure came after the body was sent; a

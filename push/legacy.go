@@ -22,13 +22,34 @@ func (legacyProtocol) authorize(h http.Header, key string) {
 	h.Set(AuthorizationHeader, BearerPrefix+key)
 }
 
-// userKeys are the standard keys of a user object in the order the body
-// writes them, each with the users.csv column it comes from. A key is
-// always written, as "" when the file has no such column.
-var userKeys = []struct {
-	role lint.Role
-	key  string
-}{
+func (legacyProtocol) files() *lint.Vocabulary { return lint.Legacy }
+
+func (legacyProtocol) describe() string { return "legacy Officevibe" }
+
+// endpoint is ApiUrl of config.json; --url is for the successor only.
+func (legacyProtocol) endpoint(cfg *lint.Config, r Remote) (endpoint, error) {
+	if r.URL != "" {
+		return endpoint{}, fmt.Errorf("--url is for --protocol %s: the legacy service's URL is ApiUrl in %s", ProtocolProvisioning, lint.DisplayPath(cfg.Path))
+	}
+	return parseEndpoint(cfg.APIURL, lint.DisplayPath(cfg.Path), r.AllowHosts)
+}
+
+// invites is InviteNewUsers, which the settings block carries.
+func (legacyProtocol) invites(cfg *lint.Config) bool { return cfg.InviteNewUsers }
+
+func (legacyProtocol) notes(*lint.Config) []string { return nil }
+
+func (legacyProtocol) firstPush() string {
+	return "no state file, so this is taken as a first push: Officevibe will remove every member who is not in users.csv and delete every team that is not in groups.csv"
+}
+
+func (legacyProtocol) keyHint(source string) string {
+	return fmt.Sprintf("the key came from %s: check it, and that the Custom Integration's provisioning is activated in Officevibe", source)
+}
+
+// userKeys are the standard keys of a legacy user object in the order
+// the body writes them, each with the users.csv column it comes from.
+var userKeys = []roleKey{
 	{lint.UserID, UserID},
 	{lint.UserEmail, UserEmail},
 	{lint.UserFirstName, UserFirstName},
@@ -38,48 +59,31 @@ var userKeys = []struct {
 	{lint.UserLanguage, UserLanguage},
 }
 
-// Keys of the other objects, read from the wire types' JSON tags.
+// Keys of the settings block, read from the wire type's JSON tags.
 var (
 	settingsEmailKey  = keyPrefix(jsonKey(Settings{}, "SyncManagerEmail"), true)
 	settingsInviteKey = keyPrefix(jsonKey(Settings{}, "InviteNewUsers"), false)
-	groupKeys         = [2]string{keyPrefix(jsonKey(Group{}, "ID"), true), keyPrefix(jsonKey(Group{}, "Name"), false)}
-	mappingKeys       = [5]string{
+)
+
+// legacyWire is how the legacy body writes its arrays: users, groups and
+// mappings, from files in the legacy format.
+var legacyWire = &wireFormat{
+	files:    lint.Legacy,
+	users:    LegacyUsers,
+	groups:   LegacyGroups,
+	mappings: LegacyMappings,
+	userKeys: userKeys,
+	groupKeys: [2]string{
+		keyPrefix(jsonKey(Group{}, "ID"), true),
+		keyPrefix(jsonKey(Group{}, "Name"), false),
+	},
+	mappingKeys: [5]string{
 		keyPrefix(jsonKey(Mapping{}, "GroupID"), true),
 		keyPrefix(jsonKey(Mapping{}, "UserID"), false),
 		keyPrefix(jsonKey(Mapping{}, "SubGroupID"), false),
 		keyPrefix(jsonKey(Mapping{}, "IsMember"), false),
 		keyPrefix(jsonKey(Mapping{}, "IsManager"), false),
-	}
-)
-
-// column is a column of a CSV file with the key prefix it is written
-// with in the body.
-type column struct {
-	index  int
-	prefix string
-}
-
-// userColumns lines up a users.csv header with the keys of a user
-// object: the standard keys, then one key per custom column, named as in
-// the header, in header order.
-func userColumns(h *lint.Header) []column {
-	cols := make([]column, 0, len(userKeys)+len(h.Custom()))
-	for i, k := range userKeys {
-		cols = append(cols, column{index: h.Col(k.role), prefix: keyPrefix(k.key, i == 0)})
-	}
-	for _, i := range h.Custom() {
-		cols = append(cols, column{index: i, prefix: keyPrefix(h.Names[i], false)})
-	}
-	return cols
-}
-
-// field returns field i of rec as written, or "" when there is none (a
-// missing column, a short row).
-func field(rec *lint.Record, i int) string {
-	if i < 0 || i >= len(rec.Fields) {
-		return ""
-	}
-	return rec.Fields[i]
+	},
 }
 
 // writeBody streams the body of FORMAT.md: settings, then users, groups
@@ -94,93 +98,10 @@ func (legacyProtocol) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) 
 	bw.raw(settingsInviteKey)
 	bw.boolean(cfg.InviteNewUsers)
 	bw.raw("}")
-
-	bw.raw(keyPrefix(LegacyUsers, false))
-	bw.raw("[")
-	var cols []column
-	var header *lint.Header
-	idCol, n := -1, 0
-	err := lint.ReadRows(lint.Legacy, lint.KindUsers, cfg.UsersCSV, func(h *lint.Header, rec *lint.Record) error {
-		if h != header {
-			header, cols, idCol = h, userColumns(h), h.Col(lint.UserID)
-		}
-		if n > 0 {
-			bw.raw(",")
-		}
-		n++
-		start := len(bw.buf)
-		bw.raw("{")
-		for _, c := range cols {
-			bw.raw(c.prefix)
-			bw.str(field(rec, c.index))
-		}
-		bw.raw("}")
-		if obs != nil {
-			obs.user(field(rec, idCol), bw.buf[start:])
-		}
-		return bw.boundary()
-	})
-	if err != nil {
+	if err := legacyWire.writeArrays(bw, cfg, obs, false); err != nil {
 		return err
 	}
-	bw.raw("]")
-
-	bw.raw(keyPrefix(LegacyGroups, false))
-	bw.raw("[")
-	n = 0
-	err = lint.ReadRows(lint.Legacy, lint.KindGroups, cfg.GroupsCSV, func(h *lint.Header, rec *lint.Record) error {
-		if n > 0 {
-			bw.raw(",")
-		}
-		n++
-		bw.raw("{")
-		bw.raw(groupKeys[0])
-		bw.str(field(rec, h.Col(lint.TeamID)))
-		bw.raw(groupKeys[1])
-		bw.str(field(rec, h.Col(lint.TeamName)))
-		bw.raw("}")
-		return bw.boundary()
-	})
-	if err != nil {
-		return err
-	}
-	bw.raw("]")
-
-	bw.raw(keyPrefix(LegacyMappings, false))
-	bw.raw("[")
-	n = 0
-	err = lint.ReadRows(lint.Legacy, lint.KindMapping, cfg.MappingCSV, func(h *lint.Header, rec *lint.Record) error {
-		team, user, sub := field(rec, h.Col(lint.MapTeam)), field(rec, h.Col(lint.MapUser)), field(rec, h.Col(lint.MapSubTeam))
-		member, ok1 := lint.ParseBool(field(rec, h.Col(lint.MapIsMember)))
-		manager, ok2 := lint.ParseBool(field(rec, h.Col(lint.MapIsManager)))
-		if !ok1 || !ok2 {
-			return fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", lint.DisplayPath(cfg.MappingCSV), rec.Line)
-		}
-		if n > 0 {
-			bw.raw(",")
-		}
-		n++
-		bw.raw("{")
-		bw.raw(mappingKeys[0])
-		bw.str(team)
-		bw.raw(mappingKeys[1])
-		bw.str(user)
-		bw.raw(mappingKeys[2])
-		bw.str(sub)
-		bw.raw(mappingKeys[3])
-		bw.boolean(member)
-		bw.raw(mappingKeys[4])
-		bw.boolean(manager)
-		bw.raw("}")
-		if obs != nil {
-			obs.mapping(team, user, sub, member, manager)
-		}
-		return bw.boundary()
-	})
-	if err != nil {
-		return err
-	}
-	bw.raw("]}")
+	bw.raw("}")
 	return bw.flush()
 }
 

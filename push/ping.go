@@ -54,10 +54,15 @@ func ping(ctx context.Context, opt PingOptions, o *output) (*PingResult, error) 
 	if opt.Retries < 0 {
 		return res, fmt.Errorf("--retries cannot be negative")
 	}
-	_, _, e, err := setup(opt.Path, opt.Remote, o)
+	_, cfg, err := setup(opt.Path, opt.Remote, o)
 	if err != nil {
 		return res, err
 	}
+	e, err := proto.endpoint(cfg, opt.Remote)
+	if err != nil {
+		return res, err
+	}
+	logService(o, cfg, e)
 	if o.key.value == "" {
 		return res, errNoKey()
 	}
@@ -82,7 +87,7 @@ func ping(ctx context.Context, opt PingOptions, o *output) (*PingResult, error) 
 	}
 	msg, err := proto.readPing(a)
 	if err != nil {
-		return res, withKeyHint(err, o.key)
+		return res, withKeyHint(err, o.key, proto)
 	}
 	res.Message = msg
 	fmt.Fprintf(o.out, "the API key works: %s answered the ping (key from %s, %s)\n", e, o.key.source, nounCount(attempts, "attempt", "attempts"))

@@ -98,10 +98,17 @@ type Plan struct {
 	EmailChanges int
 	EmailChanged []string
 	// Invites counts the invitations the push sends: the new users when
-	// InviteNewUsers is true, else 0.
+	// InviteNewUsers is true, else 0; always 0 with the provisioning
+	// protocol, which sends no settings.
 	Invites int
 	// Unchanged is set when the body is the same as the last push's.
 	Unchanged bool
+	// Protocol is the name of the protocol the push speaks.
+	Protocol string
+	// Notes are what the protocol says before anything is sent, a line
+	// each: with the successor, where invitations are decided and that
+	// its risk thresholds may pause the sync.
+	Notes []string
 	// Bytes and Digest ("sha256:HEX") describe the body.
 	Bytes  int64
 	Digest string
@@ -407,6 +414,9 @@ func (p *Plan) print(w io.Writer) error {
 	}
 	if p.Invites > 0 {
 		fmt.Fprintf(w, "invitations: %s will be invited (InviteNewUsers is true)\n", nounCount(p.Invites, "new user", "new users"))
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintln(w, n)
 	}
 	if p.Unchanged {
 		fmt.Fprintln(w, "no change since the last push: the body is the same")

@@ -11,13 +11,23 @@
 // and 5xx with exponential backoff. [Ping] checks the key with GET
 // {ApiUrl}/api/v2/ping.
 //
+// Files in the successor's format (Workleap API provisioning) are pushed
+// the same way with the provisioning protocol, the default for them: the
+// body {members, teams, teamMappings}, never with settings, to
+// [ProvisioningURL] or Remote.URL (ApiUrl is the legacy service's), and
+// an asynchronous job as the answer. Options.Protocol may name the
+// protocol, but only the one of the files' format.
+//
 // The API key is taken from Remote.APIKeyFile, then OFFICEVIBE_API_KEY,
-// then ApiKey in config.json. It goes into the Authorization header and
-// nowhere else: output and errors are scrubbed of it as a last defence.
+// then ApiKey in config.json. It goes into the protocol's key header
+// (Authorization, or workleap-subscription-key) and nowhere else: output
+// and errors are scrubbed of it as a last defence.
 //
 // The outcomes a caller tells apart are typed errors: [*LintError],
-// [*GuardError], [*RejectedError] and [*UnavailableError]. Any other error
-// means the run could not start (usage, config, key, endpoint).
+// [*GuardError], [*RejectedError], [*PausedError] and
+// [*UnavailableError]. Any other error means the run could not start
+// (usage, config, key, endpoint, a protocol that does not send the files'
+// format).
 //
 // The wire facts (paths, headers, keys, answers) are in api.go; the
 // choice of protocol is the protocols table of protocol.go.
@@ -84,6 +94,9 @@ type Result struct {
 	Attempts int
 	// Warnings are the service's messages on an accepted sync.
 	Warnings []string
+	// Job is the provisioning job the service answered with, whatever
+	// its status (failed and paused ones included); nil otherwise.
+	Job *JobResponse
 	// Elapsed is the time from the first attempt to the answer.
 	Elapsed time.Duration
 }
@@ -143,17 +156,28 @@ func Push(ctx context.Context, opt Options) (*Result, error) {
 
 func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	res := &Result{}
-	proto, err := lookupProtocol(opt.Protocol)
-	if err != nil {
-		return res, err
+	if opt.Protocol != "" {
+		if _, err := lookupProtocol(opt.Protocol); err != nil {
+			return res, err
+		}
 	}
 	if opt.MaxInvites < 0 || opt.Retries < 0 {
 		return res, fmt.Errorf("--max-invites and --retries cannot be negative")
 	}
-	cfgPath, cfg, e, err := setup(opt.Path, opt.Remote, o)
+	cfgPath, cfg, err := setup(opt.Path, opt.Remote, o)
 	if err != nil {
 		return res, err
 	}
+	proto, how, err := chooseProtocol(opt.Protocol, cfg)
+	if err != nil {
+		return res, err
+	}
+	e, err := proto.endpoint(cfg, opt.Remote)
+	if err != nil {
+		return res, err
+	}
+	logService(o, cfg, e)
+	o.logf("protocol %s (%s)", proto.name(), how)
 	if o.key.value == "" && !opt.DryRun {
 		return res, errNoKey()
 	}
@@ -168,6 +192,9 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 			return res, err
 		}
 		return res, &LintError{Report: rep}
+	}
+	if rep.Summary.Format != proto.files().Name {
+		return res, fmt.Errorf("the files are in the %s format, not the %s one of the %s protocol: did they change while pushing?", rep.Summary.Format, proto.files().Name, proto.name())
 	}
 	o.logf("lint: %d users, %d teams, %d mappings checked in %s", rep.Summary.Users, rep.Summary.Teams, rep.Summary.Mappings, time.Since(start).Round(time.Millisecond))
 	var found []string
@@ -202,7 +229,8 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	if opt.Dump != "" {
 		o.logf("dump: %s written", lint.DisplayPath(opt.Dump))
 	}
-	p := makePlan(rep.Org, c, prev, cfg.InviteNewUsers)
+	p := makePlan(rep.Org, c, prev, proto.invites(cfg))
+	p.Protocol, p.Notes = proto.name(), proto.notes(cfg)
 	p.StateFile, p.Bytes, p.Digest = lint.DisplayPath(sp), size, digest
 	p.Unchanged = prev != nil && prev.Digest == digest
 	res.Plan = p
@@ -210,7 +238,7 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 		return res, err
 	}
 	if p.First {
-		o.warnf("no state file, so this is taken as a first push: Officevibe will remove every member who is not in users.csv and delete every team that is not in groups.csv")
+		o.warnf("%s", proto.firstPush())
 	}
 	if reasons := p.guard(opt.MaxRemovals, opt.MaxInvites); len(reasons) > 0 {
 		if !opt.Yes {
@@ -246,8 +274,12 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 		return res, err
 	}
 	outcome, err := proto.readSync(a)
+	res.Job = outcome.job
 	if err != nil {
-		return res, withKeyHint(err, o.key)
+		if outcome.job != nil {
+			fmt.Fprintf(o.out, "job %s, status %s\n", outcome.job.JobID, outcome.job.Status)
+		}
+		return res, withKeyHint(err, o.key, proto)
 	}
 	res.Sent, res.Warnings = true, outcome.warnings
 	o.logf("sent %s in %s (%.1f MB/s)", byteSize(size), res.Elapsed.Round(time.Millisecond), float64(size)/1e6/max(res.Elapsed.Seconds(), 1e-9))
@@ -256,7 +288,7 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	if opt.Now != nil {
 		now = opt.Now
 	}
-	if err := newState(rep.Org, c, proto.name(), e, cfg.InviteNewUsers, p, now()).write(sp); err != nil {
+	if err := newState(rep.Org, c, proto.name(), e, proto.invites(cfg), p, now()).write(sp); err != nil {
 		return res, fmt.Errorf("the sync succeeded, but the state file could not be written: %w\nhint: the next push would be planned against an older state; fix the folder, then push again", err)
 	}
 	o.logf("state: %s written", p.StateFile)
@@ -264,9 +296,21 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	if len(res.Warnings) > 0 {
 		status = "Warning, " + nounCount(len(res.Warnings), "message", "messages")
 	}
+	if j := res.Job; j != nil {
+		status = fmt.Sprintf("job %s, status %s", j.JobID, j.Status)
+		if j.ScheduledAt != "" {
+			status += " (scheduled at " + j.ScheduledAt + ")"
+		}
+	}
 	fmt.Fprintf(o.out, "pushed %s, %s and %s to %s in %s: %s\n",
 		nounCount(p.Users.Total, "user", "users"), nounCount(p.Teams.Total, "team", "teams"),
 		nounCount(p.Mappings.Total, "mapping", "mappings"), e, nounCount(attempts, "attempt", "attempts"), status)
+	if j := res.Job; j != nil && !strings.EqualFold(j.Status, JobCompleted) {
+		fmt.Fprintln(o.out, "the job runs later in Workleap: see its outcome there (a risk threshold may still pause it for approval)")
+	}
+	if j := res.Job; j != nil && j.Message != "" {
+		o.warnf("the service says: %s", j.Message)
+	}
 	for i, w := range res.Warnings {
 		if i == MaxListed {
 			o.warnf("the service sent %d more messages", len(res.Warnings)-MaxListed)
@@ -277,38 +321,37 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	return res, nil
 }
 
-// setup reads the config, checks its endpoint and finds the key (into
-// o.key, so that output is scrubbed of it from then on).
-func setup(path string, r Remote, o *output) (string, *lint.Config, endpoint, error) {
+// setup reads the config and finds the key (into o.key, so that output
+// is scrubbed of it from then on).
+func setup(path string, r Remote, o *output) (string, *lint.Config, error) {
 	cfgPath, err := lint.FindConfig(path)
 	if err != nil {
-		return "", nil, endpoint{}, err
+		return "", nil, err
 	}
-	display := lint.DisplayPath(cfgPath)
-	cfg, _, err := lint.LoadConfig(cfgPath, display)
+	cfg, _, err := lint.LoadConfig(cfgPath, lint.DisplayPath(cfgPath))
 	if err != nil {
-		return "", nil, endpoint{}, err
+		return "", nil, err
 	}
 	// The key first: from here on, nothing printed can hold it.
 	if o.key, err = resolveKey(r.APIKeyFile, r.Getenv, cfg); err != nil {
-		return "", nil, endpoint{}, err
+		return "", nil, err
 	}
-	e, err := parseEndpoint(cfg.APIURL, display, r.AllowHosts)
-	if err != nil {
-		return "", nil, endpoint{}, err
-	}
+	return cfgPath, cfg, nil
+}
+
+// logService logs the config, the service and where the key came from.
+func logService(o *output, cfg *lint.Config, e endpoint) {
 	src := o.key.source
 	if src == "" {
 		src = "nowhere (no key)"
 	}
-	o.logf("config %s, service %s, key from %s", display, e, src)
-	return cfgPath, cfg, e, nil
+	o.logf("config %s, service %s, key from %s", lint.DisplayPath(cfg.Path), e, src)
 }
 
 // withKeyHint adds to a rejected key where the key came from.
-func withKeyHint(err error, k apiKey) error {
+func withKeyHint(err error, k apiKey, proto protocol) error {
 	if re, ok := err.(*RejectedError); ok && re.KeyRejected && re.Hint == "" {
-		re.Hint = fmt.Sprintf("the key came from %s: check it, and that the Custom Integration's provisioning is activated in Officevibe", k.source)
+		re.Hint = proto.keyHint(k.source)
 	}
 	return err
 }

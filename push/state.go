@@ -116,6 +116,10 @@ func (st *state) checkFor(path, proto string, e endpoint) error {
 	if st.Protocol == proto && st.APIURL == e.String() {
 		return nil
 	}
+	if st.Protocol != proto {
+		return fmt.Errorf("%s: the state file is about a %s push to %s, not a %s push to %s\nhint: give this protocol its own state file (e.g. --state .ovsync/%s.json); its first push is planned without the removal guard",
+			lint.DisplayPath(path), st.Protocol, st.APIURL, proto, e, proto)
+	}
 	return fmt.Errorf("%s: the state file is about a %s push to %s, not a %s push to %s\nhint: keep one state file per service: give --state FILE (e.g. --state .ovsync/sandbox.json)",
 		lint.DisplayPath(path), st.Protocol, st.APIURL, proto, e)
 }

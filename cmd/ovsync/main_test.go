@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,15 +86,24 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		// command's output, as in cmp) must hold exactly one JSON value.
 		"validjson": cmdValidJSON,
 		// fakeapi start [-key K] [-fail N] [-throttle N -retry-after S]
-		// [-drop N] [-delay D] [-refuse MSG]: start the fake API of
+		// [-drop N] [-delay D] [-refuse MSG] [-pause] [-job-status S]
+		// [-job-answer BODY [-answer-status N]]: start the fake API of
 		// push/pushtest on a loopback port for this script and set
 		// $FAKEURL to its base URL; -refuse answers every accepted sync
 		// with isSuccess false and MSG. The fake stops with the script.
+		// Provisioning syncs: -pause answers them as paused for approval;
+		// -job-status S answers an accepted one with status S instead of
+		// scheduled; -job-answer answers it with BODY as it is, with
+		// status N (default 202).
 		// fakeapi set [-fail N] [-throttle N -retry-after S] [-drop N]
-		// [-delay D]: change the faults of the running fake.
+		// [-delay D] [-pause] [-job-status S] [-job-answer BODY
+		// [-answer-status N]]: change the faults and answers of the
+		// running fake (a flag left out turns its fault or answer off).
 		// fakeapi seturl FILE: set ApiUrl of the config.json FILE to $FAKEURL.
 		// fakeapi history: print "requests: N" (every request, faults
 		// included) and one line per sync received, for stdout and cmp.
+		// fakeapi header NAME: print the value of header NAME in the last
+		// request, or an empty line when it had none, for stdout.
 		"fakeapi": cmdFakeAPI,
 	}
 }
@@ -226,6 +237,18 @@ type fakeKey struct{}
 type scriptFake struct {
 	fake *pushtest.Fake
 	srv  *httptest.Server
+	// mu guards the answer to provisioning syncs, which the server's
+	// goroutines read.
+	mu     sync.Mutex
+	answer jobAnswer
+}
+
+// jobAnswer is what a script makes the fake answer to provisioning syncs
+// that it accepted: the zero value leaves its answer alone.
+type jobAnswer struct {
+	status string // the job's status in place of the fake's
+	body   string // the whole body in place of the fake's
+	code   int    // the HTTP status of body
 }
 
 // cmdFakeAPI implements the fakeapi command.
@@ -253,26 +276,34 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 		drop := fs.Int("drop", 0, "close the connection of the next N requests")
 		delay := fs.Duration("delay", 0, "answer every request that much later")
 		refuse := fs.String("refuse", "", "answer accepted syncs with isSuccess false and this message")
+		pause := fs.Bool("pause", false, "answer provisioning syncs as paused for approval")
+		jobStatus := fs.String("job-status", "", "answer accepted provisioning syncs with this job status")
+		jobBody := fs.String("job-answer", "", "answer accepted provisioning syncs with this body")
+		code := fs.Int("answer-status", http.StatusAccepted, "the HTTP status of -job-answer")
 		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
 			ts.Fatalf("fakeapi %s: bad flags: %v", args[0], args[1:])
 		}
+		sf.mu.Lock()
+		sf.answer = jobAnswer{status: *jobStatus, body: *jobBody, code: *code}
+		sf.mu.Unlock()
 		if args[0] == "set" {
 			sf.fake.FailNext(*fail)
 			sf.fake.ThrottleNext(*throttle, time.Duration(*retryAfter)*time.Second)
 			sf.fake.DropNext(*drop)
 			sf.fake.SetDelay(*delay)
+			sf.fake.SetPauseForApproval(*pause)
 			return
 		}
 		if sf.fake != nil {
 			ts.Fatalf("fakeapi start: already started")
 		}
 		sf.fake = pushtest.NewFake(pushtest.Options{Key: *key, Fail: *fail, Throttle: *throttle,
-			RetryAfter: time.Duration(*retryAfter) * time.Second, Drop: *drop, Delay: *delay})
+			RetryAfter: time.Duration(*retryAfter) * time.Second, Drop: *drop, Delay: *delay, PauseForApproval: *pause})
 		var h http.Handler = sf.fake
 		if *refuse != "" {
 			h = refusing(sf.fake, *refuse)
 		}
-		sf.srv = httptest.NewServer(h)
+		sf.srv = httptest.NewServer(sf.answering(h))
 		ts.Defer(sf.srv.Close)
 		ts.Setenv("FAKEURL", sf.srv.URL)
 	case "seturl":
@@ -296,11 +327,54 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 			if s.Settings != nil {
 				fmt.Fprintf(w, " invite=%t", s.Settings.InviteNewUsers)
 			}
+			if s.JobStatus != "" {
+				fmt.Fprintf(w, " job=%s", s.JobStatus)
+			}
 			fmt.Fprintln(w)
 		}
+	case "header":
+		if len(args) != 2 {
+			ts.Fatalf("usage: fakeapi header NAME")
+		}
+		// Always a line, so that stdout is this command's, not the last one's.
+		fmt.Fprintln(ts.Stdout(), strings.Join(sf.fake.LastHeader().Values(args[1]), ", "))
 	default:
-		ts.Fatalf("fakeapi: unknown subcommand %q (use start, set, seturl or history)", args[0])
+		ts.Fatalf("fakeapi: unknown subcommand %q (use start, set, seturl, history or header)", args[0])
 	}
+}
+
+// answering serves h, and answers the provisioning syncs that h accepted
+// (202) as the script asked with -job-status or -job-answer.
+func (sf *scriptFake) answering(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sf.mu.Lock()
+		a := sf.answer
+		sf.mu.Unlock()
+		if r.URL.Path != push.ProvisioningPath || a == (jobAnswer{code: a.code}) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		var job push.JobResponse
+		if rec.Code != http.StatusAccepted || json.Unmarshal(rec.Body.Bytes(), &job) != nil {
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+			return
+		}
+		w.Header().Set("Content-Type", push.ContentType)
+		if a.body != "" {
+			w.WriteHeader(a.code)
+			_, _ = io.WriteString(w, a.body)
+			return
+		}
+		job.Status = a.status
+		w.WriteHeader(http.StatusAccepted)
+		_ = json.NewEncoder(w).Encode(job)
+	})
 }
 
 // refusing answers the syncs that fake accepts with isSuccess false and

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,21 +21,28 @@ const (
 	exitRejected    = 3 // the service refused: isSuccess false, key rejected
 	exitUnavailable = 4 // network failure, or 429/5xx on every attempt
 	exitGuard       = 5 // the plan goes over --max-removals or --max-invites
+	exitPaused      = 6 // provisioning: the sync waits for an administrator's approval
 )
 
 // exitStatusHelp documents the exit statuses in push's and ping's help.
 const exitStatusHelp = `Exit status:
-   0  done: the service accepted the sync (push) or the key (ping);
-      with --dry-run, the push would be sent
+   0  done: the service accepted the sync (push; provisioning: its job is
+      scheduled, processing or completed) or the key (ping); with --dry-run,
+      the push would be sent
    1  lint found errors in the files: nothing was sent
    2  usage or config problem (bad flag, unreadable config, no API key,
-      an ApiUrl that is not allowed, a state file that cannot be read, or
-      written after the sync)
-   3  the service refused: isSuccess false (its errors are listed), or the
-      API key was rejected / the Custom Integration is not activated
+      an ApiUrl or --url that is not allowed, a --protocol that does not
+      send the files' format, a state file that cannot be read, or written
+      after the sync)
+   3  the service refused: isSuccess false (its errors are listed), the
+      API key was rejected / the Custom Integration is not activated, the
+      provisioning job failed, or the answer could not be read (it is shown;
+      the sync may have been accepted all the same)
    4  the service could not be reached, or answered 429 or 5xx on every
       attempt (--retries); a push is a full overwrite, so retrying later is safe
-   5  a guard stopped the push (--max-removals, --max-invites): nothing was sent`
+   5  a guard stopped the push (--max-removals, --max-invites): nothing was sent
+   6  provisioning: Workleap's risk thresholds paused the sync until an
+      administrator approves it; nothing changes until then`
 
 // remoteFlags are the flags push and ping share.
 func remoteFlags(timeout time.Duration) []cli.Flag {
@@ -73,7 +81,7 @@ func remoteOptions(c *cli.Context) (push.Remote, error) {
 func pushCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "push",
-		Usage:     "send the org to Officevibe (POST /api/v2/sync), with a plan and guards",
+		Usage:     "send the org to Officevibe (POST /api/v2/sync) or Workleap, with a plan and guards",
 		ArgsUsage: "[PATH]",
 		Description: `Does what the original "sync.ps1 -ConfigPath ./config.json" does: one POST of
 the whole organisation, which replaces the previous one. Members missing from
@@ -97,20 +105,36 @@ ApiUrl must be https (plain http only to a loopback address), on an
 officevibe.com host unless --allow-host names it. Proxies come from
 HTTPS_PROXY and NO_PROXY, certificate authorities from the system.
 
+Files in Workleap's API provisioning format (members.csv, teams.csv,
+teams-mappings.csv) are pushed with --protocol provisioning, the default for
+them: one POST of {members, teams, teamMappings} to
+` + push.ProvisioningURL + ` (or --url, on the same
+rules with api.workleap.com; ApiUrl names the legacy service and is not
+used), the key in the workleap-subscription-key header. No settings are sent
+(the service refuses them): Workleap's "Automatic Invite" setting decides
+invitations, so InviteNewUsers, SyncManagerEmail and --max-invites do not
+apply. The service answers with a job, whose id and status are printed. Its
+risk thresholds may pause the sync until an administrator approves it (exit
+status 6; the state file is not written then). A --protocol that does not
+send the files' format is refused: "ovsync migrate" converts legacy files.
+
 ` + exitStatusHelp + `
 
 Examples:
    OFFICEVIBE_API_KEY=... ovsync push .
    ovsync push --dry-run --dump dump.json config.json
    ovsync lint . && ovsync push . --max-removals 25 --max-invites 0
-   ovsync push sandbox-config.json --state .ovsync/sandbox.json`,
+   ovsync push sandbox-config.json --state .ovsync/sandbox.json
+   ovsync push --dry-run --dump dump.json testdata/sample-provisioning`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "state", Usage: "the state `FILE` of the last push (default .ovsync/state.json beside the config)", TakesFile: true},
 			&cli.StringFlag{Name: "dump", Usage: "write the request body, indented, to `FILE` (atomically)", TakesFile: true},
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "lint, build, plan and dump, but send nothing"},
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "go on past --max-removals and --max-invites"},
 			&cli.StringFlag{Name: "max-removals", Value: push.DefaultMaxRemovals, Usage: "stop when more than `N|P%` users would be removed"},
-			&cli.IntFlag{Name: "max-invites", Value: push.DefaultMaxInvites, Usage: "with InviteNewUsers true, stop when more than `N` users would be invited"},
+			&cli.IntFlag{Name: "max-invites", Value: push.DefaultMaxInvites, Usage: "with InviteNewUsers true, stop when more than `N` users would be invited (legacy protocol)"},
+			&cli.StringFlag{Name: "protocol", Usage: "speak `NAME`: " + strings.Join(push.Protocols(), " or ") + " (default: the one of the files' format)"},
+			&cli.StringFlag{Name: "url", Usage: "send a provisioning push to `URL` (default " + push.ProvisioningURL + "; a URL without a path gets " + push.ProvisioningPath + ")"},
 		}, remoteFlags(push.DefaultTimeout)...),
 		Action: runPush,
 	}
@@ -131,6 +155,14 @@ func runPush(c *cli.Context) error {
 	}
 	if c.Int("max-invites") < 0 {
 		return exitWith(exitUsage, fmt.Errorf("--max-invites %d: cannot be negative", c.Int("max-invites")))
+	}
+	remote.Protocol = c.String("protocol")
+	if c.IsSet("protocol") && !slices.Contains(push.Protocols(), strings.ToLower(remote.Protocol)) {
+		return exitWith(exitUsage, fmt.Errorf("--protocol %q: use %s", remote.Protocol, strings.Join(push.Protocols(), " or ")))
+	}
+	remote.URL = c.String("url")
+	if c.IsSet("url") && strings.TrimSpace(remote.URL) == "" {
+		return exitWith(exitUsage, fmt.Errorf("--url is empty (leave it out to use %s)", push.ProvisioningURL))
 	}
 	opt := push.Options{
 		Path:        c.Args().First(),
@@ -199,6 +231,7 @@ func remoteExit(err error) error {
 	var (
 		lintErr     *push.LintError
 		guard       *push.GuardError
+		paused      *push.PausedError
 		rejected    *push.RejectedError
 		unavailable *push.UnavailableError
 	)
@@ -209,6 +242,8 @@ func remoteExit(err error) error {
 		return exitWith(exitFindings, err)
 	case errors.As(err, &guard):
 		return exitWith(exitGuard, err)
+	case errors.As(err, &paused):
+		return exitWith(exitPaused, err)
 	case errors.As(err, &rejected):
 		return exitWith(exitRejected, err)
 	case errors.As(err, &unavailable):

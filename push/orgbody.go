@@ -1,0 +1,158 @@
+package push
+
+import (
+	"fmt"
+
+	"github.com/ovsync/ovsync/lint"
+)
+
+// roleKey is a standard column of a users (members) file, by its role,
+// with the key it is written with in a user (member) object.
+type roleKey struct {
+	role lint.Role
+	key  string
+}
+
+// wireFormat is how one protocol writes the three arrays of its body: the
+// file format it reads them from, and its keys. The arrays differ between
+// the protocols in their key names only.
+type wireFormat struct {
+	// files is the vocabulary the CSV files are read with.
+	files *lint.Vocabulary
+	// users, groups and mappings are the keys of the three arrays.
+	users, groups, mappings string
+	// userKeys are the standard keys of a user object in the order the
+	// body writes them. A key is always written, as "" when the file has
+	// no such column; custom columns follow, named as in the header.
+	userKeys []roleKey
+	// groupKeys are the prefixes of a group's id and name.
+	groupKeys [2]string
+	// mappingKeys are the prefixes of a mapping's team, user, sub-team,
+	// isMember and isManager.
+	mappingKeys [5]string
+}
+
+// column is a column of a CSV file with the key prefix it is written
+// with in the body.
+type column struct {
+	index  int
+	prefix string
+}
+
+// userColumns lines up a users (members) header with the keys of a user
+// object: the standard keys, then one key per custom column, named as in
+// the header, in header order.
+func userColumns(h *lint.Header, keys []roleKey) []column {
+	cols := make([]column, 0, len(keys)+len(h.Custom()))
+	for i, k := range keys {
+		cols = append(cols, column{index: h.Col(k.role), prefix: keyPrefix(k.key, i == 0)})
+	}
+	for _, i := range h.Custom() {
+		cols = append(cols, column{index: i, prefix: keyPrefix(h.Names[i], false)})
+	}
+	return cols
+}
+
+// field returns field i of rec as written, or "" when there is none (a
+// missing column, a short row).
+func field(rec *lint.Record, i int) string {
+	if i < 0 || i >= len(rec.Fields) {
+		return ""
+	}
+	return rec.Fields[i]
+}
+
+// writeArrays streams the three arrays of a body, users (members), groups
+// (teams) and mappings, each read row by row from its CSV file with every
+// value as written; booleans are the only values that are not strings.
+// first says whether the users key is the object's first. obs, if not
+// nil, is told of each user and mapping.
+func (w *wireFormat) writeArrays(bw *bodyWriter, cfg *lint.Config, obs observer, first bool) error {
+	bw.raw(keyPrefix(w.users, first))
+	bw.raw("[")
+	var cols []column
+	var header *lint.Header
+	idCol, n := -1, 0
+	err := lint.ReadRows(w.files, lint.KindUsers, cfg.UsersCSV, func(h *lint.Header, rec *lint.Record) error {
+		if h != header {
+			header, cols, idCol = h, userColumns(h, w.userKeys), h.Col(lint.UserID)
+		}
+		if n > 0 {
+			bw.raw(",")
+		}
+		n++
+		start := len(bw.buf)
+		bw.raw("{")
+		for _, c := range cols {
+			bw.raw(c.prefix)
+			bw.str(field(rec, c.index))
+		}
+		bw.raw("}")
+		if obs != nil {
+			obs.user(field(rec, idCol), bw.buf[start:])
+		}
+		return bw.boundary()
+	})
+	if err != nil {
+		return err
+	}
+	bw.raw("]")
+
+	bw.raw(keyPrefix(w.groups, false))
+	bw.raw("[")
+	n = 0
+	err = lint.ReadRows(w.files, lint.KindGroups, cfg.GroupsCSV, func(h *lint.Header, rec *lint.Record) error {
+		if n > 0 {
+			bw.raw(",")
+		}
+		n++
+		bw.raw("{")
+		bw.raw(w.groupKeys[0])
+		bw.str(field(rec, h.Col(lint.TeamID)))
+		bw.raw(w.groupKeys[1])
+		bw.str(field(rec, h.Col(lint.TeamName)))
+		bw.raw("}")
+		return bw.boundary()
+	})
+	if err != nil {
+		return err
+	}
+	bw.raw("]")
+
+	bw.raw(keyPrefix(w.mappings, false))
+	bw.raw("[")
+	n = 0
+	err = lint.ReadRows(w.files, lint.KindMapping, cfg.MappingCSV, func(h *lint.Header, rec *lint.Record) error {
+		team, user, sub := field(rec, h.Col(lint.MapTeam)), field(rec, h.Col(lint.MapUser)), field(rec, h.Col(lint.MapSubTeam))
+		member, ok1 := lint.ParseBool(field(rec, h.Col(lint.MapIsMember)))
+		manager, ok2 := lint.ParseBool(field(rec, h.Col(lint.MapIsManager)))
+		if !ok1 || !ok2 {
+			return fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", lint.DisplayPath(cfg.MappingCSV), rec.Line)
+		}
+		if n > 0 {
+			bw.raw(",")
+		}
+		n++
+		bw.raw("{")
+		bw.raw(w.mappingKeys[0])
+		bw.str(team)
+		bw.raw(w.mappingKeys[1])
+		bw.str(user)
+		bw.raw(w.mappingKeys[2])
+		bw.str(sub)
+		bw.raw(w.mappingKeys[3])
+		bw.boolean(member)
+		bw.raw(w.mappingKeys[4])
+		bw.boolean(manager)
+		bw.raw("}")
+		if obs != nil {
+			obs.mapping(team, user, sub, member, manager)
+		}
+		return bw.boundary()
+	})
+	if err != nil {
+		return err
+	}
+	bw.raw("]")
+	return nil
+}

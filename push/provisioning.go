@@ -1,0 +1,369 @@
+package push
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ovsync/ovsync/lint"
+)
+
+// provisioningProtocol is Workleap API provisioning, the successor of the
+// legacy sync (FORMAT.md, "The successor"): one POST of the whole org,
+// {members, teams, teamMappings} and never a settings block, to
+// [ProvisioningURL] (or --url) with "workleap-subscription-key: KEY",
+// answered with an asynchronous job. ApiUrl of config.json names the
+// legacy service and is not used.
+type provisioningProtocol struct{}
+
+func (provisioningProtocol) name() string { return ProtocolProvisioning }
+
+func (provisioningProtocol) files() *lint.Vocabulary { return lint.Provisioning }
+
+func (provisioningProtocol) describe() string { return "Workleap API provisioning" }
+
+// endpoint is --url, or ProvisioningURL. ApiUrl is the legacy service's
+// (migrate keeps it as it was), so it is not read.
+func (provisioningProtocol) endpoint(_ *lint.Config, r Remote) (endpoint, error) {
+	return parseProvisioningURL(r.URL, r.AllowHosts)
+}
+
+// syncURL is the endpoint itself: the whole URL, path included.
+func (provisioningProtocol) syncURL(e endpoint) string { return e.String() }
+
+// pingURL: the successor has no documented key check.
+func (provisioningProtocol) pingURL(endpoint) (string, bool) { return "", false }
+
+// authorize sends the key in the subscription key header only: never an
+// Authorization header.
+func (provisioningProtocol) authorize(h http.Header, key string) {
+	h.Set(SubscriptionKeyHeader, key)
+}
+
+// invites is false: the successor takes no settings, and invitations are
+// Workleap's "Automatic Invite" setting.
+func (provisioningProtocol) invites(*lint.Config) bool { return false }
+
+// notes say, before anything is sent, what the successor does with
+// invitations and that its risk thresholds may pause the sync.
+func (provisioningProtocol) notes(cfg *lint.Config) []string {
+	inv := `invitations: this push sends no settings; Workleap's "Automatic Invite" setting decides whether new members are invited (InviteNewUsers, SyncManagerEmail and --max-invites do not apply)`
+	if cfg.InviteNewUsers {
+		inv = `invitations: InviteNewUsers is true in config.json, but this push sends no settings; Workleap's "Automatic Invite" setting decides whether new members are invited (--max-invites does not apply)`
+	}
+	return []string{
+		inv,
+		"approval: Workleap's own risk thresholds (most user changes and team changes per sync) may pause this sync until an administrator approves it",
+	}
+}
+
+func (provisioningProtocol) firstPush() string {
+	return "no state file, so this is taken as a first push: Workleap will deactivate every member who is not in members.csv (administrators excepted) and remove every team that is not in teams.csv"
+}
+
+func (provisioningProtocol) keyHint(source string) string {
+	return fmt.Sprintf("the key came from %s: check that it is the subscription key of Workleap API provisioning", source)
+}
+
+// memberKeys are the standard keys of a member object in the order the
+// body writes them, each with the members.csv column it comes from.
+var memberKeys = []roleKey{
+	{lint.UserID, MemberID},
+	{lint.UserEmail, UserEmail},
+	{lint.UserFirstName, UserFirstName},
+	{lint.UserLastName, UserLastName},
+	{lint.UserJobTitle, UserJobTitle},
+	{lint.UserImageURL, UserImageURL},
+	{lint.UserLanguage, MemberLanguage},
+	{lint.UserProducts, MemberProducts},
+}
+
+// provisioningWire is how the successor's body writes its arrays:
+// members, teams and teamMappings, from files in the successor's format.
+var provisioningWire = &wireFormat{
+	files:    lint.Provisioning,
+	users:    ProvisioningMembers,
+	groups:   ProvisioningTeams,
+	mappings: ProvisioningTeamMappings,
+	userKeys: memberKeys,
+	groupKeys: [2]string{
+		keyPrefix(jsonKey(Team{}, "ExternalTeamID"), true),
+		keyPrefix(jsonKey(Team{}, "TeamName"), false),
+	},
+	mappingKeys: [5]string{
+		keyPrefix(jsonKey(TeamMapping{}, "ExternalTeamID"), true),
+		keyPrefix(jsonKey(TeamMapping{}, "ExternalMemberID"), false),
+		keyPrefix(jsonKey(TeamMapping{}, "ExternalSubteamID"), false),
+		keyPrefix(jsonKey(TeamMapping{}, "IsMember"), false),
+		keyPrefix(jsonKey(TeamMapping{}, "IsManager"), false),
+	},
+}
+
+// writeBody streams the successor's body: members, teams and
+// teamMappings, with no settings block, which the service refuses.
+func (provisioningProtocol) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) error {
+	bw.raw("{")
+	if err := provisioningWire.writeArrays(bw, cfg, obs, true); err != nil {
+		return err
+	}
+	bw.raw("}")
+	return bw.flush()
+}
+
+// msgSubscriptionKeyRejected is what a rejected subscription key is
+// called (401, 403 or a redirect to a login page).
+const msgSubscriptionKeyRejected = "the subscription key was rejected (" + SubscriptionKeyHeader + ")"
+
+// hintUnknownAnswer is the hint of an answer that could not be read after
+// the body was sent: the service may have taken the sync all the same.
+const hintUnknownAnswer = "the sync may have been accepted all the same: check it in Workleap before pushing again"
+
+// Job outcomes, from a [JobResponse]'s status.
+type jobOutcome int
+
+const (
+	jobUnknown  jobOutcome = iota // a status ovsync does not know
+	jobAccepted                   // scheduled, processing or completed
+	jobFailed
+	jobPaused // waits for an administrator's approval
+)
+
+// jobStatuses are the statuses ovsync knows, matched without case (an
+// ASP.NET service may write "Scheduled").
+var jobStatuses = []struct {
+	status  string
+	outcome jobOutcome
+}{
+	{JobScheduled, jobAccepted},
+	{JobProcessing, jobAccepted},
+	{JobCompleted, jobAccepted},
+	{JobFailed, jobFailed},
+	{JobPendingApproval, jobPaused},
+}
+
+// outcomeOf reads a job's status.
+func outcomeOf(status string) jobOutcome {
+	for _, s := range jobStatuses {
+		if strings.EqualFold(status, s.status) {
+			return s.outcome
+		}
+	}
+	return jobUnknown
+}
+
+// knownStatuses lists the statuses ovsync knows, for messages.
+func knownStatuses() string {
+	names := make([]string, len(jobStatuses))
+	for i, s := range jobStatuses {
+		names[i] = s.status
+	}
+	return strings.Join(names, ", ")
+}
+
+// readSync reads the answer to a sync: a 2xx job whose status is
+// scheduled, processing or completed is accepted; a failed job is a
+// [*RejectedError], a paused one a [*PausedError]; any other answer, an
+// unknown status or shape included, is a [*RejectedError] that shows it
+// as it came (on one line, cut short) and never guesses.
+func (provisioningProtocol) readSync(a answer) (syncOutcome, error) {
+	switch {
+	case a.status == http.StatusUnauthorized || a.status == http.StatusForbidden:
+		re := &RejectedError{Status: a.status, KeyRejected: true, Message: msgSubscriptionKeyRejected}
+		if m := problemMessages(a.body); len(m) > 0 {
+			re.Errors = m
+		}
+		return syncOutcome{}, re
+	case a.status >= 300 && a.status <= 399:
+		re := a.redirected()
+		if re.KeyRejected {
+			re.Message = msgSubscriptionKeyRejected
+		} else {
+			re.Hint = "check --url: redirects are not followed, so that the key goes nowhere else"
+		}
+		return syncOutcome{}, re
+	case a.status < 200 || a.status > 299:
+		re := &RejectedError{Status: a.status, Message: fmt.Sprintf("the service refused the sync (%s)", statusText(a.status))}
+		msgs := problemMessages(a.body)
+		if len(msgs) == 0 {
+			if s := a.snippet(); s != "" {
+				re.Message += ": " + s
+			}
+			if a.status == http.StatusNotFound {
+				re.Hint = "check --url: the service has no such path"
+			}
+		}
+		re.Errors = msgs
+		return syncOutcome{}, re
+	}
+	job, ok := decodeJob(a.body)
+	if !ok {
+		msg := fmt.Sprintf("the service's answer (%s) is not a provisioning job (jobId and status)", statusText(a.status))
+		if s := a.snippet(); s != "" {
+			msg += ": " + s
+		}
+		return syncOutcome{}, &RejectedError{Status: a.status, Message: msg, Hint: hintUnknownAnswer}
+	}
+	job = job.clipped()
+	out := syncOutcome{job: &job}
+	switch outcomeOf(job.Status) {
+	case jobAccepted:
+		return out, nil
+	case jobFailed:
+		re := &RejectedError{Status: a.status, Message: fmt.Sprintf("the sync job %s failed", job.JobID),
+			Hint: "see the job in Workleap, fix what it says, lint again, then push again"}
+		if job.Message != "" {
+			re.Errors = []string{job.Message}
+		}
+		return out, re
+	case jobPaused:
+		return out, &PausedError{JobID: job.JobID, Status: job.Status, Message: job.Message}
+	}
+	return out, &RejectedError{Status: a.status,
+		Message: fmt.Sprintf("the service's answer (%s) gives the sync job %s the status %q, which ovsync does not know (it knows %s)", statusText(a.status), job.JobID, job.Status, knownStatuses()),
+		Hint:    hintUnknownAnswer}
+}
+
+// readPing: the successor has no ping (pingURL says so first).
+func (provisioningProtocol) readPing(answer) (string, error) {
+	return "", fmt.Errorf("the %s protocol has no ping", ProtocolProvisioning)
+}
+
+// Keys of a job answer, read from the wire type's JSON tags.
+var (
+	jobIDKey       = jsonKey(JobResponse{}, "JobID")
+	jobStatusKey   = jsonKey(JobResponse{}, "Status")
+	jobScheduleKey = jsonKey(JobResponse{}, "ScheduledAt")
+	jobMessageKey  = jsonKey(JobResponse{}, "Message")
+)
+
+// decodeJob reads a job answer strictly, so that an answer of another
+// shape is shown rather than mis-read: one JSON object (after an optional
+// byte order mark) and nothing after it; jobId and status non-empty
+// strings; scheduledAt and message strings or null when present; each of
+// these four keys at most once and matched with its exact case (Go's
+// encoding/json would take "JOBID" or the last of two); other keys
+// ignored, as a service adds fields.
+func decodeJob(body []byte) (JobResponse, bool) {
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(body, []byte{0xEF, 0xBB, 0xBF})))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return JobResponse{}, false
+	}
+	var job JobResponse
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return JobResponse{}, false
+		}
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return JobResponse{}, false
+		}
+		var dst *string
+		nullOK := true
+		switch key {
+		case jobIDKey:
+			dst, nullOK = &job.JobID, false
+		case jobStatusKey:
+			dst, nullOK = &job.Status, false
+		case jobScheduleKey:
+			dst = &job.ScheduledAt
+		case jobMessageKey:
+			dst = &job.Message
+		default:
+			continue
+		}
+		if seen[key] {
+			return JobResponse{}, false
+		}
+		seen[key] = true
+		if string(raw) == "null" && nullOK {
+			continue
+		}
+		if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, dst) != nil {
+			return JobResponse{}, false
+		}
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return JobResponse{}, false
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return JobResponse{}, false
+	}
+	if strings.TrimSpace(job.JobID) == "" || strings.TrimSpace(job.Status) == "" {
+		return JobResponse{}, false
+	}
+	return job, true
+}
+
+// maxJobField caps the characters of a job answer's field that are shown:
+// an id, a status, a time or a sentence.
+const maxJobField = 200
+
+// clipped returns the job with each field on one line, cut short: the
+// service's text goes into messages and must not flood or break them.
+func (j JobResponse) clipped() JobResponse {
+	return JobResponse{JobID: clip(j.JobID), Status: clip(j.Status), ScheduledAt: clip(j.ScheduledAt), Message: clip(j.Message)}
+}
+
+// clip folds s onto one line and cuts it at maxJobField characters.
+func clip(s string) string {
+	s = oneLine(strings.ToValidUTF8(s, "\uFFFD"))
+	if utf8.RuneCountInString(s) <= maxJobField {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxJobField]) + "…"
+}
+
+// problemMessages reads the messages of a refusal, in the shapes of
+// [ErrorResponse] (title, detail, errors as an array of strings or as
+// ASP.NET's object of arrays by field) and [AccessDeniedResponse]
+// (message); nil when the body is none of them.
+func problemMessages(body []byte) []string {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return nil
+	}
+	str := func(key string) string {
+		var s string
+		if json.Unmarshal(obj[key], &s) != nil {
+			return ""
+		}
+		return clip(s)
+	}
+	var msgs []string
+	for _, k := range []string{jsonKey(ErrorResponse{}, "Title"), jsonKey(ErrorResponse{}, "Detail"), jsonKey(AccessDeniedResponse{}, "Message")} {
+		if s := str(k); s != "" {
+			msgs = append(msgs, s)
+		}
+	}
+	raw := obj[jsonKey(ErrorResponse{}, "Errors")]
+	var list []string
+	var byField map[string][]string
+	switch {
+	case json.Unmarshal(raw, &list) == nil:
+		for _, s := range list {
+			msgs = append(msgs, clip(s))
+		}
+	case json.Unmarshal(raw, &byField) == nil:
+		fields := make([]string, 0, len(byField))
+		for f := range byField {
+			fields = append(fields, f)
+		}
+		slices.Sort(fields)
+		for _, f := range fields {
+			for _, s := range byField[f] {
+				msgs = append(msgs, clip(f+": "+s))
+			}
+		}
+	}
+	return msgs
+}
