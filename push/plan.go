@@ -9,10 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
-
+	"github.com/ovsync/ovsync/internal/table"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -378,33 +375,21 @@ func (p *Plan) print(w io.Writer) error {
 	} else {
 		fmt.Fprintf(w, "plan: changes since the last push (state file %s)\n", p.StateFile)
 	}
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Symbols: tw.NewSymbols(tw.StyleASCII),
-		})),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{
-			PerColumn: []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight},
-		}),
-	)
-	t.Header("", "ADDED", "REMOVED", "CHANGED", "TOTAL")
 	unknown := func(n int) string {
 		if p.First {
 			return "?"
 		}
 		return strconv.Itoa(n)
 	}
-	rows := []struct {
+	var cells [][]string
+	for _, r := range []struct {
 		name string
 		c    Count
-	}{{"users", p.Users}, {"teams", p.Teams}, {"mappings", p.Mappings}}
-	for _, r := range rows {
-		if err := t.Append(r.name, strconv.Itoa(r.c.Added), unknown(r.c.Removed), unknown(r.c.Changed), strconv.Itoa(r.c.Total)); err != nil {
-			return fmt.Errorf("plan table: %w", err)
-		}
+	}{{"users", p.Users}, {"teams", p.Teams}, {"mappings", p.Mappings}} {
+		cells = append(cells, []string{r.name, strconv.Itoa(r.c.Added), unknown(r.c.Removed), unknown(r.c.Changed), strconv.Itoa(r.c.Total)})
 	}
-	if err := t.Render(); err != nil {
-		return fmt.Errorf("plan table: %w", err)
+	if err := table.Write(w, []string{"", "ADDED", "REMOVED", "CHANGED", "TOTAL"}, cells, 1, 2, 3, 4); err != nil {
+		return fmt.Errorf("plan %w", err)
 	}
 	if len(p.Removed) > 0 {
 		fmt.Fprintf(w, "users removed: %s%s\n", strings.Join(p.Removed, ", "), more(p.Users.Removed, len(p.Removed)))
