@@ -1,6 +1,8 @@
 // Package convert turns HR spreadsheets into the three CSV files of an
-// Officevibe organisation (users.csv, groups.csv, groups-mapping.csv),
-// exactly as lint and push read them.
+// Officevibe organisation, exactly as lint and push read them: in the
+// legacy format (users.csv, groups.csv, groups-mapping.csv) or in
+// Workleap's API provisioning format (members.csv, teams.csv,
+// teams-mappings.csv), whichever the sheets' headers are written in.
 //
 // [Run] reads any number of inputs, whatever their names say: .xlsx
 // workbooks ([xlsx]), Excel 97-2003 and 5.0/95 workbooks ([xls]), and the
@@ -8,11 +10,13 @@
 // text in UTF-8, UTF-16 or Windows-1252, or an HTML table); [Detect] tells
 // them apart from their bytes. Each sheet becomes the file its header row
 // says: the first row, of its first 20, that holds the required columns of
-// a file. Column names are matched regardless of case, spaces,
-// underscores and hyphens (First Name is firstName); other columns are
-// custom properties and keep their names. Cells are rendered as a person
-// means them ([cellfmt]). Outputs are written atomically and all or
-// nothing: if any input fails, no file is replaced.
+// a file of either format (the column tables of [lint.Vocabularies]).
+// Column names are matched regardless of case, spaces, underscores and
+// hyphens (First Name is firstName); other columns are custom properties
+// and keep their names. The sheets of one run must all be in one format.
+// Cells are rendered as a person means them ([cellfmt]). Outputs are
+// written atomically and all or nothing: if any input fails, no file is
+// replaced.
 package convert
 
 import (
@@ -41,7 +45,8 @@ type Options struct {
 	// path the config gives it (UsersCsv, GroupsCsv, MappingCsv).
 	Config string
 	// OutDir is a folder: each file goes there under its canonical name
-	// (users.csv, groups.csv, groups-mapping.csv). It is created if
+	// in its format (users.csv, groups.csv, groups-mapping.csv, or
+	// members.csv, teams.csv, teams-mappings.csv). It is created if
 	// missing.
 	OutDir string
 	// Output is the one file to write, or "-" for Stdout, when the
@@ -57,9 +62,14 @@ type Options struct {
 	Delimiter string
 	// Sheets, when set, are the only sheets of workbooks converted.
 	Sheets []string
-	// Kind, when set (users, groups or mapping), is the only kind
-	// looked for.
+	// Kind, when set (users, groups or mapping, see [ParseKind]), is the
+	// only kind looked for, in either format.
 	Kind string
+	// Format, when set (legacy or provisioning, see [ParseFormat]), is the
+	// only file format looked for. Without it, the headers tell the
+	// format; it is needed only for a header that holds the required
+	// columns of both formats, alone in its run.
+	Format string
 	// Log receives notes and the summary table; nil is quiet.
 	Log io.Writer
 	// Progress receives a progress line, rewritten in place, while a
@@ -74,6 +84,8 @@ type Result struct {
 	Sheets []SheetResult
 	// Outputs maps each kind written to its path ("-" for stdout).
 	Outputs map[lint.Kind]string
+	// Format is the format of the files written.
+	Format *lint.Vocabulary
 }
 
 // SheetResult is one sheet of an input.
@@ -81,8 +93,10 @@ type SheetResult struct {
 	// File is the input as given; Sheet its sheet name ("" for a text
 	// file).
 	File, Sheet string
-	// Kind is the file the sheet became, when Converted.
-	Kind lint.Kind
+	// Kind is the file the sheet became, when Converted, and Format the
+	// format of its header.
+	Kind   lint.Kind
+	Format *lint.Vocabulary
 	// Converted is false for a sheet that was skipped; Skipped says why.
 	Converted bool
 	Skipped   string
@@ -105,6 +119,10 @@ type converter struct {
 	opt     Options
 	results []*SheetResult
 	kinds   []lint.Kind
+	vocabs  []*lint.Vocabulary // the formats looked for
+	format  *lint.Vocabulary   // the format of the run, nil until known
+	mixed   []*place           // the first sheet of each format, when they mix
+	cfg     *lint.Config       // the config given, if any
 	dest    map[lint.Kind]string
 	notes   []string
 	errs    []error
@@ -128,24 +146,47 @@ func Run(opt Options) (*Result, error) {
 		ro.delim, _ = ParseDelimiter(opt.Delimiter) // checked in setup
 	}
 	res := &Result{Outputs: map[lint.Kind]string{}}
-	var plans []*plan
 	var inputs []*input
 	defer func() {
 		for _, in := range inputs {
 			in.close()
 		}
 	}()
+	// A first pass opens the inputs and reads the first rows of their
+	// sheets, so that the format of the run is known before any sheet is
+	// planned: it settles headers that fit both formats, and messages
+	// name its files. Notes and problems are reported in input order all
+	// the same.
+	var states []*inputState
 	for _, path := range opt.Inputs {
-		in, err := openInput(path, ro)
-		if err != nil {
-			c.fail(err)
+		st := &inputState{}
+		ro := ro
+		ro.note = func(s string) { st.notes = append(st.notes, s) }
+		st.in, st.err = openInput(path, ro)
+		if st.err == nil {
+			inputs = append(inputs, st.in)
+			c.classifyInput(st)
+		}
+		states = append(states, st)
+	}
+	c.detectFormat(states)
+	var plans []*plan
+	for _, st := range states {
+		c.notes = append(c.notes, st.notes...)
+		if st.err != nil {
+			c.fail(st.err)
 			continue
 		}
-		inputs = append(inputs, in)
-		plans = append(plans, c.planInput(in)...)
+		plans = append(plans, c.planInput(st)...)
 	}
 	c.checkSheetsFound(inputs)
-	byKind := c.checkKinds(plans)
+	var byKind map[lint.Kind]*plan
+	switch {
+	case len(c.mixed) > 1:
+		c.fail(mixedError(c.mixed))
+	case c.resolveDest():
+		byKind = c.checkKinds(plans)
+	}
 	if len(c.errs) == 0 {
 		c.write(plans, byKind, res)
 	}
@@ -156,6 +197,7 @@ func Run(opt Options) (*Result, error) {
 	for k := range byKind {
 		res.Outputs[k] = c.dest[k]
 	}
+	res.Format = c.vocab()
 	for _, r := range c.results {
 		res.Sheets = append(res.Sheets, *r)
 	}
@@ -203,41 +245,68 @@ func (c *converter) setup() error {
 		}
 		c.kinds = []lint.Kind{k}
 	}
-	c.dest = map[lint.Kind]string{}
+	c.vocabs = lint.Vocabularies
+	if opt.Format != "" {
+		v, err := ParseFormat(opt.Format)
+		if err != nil {
+			return err
+		}
+		c.vocabs, c.format = []*lint.Vocabulary{v}, v
+	}
 	switch {
 	case opt.Config != "":
 		path, err := lint.FindConfig(opt.Config)
 		if err != nil {
 			return err
 		}
-		cfg, _, err := lint.LoadConfig(path, path)
-		if err != nil {
+		if c.cfg, _, err = lint.LoadConfig(path, path); err != nil {
 			return err
-		}
-		c.dest[lint.KindUsers], c.dest[lint.KindGroups], c.dest[lint.KindMapping] = cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV
-		for _, k := range Kinds {
-			if c.dest[k] == "" {
-				return fmt.Errorf("%s: no path for %s in the config (%s)", path, lint.Legacy.FileNames[k], configKey(k))
-			}
 		}
 	case opt.OutDir != "":
 		if st, err := os.Stat(opt.OutDir); err == nil && !st.IsDir() {
 			return fmt.Errorf("--out %s: not a folder", opt.OutDir)
 		}
-		for _, k := range Kinds {
-			c.dest[k] = filepath.Join(opt.OutDir, lint.Legacy.FileNames[k])
-		}
-	default:
-		for _, k := range Kinds {
-			c.dest[k] = opt.Output
-		}
-		if opt.Output != "-" {
-			if st, err := os.Stat(opt.Output); err == nil && st.IsDir() {
-				return fmt.Errorf("-o %s: a folder: use --out to write the files into a folder", opt.Output)
-			}
+	case opt.Output != "-":
+		if st, err := os.Stat(opt.Output); err == nil && st.IsDir() {
+			return fmt.Errorf("-o %s: a folder: use --out to write the files into a folder", opt.Output)
 		}
 	}
 	return nil
+}
+
+// vocab returns the format of the run: the one its sheets are in, legacy
+// while none is known.
+func (c *converter) vocab() *lint.Vocabulary {
+	if c.format != nil {
+		return c.format
+	}
+	return lint.Legacy
+}
+
+// resolveDest sets the path of each kind, once the format is known: --out
+// names the files as their format does. It reports whether all is well.
+func (c *converter) resolveDest() bool {
+	v := c.vocab()
+	c.dest = map[lint.Kind]string{}
+	switch {
+	case c.cfg != nil:
+		c.dest[lint.KindUsers], c.dest[lint.KindGroups], c.dest[lint.KindMapping] = c.cfg.UsersCSV, c.cfg.GroupsCSV, c.cfg.MappingCSV
+		for _, k := range Kinds {
+			if c.dest[k] == "" {
+				c.failf("%s: no path for %s in the config (%s)", c.cfg.Path, v.FileNames[k], configKey(k))
+				return false
+			}
+		}
+	case c.opt.OutDir != "":
+		for _, k := range Kinds {
+			c.dest[k] = filepath.Join(c.opt.OutDir, v.FileNames[k])
+		}
+	default:
+		for _, k := range Kinds {
+			c.dest[k] = c.opt.Output
+		}
+	}
+	return true
 }
 
 // configKey is the config.json key of a kind's path.
@@ -276,9 +345,96 @@ func (c *converter) selected(name string) (ok, named bool) {
 	return false, false
 }
 
-// planInput classifies the sheets of an input and returns those to
-// convert. Problems are recorded; skipped sheets are noted.
-func (c *converter) planInput(in *input) []*plan {
+// inputState is an input after the first pass: open (or why not), the
+// notes its reading made, and what the first rows of its sheets say.
+type inputState struct {
+	in     *input
+	err    error
+	notes  []string
+	sheets []sheetState // by index in in.sheets
+}
+
+// sheetState is what the first pass found out about a sheet.
+type sheetState struct {
+	skip   bool // a sheet of a workbook not chosen with --sheet
+	hidden bool // a hidden sheet not named with --sheet
+	named  bool // named with --sheet
+	cl     *classification
+	err    error // the sheet could not be read
+}
+
+// place is a sheet and its header, for messages.
+type place struct {
+	where string
+	head  *header
+}
+
+// classifyInput reads the first rows of the sheets of an input to
+// convert.
+func (c *converter) classifyInput(st *inputState) {
+	in := st.in
+	textFile := len(in.sheets) == 1 && in.sheets[0].name == ""
+	st.sheets = make([]sheetState, len(in.sheets))
+	for i, s := range in.sheets {
+		ss := &st.sheets[i]
+		ok, named := c.selected(s.name)
+		ss.named = named
+		if !ok && !textFile {
+			ss.skip = true
+			continue
+		}
+		if s.hidden && !named {
+			ss.hidden = true
+			continue
+		}
+		rd, err := s.open()
+		if err != nil {
+			ss.err = err
+			continue
+		}
+		ss.cl, ss.err = classify(rd, c.vocabs, c.kinds)
+		rd.Close()
+	}
+}
+
+// detectFormat sets the format of the run from the sheets whose headers
+// are in one format: the first sheet of each format is kept in c.mixed
+// when there are two.
+func (c *converter) detectFormat(states []*inputState) {
+	if c.format != nil {
+		return
+	}
+	for _, st := range states {
+		for i, ss := range st.sheets {
+			if ss.cl == nil || ss.cl.format() == nil {
+				continue
+			}
+			v := ss.cl.format()
+			known := false
+			for _, p := range c.mixed {
+				known = known || p.head.vocab == v
+			}
+			if !known {
+				c.mixed = append(c.mixed, &place{where: st.in.display(st.in.sheets[i]), head: ss.cl.cands[0]})
+			}
+		}
+	}
+	if len(c.mixed) == 1 {
+		c.format = c.mixed[0].head.vocab
+	}
+}
+
+// mixedError is the error of a run whose sheets are in two formats.
+func mixedError(mixed []*place) error {
+	a, b := mixed[0], mixed[1]
+	return fmt.Errorf("the inputs mix two formats: %s has the header of %s (%s format) but %s has the header of %s (%s format): rename the columns of one, or convert the legacy sheets alone and run \"ovsync migrate\" on the files",
+		a.where, a.head.file(), formatTitle(a.head.vocab), b.where, b.head.file(), formatTitle(b.head.vocab))
+}
+
+// planInput decides what each sheet of an input becomes, and returns
+// those to convert. Problems are recorded; skipped sheets are noted.
+func (c *converter) planInput(st *inputState) []*plan {
+	in := st.in
 	var plans []*plan
 	type skipped struct {
 		res  *SheetResult
@@ -288,49 +444,40 @@ func (c *converter) planInput(in *input) []*plan {
 	}
 	var skips []skipped
 	textFile := len(in.sheets) == 1 && in.sheets[0].name == ""
-	for _, s := range in.sheets {
-		ok, named := c.selected(s.name)
-		if !ok && !textFile {
+	for i, s := range in.sheets {
+		ss := st.sheets[i]
+		if ss.skip {
 			continue
 		}
 		r := &SheetResult{File: in.path, Sheet: s.name}
 		c.results = append(c.results, r)
 		where := in.display(s)
-		if s.hidden && !named {
+		if ss.hidden {
 			r.Skipped = "hidden"
 			c.note(fmt.Sprintf("%s: skipped: a hidden sheet (name it with --sheet to convert it)", where))
 			continue
 		}
-		rd, err := s.open()
-		if err != nil {
-			c.failf("%s: %w", in.path, err)
+		if ss.err != nil {
+			c.failf("%s: %w", in.path, ss.err)
 			continue
 		}
-		cl, err := classify(rd, c.kinds)
-		rd.Close()
-		if err != nil {
-			c.failf("%s: %w", in.path, err)
-			continue
-		}
-		must := named || textFile || len(in.sheets) == 1
+		cl := ss.cl
+		must := ss.named || textFile || len(in.sheets) == 1
+		h, cands := cl.choose(c.format)
 		switch {
-		case cl.header != nil:
-			if err := cl.header.duplicate(); err != nil {
+		case cl.rival != nil:
+			c.fail(rivalError(where, cl.rival, cands))
+		case h != nil:
+			if err := h.duplicate(); err != nil {
 				c.failf("%s: %w", where, err)
 				continue
 			}
-			plans = append(plans, &plan{in: in, sheet: s, head: cl.header, res: r})
-			r.Kind, r.Converted = cl.header.kind, true
-		case len(cl.ambig) > 1:
-			var names []string
-			for _, k := range cl.ambig {
-				names = append(names, k.String())
-			}
-			c.failf("%s: the header (%s) has the columns of both %s: choose with --kind %s", where, cl.firstAt, strings.Join(names, " and "), strings.Join(names, "|"))
-		case cl.partial != nil:
-			h := cl.partial
-			c.failf("%s: %s looks like the header of %s but lacks %s: name the columns as in %s", where, h.at,
-				lint.Legacy.FileNames[h.kind], columnList(h.missing), requiredList(h.kind))
+			plans = append(plans, &plan{in: in, sheet: s, head: h, res: r})
+			r.Kind, r.Format, r.Converted = h.kind, h.vocab, true
+		case len(cands) > 1:
+			c.fail(ambiguityError(where, cands))
+		case cl.partial(c.vocab()) != nil:
+			c.fail(partialError(where, cl.partial(c.vocab())))
 		case cl.empty:
 			r.Skipped = "empty"
 			if must {
@@ -341,7 +488,7 @@ func (c *converter) planInput(in *input) []*plan {
 		default:
 			r.Skipped = "no header"
 			if must {
-				c.fail(noHeader(where, cl, c.kinds))
+				c.fail(c.noHeader(where, cl))
 			} else {
 				skips = append(skips, skipped{r, "no header", cl, where})
 			}
@@ -358,24 +505,88 @@ func (c *converter) planInput(in *input) []*plan {
 		case len(plans) == 0 && s.why == "empty":
 			c.failf("%s: the sheet is empty, and no other sheet has a header: export the data again", s.name)
 		case len(plans) == 0:
-			c.fail(noHeader(s.name, s.cl, c.kinds))
+			c.fail(c.noHeader(s.name, s.cl))
 		case s.why == "empty":
 			c.note(fmt.Sprintf("%s: skipped: the sheet is empty", s.name))
 		default:
-			c.note(fmt.Sprintf("%s: skipped: %s", s.name, skipText(s.cl, c.kinds)))
+			c.note(fmt.Sprintf("%s: skipped: %s", s.name, c.skipText(s.cl)))
 		}
 	}
 	return plans
 }
 
-// noHeader is the error of a sheet without a header row.
-func noHeader(where string, cl *classification, kinds []lint.Kind) error {
-	return fmt.Errorf("%s: %s: give the header those column names", where, noHeaderText(cl, kinds))
+// partialError is the error of a sheet whose closest match to a header,
+// h, lacks required columns.
+func partialError(where string, h *header) error {
+	return fmt.Errorf("%s: %s looks like the header of %s but lacks %s: name the columns as in %s", where, h.at,
+		h.file(), columnList(h.missing), requiredList(h.vocab, h.kind))
 }
 
-// noHeaderText says that a sheet has no header row, and what it has.
-func noHeaderText(cl *classification, kinds []lint.Kind) string {
-	s := fmt.Sprintf("no header: none of the first %d rows has the columns of %s", headerRows, allRequiredLists(kinds))
+// rivalError is the error of a header row that holds the required
+// columns of cands but more columns of another file, rival, which lacks
+// some of its own: --kind settles it when the two are files of one
+// format.
+func rivalError(where string, rival *header, cands []*header) error {
+	err := partialError(where, rival)
+	var kinds, files []string
+	for _, h := range cands {
+		if h.vocab != rival.vocab || h.kind == rival.kind {
+			return err
+		}
+		kinds, files = append(kinds, h.kind.String()), append(files, h.file())
+	}
+	return fmt.Errorf("%w, or give --kind %s to convert it as %s", err, strings.Join(kinds, "|"), orList(files))
+}
+
+// ambiguityError is the error of a header row that fits several files
+// equally well: of one format, --kind chooses; of two, --format.
+func ambiguityError(where string, cands []*header) error {
+	var names, kinds, formats []string
+	sameVocab := true
+	for _, h := range cands {
+		sameVocab = sameVocab && h.vocab == cands[0].vocab
+		if !slices.Contains(kinds, h.kind.String()) {
+			kinds = append(kinds, h.kind.String())
+		}
+		if !slices.Contains(formats, h.vocab.Name) {
+			formats = append(formats, h.vocab.Name)
+		}
+	}
+	if sameVocab {
+		for _, h := range cands {
+			names = append(names, kindLabel(h.vocab, h.kind))
+		}
+		return fmt.Errorf("%s: the header (%s) has the columns of both %s: choose with --kind %s",
+			where, cands[0].at, strings.Join(names, " and "), strings.Join(kinds, "|"))
+	}
+	for _, h := range cands {
+		names = append(names, fmt.Sprintf("%s (%s)", h.file(), h.vocab.Name))
+	}
+	choose := "--format " + strings.Join(formats, "|")
+	if len(kinds) > 1 {
+		choose += " and --kind " + strings.Join(kinds, "|")
+	}
+	return fmt.Errorf("%s: the header (%s) has the columns of %s: choose with %s",
+		where, cands[0].at, andList(names), choose)
+}
+
+// andList joins texts as "a and b", "a, b and c".
+func andList(texts []string) string {
+	if len(texts) < 2 {
+		return strings.Join(texts, "")
+	}
+	return strings.Join(texts[:len(texts)-1], ", ") + " and " + texts[len(texts)-1]
+}
+
+// noHeader is the error of a sheet without a header row.
+func (c *converter) noHeader(where string, cl *classification) error {
+	return fmt.Errorf("%s: %s: give the header those column names", where, c.noHeaderText(cl))
+}
+
+// noHeaderText says that a sheet has no header row of the run's format,
+// and what it has.
+func (c *converter) noHeaderText(cl *classification) string {
+	s := fmt.Sprintf("no header: none of the first %d rows has the columns of %s", headerRows, allRequiredLists(c.vocab(), c.kinds))
 	if len(cl.first) > 0 {
 		s += fmt.Sprintf(" (%s reads %s)", cl.firstAt, quoteList(cl.first, 80))
 	}
@@ -383,10 +594,10 @@ func noHeaderText(cl *classification, kinds []lint.Kind) string {
 }
 
 // skipText says briefly why a sheet of a workbook was skipped.
-func skipText(cl *classification, kinds []lint.Kind) string {
+func (c *converter) skipText(cl *classification) string {
 	var names []string
-	for _, k := range kinds {
-		names = append(names, lint.Legacy.FileNames[k])
+	for _, k := range c.kinds {
+		names = append(names, c.vocab().FileNames[k])
 	}
 	s := fmt.Sprintf("no header of %s in its first %d rows", strings.Join(names, ", "), headerRows)
 	if len(cl.first) > 0 {
@@ -435,20 +646,21 @@ func (c *converter) checkKinds(plans []*plan) map[lint.Kind]*plan {
 	for _, p := range plans {
 		if q, dup := byKind[p.head.kind]; dup {
 			c.failf("%s and %s both have the header of %s: convert one at a time, or choose one with --sheet",
-				q.in.display(q.sheet), p.in.display(p.sheet), lint.Legacy.FileNames[p.head.kind])
+				q.in.display(q.sheet), p.in.display(p.sheet), p.head.file())
 			continue
 		}
 		byKind[p.head.kind] = p
 	}
 	if c.opt.Output != "" && len(byKind) > 1 {
-		var names []string
+		var names, kinds []string
 		for _, k := range Kinds {
-			if byKind[k] != nil {
-				names = append(names, k.String())
+			if p := byKind[k]; p != nil {
+				names = append(names, kindLabel(p.head.vocab, k))
+				kinds = append(kinds, k.String())
 			}
 		}
 		c.failf("the input gives %s: -o writes one file: choose one with --kind %s, or write all with --out DIR",
-			strings.Join(names, ", "), strings.Join(names, "|"))
+			strings.Join(names, ", "), strings.Join(kinds, "|"))
 	}
 	if len(c.errs) == 0 && len(byKind) == 0 && len(plans) == 0 {
 		c.fail(errors.New("nothing to convert"))
@@ -461,7 +673,7 @@ func (c *converter) checkKinds(plans []*plan) map[lint.Kind]*plan {
 		}
 		p, _ := filepath.Abs(c.dest[k])
 		if j, dup := seen[p]; dup {
-			c.failf("%s and %s would both be written to %s: give them different paths", lint.Legacy.FileNames[j], lint.Legacy.FileNames[k], c.dest[k])
+			c.failf("%s and %s would both be written to %s: give them different paths", c.vocab().FileNames[j], c.vocab().FileNames[k], c.dest[k])
 		}
 		seen[p] = k
 	}
@@ -753,7 +965,7 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 			c.note(fmt.Sprintf("%s: the mapping has a header and no rows", where))
 		} else {
 			return fmt.Errorf("%s: the header (%s) has no rows below it: an empty %s would remove every %s at the next push: fill the sheet in, or leave it out",
-				where, h.at, lint.Legacy.FileNames[h.kind], map[lint.Kind]string{lint.KindUsers: "member", lint.KindGroups: "team"}[h.kind])
+				where, h.at, h.file(), map[lint.Kind]string{lint.KindUsers: "member", lint.KindGroups: "team"}[h.kind])
 		}
 	}
 	return nil

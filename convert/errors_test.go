@@ -83,6 +83,9 @@ func TestRunErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	users := [][]any{{"id", "email"}, {"1", "a@example.com"}}
+	members := [][]any{{"externalMemberId", "email"}, {"1", "a@example.com"}}
+	teams := [][]any{{"External Team ID", "Team Name"}, {"T-1", "Sales"}}
+	noTeams := `{"Configuration": {"ApiUrl": "https://app.officevibe.com", "UsersCsv": "./Data/members.csv", "GroupsCsv": "", "MappingCsv": "./Data/teams-mappings.csv"}}`
 	tests := []struct {
 		name  string
 		files map[string][]byte // written to the test's folder
@@ -190,6 +193,91 @@ func TestRunErrors(t *testing.T) {
 			want:  []string{"a.xlsx: Users and b.xlsx: Staff both have the header of users.csv: convert one at a time, or choose one with --sheet"},
 		},
 		{
+			name:  "legacy and successor sheets in one workbook",
+			files: map[string][]byte{"org.xlsx": workbook(t, sheetData{"Users", users}, sheetData{"Teams", teams})},
+			opt:   Options{Inputs: []string{"org.xlsx"}},
+			want: []string{`the inputs mix two formats: org.xlsx: Users has the header of users.csv (legacy Officevibe format) but org.xlsx: Teams has the header of teams.csv (Workleap API provisioning format): ` +
+				`rename the columns of one, or convert the legacy sheets alone and run "ovsync migrate" on the files`},
+		},
+		{
+			name: "legacy and successor files",
+			files: map[string][]byte{
+				"members.csv": []byte("externalMemberId,email\n1,a@example.com\n"),
+				"groups.csv":  []byte("id,name\nT-1,Sales\n"),
+				"mapping.csv": []byte("groupId,userId,subGroupId,isMember,isManager\nT-1,1,,TRUE,FALSE\n"),
+			},
+			opt:  Options{Inputs: []string{"members.csv", "groups.csv", "mapping.csv"}},
+			want: []string{"the inputs mix two formats: members.csv has the header of members.csv (Workleap API provisioning format) but groups.csv has the header of groups.csv (legacy Officevibe format): "},
+		},
+		{
+			name:  "successor header without a required column",
+			files: map[string][]byte{"members.csv": []byte("External Member ID,e-mail address,First Name\n1,a@example.com,Ana\n")},
+			opt:   Options{Inputs: []string{"members.csv"}},
+			want:  []string{`members.csv: line 1 looks like the header of members.csv but lacks the column "email": name the columns as in members.csv (externalMemberId, email)`},
+		},
+		{
+			name:  "near miss that outweighs another header",
+			files: map[string][]byte{"x.csv": []byte("externalTeamId,externalMemberId,email,isMember,isManager\nT-1,1,a@example.com,TRUE,FALSE\n")},
+			opt:   Options{Inputs: []string{"x.csv"}},
+			want: []string{`x.csv: line 1 looks like the header of teams-mappings.csv but lacks the column "externalSubteamId": ` +
+				`name the columns as in teams-mappings.csv (externalTeamId, externalMemberId, externalSubteamId, isMember, isManager), or give --kind users to convert it as members.csv`},
+		},
+		{
+			name:  "near miss of the other format",
+			files: map[string][]byte{"x.csv": []byte("id,email,languagePreferences,productAssignations\n1,a@example.com,en,\n")},
+			opt:   Options{Inputs: []string{"x.csv"}},
+			want:  []string{`x.csv: line 1 looks like the header of members.csv but lacks the column "externalMemberId": name the columns as in members.csv (externalMemberId, email)`},
+		},
+		{
+			name:  "header of both formats",
+			files: map[string][]byte{"x.csv": []byte("title\nid,email,externalMemberId\n1,a@example.com,1\n")},
+			opt:   Options{Inputs: []string{"x.csv"}},
+			want:  []string{"x.csv: the header (line 2) has the columns of users.csv (legacy) and members.csv (provisioning): choose with --format legacy|provisioning"},
+		},
+		{
+			name:  "two successor files",
+			files: map[string][]byte{"x.csv": []byte("externalMemberId,email,externalTeamId,teamName\n1,a@example.com,T-1,Sales\n")},
+			opt:   Options{Inputs: []string{"x.csv"}},
+			want:  []string{"x.csv: the header (line 1) has the columns of both members.csv and teams.csv: choose with --kind users|groups"},
+		},
+		{
+			name:  "successor header without rows",
+			files: map[string][]byte{"teams.xlsx": workbook(t, sheetData{name: "Teams", rows: teams[:1]})},
+			opt:   Options{Inputs: []string{"teams.xlsx"}},
+			want:  []string{"teams.xlsx: Teams: the header (row 1) has no rows below it: an empty teams.csv would remove every team at the next push: fill the sheet in, or leave it out"},
+		},
+		{
+			name:  "two sources of one successor kind",
+			files: map[string][]byte{"a.xlsx": workbook(t, sheetData{"Members", members}), "b.xlsx": workbook(t, sheetData{"Staff", members})},
+			opt:   Options{Inputs: []string{"a.xlsx", "b.xlsx"}},
+			want:  []string{"a.xlsx: Members and b.xlsx: Staff both have the header of members.csv: convert one at a time, or choose one with --sheet"},
+		},
+		{
+			name:  "no header in a successor run",
+			files: map[string][]byte{"members.xlsx": workbook(t, sheetData{"Members", members}), "list.csv": []byte("code,language\nfr,Français\n")},
+			opt:   Options{Inputs: []string{"members.xlsx", "list.csv"}},
+			want: []string{`list.csv: no header: none of the first 20 rows has the columns of members.csv (externalMemberId, email), teams.csv (externalTeamId, teamName) ` +
+				`or teams-mappings.csv (externalTeamId, externalMemberId, externalSubteamId, isMember, isManager) (line 1 reads "code", "language"): give the header those column names`},
+		},
+		{
+			name:  "one output, several successor kinds",
+			files: map[string][]byte{"org.xlsx": workbook(t, sheetData{"Members", members}, sheetData{"Teams", teams})},
+			opt:   Options{Inputs: []string{"org.xlsx"}, Output: "-"},
+			want:  []string{"the input gives members.csv, teams.csv: -o writes one file: choose one with --kind users|groups, or write all with --out DIR"},
+		},
+		{
+			name:  "config without the path of a successor file",
+			files: map[string][]byte{"config.json": []byte(noTeams), "teams.xlsx": workbook(t, sheetData{"Teams", teams})},
+			opt:   Options{Inputs: []string{"teams.xlsx"}, Config: "config.json"},
+			want:  []string{"config.json: no path for teams.csv in the config (GroupsCsv)"},
+		},
+		{
+			name:  "unknown format",
+			files: map[string][]byte{"x.csv": []byte("id,email\n1,a@example.com\n")},
+			opt:   Options{Inputs: []string{"x.csv"}, Format: "workleap"},
+			want:  []string{`format "workleap": use legacy or provisioning`},
+		},
+		{
 			name: "one output, several kinds",
 			opt:  Options{Inputs: []string{"$FIXTURES/Org.xlsx"}, Output: "-"},
 			want: []string{"the input gives users, groups, mapping: -o writes one file: choose one with --kind users|groups|mapping, or write all with --out DIR"},
@@ -232,7 +320,7 @@ func TestRunErrors(t *testing.T) {
 			for i, in := range opt.Inputs {
 				opt.Inputs[i] = expand(in)
 			}
-			if opt.Output == "" {
+			if opt.Output == "" && opt.Config == "" {
 				opt.OutDir = "out"
 			}
 			var stdout bytes.Buffer
@@ -267,8 +355,10 @@ func TestRunErrors(t *testing.T) {
 					t.Errorf("error %q is not one line without a final period", e)
 				}
 			}
-			if _, err := os.Stat("out"); err == nil {
-				t.Error("the output folder was created")
+			for _, out := range []string{"out", "Data"} {
+				if _, err := os.Stat(out); err == nil {
+					t.Errorf("the output folder %s was created", out)
+				}
 			}
 			if stdout.Len() > 0 {
 				t.Errorf("wrote %d bytes to stdout", stdout.Len())

@@ -15,7 +15,9 @@ const headerRows = 20
 var Kinds = []lint.Kind{lint.KindUsers, lint.KindGroups, lint.KindMapping}
 
 // ParseKind reads a --kind value: users, groups or mapping (also the file
-// names users.csv, groups.csv, groups-mapping.csv).
+// names users.csv, groups.csv, groups-mapping.csv). The kinds are the same
+// in both formats: users are the members of members.csv, groups the teams
+// of teams.csv, mapping the rows of teams-mappings.csv.
 func ParseKind(s string) (lint.Kind, error) {
 	n := strings.ToLower(strings.TrimSpace(s))
 	for _, k := range Kinds {
@@ -24,6 +26,38 @@ func ParseKind(s string) (lint.Kind, error) {
 		}
 	}
 	return 0, fmt.Errorf("kind %q: use users, groups or mapping", s)
+}
+
+// ParseFormat reads a --format value, the name of a file format
+// ([lint.Vocabulary].Name): legacy or provisioning.
+func ParseFormat(s string) (*lint.Vocabulary, error) {
+	n := strings.ToLower(strings.TrimSpace(s))
+	var names []string
+	for _, v := range lint.Vocabularies {
+		if n == v.Name {
+			return v, nil
+		}
+		names = append(names, v.Name)
+	}
+	return nil, fmt.Errorf("format %q: use %s", s, orList(names))
+}
+
+// formatTitle names a format in messages, as lint does.
+func formatTitle(v *lint.Vocabulary) string {
+	if v == lint.Legacy {
+		return "legacy Officevibe"
+	}
+	return "Workleap API provisioning"
+}
+
+// kindLabel names the kind of a header in messages that suggest --kind:
+// the kind itself in the legacy format, whose files the kinds are named
+// after, and the file name in another.
+func kindLabel(v *lint.Vocabulary, k lint.Kind) string {
+	if v == lint.Legacy {
+		return k.String()
+	}
+	return v.FileNames[k]
 }
 
 // normalise folds a column name for matching: case, white space,
@@ -40,11 +74,13 @@ func normalise(name string) string {
 	return b.String()
 }
 
-// header is a sheet's header row matched to a file's columns.
+// header is a sheet's header row matched to the columns of a file of one
+// format.
 type header struct {
-	kind lint.Kind
-	row  int    // 0-based index of the header row
-	at   string // the row's name in messages
+	vocab *lint.Vocabulary
+	kind  lint.Kind
+	row   int    // 0-based index of the header row
+	at    string // the row's name in messages
 	// names holds each column's name in the output, "" for a column with
 	// no header (dropped).
 	names []string
@@ -60,13 +96,17 @@ type header struct {
 	missing []string
 }
 
-// matchHeader matches the cell texts of a row to the columns of kind.
-func matchHeader(cells, refs []string, row int, at string, k lint.Kind) *header {
+// file is the canonical name of the header's file: users.csv, teams.csv…
+func (h *header) file() string { return h.vocab.FileNames[h.kind] }
+
+// matchHeader matches the cell texts of a row to the columns of the file
+// of kind k in the format v.
+func matchHeader(cells, refs []string, row int, at string, v *lint.Vocabulary, k lint.Kind) *header {
 	std := map[string]string{}
-	for _, c := range lint.Legacy.Columns(k) {
+	for _, c := range v.Columns(k) {
 		std[normalise(c)] = c
 	}
-	h := &header{kind: k, row: row, at: at, raw: cells, refs: refs}
+	h := &header{vocab: v, kind: k, row: row, at: at, raw: cells, refs: refs}
 	found := map[string]bool{}
 	for _, raw := range cells {
 		name := strings.TrimSpace(raw)
@@ -82,7 +122,7 @@ func matchHeader(cells, refs []string, row int, at string, k lint.Kind) *header 
 		}
 		h.names = append(h.names, name)
 	}
-	for _, c := range lint.Legacy.Required(k) {
+	for _, c := range v.Required(k) {
 		if !found[c] {
 			h.missing = append(h.missing, c)
 		}
@@ -107,25 +147,31 @@ func (h *header) duplicate() error {
 	return nil
 }
 
-// requiredList names the required columns of kind for messages:
+// requiredList names the required columns of a file for messages:
 // users.csv (id, email).
-func requiredList(k lint.Kind) string {
-	return fmt.Sprintf("%s (%s)", lint.Legacy.FileNames[k], strings.Join(lint.Legacy.Required(k), ", "))
+func requiredList(v *lint.Vocabulary, k lint.Kind) string {
+	return fmt.Sprintf("%s (%s)", v.FileNames[k], strings.Join(v.Required(k), ", "))
 }
 
-// allRequiredLists names the required columns of the kinds.
-func allRequiredLists(kinds []lint.Kind) string {
+// allRequiredLists names the required columns of the files of kinds in
+// the format v.
+func allRequiredLists(v *lint.Vocabulary, kinds []lint.Kind) string {
 	var parts []string
 	for _, k := range kinds {
-		parts = append(parts, requiredList(k))
+		parts = append(parts, requiredList(v, k))
 	}
-	switch len(parts) {
+	return orList(parts)
+}
+
+// orList joins texts as "a", "a or b", "a, b or c".
+func orList(texts []string) string {
+	switch len(texts) {
+	case 0:
+		return ""
 	case 1:
-		return parts[0]
-	case 2:
-		return parts[0] + " or " + parts[1]
+		return texts[0]
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+	return strings.Join(texts[:len(texts)-1], ", ") + " or " + texts[len(texts)-1]
 }
 
 // quoteList writes texts as a short quoted list for messages, cut after
@@ -147,19 +193,29 @@ func quoteList(texts []string, max int) string {
 
 // classification is what the first rows of a sheet say it is.
 type classification struct {
-	header  *header  // the header found, or nil
-	partial *header  // without a header: the closest match (two or more standard columns), or nil
-	first   []string // the first non-empty row's cells, for messages
-	firstAt string   // its name
-	empty   bool     // the sheet holds no value at all
-	ambig   []lint.Kind
+	// cands are the header row's matches: the files (of any format
+	// looked for) whose required columns it holds, with the most
+	// standard columns. More than one is ambiguous, unless the format
+	// of the other sheets settles it (see choose).
+	cands []*header
+	// rival is, on the header row, a near miss (a file with a required
+	// column missing) with more standard columns than cands: a header
+	// that had better be fixed than read as cands.
+	rival *header
+	// partials are, without a header row, the closest matches of the
+	// rows read (two or more standard columns), the best of each format.
+	partials []*header
+	first    []string // the first non-empty row's cells, for messages
+	firstAt  string   // its name
+	empty    bool     // the sheet holds no value at all
 }
 
-// classify reads the first rows of a sheet for a header row of one of
-// the kinds: the first row (of the first headerRows) that holds all the
-// required columns of a kind. When a row holds those of several kinds,
-// the kind with the most standard columns wins; a tie is ambiguous.
-func classify(r rowReader, kinds []lint.Kind) (*classification, error) {
+// classify reads the first rows of a sheet for the header row of a file
+// of one of the kinds in one of the formats vocabs: the first row (of the
+// first headerRows) that holds all the required columns of a file. When
+// a row holds those of several files, the files with the most standard
+// columns are its candidates.
+func classify(r rowReader, vocabs []*lint.Vocabulary, kinds []lint.Kind) (*classification, error) {
 	c := &classification{empty: true}
 	for r.Next() && r.Row() < headerRows {
 		cells := make([]string, r.Len())
@@ -178,30 +234,33 @@ func classify(r rowReader, kinds []lint.Kind) (*classification, error) {
 		if c.empty {
 			c.empty, c.first, c.firstAt = false, trimTrailing(cells), r.RowName()
 		}
-		var best *header
-		tie := false
-		for _, k := range kinds {
-			h := matchHeader(cells, refs, r.Row(), r.RowName(), k)
-			if len(h.missing) > 0 {
-				if h.std >= 2 && (c.partial == nil || h.std > c.partial.std) {
-					c.partial = h
+		var full []*header
+		var near *header // the row's best near miss
+		for _, v := range vocabs {
+			for _, k := range kinds {
+				h := matchHeader(cells, refs, r.Row(), r.RowName(), v, k)
+				if len(h.missing) > 0 {
+					if h.std >= 2 {
+						c.addPartial(h)
+						if near == nil || h.std > near.std {
+							near = h
+						}
+					}
+					continue
 				}
-				continue
-			}
-			switch {
-			case best == nil || h.std > best.std:
-				best, tie = h, false
-				c.ambig = []lint.Kind{k}
-			case h.std == best.std:
-				tie = true
-				c.ambig = append(c.ambig, k)
+				switch {
+				case len(full) == 0 || h.std > full[0].std:
+					full = []*header{h}
+				case h.std == full[0].std:
+					full = append(full, h)
+				}
 			}
 		}
-		if best != nil {
-			if tie {
-				return c, nil
+		if len(full) > 0 {
+			c.cands, c.partials = full, nil
+			if near != nil && near.std > full[0].std {
+				c.rival = near
 			}
-			c.header, c.ambig = best, nil
 			return c, nil
 		}
 	}
@@ -214,6 +273,69 @@ func classify(r rowReader, kinds []lint.Kind) (*classification, error) {
 		c.first, c.firstAt = nil, ""
 	}
 	return c, r.Err()
+}
+
+// addPartial keeps h if it is its format's closest match so far.
+func (c *classification) addPartial(h *header) {
+	for i, p := range c.partials {
+		if p.vocab == h.vocab {
+			if h.std > p.std {
+				c.partials[i] = h
+			}
+			return
+		}
+	}
+	c.partials = append(c.partials, h)
+}
+
+// format returns the one format of the candidates, or nil when there are
+// none, or candidates of two formats, or a rival.
+func (c *classification) format() *lint.Vocabulary {
+	if c.rival != nil || len(c.cands) == 0 {
+		return nil
+	}
+	v := c.cands[0].vocab
+	for _, h := range c.cands[1:] {
+		if h.vocab != v {
+			return nil
+		}
+	}
+	return v
+}
+
+// choose returns the header of the sheet given the format of the run
+// (nil when unknown): the candidate, or the one candidate of that format.
+// Without one, it returns the candidates left, which are ambiguous when
+// there are several.
+func (c *classification) choose(run *lint.Vocabulary) (*header, []*header) {
+	cands := c.cands
+	if run != nil {
+		var same []*header
+		for _, h := range cands {
+			if h.vocab == run {
+				same = append(same, h)
+			}
+		}
+		if len(same) > 0 {
+			cands = same
+		}
+	}
+	if len(cands) == 1 {
+		return cands[0], cands
+	}
+	return nil, cands
+}
+
+// partial returns the closest match of a sheet without a header row, or
+// nil: on a tie between formats, the one of the run (legacy when unknown).
+func (c *classification) partial(run *lint.Vocabulary) *header {
+	var best *header
+	for _, h := range c.partials {
+		if best == nil || h.std > best.std || h.std == best.std && h.vocab == run && best.vocab != run {
+			best = h
+		}
+	}
+	return best
 }
 
 // trimTrailing drops the empty texts at the end.

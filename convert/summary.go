@@ -9,6 +9,8 @@ import (
 
 // printSummary draws the table of what each sheet became: source file and
 // sheet, kind, rows written and output file; a skipped sheet says why.
+// The kind is named as in its format's schemas (users or members), which
+// tells the format too.
 func printSummary(w io.Writer, sheets []SheetResult) error {
 	var rows [][]string
 	for _, s := range sheets {
@@ -21,9 +23,18 @@ func printSummary(w io.Writer, sheets []SheetResult) error {
 		}
 		row := []string{s.File, sheet, "-", "-", "skipped (" + s.Skipped + ")"}
 		if s.Converted {
-			row = []string{s.File, sheet, s.Kind.String(), strconv.Itoa(s.Rows), s.Output}
+			row = []string{s.File, sheet, kindName(s), strconv.Itoa(s.Rows), s.Output}
 		}
 		rows = append(rows, row)
 	}
 	return table.Write(w, []string{"SOURCE", "SHEET", "KIND", "ROWS", "OUTPUT"}, rows, 3)
+}
+
+// kindName names the kind of a converted sheet in its format: users,
+// groups, mapping, or members, teams, teams-mappings.
+func kindName(s SheetResult) string {
+	if s.Format == nil {
+		return s.Kind.String()
+	}
+	return s.Format.Schemas[s.Kind]
 }

@@ -2,37 +2,43 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ovsync/ovsync/convert"
+	"github.com/ovsync/ovsync/lint"
 )
 
 // convertCommand is "ovsync convert".
 func convertCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "convert",
-		Usage:     "turn HR spreadsheets (.xlsx, .xls, CSV, HTML) into users.csv, groups.csv and groups-mapping.csv",
+		Usage:     "turn HR spreadsheets (.xlsx, .xls, CSV, HTML) into users.csv, groups.csv and groups-mapping.csv (or members.csv, teams.csv and teams-mappings.csv)",
 		ArgsUsage: "FILE...",
 		Description: `Reads each FILE whatever its name says: an .xlsx or .xls workbook, or the
 text HR systems save as ".xls" (CSV, TSV or semicolon-separated text in
 UTF-8, UTF-16 or Windows-1252, or an HTML table). "-" reads standard input.
 
 Each sheet becomes the file its header row says: the first row, of its
-first 20, holding the required columns of users.csv (id, email),
-groups.csv (id, name) or groups-mapping.csv (groupId, userId, subGroupId,
-isMember, isManager). Names match whatever their case, spaces, underscores
-or hyphens ("First Name" is firstName); other columns are custom properties
-and keep their names. A workbook with Users, Groups and Mapping sheets gives
-all three files. Cells are written as shown to a person: IDs keep their
-leading zeros, numbers are never in exponent form, dates are ISO 8601
-(2019-03-04), booleans TRUE and FALSE; a formula gives its cached value, and
-an error cell (#N/A) stops the run.
+first 20, that holds the required columns of one of the legacy files
+` + requiredColumns(lint.Legacy) + `or of one of their successors in Workleap's API provisioning format
+` + requiredColumns(lint.Provisioning) + `
+Names match whatever their case, spaces, underscores or hyphens ("First
+Name" is firstName); other columns are custom properties and keep their
+names. A workbook with Users, Groups and Mapping sheets gives all three
+files. The sheets of one run must all be in one format; --format chooses
+it for a header that holds the columns of both. Cells are written as shown
+to a person: IDs keep their leading zeros, numbers are never in exponent
+form, dates are ISO 8601 (2019-03-04), booleans TRUE and FALSE; a formula
+gives its cached value, and an error cell (#N/A) stops the run.
 
-Outputs go to --out DIR (canonical names), to the paths of --config, or
-with -o to one file ("-": standard output). They are replaced atomically
-and all or nothing: if any input fails, no file is touched.
+Outputs go to --out DIR (under the canonical names of their format), to
+the paths of --config, or with -o to one file ("-": standard output). They
+are replaced atomically and all or nothing: if any input fails, no file is
+touched.
 
 Exit status: 0 converted; 2 nothing written (usage, an unreadable or
 unsuitable input: the message names the file, sheet and cell).
@@ -46,7 +52,8 @@ Examples:
 			&cli.StringFlag{Name: "out", Usage: "write the files into `DIR` under their canonical names (created if missing)", TakesFile: true},
 			&cli.StringFlag{Name: "config", Usage: "write the files to the paths of `config.json` (or of the config.json in a folder)", TakesFile: true},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the one kind converted to `FILE` (- for standard output)", TakesFile: true},
-			&cli.StringFlag{Name: "kind", Usage: "convert only sheets of `KIND`: users, groups or mapping"},
+			&cli.StringFlag{Name: "kind", Usage: "convert only sheets of `KIND`: users, groups or mapping (for members.csv, teams.csv and teams-mappings.csv too)"},
+			&cli.StringFlag{Name: "format", Usage: "read headers in the file format `FORMAT` only: legacy or provisioning (default: what the headers say)"},
 			&cli.StringSliceFlag{Name: "sheet", Usage: "convert only the sheet `NAME` of workbooks (repeatable)"},
 			&cli.StringFlag{Name: "encoding", Usage: "read text inputs in `ENC` (utf-8, utf-16le, utf-16be, windows-1252, …) instead of detecting it"},
 			&cli.StringFlag{Name: "delimiter", Usage: "field separator `CHAR` of text inputs (, ; tab |) instead of detecting it"},
@@ -54,6 +61,16 @@ Examples:
 		},
 		Action: runConvert,
 	}
+}
+
+// requiredColumns lists the files of a format with their required
+// columns for the help, one a line, indented.
+func requiredColumns(v *lint.Vocabulary) string {
+	var b strings.Builder
+	for _, k := range convert.Kinds {
+		fmt.Fprintf(&b, "  %-19s %s\n", v.FileNames[k], strings.Join(v.Required(k), ", "))
+	}
+	return b.String()
 }
 
 // runConvert is the action of "ovsync convert".
@@ -69,6 +86,7 @@ func runConvert(c *cli.Context) error {
 		Delimiter: c.String("delimiter"),
 		Sheets:    c.StringSlice("sheet"),
 		Kind:      c.String("kind"),
+		Format:    c.String("format"),
 	}
 	if !c.Bool("quiet") {
 		opt.Log = c.App.ErrWriter
