@@ -539,7 +539,7 @@ func rivalError(where string, rival *header, cands []*header) error {
 }
 
 // ambiguityError is the error of a header row that fits several files
-// equally well: of one format, --kind chooses; of two, --format.
+// equally well: of one format, --kind chooses; of two, --file-format.
 func ambiguityError(where string, cands []*header) error {
 	var names, kinds, formats []string
 	sameVocab := true
@@ -562,7 +562,7 @@ func ambiguityError(where string, cands []*header) error {
 	for _, h := range cands {
 		names = append(names, fmt.Sprintf("%s (%s)", h.file(), h.vocab.Name))
 	}
-	choose := "--format " + strings.Join(formats, "|")
+	choose := "--file-format " + strings.Join(formats, "|")
 	if len(kinds) > 1 {
 		choose += " and --kind " + strings.Join(kinds, "|")
 	}

@@ -232,7 +232,7 @@ func TestRunErrors(t *testing.T) {
 			name:  "header of both formats",
 			files: map[string][]byte{"x.csv": []byte("title\nid,email,externalMemberId\n1,a@example.com,1\n")},
 			opt:   Options{Inputs: []string{"x.csv"}},
-			want:  []string{"x.csv: the header (line 2) has the columns of users.csv (legacy) and members.csv (provisioning): choose with --format legacy|provisioning"},
+			want:  []string{"x.csv: the header (line 2) has the columns of users.csv (legacy) and members.csv (provisioning): choose with --file-format legacy|provisioning"},
 		},
 		{
 			name:  "two successor files",

@@ -28,7 +28,7 @@ func ParseKind(s string) (lint.Kind, error) {
 	return 0, fmt.Errorf("kind %q: use users, groups or mapping", s)
 }
 
-// ParseFormat reads a --format value, the name of a file format
+// ParseFormat reads a --file-format value, the name of a file format
 // ([lint.Vocabulary].Name): legacy or provisioning.
 func ParseFormat(s string) (*lint.Vocabulary, error) {
 	n := strings.ToLower(strings.TrimSpace(s))

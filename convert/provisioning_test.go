@@ -395,7 +395,7 @@ func TestConvertProvisioningConfig(t *testing.T) {
 }
 
 // TestFormatSettledByRun reads a header of both formats as the other
-// sheets of the run are written, and --format as told.
+// sheets of the run are written, and --file-format as told.
 func TestFormatSettledByRun(t *testing.T) {
 	both := writeFile(t, "both.csv", "id,email,externalMemberId\n1,a@example.com,M-1\n")
 	teams := writeFile(t, "teams.csv", "externalTeamId,teamName\nT-1,Sales\n")
@@ -410,8 +410,8 @@ func TestFormatSettledByRun(t *testing.T) {
 			"members.csv": "id,email,externalMemberId", "teams.csv": "externalTeamId,teamName"}},
 		{"with legacy groups", []string{groups, both}, "", map[string]string{
 			"users.csv": "id,email,externalMemberId", "groups.csv": "id,name"}},
-		{"alone, --format provisioning", []string{both}, "provisioning", map[string]string{"members.csv": "id,email,externalMemberId"}},
-		{"alone, --format legacy", []string{both}, "legacy", map[string]string{"users.csv": "id,email,externalMemberId"}},
+		{"alone, --file-format provisioning", []string{both}, "provisioning", map[string]string{"members.csv": "id,email,externalMemberId"}},
+		{"alone, --file-format legacy", []string{both}, "legacy", map[string]string{"users.csv": "id,email,externalMemberId"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,7 +29,7 @@ first 20, that holds the required columns of one of the legacy files
 Names match whatever their case, spaces, underscores or hyphens ("First
 Name" is firstName); other columns are custom properties and keep their
 names. A workbook with Users, Groups and Mapping sheets gives all three
-files. The sheets of one run must all be in one format; --format chooses
+files. The sheets of one run must all be in one format; --file-format chooses
 it for a header that holds the columns of both. Cells are written as shown
 to a person: IDs keep their leading zeros, numbers are never in exponent
 form, dates are ISO 8601 (2019-03-04), booleans TRUE and FALSE; a formula
@@ -53,7 +53,7 @@ Examples:
 			&cli.StringFlag{Name: "config", Usage: "write the files to the paths of `config.json` (or of the config.json in a folder)", TakesFile: true},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the one kind converted to `FILE` (- for standard output)", TakesFile: true},
 			&cli.StringFlag{Name: "kind", Usage: "convert only sheets of `KIND`: users, groups or mapping (for members.csv, teams.csv and teams-mappings.csv too)"},
-			&cli.StringFlag{Name: "format", Usage: "read headers in the file format `FORMAT` only: legacy or provisioning (default: what the headers say)"},
+			&cli.StringFlag{Name: "file-format", Usage: "read headers in the file format `FORMAT` only: legacy or provisioning (default: what the headers say)"},
 			&cli.StringSliceFlag{Name: "sheet", Usage: "convert only the sheet `NAME` of workbooks (repeatable)"},
 			&cli.StringFlag{Name: "encoding", Usage: "read text inputs in `ENC` (utf-8, utf-16le, utf-16be, windows-1252, …) instead of detecting it"},
 			&cli.StringFlag{Name: "delimiter", Usage: "field separator `CHAR` of text inputs (, ; tab |) instead of detecting it"},
@@ -86,7 +86,7 @@ func runConvert(c *cli.Context) error {
 		Delimiter: c.String("delimiter"),
 		Sheets:    c.StringSlice("sheet"),
 		Kind:      c.String("kind"),
-		Format:    c.String("format"),
+		Format:    c.String("file-format"),
 	}
 	if !c.Bool("quiet") {
 		opt.Log = c.App.ErrWriter
