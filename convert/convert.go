@@ -428,7 +428,7 @@ func (c *converter) detectFormat(states []*inputState) {
 func mixedError(mixed []*place) error {
 	a, b := mixed[0], mixed[1]
 	return fmt.Errorf("the inputs mix two formats: %s has the header of %s (%s format) but %s has the header of %s (%s format): rename the columns of one, or convert the legacy sheets alone and run \"ovsync migrate\" on the files",
-		a.where, a.head.file(), formatTitle(a.head.vocab), b.where, b.head.file(), formatTitle(b.head.vocab))
+		a.where, a.head.file(), a.head.vocab.Title, b.where, b.head.file(), b.head.vocab.Title)
 }
 
 // planInput decides what each sheet of an input becomes, and returns

@@ -42,14 +42,6 @@ func ParseFormat(s string) (*lint.Vocabulary, error) {
 	return nil, fmt.Errorf("format %q: use %s", s, orList(names))
 }
 
-// formatTitle names a format in messages, as lint does.
-func formatTitle(v *lint.Vocabulary) string {
-	if v == lint.Legacy {
-		return "legacy Officevibe"
-	}
-	return "Workleap API provisioning"
-}
-
 // kindLabel names the kind of a header in messages that suggest --kind:
 // the kind itself in the legacy format, whose files the kinds are named
 // after, and the file name in another.

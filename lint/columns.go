@@ -58,6 +58,8 @@ type column struct {
 type Vocabulary struct {
 	// Name is the format's name in reports: "legacy" or "provisioning".
 	Name string
+	// Title names the format in messages: "legacy Officevibe".
+	Title string
 	// FileNames are the canonical file names by kind.
 	FileNames [3]string
 	// Schemas are the names of the row schemas by kind (see package schemas).
@@ -70,6 +72,7 @@ type Vocabulary struct {
 // Legacy is the Officevibe Enterprise Sync Tool format of FORMAT.md.
 var Legacy = &Vocabulary{
 	Name:      "legacy",
+	Title:     "legacy Officevibe",
 	FileNames: [3]string{"users.csv", "groups.csv", "groups-mapping.csv"},
 	Schemas:   [3]string{"users", "groups", "mapping"},
 	Languages: []string{"English", "Français", "Español", "Português", "Deutsche"},
@@ -93,6 +96,7 @@ var Legacy = &Vocabulary{
 // names, language codes, and a productAssignations column.
 var Provisioning = &Vocabulary{
 	Name:      "provisioning",
+	Title:     "Workleap API provisioning",
 	FileNames: [3]string{"members.csv", "teams.csv", "teams-mappings.csv"},
 	Schemas:   [3]string{"members", "teams", "teams-mappings"},
 	Languages: []string{"en", "fr", "es", "pt", "de"},

@@ -26,7 +26,7 @@ func DetectFormat(paths [3]string) (*Vocabulary, error) {
 		}
 		if found != nil && v != found {
 			return nil, fmt.Errorf("the files mix two formats: %s is in the %s format but %s is in the %s format (rename the columns of one, or run \"ovsync migrate\" on legacy files)",
-				DisplayPath(foundIn), describeFormat(found), DisplayPath(p), describeFormat(v))
+				DisplayPath(foundIn), found.Title, DisplayPath(p), v.Title)
 		}
 		found, foundIn = v, p
 	}
@@ -34,14 +34,6 @@ func DetectFormat(paths [3]string) (*Vocabulary, error) {
 		return Legacy, nil
 	}
 	return found, nil
-}
-
-// describeFormat names a format for messages.
-func describeFormat(v *Vocabulary) string {
-	if v == Legacy {
-		return "legacy Officevibe"
-	}
-	return "Workleap API provisioning"
 }
 
 // detectFile tells the format of one file of kind, or nil when neither
