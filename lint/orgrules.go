@@ -175,9 +175,10 @@ func (c *orgChecker) unknownUsers() {
 		if m.User >= 0 && !c.org.Users[m.User].Declared {
 			id := c.org.Users[m.User].ID
 			c.report(Finding{Rule: RuleUnknownUser, File: c.org.Files.Mapping, Line: int(m.Line), Column: int(c.targetCols[i]),
-				Field: "userId", Value: id,
+				Field: c.org.Vocabulary.Column(KindMapping, MapUser), Value: id,
 				Message: fmt.Sprintf("user %q is not in %s", id, c.org.Files.Users),
-				Hint:    "add the user to users.csv, or correct the id (a user missing from users.csv is removed from Officevibe)"})
+				Hint: fmt.Sprintf("add the user to %s, or correct the id (a user missing from %[1]s is removed from Officevibe)",
+					c.org.Vocabulary.FileNames[KindUsers])})
 		}
 	}
 }
@@ -389,12 +390,12 @@ func (c *orgChecker) teamsWithoutManagerOrMembers() {
 			c.org.Problems.TeamsWithoutManager = append(c.org.Problems.TeamsWithoutManager, int32(t))
 			c.teamFinding(int32(t), RuleNoManager,
 				fmt.Sprintf("team %s has no manager", c.describeTeam(int32(t))),
-				"add a mapping row with isManager TRUE so that someone sees its results")
+				fmt.Sprintf("add a mapping row with %s TRUE so that someone sees its results", c.org.Vocabulary.Column(KindMapping, MapIsManager)))
 		case !hasPeople && c.haveGroups:
 			c.org.Problems.EmptyTeams = append(c.org.Problems.EmptyTeams, int32(t))
 			c.teamFinding(int32(t), RuleEmptyTeam,
 				fmt.Sprintf("team %s has no members and no sub-teams", c.describeTeam(int32(t))),
-				"add members (isMember TRUE) or sub-teams in the mapping file, or remove the team")
+				fmt.Sprintf("add members (%s TRUE) or sub-teams in the mapping file, or remove the team", c.org.Vocabulary.Column(KindMapping, MapIsMember)))
 		}
 	}
 }

@@ -109,7 +109,7 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 		i := t.org.internTeam(id)
 		if groupsKnown && !t.org.Teams[i].Declared {
 			fr.fieldFinding(rec, col, RuleUnknownTeam, fmt.Sprintf("team %q is not in %s", id, t.org.Files.Groups),
-				"add the team to groups.csv, or correct the id")
+				fmt.Sprintf("add the team to %s, or correct the id", fr.vocab.FileNames[KindGroups]))
 		}
 		return i
 	}
@@ -132,11 +132,13 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 		m.Valid = false // header-missing says it once for the file
 	} else if (u == "") == (s == "") {
 		m.Valid = false
-		msg := "row sets both userId and subGroupId"
+		v := fr.vocab
+		user, sub := v.Column(KindMapping, MapUser), v.Column(KindMapping, MapSubTeam)
+		msg := fmt.Sprintf("row sets both %s and %s", user, sub)
 		hint := "a row puts either a user or a sub-team into the team: split it into two rows"
 		if u == "" {
-			msg = "row sets neither userId nor subGroupId"
-			hint = "set userId (a user of users.csv) or subGroupId (a team of groups.csv)"
+			msg = fmt.Sprintf("row sets neither %s nor %s", user, sub)
+			hint = fmt.Sprintf("set %s (a user of %s) or %s (a team of %s)", user, v.FileNames[KindUsers], sub, v.FileNames[KindGroups])
 		}
 		fr.report(Finding{Rule: RuleMappingTarget, Line: rec.Line, Message: msg, Hint: hint})
 	}
@@ -191,7 +193,8 @@ func (t *teamsReader) checkPairs() {
 			if m.User >= 0 && !m.IsMember && !m.IsManager {
 				t.mapping.report(Finding{Rule: RuleNoRole, Line: int(m.Line),
 					Message: fmt.Sprintf("%s is neither a member nor a manager of team %q", what(), t.org.Teams[m.Team].ID),
-					Hint:    "set isMember or isManager to TRUE, or remove the row"})
+					Hint: fmt.Sprintf("set %s or %s to TRUE, or remove the row",
+						t.mapping.vocab.Column(KindMapping, MapIsMember), t.mapping.vocab.Column(KindMapping, MapIsManager))})
 			}
 			continue
 		}
@@ -205,8 +208,9 @@ func (t *teamsReader) checkPairs() {
 		}
 		m.Valid = false
 		t.mapping.report(Finding{Rule: RuleConflicting, Line: int(m.Line),
-			Message: fmt.Sprintf("%s is put into team %q again with other flags than on line %d (isMember %s, isManager %s there)",
-				what(), team, prev.Line, boolWord(prev.IsMember), boolWord(prev.IsManager)),
+			Message: fmt.Sprintf("%s is put into team %q again with other flags than on line %d (%s %s, %s %s there)",
+				what(), team, prev.Line, t.mapping.vocab.Column(KindMapping, MapIsMember), boolWord(prev.IsMember),
+				t.mapping.vocab.Column(KindMapping, MapIsManager), boolWord(prev.IsManager)),
 			Hint: "keep one row per team and user, with both flags set as meant (a manager who is also a member: TRUE, TRUE)"})
 	}
 }
