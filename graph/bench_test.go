@@ -3,8 +3,6 @@ package graph
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
@@ -18,7 +16,6 @@ import (
 // not what these benchmarks measure.
 var benchOrgs struct {
 	sync.Mutex
-	dir  string
 	orgs map[int]*lint.Org
 }
 
@@ -31,38 +28,22 @@ func benchOrg(b *testing.B, n int) *lint.Org {
 	if org, ok := benchOrgs.orgs[n]; ok {
 		return org
 	}
-	if benchOrgs.dir == "" {
-		dir, err := os.MkdirTemp("", "ovsync-graph-bench-")
-		if err != nil {
-			b.Fatal(err)
-		}
-		benchOrgs.dir = dir
+	if benchOrgs.orgs == nil {
 		benchOrgs.orgs = map[int]*lint.Org{}
 	}
-	dir := filepath.Join(benchOrgs.dir, fmt.Sprint(n))
-	if _, err := orggen.WriteDir(dir, orggen.Options{Users: n, Seed: 1}); err != nil {
+	dir, err := orggen.Cached(n)
+	if err != nil {
 		b.Fatal(err)
 	}
 	rep, err := lint.Run(lint.Options{Path: dir})
 	if err != nil {
 		b.Fatal(err)
 	}
-	// The CSV files are read: only the model is needed from here on.
 	// Collect what lint left behind, so that the timed loop does not pay
 	// for marking it.
-	os.RemoveAll(dir)
 	benchOrgs.orgs[n] = rep.Org
 	runtime.GC()
 	return rep.Org
-}
-
-// TestMain removes the generated orgs of the benchmarks.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if benchOrgs.dir != "" {
-		os.RemoveAll(benchOrgs.dir)
-	}
-	os.Exit(code)
 }
 
 // department returns the largest sub-team of the org's top team: one

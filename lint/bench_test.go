@@ -3,33 +3,19 @@ package lint
 import (
 	"fmt"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/ovsync/ovsync/internal/orggen"
 )
 
-var (
-	benchOrgsMu sync.Mutex
-	benchOrgs   = map[int]string{}
-)
-
-// benchOrg writes a generated org of n users once per test binary run and
-// returns its config path.
+// benchOrg returns the config path of a generated org of n users.
 func benchOrg(b *testing.B, n int) string {
 	b.Helper()
-	benchOrgsMu.Lock()
-	defer benchOrgsMu.Unlock()
-	if p, ok := benchOrgs[n]; ok {
-		return p
-	}
-	dir := filepath.Join(b.TempDir(), fmt.Sprint(n))
-	if _, err := orggen.WriteDir(dir, orggen.Options{Users: n, Seed: 1}); err != nil {
+	dir, err := orggen.Cached(n)
+	if err != nil {
 		b.Fatal(err)
 	}
-	p := filepath.Join(dir, "config.json")
-	benchOrgs[n] = p
-	return p
+	return filepath.Join(dir, "config.json")
 }
 
 // BenchmarkLint lints generated orgs of 1k, 100k and 1M users with every

@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,25 +16,13 @@ import (
 	"github.com/ovsync/ovsync/push/pushtest"
 )
 
-var (
-	benchOrgsMu sync.Mutex
-	benchOrgs   = map[int]string{}
-)
-
-// benchOrg writes a generated org of n users once per test binary run
-// and returns its folder.
+// benchOrg returns the folder of a generated org of n users.
 func benchOrg(b *testing.B, n int) string {
 	b.Helper()
-	benchOrgsMu.Lock()
-	defer benchOrgsMu.Unlock()
-	if dir, ok := benchOrgs[n]; ok {
-		return dir
-	}
-	dir := filepath.Join(b.TempDir(), strconv.Itoa(n))
-	if _, err := orggen.WriteDir(dir, orggen.Options{Users: n, Seed: 1}); err != nil {
+	dir, err := orggen.Cached(n)
+	if err != nil {
 		b.Fatal(err)
 	}
-	benchOrgs[n] = dir
 	return dir
 }
 

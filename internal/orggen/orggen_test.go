@@ -598,3 +598,23 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	}
 }
+
+func TestCachedWritesOnceAndReuses(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	dir, err := Cached(50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := filepath.Join(dir, "Data", "users.csv")
+	first, err := os.Stat(users)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Cached(50)
+	if err != nil || again != dir {
+		t.Fatalf("Cached again = %q, %v; want %q", again, err, dir)
+	}
+	if second, _ := os.Stat(users); !second.ModTime().Equal(first.ModTime()) {
+		t.Error("the cached org was written again")
+	}
+}
