@@ -64,8 +64,13 @@ Sync Tool's config.json. Each push is a full overwrite: anyone missing from
 the files is removed. Lint the files before every push.
 
 Examples:
+   ovsync convert --config config.json hr-export.xlsx   spreadsheets to the three CSV files
    ovsync lint testdata/sample                 lint the org of a config.json's folder
    ovsync lint --format sarif -o lint.sarif .  SARIF for code scanning
+   ovsync graph . --format svg -o org.svg      draw the teams, problems marked
+   ovsync push --dry-run .                     lint, plan and show what a push would do
+   ovsync push .                               push (OFFICEVIBE_API_KEY holds the key)
+   ovsync migrate . --out ../workleap          legacy files to Workleap's format
    ovsync schema users                         print the JSON Schema of a users.csv row`,
 		Version:              toolVersion(),
 		EnableBashCompletion: true,
