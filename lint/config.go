@@ -76,6 +76,9 @@ func FindConfig(path string) (string, error) {
 		return "", err
 	}
 	if !st.IsDir() {
+		if strings.EqualFold(filepath.Ext(path), ".csv") {
+			return "", fmt.Errorf("%s is a CSV file, not a config.json: name the files with --users, --groups and --mapping", path)
+		}
 		return path, nil
 	}
 	p := filepath.Join(path, "config.json")
