@@ -196,8 +196,19 @@ func (c *CSVReader) fill(fields []string) {
 	c.rec.pos = c.rec.pos[:0]
 	for i := range fields {
 		l, col := c.cr.FieldPos(i)
-		c.rec.pos = append(c.rec.pos, [2]int{l, col})
+		c.rec.pos = append(c.rec.pos, [2]int{l, c.fileColumn(l, col)})
 	}
+}
+
+// fileColumn turns a column of the data after a skipped UTF-8 BOM into
+// the byte column in the file, as encoding/csv counts it on the file's
+// bytes: the BOM belongs to the first field, which still starts at
+// column 1, and moves every later field of line 1 by its three bytes.
+func (c *CSVReader) fileColumn(line, col int) int {
+	if line == 1 && col > 1 {
+		return col + int(c.base)
+	}
+	return col
 }
 
 // syntax reports a malformed quote at the start of the field it is in.
@@ -209,13 +220,16 @@ func (c *CSVReader) syntax(pe *csv.ParseError, start int64) (recovered bool) {
 	if c.src != nil {
 		sc := scanRecord(c.src, c.base+start, pe.StartLine, c.comma)
 		if sc.bad >= 0 {
-			line, col = sc.pos[sc.bad][0], sc.pos[sc.bad][1]
+			line, col = sc.pos[sc.bad][0], c.fileColumn(sc.pos[sc.bad][0], sc.pos[sc.bad][1])
 		}
 		// encoding/csv drops the rest of the line with a bare quote: the
 		// lenient reading is used only if it ends where csv goes on.
 		if sc.ok && errors.Is(pe.Err, csv.ErrBareQuote) && sc.end == c.base+c.cr.InputOffset() {
 			c.rec.Fields = append(c.rec.Fields[:0], sc.fields...)
-			c.rec.pos = append(c.rec.pos[:0], sc.pos...)
+			c.rec.pos = c.rec.pos[:0]
+			for _, p := range sc.pos {
+				c.rec.pos = append(c.rec.pos, [2]int{p[0], c.fileColumn(p[0], p[1])})
+			}
 			recovered = true
 		}
 	}

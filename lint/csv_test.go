@@ -130,7 +130,7 @@ func TestCSVReaderPositions(t *testing.T) {
 			name: "bom and crlf",
 			in:   "\xEF\xBB\xBFid,name\r\nT-1,Sales\r\n",
 			want: []testRecord{
-				{Line: 1, Fields: []string{"id", "name"}, Pos: [][2]int{{1, 1}, {1, 4}}},
+				{Line: 1, Fields: []string{"id", "name"}, Pos: [][2]int{{1, 1}, {1, 7}}},
 				{Line: 2, Fields: []string{"T-1", "Sales"}, Pos: [][2]int{{2, 1}, {2, 5}}},
 			},
 		},
