@@ -188,7 +188,7 @@ func Run(opt Options) (*Result, error) {
 		byKind = c.checkKinds(plans)
 	}
 	if len(c.errs) == 0 {
-		c.write(plans, byKind, res)
+		c.write(byKind)
 	}
 	c.printNotes()
 	if len(c.errs) > 0 {
@@ -682,7 +682,7 @@ func (c *converter) checkKinds(plans []*plan) map[lint.Kind]*plan {
 
 // write converts the plans into their outputs, replacing the outputs only
 // if every sheet converts.
-func (c *converter) write(plans []*plan, byKind map[lint.Kind]*plan, res *Result) {
+func (c *converter) write(byKind map[lint.Kind]*plan) {
 	var kinds []lint.Kind
 	for _, k := range Kinds {
 		if byKind[k] != nil {

@@ -319,7 +319,7 @@ func (t *textReader) Next() bool {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			t.err = textSyntaxError(pe, t.cr.Comma)
+			t.err = textSyntaxError(pe)
 		} else {
 			t.err = err
 		}
@@ -332,7 +332,7 @@ func (t *textReader) Next() bool {
 }
 
 // textSyntaxError explains a CSV syntax error with its position and fix.
-func textSyntaxError(pe *csv.ParseError, delim rune) error {
+func textSyntaxError(pe *csv.ParseError) error {
 	switch {
 	case errors.Is(pe.Err, csv.ErrBareQuote):
 		return fmt.Errorf("line %d, column %d: a quote inside a field that does not start with one: quote the whole field and double each quote inside it (\"Sam \"\"The Man\"\" Lee\"), or export the file again", pe.Line, pe.Column)
