@@ -108,7 +108,7 @@ func (a answer) redirected() *RejectedError {
 	}
 	return &RejectedError{Status: a.status,
 		Message: fmt.Sprintf("the service redirected the request (%s) to %s", statusText(a.status), loc),
-		Hint:    "check ApiUrl in config.json: redirects are not followed, so that the key goes nowhere else"}
+		Hint:    "check the service URL (ApiUrl in config.json, or --url for Workleap): redirects are not followed, so that the key goes nowhere else"}
 }
 
 // notAPI is the error for an answer that is neither the API's JSON nor a
@@ -118,9 +118,9 @@ func (a answer) notAPI(what string) *RejectedError {
 	if s := a.snippet(); s != "" {
 		msg += ": " + s
 	}
-	hint := "check ApiUrl in config.json"
+	hint := "check the service URL (ApiUrl in config.json, or --url for Workleap)"
 	if a.status == http.StatusNotFound {
-		hint = "check ApiUrl in config.json: the service has no such path"
+		hint = "check the service URL (ApiUrl in config.json, or --url for Workleap): the service has no such path"
 	}
 	return &RejectedError{Status: a.status, Message: msg, Hint: hint}
 }

@@ -126,7 +126,7 @@ type UnavailableError struct {
 
 // Error names the attempts and the last failure, with a hint.
 func (e *UnavailableError) Error() string {
-	return fmt.Sprintf("the service is unavailable (%s): %v\nhint: check the network, the proxy (HTTPS_PROXY) and ApiUrl, or try again later",
+	return fmt.Sprintf("the service is unavailable (%s): %v\nhint: check the network, the proxy (HTTPS_PROXY) and the service URL (ApiUrl in config.json, or --url for Workleap), or try again later",
 		nounCount(e.Attempts, "attempt", "attempts"), e.Err)
 }
 
