@@ -155,12 +155,11 @@ func (c *CSVReader) Next() (*Record, error) {
 		c.done = true
 		return nil, io.EOF
 	case errors.As(err, &pe):
-		if errors.Is(pe.Err, csv.ErrQuote) && !c.moreAfter() {
-			// An unterminated quote swallowed the rest of the file.
-			c.done = true
-		}
+		// An unterminated quote swallows the rest of the file.
+		unterminated := errors.Is(pe.Err, csv.ErrQuote) && !c.moreAfter()
+		c.done = unterminated
 		c.fill(fields)
-		c.rec.Broken = !c.syntax(pe, start)
+		c.rec.Broken = !c.syntax(pe, start, unterminated)
 		c.rec.Line = pe.StartLine
 		if !c.rec.Broken && !c.badUTF {
 			c.checkUTF8()
@@ -215,7 +214,7 @@ func (c *CSVReader) fileColumn(line, col int) int {
 // A record whose only fault is a bare quote is read again leniently, the
 // quote kept as text, so that the rest of it is still checked; it returns
 // true then and the record is filled.
-func (c *CSVReader) syntax(pe *csv.ParseError, start int64) (recovered bool) {
+func (c *CSVReader) syntax(pe *csv.ParseError, start int64, unterminated bool) (recovered bool) {
 	line, col := pe.Line, pe.Column
 	if c.src != nil {
 		sc := scanRecord(c.src, c.base+start, pe.StartLine, c.comma)
@@ -238,7 +237,7 @@ func (c *CSVReader) syntax(pe *csv.ParseError, start int64) (recovered bool) {
 	case errors.Is(pe.Err, csv.ErrBareQuote):
 		f.Message = "bare quote in an unquoted field"
 		f.Hint = `quote the whole field and double each quote inside it: "Sam ""The Man"" Lee"`
-	case errors.Is(pe.Err, csv.ErrQuote) && !c.moreAfter():
+	case unterminated:
 		f.Message = "quoted field is never closed: the rest of the file is inside it"
 		f.Hint = "add the closing quote, or double a quote meant as text (\"\")"
 	case errors.Is(pe.Err, csv.ErrQuote):

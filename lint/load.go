@@ -45,11 +45,32 @@ type fileReader struct {
 	custom   *jsonschema.Schema
 	rows     int
 	trimmed  []string
-	trimAll  bool // trim custom columns too (for a user's schema)
 
 	// sizeHint, if set, is told once how many rows the file will have
 	// about, so that the indexes can be sized once instead of growing.
 	sizeHint func(rows int)
+}
+
+// openCSV opens a CSV file of an org and returns its size; errors name it
+// as displayed.
+func openCSV(path, display string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, 0, fmt.Errorf("%s: no such file", display)
+		}
+		return nil, 0, fmt.Errorf("%s: cannot read: %w", display, unwrapPathError(err))
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: cannot read: %w", display, unwrapPathError(err))
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: is a folder, not a CSV file", display)
+	}
+	return f, st.Size(), nil
 }
 
 // usable reports whether the file's rows could be read and carry the
@@ -68,10 +89,7 @@ func (fr *fileReader) get(vals []string, r Role) string {
 
 // report adds a finding with the rule's default severity unless set.
 func (fr *fileReader) report(f Finding) {
-	if f.Severity == Off {
-		r, _ := LookupRule(f.Rule)
-		f.Severity = r.Severity
-	}
+	f = withDefaultSeverity(f)
 	if f.File == "" {
 		f.File = fr.file
 	}
@@ -88,24 +106,13 @@ func (fr *fileReader) fieldFinding(rec *Record, i int, rule, msg, hint string) {
 // record and its values, surrounding spaces removed. ok is false for a
 // ragged or broken row, whose values may be partial.
 func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(rec *Record, vals []string, ok bool)) error {
-	f, err := os.Open(path)
+	f, size, err := openCSV(path, fr.file)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("%s: no such file", fr.file)
-		}
-		return fmt.Errorf("%s: cannot read: %w", fr.file, unwrapPathError(err))
+		return err
 	}
 	defer f.Close()
-	var size int64
-	if st, err := f.Stat(); err == nil {
-		if st.IsDir() {
-			return fmt.Errorf("%s: is a folder, not a CSV file", fr.file)
-		}
-		size = st.Size()
-	}
 	cr := NewCSVReader(fr.file, f, fr.report)
 	fr.custom = userSchema
-	fr.trimAll = userSchema != nil
 	rec, err := cr.Next()
 	if err == io.EOF && cr.Failed() {
 		return nil
@@ -194,7 +201,7 @@ func isStandard(h *Header, i int) bool {
 // the columns where they matter.
 func (fr *fileReader) trim(rec *Record) []string {
 	fr.trimmed = append(fr.trimmed[:0], rec.Fields...)
-	if fr.trimAll {
+	if fr.custom != nil { // a user's schema sees every column trimmed
 		for i, v := range fr.trimmed {
 			fr.trimmed[i] = strings.TrimSpace(v)
 		}

@@ -29,9 +29,7 @@ type orgChecker struct {
 
 // report adds a finding with the rule's default severity.
 func (c *orgChecker) report(f Finding) {
-	r, _ := LookupRule(f.Rule)
-	f.Severity = r.Severity
-	c.findings = append(c.findings, f)
+	c.findings = append(c.findings, withDefaultSeverity(f))
 }
 
 // run runs the rules; t gives the columns of userId on mapping rows.

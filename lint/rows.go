@@ -1,11 +1,8 @@
 package lint
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"strings"
 )
 
@@ -16,12 +13,9 @@ import (
 // vocabulary's columns of kind. fn's record is reused: copy what you keep.
 // Problems with the file itself are errors here: lint first.
 func ReadRows(v *Vocabulary, kind Kind, path string, fn func(h *Header, rec *Record) error) error {
-	f, err := os.Open(path)
+	f, _, err := openCSV(path, path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("%s: no such file", path)
-		}
-		return fmt.Errorf("%s: cannot read: %w", path, unwrapPathError(err))
+		return err
 	}
 	defer f.Close()
 	var problem *Finding

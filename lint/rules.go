@@ -95,3 +95,13 @@ func LookupRule(id string) (Rule, bool) {
 	}
 	return Rule{}, false
 }
+
+// withDefaultSeverity gives a finding its rule's default severity unless
+// the finding set one (no-rows is a warning for the mapping, say).
+func withDefaultSeverity(f Finding) Finding {
+	if f.Severity == Off {
+		r, _ := LookupRule(f.Rule)
+		f.Severity = r.Severity
+	}
+	return f
+}

@@ -39,29 +39,24 @@ Examples:
    ovsync graph testdata/sample --format svg -o org.svg
    ovsync graph testdata/sample --root T-CS-ALL --members --format svg -o cs.svg
    ovsync graph . --root T-ENG-ALL --depth 2 --direction LR --format mermaid`,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "users", Usage: "users.csv to read (no config)", TakesFile: true},
-			&cli.StringFlag{Name: "groups", Usage: "groups.csv to read (no config)", TakesFile: true},
-			&cli.StringFlag{Name: "mapping", Usage: "groups-mapping.csv to read (no config)", TakesFile: true},
+		Flags: append(orgFileFlags(func(f string) string { return f + " to read (no config)" }),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "dot", Usage: "output format: " + strings.Join(graph.Formats(), ", ")},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the graph to `FILE` (atomically) instead of stdout", TakesFile: true},
 			&cli.StringFlag{Name: "root", Usage: "draw only the team `TEAM-ID` and the teams inside it"},
 			&cli.IntFlag{Name: "depth", Usage: "draw at most `N` levels of sub-teams below the root (0: all)"},
 			&cli.BoolFlag{Name: "members", Usage: "draw the users of each team too, managers marked"},
 			&cli.StringFlag{Name: "direction", Value: "TB", Usage: "layout direction: TB (top to bottom) or LR (left to right)"},
-		},
+		),
 		Action: runGraph,
 	}
 }
 
 // runGraph is the action of "ovsync graph".
 func runGraph(c *cli.Context) error {
-	if c.NArg() > 1 {
-		return exitWith(exitUsage, fmt.Errorf("graph takes one PATH, got %d: %s", c.NArg(), strings.Join(c.Args().Slice(), " ")))
-	}
-	lopt := lint.Options{Path: c.Args().First(), Users: c.String("users"), Groups: c.String("groups"), Mapping: c.String("mapping")}
-	if lopt.Path != "" && (lopt.Users != "" || lopt.Groups != "" || lopt.Mapping != "") {
-		return exitWith(exitUsage, fmt.Errorf("give either PATH or --users/--groups/--mapping, not both"))
+	var lopt lint.Options
+	var err error
+	if lopt.Path, lopt.Users, lopt.Groups, lopt.Mapping, err = orgArgs(c); err != nil {
+		return exitWith(exitUsage, err)
 	}
 	gopt := graph.Options{
 		Format:    graph.Format(strings.ToLower(c.String("format"))),

@@ -34,35 +34,29 @@ Examples:
    ovsync lint --format sarif -o lint.sarif .        for code scanning upload
    ovsync lint --rule user-without-team=off --strict config.json
    ovsync lint --schema users=our-users.schema.json .`,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "users", Usage: "users.csv to lint (no config)", TakesFile: true},
-			&cli.StringFlag{Name: "groups", Usage: "groups.csv to lint (no config)", TakesFile: true},
-			&cli.StringFlag{Name: "mapping", Usage: "groups-mapping.csv to lint (no config)", TakesFile: true},
+		Flags: append(orgFileFlags(func(f string) string { return f + " to lint (no config)" }),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: " + strings.Join(lint.Formats(), ", ")},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically) instead of stdout", TakesFile: true},
 			&cli.StringSliceFlag{Name: "rule", Usage: "set a rule's severity: `ID=SEV` with SEV error, warning, info or off (repeatable)"},
 			&cli.BoolFlag{Name: "strict", Usage: "warnings fail the run too (exit status 1)"},
 			&cli.IntFlag{Name: "max-per-rule", Value: 50, Usage: "text format: show at most `N` findings of each rule (0: all)"},
 			&cli.StringSliceFlag{Name: "schema", Usage: "also validate rows with your own JSON Schema: `KIND=FILE`, KIND users, groups or mapping (repeatable)", TakesFile: true},
-		},
+		),
 		Action: runLint,
 	}
 }
 
 // runLint is the action of "ovsync lint".
 func runLint(c *cli.Context) error {
-	if c.NArg() > 1 {
-		return exitWith(exitUsage, fmt.Errorf("lint takes one PATH, got %d: %s", c.NArg(), strings.Join(c.Args().Slice(), " ")))
-	}
-	opt := lint.Options{Path: c.Args().First(), Users: c.String("users"), Groups: c.String("groups"), Mapping: c.String("mapping")}
-	if opt.Path != "" && (opt.Users != "" || opt.Groups != "" || opt.Mapping != "") {
-		return exitWith(exitUsage, fmt.Errorf("give either PATH or --users/--groups/--mapping, not both"))
+	var opt lint.Options
+	var err error
+	if opt.Path, opt.Users, opt.Groups, opt.Mapping, err = orgArgs(c); err != nil {
+		return exitWith(exitUsage, err)
 	}
 	format := c.String("format")
 	if !slices.Contains(lint.Formats(), format) {
 		return exitWith(exitUsage, fmt.Errorf("unknown format %q (use %s)", format, strings.Join(lint.Formats(), ", ")))
 	}
-	var err error
 	if opt.Severities, err = parseRuleFlags(c.StringSlice("rule")); err != nil {
 		return exitWith(exitUsage, err)
 	}

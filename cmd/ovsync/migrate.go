@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/urfave/cli/v2"
@@ -30,21 +29,15 @@ Examples:
    ovsync migrate testdata/sample --out testdata/sample-provisioning
    ovsync migrate --users users.csv --groups groups.csv --mapping groups-mapping.csv --out new/
    ovsync lint new/                      then check the result`,
-		Flags: []cli.Flag{
+		Flags: append(orgFileFlags(func(f string) string { return "legacy " + f + " (no config)" }),
 			&cli.StringFlag{Name: "out", Usage: "write the successor files into `DIR` (required)", TakesFile: true},
-			&cli.StringFlag{Name: "users", Usage: "legacy users.csv (no config)", TakesFile: true},
-			&cli.StringFlag{Name: "groups", Usage: "legacy groups.csv (no config)", TakesFile: true},
-			&cli.StringFlag{Name: "mapping", Usage: "legacy groups-mapping.csv (no config)", TakesFile: true},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the table of what was renamed"},
-		},
+		),
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 1 {
-				return exitWith(exitUsage, fmt.Errorf("migrate takes one PATH, got %d", c.NArg()))
-			}
-			opt := convert.MigrateOptions{Config: c.Args().First(), Users: c.String("users"),
-				Groups: c.String("groups"), Mapping: c.String("mapping"), Out: c.String("out")}
-			if opt.Config != "" && (opt.Users != "" || opt.Groups != "" || opt.Mapping != "") {
-				return exitWith(exitUsage, fmt.Errorf("give either PATH or --users/--groups/--mapping, not both"))
+			opt := convert.MigrateOptions{Out: c.String("out")}
+			var err error
+			if opt.Config, opt.Users, opt.Groups, opt.Mapping, err = orgArgs(c); err != nil {
+				return exitWith(exitUsage, err)
 			}
 			renamed, err := convert.Migrate(opt)
 			if err != nil {

@@ -142,8 +142,8 @@ Examples:
 
 // runPush is the action of "ovsync push".
 func runPush(c *cli.Context) error {
-	if c.NArg() > 1 {
-		return exitWith(exitUsage, fmt.Errorf("push takes one PATH, got %d: %s", c.NArg(), strings.Join(c.Args().Slice(), " ")))
+	if _, err := onePath(c); err != nil {
+		return exitWith(exitUsage, err)
 	}
 	remote, err := remoteOptions(c)
 	if err != nil {
@@ -206,8 +206,8 @@ Examples:
 
 // runPing is the action of "ovsync ping".
 func runPing(c *cli.Context) error {
-	if c.NArg() > 1 {
-		return exitWith(exitUsage, fmt.Errorf("ping takes one PATH, got %d: %s", c.NArg(), strings.Join(c.Args().Slice(), " ")))
+	if _, err := onePath(c); err != nil {
+		return exitWith(exitUsage, err)
 	}
 	remote, err := remoteOptions(c)
 	if err != nil {
