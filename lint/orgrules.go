@@ -443,7 +443,7 @@ func (c *orgChecker) hierarchies() {
 				var hidden []int32
 				for _, rr := range c.managed.of(rep) {
 					s := o.Mappings[rr].Team
-					if !c.reaches(s, mine, owner) {
+					if !c.above(s, func(t int32) bool { return mine[t] == owner }) {
 						hidden = append(hidden, s)
 					}
 				}
@@ -465,16 +465,17 @@ func (c *orgChecker) hierarchies() {
 	}
 }
 
-// reaches reports whether team s, or a team holding it through sub-teams,
-// is marked with owner in mine.
-func (c *orgChecker) reaches(s int32, mine []int32, owner int32) bool {
+// above reports whether team s, or a team holding it through sub-teams,
+// is one that found accepts. Each team is visited once per call (walk
+// numbers in stamp), so cycles end the walk.
+func (c *orgChecker) above(s int32, found func(t int32) bool) bool {
 	c.walk++
 	stack := []int32{s}
 	c.stamp[s] = c.walk
 	for len(stack) > 0 {
 		t := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if mine[t] == owner {
+		if found(t) {
 			return true
 		}
 		for _, r := range c.parents.of(t) {
@@ -497,7 +498,7 @@ func (c *orgChecker) highest(ts []int32) int32 {
 	for _, t := range ts {
 		below := false
 		for _, other := range ts {
-			if other != t && c.holds(other, t) {
+			if other != t && c.above(t, func(x int32) bool { return x == other }) {
 				below = true
 				break
 			}
@@ -507,26 +508,4 @@ func (c *orgChecker) highest(ts []int32) int32 {
 		}
 	}
 	return ts[0]
-}
-
-// holds reports whether team a holds team b through sub-teams.
-func (c *orgChecker) holds(a, b int32) bool {
-	c.walk++
-	mark := c.walk
-	stack := []int32{b}
-	for len(stack) > 0 {
-		t := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, r := range c.parents.of(t) {
-			p := c.org.Mappings[r].Team
-			if p == a {
-				return true
-			}
-			if c.stamp[p] != mark {
-				c.stamp[p] = mark
-				stack = append(stack, p)
-			}
-		}
-	}
-	return false
 }
