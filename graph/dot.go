@@ -178,12 +178,8 @@ func appendDOTEscaped(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				b = append(b, "\uFFFD"...)
-			} else {
-				b = append(b, s[i:i+size]...)
-			}
+			var size int
+			b, size = appendUTF8(b, s[i:])
 			i += size
 			continue
 		}
@@ -213,4 +209,16 @@ func appendDOTEscaped(b []byte, s string) []byte {
 		}
 	}
 	return b
+}
+
+// appendUTF8 appends the character that starts s, a byte of 0x80 or more,
+// and returns how many bytes of s it took; a byte that does not start
+// valid UTF-8 becomes U+FFFD. The DOT and Mermaid escapers share it: both
+// pass every character beyond ASCII through as is.
+func appendUTF8(b []byte, s string) ([]byte, int) {
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && size == 1 {
+		return append(b, "\uFFFD"...), 1
+	}
+	return append(b, s[:size]...), size
 }

@@ -234,16 +234,8 @@ func labelsOf(g *Graph) map[string][]string {
 // every special character) and checks that dot's SVG shows every label
 // exactly as written in the files.
 func TestEscapingThroughDot(t *testing.T) {
-	org := readOrg(t, escapingFiles)
-	g, err := New(org, Options{Members: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := g.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	svg := parseSVG(t, renderSVG(t, buf.Bytes()))
+	g, dot := draw(t, readOrg(t, escapingFiles), Options{Members: true})
+	svg := parseSVG(t, renderSVG(t, dot))
 	for name := range svg.nodes {
 		if strings.HasPrefix(name, "legend") {
 			delete(svg.nodes, name)

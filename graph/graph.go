@@ -217,7 +217,7 @@ func (g *Graph) Large() bool { return len(g.nodes) > LargeGraph }
 // options are invalid (see [Options.Validate]) or the root is not a team of
 // the org (an [*UnknownRootError]).
 //
-// The cost is one pass over the mapping rows to index them by team, then
+// The cost is one pass over the mapping rows to chain them by team, then
 // work proportional to what is drawn: drawing one department of a large
 // org does not walk the rest of it.
 func New(org *lint.Org, opt Options) (*Graph, error) {
@@ -252,47 +252,47 @@ func New(org *lint.Org, opt Options) (*Graph, error) {
 	return g, nil
 }
 
-// index groups the drawable mapping rows by team (a compressed sparse row
-// layout: rows[start[t]:start[t+1]] are team t's rows in file order).
+// index chains the drawable mapping rows of each team in file order:
+// team t's rows are first[t]-1, then next[r]-1 after each row r, until -1.
+// Indexes are stored plus one so that the zeroed arrays need no filling.
 type index struct {
-	org     *lint.Org
-	start   []int32
-	rows    []int32
-	undrawn int
+	org         *lint.Org
+	first, last []int32 // team -> its first row + 1 (0: none), its last row
+	next        []int32 // row -> the next row of its team + 1 (0: none)
+	undrawn     int
 }
 
-// newIndex indexes the valid mapping rows of org by team, in two passes
-// over the rows (count, then place).
+// newIndex chains the valid mapping rows of org by team in one pass over
+// the rows: drawing one department reads every row once, no more.
 func newIndex(org *lint.Org) *index {
-	ix := &index{org: org, start: make([]int32, len(org.Teams)+1)}
-	n := 0
+	nt := len(org.Teams)
+	ix := &index{
+		org:   org,
+		first: make([]int32, nt),
+		last:  make([]int32, nt),
+		next:  make([]int32, len(org.Mappings)),
+	}
 	for i := range org.Mappings {
 		m := &org.Mappings[i]
 		if !m.Valid || m.Team < 0 {
 			ix.undrawn++
 			continue
 		}
-		ix.start[m.Team+1]++
-		n++
-	}
-	for t := 1; t < len(ix.start); t++ {
-		ix.start[t] += ix.start[t-1]
-	}
-	ix.rows = make([]int32, n)
-	next := slices.Clone(ix.start[:len(ix.start)-1])
-	for i := range org.Mappings {
-		m := &org.Mappings[i]
-		if !m.Valid || m.Team < 0 {
-			continue
+		if ix.first[m.Team] == 0 {
+			ix.first[m.Team] = int32(i) + 1
+		} else {
+			ix.next[ix.last[m.Team]] = int32(i) + 1
 		}
-		ix.rows[next[m.Team]] = int32(i)
-		next[m.Team]++
+		ix.last[m.Team] = int32(i)
 	}
 	return ix
 }
 
-// of returns the rows of team t.
-func (ix *index) of(t int32) []int32 { return ix.rows[ix.start[t]:ix.start[t+1]] }
+// head returns the first row of team t, -1 if it has none.
+func (ix *index) head(t int32) int32 { return ix.first[t] - 1 }
+
+// after returns the row of the same team after row r, -1 after the last.
+func (ix *index) after(r int32) int32 { return ix.next[r] - 1 }
 
 // tops returns the teams to start from when drawing the whole org to a
 // depth: the teams that are no team's sub-team, then, for teams reachable
@@ -301,9 +301,10 @@ func (ix *index) of(t int32) []int32 { return ix.rows[ix.start[t]:ix.start[t+1]]
 func (ix *index) tops() []int32 {
 	org := ix.org
 	hasParent := make([]bool, len(org.Teams))
-	for _, r := range ix.rows {
-		if s := org.Mappings[r].SubTeam; s >= 0 && s != org.Mappings[r].Team {
-			hasParent[s] = true
+	for i := range org.Mappings {
+		m := &org.Mappings[i]
+		if m.Valid && m.Team >= 0 && m.SubTeam >= 0 && m.SubTeam != m.Team {
+			hasParent[m.SubTeam] = true
 		}
 	}
 	var tops []int32
@@ -322,7 +323,7 @@ func (ix *index) tops() []int32 {
 		for len(stack) > 0 {
 			x := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			for _, r := range ix.of(x) {
+			for r := ix.head(x); r >= 0; r = ix.after(r) {
 				if s := org.Mappings[r].SubTeam; s >= 0 && !reached[s] {
 					reached[s] = true
 					stack = append(stack, s)
@@ -364,7 +365,7 @@ func (ix *index) subtree(roots []int32, depth int) (teams []int32, level []int32
 		if depth > 0 && int(level[t]) >= depth {
 			continue
 		}
-		for _, r := range ix.of(t) {
+		for r := ix.head(t); r >= 0; r = ix.after(r) {
 			if s := org.Mappings[r].SubTeam; s >= 0 && level[s] < 0 {
 				level[s] = level[t] + 1
 				queue = append(queue, s)
@@ -416,7 +417,7 @@ func (g *Graph) build(ix *index, teams []int32, level []int32) {
 		mgrStart := int32(len(g.refs))
 		firstSub := len(g.edges)
 		var members, hidden int32
-		for _, r := range ix.of(t) {
+		for r := ix.head(t); r >= 0; r = ix.after(r) {
 			m := &org.Mappings[r]
 			if s := m.SubTeam; s >= 0 {
 				if subSeen[s] == stamp {

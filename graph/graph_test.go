@@ -47,8 +47,8 @@ func readOrg(t testing.TB, opt lint.Options) *lint.Org {
 	return rep.Org
 }
 
-// write builds the graph of org and writes it in opt's format.
-func write(t testing.TB, org *lint.Org, opt Options) []byte {
+// draw builds the graph of org and writes it in opt's format.
+func draw(t testing.TB, org *lint.Org, opt Options) (*Graph, []byte) {
 	t.Helper()
 	g, err := New(org, opt)
 	if err != nil {
@@ -58,7 +58,14 @@ func write(t testing.TB, org *lint.Org, opt Options) []byte {
 	if err := g.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return g, buf.Bytes()
+}
+
+// write is draw for the output alone.
+func write(t testing.TB, org *lint.Org, opt Options) []byte {
+	t.Helper()
+	_, out := draw(t, org, opt)
+	return out
 }
 
 // renderSVG runs the real dot -Tsvg on a DOT graph and returns the SVG;
@@ -234,15 +241,8 @@ func TestCountsMatchFiles(t *testing.T) {
 
 func TestCountsWithMembers(t *testing.T) {
 	org := readOrg(t, lint.Options{Path: sampleOrg})
-	g, err := New(org, Options{Members: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := g.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	svg := parseSVG(t, renderSVG(t, buf.Bytes()))
+	g, dot := draw(t, org, Options{Members: true})
+	svg := parseSVG(t, renderSVG(t, dot))
 	var users, userEdges, teams int
 	for k := range svg.nodes {
 		switch {
@@ -437,10 +437,7 @@ func TestRootAndDepth(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g, err := New(tc.org, tc.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			g, dot := draw(t, tc.org, tc.opt)
 			teams, edges := drawn(g)
 			if diff := cmp.Diff(tc.wantTeams, teams); diff != "" {
 				t.Errorf("teams (-want +got):\n%s", diff)
@@ -448,11 +445,7 @@ func TestRootAndDepth(t *testing.T) {
 			if diff := cmp.Diff(tc.wantEdges, edges); diff != "" {
 				t.Errorf("edges (-want +got):\n%s", diff)
 			}
-			var buf bytes.Buffer
-			if err := g.Write(&buf); err != nil {
-				t.Fatal(err)
-			}
-			renderSVG(t, buf.Bytes())
+			renderSVG(t, dot)
 		})
 	}
 }

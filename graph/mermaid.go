@@ -219,12 +219,8 @@ func appendMermaidEscaped(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				b = append(b, "\uFFFD"...)
-			} else {
-				b = append(b, s[i:i+size]...)
-			}
+			var size int
+			b, size = appendUTF8(b, s[i:])
 			i += size
 			continue
 		}
