@@ -443,7 +443,6 @@ func (c *converter) planInput(st *inputState) []*plan {
 		name string
 	}
 	var skips []skipped
-	textFile := len(in.sheets) == 1 && in.sheets[0].name == ""
 	for i, s := range in.sheets {
 		ss := st.sheets[i]
 		if ss.skip {
@@ -462,7 +461,7 @@ func (c *converter) planInput(st *inputState) []*plan {
 			continue
 		}
 		cl := ss.cl
-		must := ss.named || textFile || len(in.sheets) == 1
+		must := ss.named || len(in.sheets) == 1
 		h, cands := cl.choose(c.format)
 		switch {
 		case cl.rival != nil:

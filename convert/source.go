@@ -97,10 +97,7 @@ func openInput(path string, ro readOptions) (*input, error) {
 	} else {
 		f, err = os.Open(path)
 		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
+			err = unwrapPath(err)
 			if errors.Is(err, os.ErrNotExist) {
 				return nil, fmt.Errorf("%s: no such file", path)
 			}
@@ -237,16 +234,24 @@ func openXLSX(in *input, f io.ReaderAt, size int64) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.path, err)
 	}
-	for i, name := range wb.Sheets() {
-		in.sheets = append(in.sheets, &sheet{name: name, hidden: wb.Hidden(i), open: func() (rowReader, error) {
-			rows, err := wb.Rows(i)
-			if err != nil {
-				return nil, err
-			}
-			return &xlsxReader{rows: rows, sheet: name, size: wb.Size(i)}, nil
+	addSheets(in, wb.Sheets(), wb.Hidden, func(i int, name string) (rowReader, error) {
+		rows, err := wb.Rows(i)
+		if err != nil {
+			return nil, err
+		}
+		return &xlsxReader{rows: rows, sheet: name, size: wb.Size(i)}, nil
+	})
+	return nil
+}
+
+// addSheets adds the worksheets of a workbook to in: names in order,
+// hidden(i) telling the hidden ones, open(i, name) reading sheet i.
+func addSheets(in *input, names []string, hidden func(int) bool, open func(int, string) (rowReader, error)) {
+	for i, name := range names {
+		in.sheets = append(in.sheets, &sheet{name: name, hidden: hidden(i), open: func() (rowReader, error) {
+			return open(i, name)
 		}})
 	}
-	return nil
 }
 
 // xlsxReader reads a worksheet of an .xlsx workbook.
@@ -275,15 +280,13 @@ func openXLS(in *input, f io.ReaderAt, size int64) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.path, err)
 	}
-	for i, name := range wb.Sheets() {
-		in.sheets = append(in.sheets, &sheet{name: name, hidden: wb.Hidden(i), open: func() (rowReader, error) {
-			rows, err := wb.Rows(i)
-			if err != nil {
-				return nil, err
-			}
-			return &gridReader{rows: rows, sheet: name, i: -1}, nil
-		}})
-	}
+	addSheets(in, wb.Sheets(), wb.Hidden, func(i int, name string) (rowReader, error) {
+		rows, err := wb.Rows(i)
+		if err != nil {
+			return nil, err
+		}
+		return &gridReader{rows: rows, sheet: name, i: -1}, nil
+	})
 	return nil
 }
 

@@ -44,11 +44,14 @@ var templateExamples = map[lint.Kind][][]any{
 
 // textColumns are the ID columns of each sheet, formatted as text so that
 // an ID typed as 00123 keeps its zeros.
-var textColumns = map[lint.Kind][]string{
-	lint.KindUsers:   {"id"},
-	lint.KindGroups:  {"id"},
-	lint.KindMapping: {"groupId", "userId", "subGroupId"},
+var textColumns = map[lint.Kind][]lint.Role{
+	lint.KindUsers:   {lint.UserID},
+	lint.KindGroups:  {lint.TeamID},
+	lint.KindMapping: {lint.MapTeam, lint.MapUser, lint.MapSubTeam},
 }
+
+// wideColumns are the columns given a wider cell: addresses and names.
+var wideColumns = []lint.Role{lint.UserEmail, lint.UserImageURL, lint.TeamName, lint.UserJobTitle}
 
 // instructions are the lines of the Instructions sheet.
 var instructions = []string{
@@ -146,6 +149,10 @@ func templateSheet(f *excelize.File, k lint.Kind, st *templateStyles) error {
 	for _, c := range lint.Legacy.Required(k) {
 		required[c] = true
 	}
+	wide := map[string]bool{}
+	for _, r := range wideColumns {
+		wide[lint.Legacy.Column(k, r)] = true
+	}
 	colName := map[string]string{} // column name -> letter
 	for i, c := range cols {
 		letter, err := excelize.ColumnNumberToName(i + 1)
@@ -154,15 +161,15 @@ func templateSheet(f *excelize.File, k lint.Kind, st *templateStyles) error {
 		}
 		colName[c] = letter
 		width := max(14, float64(len(c))+4)
-		if c == "email" || c == "imageUrl" || c == "name" || c == "jobTitle" {
+		if wide[c] {
 			width = 30
 		}
 		if err := f.SetColWidth(name, letter, letter, width); err != nil {
 			return err
 		}
 	}
-	for _, c := range textColumns[k] {
-		if err := f.SetColStyle(name, colName[c], st.text); err != nil {
+	for _, r := range textColumns[k] {
+		if err := f.SetColStyle(name, colName[lint.Legacy.Column(k, r)], st.text); err != nil {
 			return err
 		}
 	}
@@ -193,8 +200,8 @@ func templateSheet(f *excelize.File, k lint.Kind, st *templateStyles) error {
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
 		return err
 	}
-	list := func(col string, values []string, title, msg string) error {
-		letter := colName[col]
+	list := func(col lint.Role, values []string, title, msg string) error {
+		letter := colName[lint.Legacy.Column(k, col)]
 		dv := excelize.NewDataValidation(true)
 		dv.Sqref = fmt.Sprintf("%s2:%s%d", letter, letter, templateRows)
 		if err := dv.SetDropList(values); err != nil {
@@ -205,10 +212,11 @@ func templateSheet(f *excelize.File, k lint.Kind, st *templateStyles) error {
 	}
 	switch k {
 	case lint.KindUsers:
-		return list("language", Languages, "Officevibe language", "Choose one of English, Français, Español, Português, Deutsche, or leave it empty.")
+		return list(lint.UserLanguage, Languages, "Officevibe language", "Choose one of English, Français, Español, Português, Deutsche, or leave it empty.")
 	case lint.KindMapping:
-		for _, c := range []string{"isMember", "isManager"} {
-			if err := list(c, []string{"TRUE", "FALSE"}, c, "Choose TRUE or FALSE."); err != nil {
+		for _, r := range []lint.Role{lint.MapIsMember, lint.MapIsManager} {
+			c := lint.Legacy.Column(k, r)
+			if err := list(r, []string{"TRUE", "FALSE"}, c, "Choose TRUE or FALSE."); err != nil {
 				return err
 			}
 		}

@@ -29,13 +29,8 @@ func ISO(serial float64, k Kind, date1904 bool) (string, bool) {
 	}
 	secs := int64(math.Round(serial * secondsPerDay))
 	days, tod := secs/secondsPerDay, secs%secondsPerDay
-	clock := strconv.AppendInt(nil, 100+tod/3600, 10)[1:]
-	clock = append(clock, ':')
-	clock = append(clock, strconv.AppendInt(nil, 100+tod/60%60, 10)[1:]...)
-	clock = append(clock, ':')
-	clock = append(clock, strconv.AppendInt(nil, 100+tod%60, 10)[1:]...)
 	if k == KindTime {
-		return string(clock), true
+		return clock(tod), true
 	}
 	var date string
 	switch {
@@ -55,7 +50,16 @@ func ISO(serial float64, k Kind, date1904 bool) (string, bool) {
 	if k == KindDate {
 		return date, true
 	}
-	return date + "T" + string(clock), true
+	return date + "T" + clock(tod), true
+}
+
+// clock returns a time of day, in seconds since midnight, as hh:mm:ss.
+func clock(tod int64) string {
+	b := [8]byte{'0', '0', ':', '0', '0', ':', '0', '0'}
+	for i, n := range [3]int64{tod / 3600, tod / 60 % 60, tod % 60} {
+		b[3*i], b[3*i+1] = byte('0'+n/10), byte('0'+n%10)
+	}
+	return string(b[:])
 }
 
 // civil returns the date days after epoch as yyyy-mm-dd, or "" past the

@@ -52,7 +52,7 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 		return nil, corrupt("worksheet does not start with a worksheet BOF record")
 	}
 	var (
-		cells   = make([]Cell, 0, max(end-pos, 0)/16)
+		cells   = make([]Cell, 0, max(end-pos, 0)/14)
 		pending = -1 // index in cells of a formula waiting for its STRING record
 		depth   = 0  // of substreams nested in the sheet (embedded charts)
 	)

@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -247,7 +248,7 @@ func (r *Rows) store(col, style int, typ string) bool {
 	var c Cell
 	switch typ {
 	case "s":
-		i, err := strconv.Atoi(strings.TrimSpace(string(r.val)))
+		i, err := strconv.Atoi(string(bytes.TrimSpace(r.val)))
 		v, ok := r.wb.sharedString(i)
 		if err != nil || !ok {
 			r.fail(corrupt("cell %s refers to shared string %q of %d", Cell{Row: r.row, Col: col}.Ref(), r.val, len(r.wb.sst)))
@@ -264,11 +265,11 @@ func (r *Rows) store(col, style int, typ string) bool {
 	case "d":
 		c.Value = isoDate(strings.TrimSpace(string(r.val)), r.wb.format(style))
 	default: // "n" or none: a number
-		text := strings.TrimSpace(string(r.val))
-		if text == "" {
+		text := bytes.TrimSpace(r.val)
+		if len(text) == 0 {
 			return true
 		}
-		v, err := strconv.ParseFloat(text, 64)
+		v, err := strconv.ParseFloat(string(text), 64)
 		if err != nil {
 			r.fail(corrupt("cell %s holds %q, not a number", Cell{Row: r.row, Col: col}.Ref(), text))
 			return false
