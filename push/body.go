@@ -7,10 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// bodyWriter builds a JSON body in a buffer and hands it to w in large
-// writes, between elements, so that an element's bytes are contiguous
-// in the buffer while it is written (the plan hashes them). Memory does
-// not grow with the body.
+// bodyWriter builds a JSON body (or the state file) in a buffer and
+// hands it to w in large writes, between elements, so that an element's
+// bytes are contiguous in the buffer while it is written (the plan hashes
+// them). Memory does not grow with the body.
 type bodyWriter struct {
 	w   io.Writer
 	buf []byte

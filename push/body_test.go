@@ -93,9 +93,20 @@ func FuzzIndent(f *testing.F) {
 // TestUserKeys checks that the wire keys of api.go are the canonical
 // column names of lint's legacy vocabulary, so that the two never drift.
 func TestUserKeys(t *testing.T) {
-	for _, k := range userKeys {
-		if got := lint.Legacy.Column(lint.KindUsers, k.role); got != k.key {
-			t.Errorf("key %q is column %q in lint.Legacy", k.key, got)
+	checkColumnKeys(t, lint.Legacy, "lint.Legacy", userKeys,
+		[2]string{jsonKey(Group{}, "ID"), jsonKey(Group{}, "Name")},
+		[5]string{jsonKey(Mapping{}, "GroupID"), jsonKey(Mapping{}, "UserID"), jsonKey(Mapping{}, "SubGroupID"), jsonKey(Mapping{}, "IsMember"), jsonKey(Mapping{}, "IsManager")})
+}
+
+// checkColumnKeys checks that the wire keys of a protocol are the
+// canonical column names of its vocabulary v, called name in messages:
+// the user keys, the group keys (id, name) and the mapping keys (team,
+// user, sub-team, isMember, isManager).
+func checkColumnKeys(t *testing.T, v *lint.Vocabulary, name string, users []roleKey, groups [2]string, mappings [5]string) {
+	t.Helper()
+	for _, k := range users {
+		if got := v.Column(lint.KindUsers, k.role); got != k.key {
+			t.Errorf("key %q is column %q in %s", k.key, got, name)
 		}
 	}
 	for _, tt := range []struct {
@@ -103,16 +114,16 @@ func TestUserKeys(t *testing.T) {
 		role lint.Role
 		key  string
 	}{
-		{lint.KindGroups, lint.TeamID, jsonKey(Group{}, "ID")},
-		{lint.KindGroups, lint.TeamName, jsonKey(Group{}, "Name")},
-		{lint.KindMapping, lint.MapTeam, jsonKey(Mapping{}, "GroupID")},
-		{lint.KindMapping, lint.MapUser, jsonKey(Mapping{}, "UserID")},
-		{lint.KindMapping, lint.MapSubTeam, jsonKey(Mapping{}, "SubGroupID")},
-		{lint.KindMapping, lint.MapIsMember, jsonKey(Mapping{}, "IsMember")},
-		{lint.KindMapping, lint.MapIsManager, jsonKey(Mapping{}, "IsManager")},
+		{lint.KindGroups, lint.TeamID, groups[0]},
+		{lint.KindGroups, lint.TeamName, groups[1]},
+		{lint.KindMapping, lint.MapTeam, mappings[0]},
+		{lint.KindMapping, lint.MapUser, mappings[1]},
+		{lint.KindMapping, lint.MapSubTeam, mappings[2]},
+		{lint.KindMapping, lint.MapIsMember, mappings[3]},
+		{lint.KindMapping, lint.MapIsManager, mappings[4]},
 	} {
-		if got := lint.Legacy.Column(tt.kind, tt.role); got != tt.key {
-			t.Errorf("key %q is column %q in lint.Legacy", tt.key, got)
+		if got := v.Column(tt.kind, tt.role); got != tt.key {
+			t.Errorf("key %q is column %q in %s", tt.key, got, name)
 		}
 	}
 }
@@ -120,21 +131,37 @@ func TestUserKeys(t *testing.T) {
 // TestBodyShape writes the body of a small org with odd headers and
 // checks it value by value.
 func TestBodyShape(t *testing.T) {
-	dir := t.TempDir()
-	users := writeTemp(t, dir, "users.csv", "\ufeffEmail,id, Department ,language,\"x\"\"y\"\n"+
-		"ANA@example.com, 1001 ,R&D,Português,\"a,b\"\n")
-	groups := writeTemp(t, dir, "groups.csv", "id,name\nT-RND,R&D\n")
-	mapping := writeTemp(t, dir, "groups-mapping.csv", "groupId,userId,subGroupId,isMember,isManager\nT-RND, 1001 ,,true,\n")
-	cfg := &lint.Config{UsersCSV: users, GroupsCSV: groups, MappingCSV: mapping, SyncManagerEmail: "hr@example.com", InviteNewUsers: true}
-	var buf bytes.Buffer
-	bw := newBodyWriter(&buf)
-	if err := (legacyProtocol{}).writeBody(bw, cfg, nil); err != nil {
-		t.Fatal(err)
-	}
 	want := `{"settings":{"syncManagerEmail":"hr@example.com","inviteNewUsers":true},` +
 		`"users":[{"id":" 1001 ","email":"ANA@example.com","firstName":"","lastName":"","jobTitle":"","imageUrl":"","language":"Português","Department":"R&D","x\"y":"a,b"}],` +
 		`"groups":[{"id":"T-RND","name":"R&D"}],` +
 		`"mappings":[{"groupId":"T-RND","userId":" 1001 ","subGroupId":"","isMember":true,"isManager":false}]}`
+	checkBodyShape(t, legacyProtocol{}, [3]csvFile{
+		{"users.csv", "\ufeffEmail,id, Department ,language,\"x\"\"y\"\n" +
+			"ANA@example.com, 1001 ,R&D,Português,\"a,b\"\n"},
+		{"groups.csv", "id,name\nT-RND,R&D\n"},
+		{"groups-mapping.csv", "groupId,userId,subGroupId,isMember,isManager\nT-RND, 1001 ,,true,\n"},
+	}, want)
+}
+
+// csvFile is a CSV file of a test org: its name and content.
+type csvFile struct{ name, content string }
+
+// checkBodyShape writes the files (users, groups, mapping) to a new
+// folder, with settings in their config, and checks the body proto
+// writes for them byte for byte, and its size.
+func checkBodyShape(t *testing.T, proto protocol, files [3]csvFile, want string) {
+	t.Helper()
+	dir := t.TempDir()
+	var paths [3]string
+	for i, f := range files {
+		paths[i] = writeTemp(t, dir, f.name, f.content)
+	}
+	cfg := &lint.Config{UsersCSV: paths[0], GroupsCSV: paths[1], MappingCSV: paths[2], SyncManagerEmail: "hr@example.com", InviteNewUsers: true}
+	var buf bytes.Buffer
+	bw := newBodyWriter(&buf)
+	if err := proto.writeBody(bw, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
 	if diff := cmp.Diff(want, buf.String()); diff != "" {
 		t.Errorf("body (-want +got):\n%s", diff)
 	}

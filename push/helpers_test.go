@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/ovsync/ovsync/push"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
@@ -26,23 +28,40 @@ const testKey = "ov-test-key-5f1c9e27a4"
 // sampleDir is the bundled sample org.
 const sampleDir = "../testdata/sample"
 
+// sampleFiles are the CSV files of the sample org, in the legacy format.
+var sampleFiles = []string{"users.csv", "groups.csv", "groups-mapping.csv"}
+
 // orgConfig says how to write the config.json of a test org.
 type orgConfig struct {
 	apiURL string
 	apiKey string
 	invite bool
+	// files are the CSV files of the Data folder the config names, users,
+	// groups and mapping; nil means sampleFiles.
+	files []string
 }
 
 // copyOrg copies the sample org into a new folder with its config
 // rewritten as cfg says, and returns the folder.
 func copyOrg(t testing.TB, cfg orgConfig) string {
 	t.Helper()
+	return copyOrgFrom(t, sampleDir, cfg)
+}
+
+// copyOrgFrom copies the CSV files cfg names from the Data folder of src
+// into a new folder, writes its config as cfg says, and returns the
+// folder.
+func copyOrgFrom(t testing.TB, src string, cfg orgConfig) string {
+	t.Helper()
+	if cfg.files == nil {
+		cfg.files = sampleFiles
+	}
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "Data"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"users.csv", "groups.csv", "groups-mapping.csv"} {
-		b, err := os.ReadFile(filepath.Join(sampleDir, "Data", f))
+	for _, f := range cfg.files {
+		b, err := os.ReadFile(filepath.Join(src, "Data", f))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,12 +74,15 @@ func copyOrg(t testing.TB, cfg orgConfig) string {
 // writeConfig writes the config.json of dir with the sample's settings.
 func writeConfig(t testing.TB, dir string, cfg orgConfig) {
 	t.Helper()
+	if cfg.files == nil {
+		cfg.files = sampleFiles
+	}
 	c := map[string]any{"Configuration": map[string]any{
 		"ApiUrl":           cfg.apiURL,
 		"ApiKey":           cfg.apiKey,
-		"UsersCsv":         "./Data/users.csv",
-		"GroupsCsv":        "./Data/groups.csv",
-		"MappingCsv":       "./Data/groups-mapping.csv",
+		"UsersCsv":         "./Data/" + cfg.files[0],
+		"GroupsCsv":        "./Data/" + cfg.files[1],
+		"MappingCsv":       "./Data/" + cfg.files[2],
 		"SyncManagerEmail": "hr-ops@cedarline.example",
 		"InviteNewUsers":   cfg.invite,
 	}}
@@ -199,4 +221,42 @@ func newFake(t testing.TB, opt pushtest.Options) *pushtest.Server {
 	srv := pushtest.NewServer(opt)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// checkDumpGolden reads the dump file and compares it with the golden
+// file testdata/golden, which go test -update rewrites first. It returns
+// the dump.
+func checkDumpGolden(t *testing.T, dump, golden string) []byte {
+	t.Helper()
+	got, err := os.ReadFile(dump)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden = filepath.Join("testdata", golden)
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("dump mismatch (-want +got); run go test -update to accept:\n%s", diff)
+	}
+	return got
+}
+
+// checkSentDump checks that the body sent is the dump without its
+// indentation, byte for byte.
+func checkSentDump(t *testing.T, sent, dump []byte) {
+	t.Helper()
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, dump); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(compact.Bytes(), sent) {
+		t.Errorf("the body sent is not the dump without indentation:\nsent %.200s\ndump %.200s", sent, compact.Bytes())
+	}
 }

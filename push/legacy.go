@@ -65,9 +65,10 @@ var (
 	settingsInviteKey = keyPrefix(jsonKey(Settings{}, "InviteNewUsers"), false)
 )
 
-// legacyWire is how the legacy body writes its arrays: users, groups and
-// mappings, from files in the legacy format.
+// legacyWire is how the legacy body is written (FORMAT.md): settings,
+// then users, groups and mappings, from files in the legacy format.
 var legacyWire = &wireFormat{
+	head:     writeSettings,
 	files:    lint.Legacy,
 	users:    LegacyUsers,
 	groups:   LegacyGroups,
@@ -86,11 +87,8 @@ var legacyWire = &wireFormat{
 	},
 }
 
-// writeBody streams the body of FORMAT.md: settings, then users, groups
-// and mappings, each read row by row from its CSV file with every value
-// as written. Booleans are the only values that are not strings.
-func (legacyProtocol) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) error {
-	bw.raw("{")
+// writeSettings writes the settings block, the legacy body's first key.
+func writeSettings(bw *bodyWriter, cfg *lint.Config) {
 	bw.raw(keyPrefix(LegacySettings, true))
 	bw.raw("{")
 	bw.raw(settingsEmailKey)
@@ -98,11 +96,13 @@ func (legacyProtocol) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) 
 	bw.raw(settingsInviteKey)
 	bw.boolean(cfg.InviteNewUsers)
 	bw.raw("}")
-	if err := legacyWire.writeArrays(bw, cfg, obs, false); err != nil {
-		return err
-	}
-	bw.raw("}")
-	return bw.flush()
+}
+
+// writeBody streams the body of FORMAT.md: settings, then users, groups
+// and mappings, each read row by row from its CSV file with every value
+// as written. Booleans are the only values that are not strings.
+func (legacyProtocol) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) error {
+	return legacyWire.writeBody(bw, cfg, obs)
 }
 
 // legacyAnswer is the sync answer of FORMAT.md with isSuccess required:

@@ -13,10 +13,13 @@ type roleKey struct {
 	key  string
 }
 
-// wireFormat is how one protocol writes the three arrays of its body: the
-// file format it reads them from, and its keys. The arrays differ between
-// the protocols in their key names only.
+// wireFormat is how one protocol writes its body: an optional head, then
+// three arrays, with the file format it reads them from and its keys. The
+// arrays differ between the protocols in their key names only.
 type wireFormat struct {
+	// head, if not nil, writes the body's first key and its value, before
+	// the arrays (the legacy settings block).
+	head func(bw *bodyWriter, cfg *lint.Config)
 	// files is the vocabulary the CSV files are read with.
 	files *lint.Vocabulary
 	// users, groups and mappings are the keys of the three arrays.
@@ -62,25 +65,25 @@ func field(rec *lint.Record, i int) string {
 	return rec.Fields[i]
 }
 
-// writeArrays streams the three arrays of a body, users (members), groups
+// writeBody streams a whole body: one object holding the head, if the
+// protocol has one, then the three arrays, users (members), groups
 // (teams) and mappings, each read row by row from its CSV file with every
 // value as written; booleans are the only values that are not strings.
-// first says whether the users key is the object's first. obs, if not
-// nil, is told of each user and mapping.
-func (w *wireFormat) writeArrays(bw *bodyWriter, cfg *lint.Config, obs observer, first bool) error {
-	bw.raw(keyPrefix(w.users, first))
-	bw.raw("[")
+// obs, if not nil, is told of each user and mapping.
+func (w *wireFormat) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) error {
+	bw.raw("{")
+	first := true
+	if w.head != nil {
+		w.head(bw, cfg)
+		first = false
+	}
 	var cols []column
 	var header *lint.Header
-	idCol, n := -1, 0
-	err := lint.ReadRows(w.files, lint.KindUsers, cfg.UsersCSV, func(h *lint.Header, rec *lint.Record) error {
+	idCol := -1
+	err := w.writeArray(bw, w.users, first, lint.KindUsers, cfg.UsersCSV, func(h *lint.Header, rec *lint.Record) error {
 		if h != header {
 			header, cols, idCol = h, userColumns(h, w.userKeys), h.Col(lint.UserID)
 		}
-		if n > 0 {
-			bw.raw(",")
-		}
-		n++
 		start := len(bw.buf)
 		bw.raw("{")
 		for _, c := range cols {
@@ -91,48 +94,32 @@ func (w *wireFormat) writeArrays(bw *bodyWriter, cfg *lint.Config, obs observer,
 		if obs != nil {
 			obs.user(field(rec, idCol), bw.buf[start:])
 		}
-		return bw.boundary()
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	bw.raw("]")
 
-	bw.raw(keyPrefix(w.groups, false))
-	bw.raw("[")
-	n = 0
-	err = lint.ReadRows(w.files, lint.KindGroups, cfg.GroupsCSV, func(h *lint.Header, rec *lint.Record) error {
-		if n > 0 {
-			bw.raw(",")
-		}
-		n++
+	err = w.writeArray(bw, w.groups, false, lint.KindGroups, cfg.GroupsCSV, func(h *lint.Header, rec *lint.Record) error {
 		bw.raw("{")
 		bw.raw(w.groupKeys[0])
 		bw.str(field(rec, h.Col(lint.TeamID)))
 		bw.raw(w.groupKeys[1])
 		bw.str(field(rec, h.Col(lint.TeamName)))
 		bw.raw("}")
-		return bw.boundary()
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	bw.raw("]")
 
-	bw.raw(keyPrefix(w.mappings, false))
-	bw.raw("[")
-	n = 0
-	err = lint.ReadRows(w.files, lint.KindMapping, cfg.MappingCSV, func(h *lint.Header, rec *lint.Record) error {
+	err = w.writeArray(bw, w.mappings, false, lint.KindMapping, cfg.MappingCSV, func(h *lint.Header, rec *lint.Record) error {
 		team, user, sub := field(rec, h.Col(lint.MapTeam)), field(rec, h.Col(lint.MapUser)), field(rec, h.Col(lint.MapSubTeam))
 		member, ok1 := lint.ParseBool(field(rec, h.Col(lint.MapIsMember)))
 		manager, ok2 := lint.ParseBool(field(rec, h.Col(lint.MapIsManager)))
 		if !ok1 || !ok2 {
 			return fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", lint.DisplayPath(cfg.MappingCSV), rec.Line)
 		}
-		if n > 0 {
-			bw.raw(",")
-		}
-		n++
 		bw.raw("{")
 		bw.raw(w.mappingKeys[0])
 		bw.str(team)
@@ -147,6 +134,30 @@ func (w *wireFormat) writeArrays(bw *bodyWriter, cfg *lint.Config, obs observer,
 		bw.raw("}")
 		if obs != nil {
 			obs.mapping(team, user, sub, member, manager)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	bw.raw("}")
+	return bw.flush()
+}
+
+// writeArray writes the array of key (first says whether it is the
+// object's first key), one element per row of the CSV file of kind at
+// path: elem writes a row's element, without the comma before it.
+func (w *wireFormat) writeArray(bw *bodyWriter, key string, first bool, kind lint.Kind, path string, elem func(h *lint.Header, rec *lint.Record) error) error {
+	bw.raw(keyPrefix(key, first))
+	bw.raw("[")
+	n := 0
+	err := lint.ReadRows(w.files, kind, path, func(h *lint.Header, rec *lint.Record) error {
+		if n > 0 {
+			bw.raw(",")
+		}
+		n++
+		if err := elem(h, rec); err != nil {
+			return err
 		}
 		return bw.boundary()
 	})

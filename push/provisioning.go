@@ -84,8 +84,9 @@ var memberKeys = []roleKey{
 	{lint.UserProducts, MemberProducts},
 }
 
-// provisioningWire is how the successor's body writes its arrays:
-// members, teams and teamMappings, from files in the successor's format.
+// provisioningWire is how the successor's body is written: members,
+// teams and teamMappings, with no head, from files in the successor's
+// format.
 var provisioningWire = &wireFormat{
 	files:    lint.Provisioning,
 	users:    ProvisioningMembers,
@@ -108,12 +109,7 @@ var provisioningWire = &wireFormat{
 // writeBody streams the successor's body: members, teams and
 // teamMappings, with no settings block, which the service refuses.
 func (provisioningProtocol) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) error {
-	bw.raw("{")
-	if err := provisioningWire.writeArrays(bw, cfg, obs, true); err != nil {
-		return err
-	}
-	bw.raw("}")
-	return bw.flush()
+	return provisioningWire.writeBody(bw, cfg, obs)
 }
 
 // msgSubscriptionKeyRejected is what a rejected subscription key is

@@ -18,28 +18,9 @@ import (
 // canonical column names of lint's provisioning vocabulary, so that the
 // two never drift.
 func TestMemberKeys(t *testing.T) {
-	for _, k := range memberKeys {
-		if got := lint.Provisioning.Column(lint.KindUsers, k.role); got != k.key {
-			t.Errorf("key %q is column %q in lint.Provisioning", k.key, got)
-		}
-	}
-	for _, tt := range []struct {
-		kind lint.Kind
-		role lint.Role
-		key  string
-	}{
-		{lint.KindGroups, lint.TeamID, jsonKey(Team{}, "ExternalTeamID")},
-		{lint.KindGroups, lint.TeamName, jsonKey(Team{}, "TeamName")},
-		{lint.KindMapping, lint.MapTeam, jsonKey(TeamMapping{}, "ExternalTeamID")},
-		{lint.KindMapping, lint.MapUser, jsonKey(TeamMapping{}, "ExternalMemberID")},
-		{lint.KindMapping, lint.MapSubTeam, jsonKey(TeamMapping{}, "ExternalSubteamID")},
-		{lint.KindMapping, lint.MapIsMember, jsonKey(TeamMapping{}, "IsMember")},
-		{lint.KindMapping, lint.MapIsManager, jsonKey(TeamMapping{}, "IsManager")},
-	} {
-		if got := lint.Provisioning.Column(tt.kind, tt.role); got != tt.key {
-			t.Errorf("key %q is column %q in lint.Provisioning", tt.key, got)
-		}
-	}
+	checkColumnKeys(t, lint.Provisioning, "lint.Provisioning", memberKeys,
+		[2]string{jsonKey(Team{}, "ExternalTeamID"), jsonKey(Team{}, "TeamName")},
+		[5]string{jsonKey(TeamMapping{}, "ExternalTeamID"), jsonKey(TeamMapping{}, "ExternalMemberID"), jsonKey(TeamMapping{}, "ExternalSubteamID"), jsonKey(TeamMapping{}, "IsMember"), jsonKey(TeamMapping{}, "IsManager")})
 	if got := len(memberKeys); got != len(lint.Provisioning.Columns(lint.KindUsers)) {
 		t.Errorf("%d member keys for %d standard columns", got, len(lint.Provisioning.Columns(lint.KindUsers)))
 	}
@@ -49,27 +30,16 @@ func TestMemberKeys(t *testing.T) {
 // with odd headers and settings in its config, and checks it byte for
 // byte: no settings, the successor's keys, values as written.
 func TestProvisioningBodyShape(t *testing.T) {
-	dir := t.TempDir()
-	users := writeTemp(t, dir, "members.csv", "\ufeffEmail,externalMemberId, Department ,productAssignations,languagePreferences,\"x\"\"y\"\n"+
-		"ANA@example.com, 1001 ,R&D,Officevibe;Pulse,pt,\"a,b\"\n")
-	groups := writeTemp(t, dir, "teams.csv", "externalTeamId,teamName\nT-RND,R&D\n")
-	mapping := writeTemp(t, dir, "teams-mappings.csv", "externalTeamId,externalMemberId,externalSubteamId,isMember,isManager\nT-RND, 1001 ,,true,\nT-ALL,,T-RND,FALSE,FALSE\n")
-	cfg := &lint.Config{UsersCSV: users, GroupsCSV: groups, MappingCSV: mapping, SyncManagerEmail: "hr@example.com", InviteNewUsers: true}
-	var buf bytes.Buffer
-	bw := newBodyWriter(&buf)
-	if err := (provisioningProtocol{}).writeBody(bw, cfg, nil); err != nil {
-		t.Fatal(err)
-	}
 	want := `{"members":[{"externalMemberId":" 1001 ","email":"ANA@example.com","firstName":"","lastName":"","jobTitle":"","imageUrl":"","languagePreferences":"pt","productAssignations":"Officevibe;Pulse","Department":"R&D","x\"y":"a,b"}],` +
 		`"teams":[{"externalTeamId":"T-RND","teamName":"R&D"}],` +
 		`"teamMappings":[{"externalTeamId":"T-RND","externalMemberId":" 1001 ","externalSubteamId":"","isMember":true,"isManager":false},` +
 		`{"externalTeamId":"T-ALL","externalMemberId":"","externalSubteamId":"T-RND","isMember":false,"isManager":false}]}`
-	if diff := cmp.Diff(want, buf.String()); diff != "" {
-		t.Errorf("body (-want +got):\n%s", diff)
-	}
-	if bw.n != int64(buf.Len()) {
-		t.Errorf("bodyWriter counted %d bytes, wrote %d", bw.n, buf.Len())
-	}
+	checkBodyShape(t, provisioningProtocol{}, [3]csvFile{
+		{"members.csv", "\ufeffEmail,externalMemberId, Department ,productAssignations,languagePreferences,\"x\"\"y\"\n" +
+			"ANA@example.com, 1001 ,R&D,Officevibe;Pulse,pt,\"a,b\"\n"},
+		{"teams.csv", "externalTeamId,teamName\nT-RND,R&D\n"},
+		{"teams-mappings.csv", "externalTeamId,externalMemberId,externalSubteamId,isMember,isManager\nT-RND, 1001 ,,true,\nT-ALL,,T-RND,FALSE,FALSE\n"},
+	}, want)
 }
 
 func TestDecodeJob(t *testing.T) {

@@ -30,32 +30,7 @@ var provisioningFiles = []string{"members.csv", "teams.csv", "teams-mappings.csv
 // does not read it.
 func copyProvisioningOrg(t testing.TB, invite bool) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "Data"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range provisioningFiles {
-		b, err := os.ReadFile(filepath.Join(provisioningDir, "Data", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeFile(t, filepath.Join(dir, "Data", f), string(b))
-	}
-	c := map[string]any{"Configuration": map[string]any{
-		"ApiUrl":           push.ProductionURL,
-		"ApiKey":           "",
-		"UsersCsv":         "./Data/members.csv",
-		"GroupsCsv":        "./Data/teams.csv",
-		"MappingCsv":       "./Data/teams-mappings.csv",
-		"SyncManagerEmail": "hr-ops@cedarline.example",
-		"InviteNewUsers":   invite,
-	}}
-	b, err := json.MarshalIndent(c, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "config.json"), string(b))
-	return dir
+	return copyOrgFrom(t, provisioningDir, orgConfig{apiURL: push.ProductionURL, invite: invite, files: provisioningFiles})
 }
 
 // provisioningOptions are the options of a provisioning push of dir to
@@ -102,23 +77,7 @@ func TestProvisioningDumpGolden(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("Push: %v\n%s", r.err, r.stderr.String())
 	}
-	got, err := os.ReadFile(dump)
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden := filepath.Join("testdata", "dump-provisioning.json")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("dump mismatch (-want +got); run go test -update to accept:\n%s", diff)
-	}
+	got := checkDumpGolden(t, dump, "dump-provisioning.json")
 
 	h := srv.History()
 	if len(h) != 1 {
@@ -134,13 +93,7 @@ func TestProvisioningDumpGolden(t *testing.T) {
 	if diff := cmp.Diff([]string{push.ProvisioningMembers, push.ProvisioningTeams, push.ProvisioningTeamMappings}, topKeys(t, s.Body)); diff != "" {
 		t.Errorf("top-level keys (-want +got):\n%s", diff)
 	}
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, got); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(compact.Bytes(), s.Body) {
-		t.Errorf("the body sent is not the dump without indentation:\nsent %.200s\ndump %.200s", s.Body, compact.Bytes())
-	}
+	checkSentDump(t, s.Body, got)
 
 	hdr := srv.LastHeader()
 	if got := hdr.Get(push.SubscriptionKeyHeader); got != testKey {

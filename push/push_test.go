@@ -33,23 +33,7 @@ func TestDumpGolden(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("Push: %v\n%s", r.err, r.stderr.String())
 	}
-	got, err := os.ReadFile(dump)
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden := filepath.Join("testdata", "dump.json")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("dump mismatch (-want +got); run go test -update to accept:\n%s", diff)
-	}
+	got := checkDumpGolden(t, dump, "dump.json")
 	h := srv.History()
 	if len(h) != 1 {
 		t.Fatalf("history has %d syncs, want 1", len(h))
@@ -57,13 +41,7 @@ func TestDumpGolden(t *testing.T) {
 	if h[0].Status != pushtest.StatusSuccess || len(h[0].Errors)+len(h[0].Warnings) > 0 {
 		t.Errorf("fake's verdict: %s %v %v", h[0].Status, h[0].Errors, h[0].Warnings)
 	}
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, got); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(compact.Bytes(), h[0].Body) {
-		t.Errorf("the body sent is not the dump without indentation:\nsent %.200s\ndump %.200s", h[0].Body, compact.Bytes())
-	}
+	checkSentDump(t, h[0].Body, got)
 	var indented bytes.Buffer
 	if err := json.Indent(&indented, h[0].Body, "", "  "); err != nil {
 		t.Fatal(err)

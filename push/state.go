@@ -67,7 +67,15 @@ type hash64 uint64
 
 // MarshalText writes the hash as 16 hex digits.
 func (h hash64) MarshalText() ([]byte, error) {
-	return fmt.Appendf(nil, "%016x", uint64(h)), nil
+	return h.appendHex(make([]byte, 0, 16)), nil
+}
+
+// appendHex appends the hash as 16 lower-case hex digits.
+func (h hash64) appendHex(b []byte) []byte {
+	for shift := 60; shift >= 0; shift -= 4 {
+		b = append(b, hexDigits[h>>shift&0xf])
+	}
+	return b
 }
 
 // UnmarshalText reads 16 hex digits.
@@ -131,46 +139,51 @@ func (st *state) write(path string) error {
 		return fmt.Errorf("%s: cannot create the state folder: %w", lint.DisplayPath(path), unwrapPathError(err))
 	}
 	return atomicfile.Write(path, func(w io.Writer) error {
-		b, err := json.Marshal(st.stateHead)
+		head, err := json.Marshal(st.stateHead)
 		if err != nil {
 			return err
 		}
+		bw := newBodyWriter(w)
 		// The head without its closing brace, then the lists a line each.
-		buf := append(b[:len(b)-1], ",\n\"users\":["...)
+		bw.buf = append(bw.buf, head[:len(head)-1]...)
+		bw.raw(",\n\"users\":[")
 		for i, u := range st.Users {
-			buf = appendSep(buf, i)
-			buf = append(buf, `{"id":`...)
-			buf = appendString(buf, u.ID)
-			buf = append(buf, `,"email":`...)
-			buf = appendString(buf, u.Email)
-			buf = fmt.Appendf(buf, `,"hash":"%016x"}`, uint64(u.Hash))
-			if buf, err = spill(w, buf); err != nil {
+			bw.buf = appendSep(bw.buf, i)
+			bw.raw(`{"id":`)
+			bw.str(u.ID)
+			bw.raw(`,"email":`)
+			bw.str(u.Email)
+			bw.raw(`,"hash":"`)
+			bw.buf = u.Hash.appendHex(bw.buf)
+			bw.raw(`"}`)
+			if err := bw.boundary(); err != nil {
 				return err
 			}
 		}
-		buf = append(buf, "\n],\n\"teams\":["...)
+		bw.raw("\n],\n\"teams\":[")
 		for i, t := range st.Teams {
-			buf = appendSep(buf, i)
-			buf = append(buf, `{"id":`...)
-			buf = appendString(buf, t.ID)
-			buf = append(buf, `,"name":`...)
-			buf = appendString(buf, t.Name)
-			buf = append(buf, '}')
-			if buf, err = spill(w, buf); err != nil {
+			bw.buf = appendSep(bw.buf, i)
+			bw.raw(`{"id":`)
+			bw.str(t.ID)
+			bw.raw(`,"name":`)
+			bw.str(t.Name)
+			bw.raw("}")
+			if err := bw.boundary(); err != nil {
 				return err
 			}
 		}
-		buf = append(buf, "\n],\n\"mappings\":["...)
+		bw.raw("\n],\n\"mappings\":[")
 		for i, m := range st.Mappings {
-			buf = appendSep(buf, i)
-			buf = fmt.Appendf(buf, `"%016x"`, uint64(m))
-			if buf, err = spill(w, buf); err != nil {
+			bw.buf = appendSep(bw.buf, i)
+			bw.raw(`"`)
+			bw.buf = m.appendHex(bw.buf)
+			bw.raw(`"`)
+			if err := bw.boundary(); err != nil {
 				return err
 			}
 		}
-		buf = append(buf, "\n]}\n"...)
-		_, err = w.Write(buf)
-		return err
+		bw.raw("\n]}\n")
+		return bw.flush()
 	})
 }
 
@@ -180,13 +193,4 @@ func appendSep(buf []byte, i int) []byte {
 		buf = append(buf, ',')
 	}
 	return append(buf, '\n')
-}
-
-// spill writes buf to w once it is large, and returns it emptied.
-func spill(w io.Writer, buf []byte) ([]byte, error) {
-	if len(buf) < 64<<10 {
-		return buf, nil
-	}
-	_, err := w.Write(buf)
-	return buf[:0], err
 }
