@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -776,7 +777,7 @@ func (c *converter) makeDir(dir string) error {
 	}
 	for i := len(missing) - 1; i >= 0; i-- {
 		if err := os.Mkdir(missing[i], 0o755); err != nil {
-			return fmt.Errorf("%s: cannot create the folder: %w", missing[i], unwrapPath(err))
+			return fmt.Errorf("%s: cannot create the folder: %w", missing[i], fserr.WithoutPath(err))
 		}
 		c.created = append(c.created, missing[i])
 	}
@@ -790,15 +791,6 @@ func (c *converter) removeCreated() {
 		os.Remove(c.created[i])
 	}
 	c.created = nil
-}
-
-// unwrapPath drops the path of an *os.PathError: messages name it.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // display returns path relative to the working folder when it is under

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ovsync/ovsync/convert/xls"
 	"github.com/ovsync/ovsync/convert/xlsx"
+	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/lineends"
 )
 
@@ -97,7 +98,7 @@ func openInput(path string, ro readOptions) (*input, error) {
 	} else {
 		f, err = os.Open(path)
 		if err != nil {
-			err = unwrapPath(err)
+			err = fserr.WithoutPath(err)
 			if errors.Is(err, os.ErrNotExist) {
 				return nil, fmt.Errorf("%s: no such file", path)
 			}

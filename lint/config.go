@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/ovsync/ovsync/internal/editdist"
+	"github.com/ovsync/ovsync/internal/fserr"
 )
 
 // Config is the original tool's config.json, read unchanged:
@@ -94,7 +95,7 @@ func FindConfig(path string) (string, error) {
 func LoadConfig(path, display string) (*Config, []Finding, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: cannot read the config: %w", display, unwrapPathError(err))
+		return nil, nil, fmt.Errorf("%s: cannot read the config: %w", display, fserr.WithoutPath(err))
 	}
 	raw = bytes.TrimPrefix(raw, []byte{0xEF, 0xBB, 0xBF}) // PowerShell's Out-File writes a BOM
 	cfg := &Config{Path: path}
@@ -320,14 +321,4 @@ func offsetPos(b []byte, off int64) (line, col int) {
 	line = 1 + bytes.Count(before, []byte{'\n'})
 	col = int(off) - bytes.LastIndexByte(before, '\n')
 	return line, col
-}
-
-// unwrapPathError drops the path from an *fs.PathError, which the caller
-// names itself.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

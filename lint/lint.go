@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/ovsync/ovsync/internal/fserr"
 )
 
 // Options says what to lint and how.
@@ -102,7 +104,7 @@ func compileUserSchema(path string) (*jsonschema.Schema, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot read the schema: %w", path, unwrapPathError(err))
+		return nil, fmt.Errorf("%s: cannot read the schema: %w", path, fserr.WithoutPath(err))
 	}
 	defer f.Close()
 	c := jsonschema.NewCompiler()

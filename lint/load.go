@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/ovsync/ovsync/internal/fserr"
 )
 
 // ValidEmail reports whether s is a plain address as the users schema's
@@ -59,12 +61,12 @@ func openCSV(path, display string) (*os.File, int64, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, 0, fmt.Errorf("%s: no such file", display)
 		}
-		return nil, 0, fmt.Errorf("%s: cannot read: %w", display, unwrapPathError(err))
+		return nil, 0, fmt.Errorf("%s: cannot read: %w", display, fserr.WithoutPath(err))
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, 0, fmt.Errorf("%s: cannot read: %w", display, unwrapPathError(err))
+		return nil, 0, fmt.Errorf("%s: cannot read: %w", display, fserr.WithoutPath(err))
 	}
 	if st.IsDir() {
 		f.Close()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -43,7 +44,7 @@ func resolveKey(keyFile string, getenv func(string) string, cfg *lint.Config) (a
 			if errors.Is(err, os.ErrNotExist) {
 				return k, fmt.Errorf("--api-key-file %s: no such file", keyFile)
 			}
-			return k, fmt.Errorf("--api-key-file %s: cannot read: %w", keyFile, unwrapPathError(err))
+			return k, fmt.Errorf("--api-key-file %s: cannot read: %w", keyFile, fserr.WithoutPath(err))
 		}
 		raw = bytes.TrimPrefix(raw, []byte{0xEF, 0xBB, 0xBF})
 		k = apiKey{value: strings.TrimSpace(string(raw)), source: "--api-key-file " + keyFile}
@@ -129,15 +130,5 @@ func (s *scrubWriter) Flush() error {
 	}
 	_, err := io.WriteString(s.w, s.key.scrub(string(s.buf)))
 	s.buf = s.buf[:0]
-	return err
-}
-
-// unwrapPathError drops the path from an *os.PathError: callers name the
-// file themselves.
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
 	return err
 }

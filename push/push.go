@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -253,7 +254,7 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 		return res, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(sp), 0o755); err != nil {
-		return res, fmt.Errorf("%s: cannot create the state folder: %w", p.StateFile, unwrapPathError(err))
+		return res, fmt.Errorf("%s: cannot create the state folder: %w", p.StateFile, fserr.WithoutPath(err))
 	}
 
 	cl := newClient(opt.Remote, e, DefaultTimeout, o.logf)
@@ -381,7 +382,7 @@ func planPass(proto protocol, cfg *lint.Config, c *collector, dump string) (int6
 	var err error
 	if dump != "" {
 		if err := os.MkdirAll(filepath.Dir(dump), 0o755); err != nil {
-			return 0, "", fmt.Errorf("%s: cannot create the folder: %w", dump, unwrapPathError(err))
+			return 0, "", fmt.Errorf("%s: cannot create the folder: %w", dump, fserr.WithoutPath(err))
 		}
 		err = atomicfile.Write(dump, func(f io.Writer) error {
 			in := newIndenter(f)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -106,7 +107,7 @@ func loadState(path string) (*state, error) {
 	}
 	hint := "\nhint: give another --state FILE, or delete this one to make the next push a first push (which turns the removal guard off)"
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot read the state file: %w%s", display, unwrapPathError(err), hint)
+		return nil, fmt.Errorf("%s: cannot read the state file: %w%s", display, fserr.WithoutPath(err), hint)
 	}
 	var st state
 	if err := json.Unmarshal(raw, &st); err != nil {
@@ -136,7 +137,7 @@ func (st *state) checkFor(path, proto string, e endpoint) error {
 // creating its folder if needed.
 func (st *state) write(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("%s: cannot create the state folder: %w", lint.DisplayPath(path), unwrapPathError(err))
+		return fmt.Errorf("%s: cannot create the state folder: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
 	}
 	return atomicfile.Write(path, func(w io.Writer) error {
 		head, err := json.Marshal(st.stateHead)

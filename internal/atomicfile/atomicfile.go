@@ -5,11 +5,12 @@ package atomicfile
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/ovsync/ovsync/internal/fserr"
 )
 
 // Write creates or replaces path with what write produces. If write or
@@ -28,15 +29,6 @@ func WriteFile(path string, data []byte) error {
 		_, err := w.Write(data)
 		return err
 	})
-}
-
-// unwrap drops the path from an *os.PathError: callers name the target.
-func unwrap(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // Batch writes several files all or nothing: every file is written to a
@@ -59,7 +51,7 @@ func (b *Batch) Add(path string, write func(w io.Writer) error) (err error) {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("%s: cannot write: %w", path, unwrap(err))
+		return fmt.Errorf("%s: cannot write: %w", path, fserr.WithoutPath(err))
 	}
 	defer func() {
 		if err != nil {
@@ -99,7 +91,7 @@ func (b *Batch) Commit() error {
 				os.Remove(rest.tmp)
 			}
 			b.files = nil
-			return fmt.Errorf("%s: cannot replace: %w", f.path, unwrap(err))
+			return fmt.Errorf("%s: cannot replace: %w", f.path, fserr.WithoutPath(err))
 		}
 	}
 	b.files = nil
