@@ -122,29 +122,29 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 // migrateFile writes the successor version of one legacy file to w and
 // returns what it renamed.
 func migrateFile(kind lint.Kind, path string, w io.Writer) ([]Renamed, error) {
+	h, err := lint.ReadHeader(lint.Legacy, kind, path)
+	if err != nil || h == nil {
+		return nil, err // an empty file stays empty
+	}
 	cw := csv.NewWriter(w)
 	var renamed []Renamed
-	langCol, langChanged := -1, 0
-	var row []string
-	err := lint.ReadRows(lint.Legacy, kind, path, func(h *lint.Header, rec *lint.Record) error {
-		if row == nil {
-			header := slices.Clone(h.Names)
-			for _, role := range rolesOf(kind) {
-				i := h.Col(role)
-				if i < 0 {
-					continue
-				}
-				to := lint.Provisioning.Column(kind, role)
-				if header[i] != to {
-					renamed = append(renamed, Renamed{What: "column", From: header[i], To: to})
-					header[i] = to
-				}
-			}
-			langCol = h.Col(lint.UserLanguage)
-			if err := cw.Write(header); err != nil {
-				return err
-			}
+	header := slices.Clone(h.Names)
+	for _, role := range lint.Legacy.Roles(kind) {
+		i := h.Col(role)
+		if i < 0 {
+			continue
 		}
+		if to := lint.Provisioning.Column(kind, role); header[i] != to {
+			renamed = append(renamed, Renamed{What: "column", From: header[i], To: to})
+			header[i] = to
+		}
+	}
+	if err := cw.Write(header); err != nil {
+		return nil, err
+	}
+	langCol, langChanged := h.Col(lint.UserLanguage), 0
+	var row []string
+	err = lint.ReadRows(lint.Legacy, kind, path, func(_ *lint.Header, rec *lint.Record) error {
 		row = append(row[:0], rec.Fields...)
 		if langCol >= 0 && langCol < len(row) {
 			if code, ok := languageCode(row[langCol]); ok && code != row[langCol] {
@@ -157,53 +157,11 @@ func migrateFile(kind lint.Kind, path string, w io.Writer) ([]Renamed, error) {
 	if err != nil {
 		return nil, err
 	}
-	if row == nil { // a header and no rows: keep the header
-		if err := writeHeaderOnly(kind, path, cw); err != nil {
-			return nil, err
-		}
-	}
 	if langCol >= 0 {
 		renamed = append(renamed, Renamed{What: "values", From: "language names", To: "language codes", Count: langChanged})
 	}
 	cw.Flush()
 	return renamed, cw.Error()
-}
-
-// writeHeaderOnly writes the successor header of a file without rows.
-func writeHeaderOnly(kind lint.Kind, path string, cw *csv.Writer) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	r := lint.NewCSVReader(path, f, func(lint.Finding) {})
-	rec, err := r.Next()
-	if err == io.EOF {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	header := slices.Clone(rec.Fields)
-	for i, name := range header {
-		for _, role := range rolesOf(kind) {
-			if lint.Legacy.Column(kind, role) == name {
-				header[i] = lint.Provisioning.Column(kind, role)
-			}
-		}
-	}
-	return cw.Write(header)
-}
-
-// rolesOf lists the standard columns of a kind whose names may change.
-func rolesOf(kind lint.Kind) []lint.Role {
-	switch kind {
-	case lint.KindUsers:
-		return []lint.Role{lint.UserID, lint.UserEmail, lint.UserFirstName, lint.UserLastName, lint.UserJobTitle, lint.UserImageURL, lint.UserLanguage}
-	case lint.KindGroups:
-		return []lint.Role{lint.TeamID, lint.TeamName}
-	}
-	return []lint.Role{lint.MapTeam, lint.MapUser, lint.MapSubTeam, lint.MapIsMember, lint.MapIsManager}
 }
 
 // languageCode returns the successor's code of a legacy language name

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -13,6 +14,29 @@ import (
 // vocabulary's columns of kind. fn's record is reused: copy what you keep.
 // Problems with the file itself are errors here: lint first.
 func ReadRows(v *Vocabulary, kind Kind, path string, fn func(h *Header, rec *Record) error) error {
+	return readFile(v, kind, path, nil, fn)
+}
+
+// ReadHeader returns the header of one CSV file of an org, matched
+// against the vocabulary's columns of kind, or nil for an empty file.
+func ReadHeader(v *Vocabulary, kind Kind, path string) (*Header, error) {
+	var header *Header
+	err := readFile(v, kind, path, func(h *Header) error {
+		header = h
+		return errStop
+	}, nil)
+	if err != nil && err != errStop {
+		return nil, err
+	}
+	return header, nil
+}
+
+// errStop ends a readFile early without an error.
+var errStop = errors.New("stop")
+
+// readFile reads a file's header, gives it to onHeader (if not nil), then
+// gives each record to fn, stopping at the first error either returns.
+func readFile(v *Vocabulary, kind Kind, path string, onHeader func(*Header) error, fn func(*Header, *Record) error) error {
 	f, _, err := openCSV(path, path)
 	if err != nil {
 		return err
@@ -38,6 +62,11 @@ func ReadRows(v *Vocabulary, kind Kind, path string, fn func(h *Header, rec *Rec
 		return err
 	}
 	h := matchHeader(v, kind, rec, path, func(Finding) {})
+	if onHeader != nil {
+		if err := onHeader(h); err != nil {
+			return err
+		}
+	}
 	for {
 		if problem != nil {
 			return failed()
@@ -79,6 +108,15 @@ func (v *Vocabulary) Columns(k Kind) []string {
 		names[i] = c.name
 	}
 	return names
+}
+
+// Roles returns the roles of the standard columns of kind, in order.
+func (v *Vocabulary) Roles(k Kind) []Role {
+	roles := make([]Role, len(v.columns[k]))
+	for i, c := range v.columns[k] {
+		roles[i] = c.role
+	}
+	return roles
 }
 
 // Required returns the columns of kind that a file cannot do without.
