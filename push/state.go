@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
-	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
