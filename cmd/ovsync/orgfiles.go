@@ -37,5 +37,8 @@ func orgArgs(c *cli.Context) (path, users, groups, mapping string, err error) {
 	if path != "" && (users != "" || groups != "" || mapping != "") {
 		return "", "", "", "", fmt.Errorf("give either PATH or --users/--groups/--mapping, not both")
 	}
+	if users == "" && groups == "" && mapping == "" {
+		seeConfig(c, path)
+	}
 	return path, users, groups, mapping, nil
 }
