@@ -152,6 +152,16 @@ func TestPushAndPingNeverPrintKey(t *testing.T) {
 						cfg["ApiKey"] = cliKey
 					}
 				})
+				// Two users and a team: the run is about the answer.
+				for name, content := range map[string]string{
+					"users.csv":          "id,email,firstName,lastName\n1,ana@example.com,Ana,Silva\n2,ben@example.com,Ben,Okafor\n",
+					"groups.csv":         "id,name\nT1,Team One\n",
+					"groups-mapping.csv": "groupId,userId,subGroupId,isMember,isManager\nT1,1,,FALSE,TRUE\nT1,2,,TRUE,FALSE\n",
+				} {
+					if err := os.WriteFile(filepath.Join(dir, "Data", name), []byte(content), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
 				if source == "env" {
 					t.Setenv(push.KeyEnv, cliKey)
 				} else {
@@ -165,6 +175,9 @@ func TestPushAndPingNeverPrintKey(t *testing.T) {
 				run(append(append([]string{"ovsync", "push", "--yes", "--dump", filepath.Join(dir, "dump.json")}, flags...), dir), &all, &all)
 				run(append(append([]string{"ovsync", "ping"}, flags...), dir), &all, &all)
 				checkNoKey(t, source+" "+kind, all.String(), dir)
+				if !strings.Contains(all.String(), "attempt 1: ") {
+					t.Fatalf("%s %s at %d: nothing was sent:\n%s", source, kind, off, all.String())
+				}
 				if kind == "json" && !strings.Contains(all.String(), redact.Mask) {
 					t.Errorf("%s %s at %d: the echoed key was not shown masked:\n%s", source, kind, off, all.String())
 				}
