@@ -19,6 +19,16 @@
 //
 // The cost is one table look-up per byte (a bit set first, then a map on
 // a hit), whatever the number of secrets.
+//
+// How a part of ovsync writes through it: the command makes one Redactor
+// per run and wraps stdout and stderr in its Writers; a package that finds
+// a key (push, from --api-key-file, the environment or config.json) calls
+// [Redactor.Add] on the redactor it was given before it writes anything
+// about the run; a file (a dump, a state file, a plan, an HTML report) is
+// written through r.Writer over the atomic file, closed before the file
+// is committed; a text cut for display (a service's message, a snippet of
+// an answer) goes through [Redactor.Cut], never a cut then a redaction; an
+// error returned to a caller through [Redactor.Error].
 package redact
 
 import (
