@@ -247,21 +247,13 @@ func TestEscapingThroughDot(t *testing.T) {
 }
 
 // TestEscapingThroughMermaid renders the escaping fixture with the real
-// Mermaid library in Node.js (with jsdom) and checks that every label
-// shows as written in the files. It runs when OVSYNC_MERMAID_MODULES names
-// a node_modules folder holding mermaid and jsdom:
-//
-//	npm install --prefix /tmp/mermaid mermaid@11 jsdom@24
-//	OVSYNC_MERMAID_MODULES=/tmp/mermaid/node_modules go test ./graph -run Mermaid
+// Mermaid library in Node.js (with jsdom), the versions pinned in
+// testdata/mermaid, and checks that every label shows as written in the
+// files. It needs "npm ci --prefix graph/testdata/mermaid" (or
+// OVSYNC_MERMAID_MODULES naming a node_modules folder with mermaid and
+// jsdom); without them it is skipped, and fails when CI is set.
 func TestEscapingThroughMermaid(t *testing.T) {
-	modules := os.Getenv("OVSYNC_MERMAID_MODULES")
-	if modules == "" {
-		t.Skip("set OVSYNC_MERMAID_MODULES to a node_modules folder with mermaid and jsdom to render Mermaid output with the real library")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on the PATH")
-	}
+	modules, node := mermaidModules(t)
 	org := readOrg(t, escapingFiles)
 	g, err := New(org, Options{Members: true, Format: Mermaid})
 	if err != nil {

@@ -9,14 +9,19 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ovsync/ovsync/internal/redact"
 )
 
 // answer is an HTTP answer read whole (up to maxAnswer bytes): the part
-// of a response that protocols read.
+// of a response that protocols read. Its body and header are redacted
+// already; red redacts again what decoding the body gives (a key written
+// with JSON escapes), before it is cut.
 type answer struct {
 	status int
 	header http.Header
 	body   []byte
+	red    *redact.Redactor
 }
 
 // maxAnswer caps the bytes of an answer that are read: a sync answer is
@@ -78,9 +83,9 @@ func statusText(status int) string {
 }
 
 // snippet is the start of an answer's body on one line, for messages
-// about answers that could not be read.
+// about answers that could not be read: cut after redaction.
 func (a answer) snippet() string {
-	b := a.body
+	b := a.red.Bytes(a.body)
 	const n = 120
 	if len(b) > n {
 		b = b[:n]
@@ -96,7 +101,7 @@ func (a answer) snippet() string {
 // must not travel anywhere else. A redirect to a login page is what a
 // web application does with a request it does not accept.
 func (a answer) redirected() *RejectedError {
-	loc := clip(a.header.Get("Location"))
+	loc := clip(a.red, a.header.Get("Location"))
 	low := strings.ToLower(loc)
 	for _, w := range []string{"login", "signin", "sign-in", "account", "auth"} {
 		if strings.Contains(low, w) {

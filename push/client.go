@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -70,6 +71,12 @@ type Remote struct {
 	// [ProvisioningHost] in place of officevibe.com. The legacy protocol
 	// refuses it: its URL is ApiUrl in config.json.
 	URL string
+	// Redactor, if set, is told the API key (and every other key the run
+	// can see) as soon as it is found, so that the caller's own writers
+	// keep it out too; nil means a redactor of the run's own. The run's
+	// output, files and errors, and the service's answers before any of
+	// their text is cut for a message, go through it.
+	Redactor *redact.Redactor
 
 	// sleep waits between attempts; nil means a timer. Tests record the
 	// waits instead.
@@ -84,6 +91,7 @@ type client struct {
 	timeout time.Duration
 	sleep   func(ctx context.Context, d time.Duration) error
 	logf    func(format string, args ...any)
+	red     *redact.Redactor
 }
 
 // newClient builds the HTTP client: Go's standard transport (proxies from
@@ -133,6 +141,7 @@ func newClient(r Remote, e endpoint, timeout time.Duration, logf func(string, ..
 		timeout: timeout,
 		sleep:   sleep,
 		logf:    logf,
+		red:     r.Redactor,
 	}
 }
 
@@ -236,9 +245,18 @@ func (c *client) attempt(ctx context.Context, n int, what string, build func(ctx
 	if err != nil {
 		return answer{}, fmt.Errorf("%s: reading the answer: %w", what, err)
 	}
+	// The answer may echo the key (a proxy's error page, a service that
+	// quotes the request): it is redacted here, whole, before any of it
+	// is decoded, folded or cut for a message.
+	body = c.red.Bytes(body)
+	for _, vs := range resp.Header {
+		for i, v := range vs {
+			vs[i] = c.red.String(v)
+		}
+	}
 	c.logf("attempt %d: %s after %s, %d bytes of %s", n, statusText(resp.StatusCode),
 		time.Since(start).Round(time.Millisecond), len(body), orNone(resp.Header.Get("Content-Type")))
-	return answer{status: resp.StatusCode, header: resp.Header, body: body}, nil
+	return answer{status: resp.StatusCode, header: resp.Header, body: body, red: c.red}, nil
 }
 
 // orNone returns s, or "no content type" when it is empty.

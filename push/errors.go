@@ -138,16 +138,6 @@ func (e *UnavailableError) Unwrap() error { return e.Err }
 // body is cut before its last byte, so the service never gets it whole.
 var errFilesChanged = errors.New("the CSV files changed while pushing: the request was cut short, nothing complete was sent\nhint: push again once the export is finished")
 
-// scrubbedError is an error whose message had a secret replaced. It
-// unwraps to the original so that callers still tell the kinds apart.
-type scrubbedError struct {
-	err error
-	msg string
-}
-
-func (e *scrubbedError) Error() string { return e.msg }
-func (e *scrubbedError) Unwrap() error { return e.err }
-
 // oneLine folds a service message onto one line and drops control
 // characters, so that an answer cannot break or recolour the output.
 func oneLine(s string) string {

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -17,7 +17,9 @@ import (
 const KeyEnv = "OFFICEVIBE_API_KEY"
 
 // apiKey is the key and where it came from. Only the source is ever
-// shown; the key itself goes into the request header and nowhere else.
+// shown; the key itself goes into the request header and nowhere else:
+// everything written goes through the run's [redact.Redactor], which
+// knows it as soon as it is found.
 type apiKey struct {
 	value  string
 	source string
@@ -71,64 +73,19 @@ func errNoKey() error {
 	return fmt.Errorf("no API key: set %s (or give --api-key-file FILE)\nhint: the key is in Officevibe, Admin › Integrations › Custom Integration; ApiKey in config.json works too but keeps the key in a file", KeyEnv)
 }
 
-// redacted replaces the key wherever a message holds it.
-const redacted = "[redacted]"
+// redacted replaces the key, or any piece of it, wherever output holds it.
+const redacted = redact.Mask
 
-// scrub returns s with every occurrence of the key replaced.
-func (k apiKey) scrub(s string) string {
-	if k.value == "" || !strings.Contains(s, k.value) {
-		return s
+// secrets returns every key the run can see, the one in use and the
+// others, so that none of them is ever shown: a key file does not make
+// OFFICEVIBE_API_KEY or ApiKey in config.json any less secret.
+func secrets(getenv func(string) string, cfg *lint.Config, k apiKey) []string {
+	if getenv == nil {
+		getenv = os.Getenv
 	}
-	return strings.ReplaceAll(s, k.value, redacted)
-}
-
-// scrubErr returns err, or an error with the same chain whose message no
-// longer holds the key.
-func (k apiKey) scrubErr(err error) error {
-	if err == nil {
-		return nil
+	out := []string{k.value, strings.TrimSpace(getenv(KeyEnv))}
+	if cfg != nil {
+		out = append(out, strings.TrimSpace(cfg.APIKey))
 	}
-	if msg := err.Error(); k.scrub(msg) != msg {
-		return &scrubbedError{err: err, msg: k.scrub(msg)}
-	}
-	return err
-}
-
-// scrubWriter passes whole lines to w with the key replaced. The key
-// holds no line break (resolveKey refuses one), so it can never be split
-// across two lines. Flush writes a last, unterminated line.
-type scrubWriter struct {
-	w   io.Writer
-	key *apiKey
-	buf []byte
-}
-
-func (s *scrubWriter) Write(p []byte) (int, error) {
-	s.buf = append(s.buf, p...)
-	i := bytes.LastIndexByte(s.buf, '\n')
-	if i < 0 {
-		return len(p), nil
-	}
-	line := s.buf[:i+1]
-	var err error
-	if s.key.value != "" && bytes.Contains(line, []byte(s.key.value)) {
-		_, err = io.WriteString(s.w, s.key.scrub(string(line)))
-	} else {
-		_, err = s.w.Write(line)
-	}
-	s.buf = append(s.buf[:0], s.buf[i+1:]...)
-	if err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-// Flush writes what is left of the last line.
-func (s *scrubWriter) Flush() error {
-	if len(s.buf) == 0 {
-		return nil
-	}
-	_, err := io.WriteString(s.w, s.key.scrub(string(s.buf)))
-	s.buf = s.buf[:0]
-	return err
+	return out
 }

@@ -39,10 +39,11 @@ type PingResult struct {
 // retries and reading of answers as [Push]. A nil error means the key
 // works.
 func Ping(ctx context.Context, opt PingOptions) (*PingResult, error) {
-	o := newOutput(opt.Stdout, opt.Stderr, opt.Verbose, "ping")
+	o := newOutput(opt.Stdout, opt.Stderr, opt.Verbose, "ping", opt.Redactor)
 	defer o.flush()
+	opt.Redactor = o.red
 	res, err := ping(ctx, opt, o)
-	return res, o.key.scrubErr(err)
+	return res, o.red.Error(err)
 }
 
 func ping(ctx context.Context, opt PingOptions, o *output) (*PingResult, error) {

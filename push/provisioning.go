@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -171,7 +171,7 @@ func (provisioningProtocol) readSync(a answer) (syncOutcome, error) {
 	switch {
 	case a.status == http.StatusUnauthorized || a.status == http.StatusForbidden:
 		re := &RejectedError{Status: a.status, KeyRejected: true, Message: msgSubscriptionKeyRejected}
-		if m := problemMessages(a.body); len(m) > 0 {
+		if m := problemMessages(a.red, a.body); len(m) > 0 {
 			re.Errors = m
 		}
 		return syncOutcome{}, re
@@ -185,7 +185,7 @@ func (provisioningProtocol) readSync(a answer) (syncOutcome, error) {
 		return syncOutcome{}, re
 	case a.status < 200 || a.status > 299:
 		re := &RejectedError{Status: a.status, Message: fmt.Sprintf("the service refused the sync (%s)", statusText(a.status))}
-		msgs := problemMessages(a.body)
+		msgs := problemMessages(a.red, a.body)
 		if len(msgs) == 0 {
 			if s := a.snippet(); s != "" {
 				re.Message += ": " + s
@@ -205,7 +205,7 @@ func (provisioningProtocol) readSync(a answer) (syncOutcome, error) {
 		}
 		return syncOutcome{}, &RejectedError{Status: a.status, Message: msg, Hint: hintUnknownAnswer}
 	}
-	job = job.clipped()
+	job = job.clipped(a.red)
 	out := syncOutcome{job: &job}
 	switch outcomeOf(job.Status) {
 	case jobAccepted:
@@ -303,27 +303,25 @@ func decodeJob(body []byte) (JobResponse, bool) {
 // an id, a status, a time or a sentence.
 const maxJobField = 200
 
-// clipped returns the job with each field on one line, cut short: the
-// service's text goes into messages and must not flood or break them.
-func (j JobResponse) clipped() JobResponse {
-	return JobResponse{JobID: clip(j.JobID), Status: clip(j.Status), ScheduledAt: clip(j.ScheduledAt), Message: clip(j.Message)}
+// clipped returns the job with each field on one line, redacted, cut
+// short: the service's text goes into messages and must not flood or
+// break them.
+func (j JobResponse) clipped(red *redact.Redactor) JobResponse {
+	return JobResponse{JobID: clip(red, j.JobID), Status: clip(red, j.Status), ScheduledAt: clip(red, j.ScheduledAt), Message: clip(red, j.Message)}
 }
 
-// clip folds s onto one line and cuts it at maxJobField characters.
-func clip(s string) string {
-	s = oneLine(strings.ToValidUTF8(s, "\uFFFD"))
-	if utf8.RuneCountInString(s) <= maxJobField {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:maxJobField]) + "…"
+// clip folds s onto one line, redacts it, then cuts it at maxJobField
+// characters: in that order, so that a cut never leaves a piece of the
+// key that no longer matches it.
+func clip(red *redact.Redactor, s string) string {
+	return red.Cut(oneLine(strings.ToValidUTF8(s, "\uFFFD")), maxJobField)
 }
 
 // problemMessages reads the messages of a refusal, in the shapes of
 // [ErrorResponse] (title, detail, errors as an array of strings or as
 // ASP.NET's object of arrays by field) and [AccessDeniedResponse]
 // (message); nil when the body is none of them.
-func problemMessages(body []byte) []string {
+func problemMessages(red *redact.Redactor, body []byte) []string {
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(body, &obj) != nil {
 		return nil
@@ -333,7 +331,7 @@ func problemMessages(body []byte) []string {
 		if json.Unmarshal(obj[key], &s) != nil {
 			return ""
 		}
-		return clip(s)
+		return clip(red, s)
 	}
 	var msgs []string
 	for _, k := range []string{jsonKey(ErrorResponse{}, "Title"), jsonKey(ErrorResponse{}, "Detail"), jsonKey(AccessDeniedResponse{}, "Message")} {
@@ -347,7 +345,7 @@ func problemMessages(body []byte) []string {
 	switch {
 	case json.Unmarshal(raw, &list) == nil:
 		for _, s := range list {
-			msgs = append(msgs, clip(s))
+			msgs = append(msgs, clip(red, s))
 		}
 	case json.Unmarshal(raw, &byField) == nil:
 		fields := make([]string, 0, len(byField))
@@ -357,7 +355,7 @@ func problemMessages(body []byte) []string {
 		slices.Sort(fields)
 		for _, f := range fields {
 			for _, s := range byField[f] {
-				msgs = append(msgs, clip(f+": "+s))
+				msgs = append(msgs, clip(red, f+": "+s))
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -129,7 +131,9 @@ func FuzzDecodeJob(f *testing.F) {
 // content type and body: it must not panic; it must accept only a 2xx
 // job of a status it knows as accepted; any other answer is a typed
 // error whose message is one line, without control characters, and short
-// whatever the answer's size.
+// whatever the answer's size. The body is given to the reader as it came,
+// with the key inserted at a fuzzed place: neither the message nor the
+// job may show a piece of 6 characters of it, wherever they are cut.
 func FuzzReadProvisioning(f *testing.F) {
 	seeds := []string{
 		`{"jobId":"j1","status":"scheduled","scheduledAt":"2025-01-06T07:30:00Z"}`, `{"jobId":"j","status":"failed","message":"a\nb\u001b[31m"}`,
@@ -142,8 +146,29 @@ func FuzzReadProvisioning(f *testing.F) {
 		f.Add(400, "", s)
 	}
 	f.Add(302, "text/html", "")
+	// The key lands across the cut of a snippet (120) or a field (200).
+	f.Add(400, "text/html", "<p>"+strings.Repeat("x", 110))
+	f.Add(202, "application/json", `{"jobId":"j","status":"failed","message":"`+strings.Repeat("y", 190)+`"}`)
 	f.Add(401, "application/json", `{"statusCode":401,"message":"Access denied due to invalid subscription key."}`)
+	const key = "ovk-Fuzz-QwErTyUiOp-7731-ZxCvBnMpLk"
+	red := redact.New(key)
 	f.Fuzz(func(t *testing.T, status int, ctype, body string) {
+		at := 0
+		if len(body) > 0 {
+			at = int(uint(status) % uint(len(body)+1))
+		}
+		keyed := body[:at] + key + body[at:]
+		ka := answer{status: status, header: http.Header{"Content-Type": {ctype}, "Location": {keyed}}, body: []byte(keyed), red: red}
+		kout, kerr := provisioningProtocol{}.readSync(ka)
+		shown := fmt.Sprint(kerr)
+		if kout.job != nil {
+			shown += fmt.Sprintf("%+v", *kout.job)
+		}
+		for i := 0; i+redact.MinPiece <= len(key); i++ {
+			if strings.Contains(shown, key[i:i+redact.MinPiece]) {
+				t.Fatalf("the answer %q with the key at %d shows %q:\n%s", body, at, key[i:i+redact.MinPiece], shown)
+			}
+		}
 		a := answer{status: status, header: http.Header{"Content-Type": {ctype}, "Location": {body}}, body: []byte(body)}
 		out, err := provisioningProtocol{}.readSync(a)
 		if err == nil {

@@ -21,7 +21,9 @@
 // The API key is taken from Remote.APIKeyFile, then OFFICEVIBE_API_KEY,
 // then ApiKey in config.json. It goes into the protocol's key header
 // (Authorization, or workleap-subscription-key) and nowhere else: output
-// and errors are scrubbed of it as a last defence.
+// and errors go through one filter that removes it, and any piece of it,
+// in all its forms (package internal/redact): Remote.Redactor, or one of
+// the run's own.
 //
 // The outcomes a caller tells apart are typed errors: [*LintError],
 // [*GuardError], [*RejectedError], [*PausedError] and
@@ -50,6 +52,7 @@ import (
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -102,27 +105,31 @@ type Result struct {
 	Elapsed time.Duration
 }
 
-// output is where one run writes: stdout and stderr scrubbed of the key.
+// output is where one run writes: stdout and stderr through the
+// redactor, which learns the key as soon as it is found.
 type output struct {
 	mu      sync.Mutex // progress lines come from another goroutine
 	key     apiKey
-	out     *scrubWriter
-	err     *scrubWriter
+	red     *redact.Redactor
+	out     *redact.Writer
+	err     *redact.Writer
 	verbose bool
 	prefix  string
 }
 
-func newOutput(stdout, stderr io.Writer, verbose bool, prefix string) *output {
+// newOutput makes the output of a run; red nil means a redactor of its
+// own.
+func newOutput(stdout, stderr io.Writer, verbose bool, prefix string, red *redact.Redactor) *output {
 	if stdout == nil {
 		stdout = io.Discard
 	}
 	if stderr == nil {
 		stderr = io.Discard
 	}
-	o := &output{verbose: verbose, prefix: prefix}
-	o.out = &scrubWriter{w: stdout, key: &o.key}
-	o.err = &scrubWriter{w: stderr, key: &o.key}
-	return o
+	if red == nil {
+		red = redact.New()
+	}
+	return &output{verbose: verbose, prefix: prefix, red: red, out: red.Writer(stdout), err: red.Writer(stderr)}
 }
 
 // logf writes a progress line when verbose.
@@ -149,10 +156,11 @@ func (o *output) flush() {
 // Push pushes the org of opt.Path; see the package documentation. The
 // result is never nil; its Plan is set once planning was reached.
 func Push(ctx context.Context, opt Options) (*Result, error) {
-	o := newOutput(opt.Stdout, opt.Stderr, opt.Verbose, "push")
+	o := newOutput(opt.Stdout, opt.Stderr, opt.Verbose, "push", opt.Redactor)
 	defer o.flush()
+	opt.Redactor = o.red
 	res, err := push(ctx, opt, o)
-	return res, o.key.scrubErr(err)
+	return res, o.red.Error(err)
 }
 
 func push(ctx context.Context, opt Options, o *output) (*Result, error) {
@@ -222,7 +230,7 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 
 	start = time.Now()
 	c := newCollector(rep.Org)
-	size, digest, err := planPass(proto, cfg, c, opt.Dump)
+	size, digest, err := planPass(proto, cfg, c, opt.Dump, o.red)
 	if err != nil {
 		return res, err
 	}
@@ -289,7 +297,7 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	if opt.Now != nil {
 		now = opt.Now
 	}
-	if err := newState(rep.Org, c, proto.name(), e, proto.invites(cfg), p, now()).write(sp); err != nil {
+	if err := newState(rep.Org, c, proto.name(), e, proto.invites(cfg), p, now()).write(sp, o.red); err != nil {
 		return res, fmt.Errorf("the sync succeeded, but the state file could not be written: %w\nhint: the next push would be planned against an older state; fix the folder, then push again", err)
 	}
 	o.logf("state: %s written", p.StateFile)
@@ -322,8 +330,8 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	return res, nil
 }
 
-// setup reads the config and finds the key (into o.key, so that output
-// is scrubbed of it from then on).
+// setup reads the config and finds the key (into o.key, and into the
+// redactor, so that nothing written holds it from then on).
 func setup(path string, r Remote, o *output) (string, *lint.Config, error) {
 	cfgPath, err := lint.FindConfig(path)
 	if err != nil {
@@ -334,7 +342,11 @@ func setup(path string, r Remote, o *output) (string, *lint.Config, error) {
 		return "", nil, err
 	}
 	// The key first: from here on, nothing printed can hold it.
-	if o.key, err = resolveKey(r.APIKeyFile, r.Getenv, cfg); err != nil {
+	o.key, err = resolveKey(r.APIKeyFile, r.Getenv, cfg)
+	for _, s := range secrets(r.Getenv, cfg, o.key) {
+		o.red.Add(s)
+	}
+	if err != nil {
 		return "", nil, err
 	}
 	return cfgPath, cfg, nil
@@ -359,8 +371,9 @@ func withKeyHint(err error, k apiKey, proto protocol) error {
 
 // planPass writes the body once to a hash, telling c (if not nil) of
 // every user and mapping, and to the dump file if one is asked for. It returns the
-// body's size and digest, which the upload must match.
-func planPass(proto protocol, cfg *lint.Config, c *collector, dump string) (int64, string, error) {
+// body's size and digest, which the upload must match. The dump goes
+// through red, as every file of a run does.
+func planPass(proto protocol, cfg *lint.Config, c *collector, dump string, red *redact.Redactor) (int64, string, error) {
 	h := sha256.New()
 	var size int64
 	write := func(extra io.Writer) error {
@@ -385,11 +398,15 @@ func planPass(proto protocol, cfg *lint.Config, c *collector, dump string) (int6
 			return 0, "", fmt.Errorf("%s: cannot create the folder: %w", dump, fserr.WithoutPath(err))
 		}
 		err = atomicfile.Write(dump, func(f io.Writer) error {
-			in := newIndenter(f)
+			rw := red.Writer(f)
+			in := newIndenter(rw)
 			if err := write(in); err != nil {
 				return err
 			}
-			return in.Close()
+			if err := in.Close(); err != nil {
+				return err
+			}
+			return rw.Close()
 		})
 	} else {
 		err = write(nil)

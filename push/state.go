@@ -13,6 +13,7 @@ import (
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -134,12 +135,13 @@ func (st *state) checkFor(path, proto string, e endpoint) error {
 }
 
 // write writes the state atomically, one user, team or mapping a line,
-// creating its folder if needed.
-func (st *state) write(path string) error {
+// creating its folder if needed, through red as every file of a run.
+func (st *state) write(path string, red *redact.Redactor) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("%s: cannot create the state folder: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
 	}
-	return atomicfile.Write(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(f io.Writer) error {
+		w := red.Writer(f)
 		head, err := json.Marshal(st.stateHead)
 		if err != nil {
 			return err
@@ -184,7 +186,10 @@ func (st *state) write(path string) error {
 			}
 		}
 		bw.raw("\n]}\n")
-		return bw.flush()
+		if err := bw.flush(); err != nil {
+			return err
+		}
+		return w.Close()
 	})
 }
 

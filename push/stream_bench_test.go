@@ -36,7 +36,7 @@ func BenchmarkStream(b *testing.B) {
 	for _, n := range []int{1_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			cfg := streamOrg(b, n)
-			size, digest, err := planPass(legacyProtocol{}, cfg, nil, "")
+			size, digest, err := planPass(legacyProtocol{}, cfg, nil, "", nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -73,7 +73,7 @@ func BenchmarkPlanPass(b *testing.B) {
 			b.ReportAllocs()
 			var size int64
 			for b.Loop() {
-				if size, _, err = planPass(legacyProtocol{}, cfg, newCollector(rep.Org), ""); err != nil {
+				if size, _, err = planPass(legacyProtocol{}, cfg, newCollector(rep.Org), "", nil); err != nil {
 					b.Fatal(err)
 				}
 			}

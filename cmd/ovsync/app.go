@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/ovsync/ovsync/internal/redact"
 )
 
 // Exit statuses shared by every subcommand. Subcommands with more
@@ -53,8 +55,9 @@ func toolVersion() string {
 	return "dev"
 }
 
-// newApp builds the command-line application writing to stdout and stderr.
-func newApp(stdout, stderr io.Writer) *cli.App {
+// newApp builds the command-line application writing to stdout and
+// stderr, which go through red (see redact.go).
+func newApp(stdout, stderr io.Writer, red *redact.Redactor) *cli.App {
 	app := &cli.App{
 		Name:  "ovsync",
 		Usage: "check, convert, draw and push Officevibe org files",
@@ -77,6 +80,7 @@ Examples:
 		HideHelpCommand:      false,
 		Writer:               stdout,
 		ErrWriter:            stderr,
+		Metadata:             map[string]any{redactorKey: red},
 		ExitErrHandler:       func(*cli.Context, error) {}, // run decides the exit status
 		OnUsageError:         usageError,
 		Action: func(c *cli.Context) error {
@@ -115,9 +119,20 @@ func usageError(c *cli.Context, err error, _ bool) error {
 }
 
 // run runs the application with args (args[0] is the program name) and
-// returns the exit status. main and the CLI tests share it.
+// returns the exit status. main and the CLI tests share it. Everything it
+// writes goes through the run's redactor.
 func run(args []string, stdout, stderr io.Writer) int {
-	app := newApp(stdout, stderr)
+	red := newRedactor()
+	out, errOut := red.Writer(stdout), red.Writer(stderr)
+	code := runApp(args, out, errOut, red)
+	out.Flush()
+	errOut.Flush()
+	return code
+}
+
+// runApp is run on the redacted streams.
+func runApp(args []string, stdout, stderr io.Writer, red *redact.Redactor) int {
+	app := newApp(stdout, stderr, red)
 	err := app.Run(flagsFirst(app, args))
 	if err == nil {
 		return exitOK

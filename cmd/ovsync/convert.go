@@ -75,6 +75,9 @@ func requiredColumns(v *lint.Vocabulary) string {
 
 // runConvert is the action of "ovsync convert".
 func runConvert(c *cli.Context) error {
+	if cfg := c.String("config"); cfg != "" {
+		seeConfig(c, cfg)
+	}
 	opt := convert.Options{
 		Inputs:    c.Args().Slice(),
 		Stdin:     os.Stdin,

@@ -9,7 +9,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ovsync/ovsync/graph"
-	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -85,7 +84,7 @@ func runGraph(c *cli.Context) error {
 	}
 	warnLarge(c.App.ErrWriter, g, gopt)
 	if out := c.String("output"); out != "" && out != "-" {
-		err = atomicfile.Write(out, g.Write)
+		err = writeOutput(c, out, g.Write)
 	} else {
 		err = g.Write(c.App.Writer)
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -70,7 +69,7 @@ func runLint(c *cli.Context) error {
 	popt := lint.PrintOptions{MaxPerRule: c.Int("max-per-rule"), Version: toolVersion()}
 	write := func(w io.Writer) error { return lint.Print(w, format, rep, popt) }
 	if out := c.String("output"); out != "" && out != "-" {
-		err = atomicfile.Write(out, write)
+		err = writeOutput(c, out, write)
 	} else {
 		err = write(c.App.Writer)
 	}

@@ -48,12 +48,17 @@ func TestMain(m *testing.M) {
 //	cp $REPO/testdata/sample/config.json org
 //	cp $REPO/testdata/sample/Data/users.csv org/Data
 func TestScript(t *testing.T) {
+	testscript.Run(t, scriptParams(t, filepath.Join("testdata", "script")))
+}
+
+// scriptParams are the parameters of the scripts of dir.
+func scriptParams(t testing.TB, dir string) testscript.Params {
 	repo, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	testscript.Run(t, testscript.Params{
-		Dir:                 filepath.Join("testdata", "script"),
+	return testscript.Params{
+		Dir:                 dir,
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
@@ -63,7 +68,7 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Cmds: scriptCmds(),
-	})
+	}
 }
 
 // scriptCmds returns the commands the scripts have beyond testscript's
@@ -96,9 +101,10 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		// scheduled; -job-answer answers it with BODY as it is, with
 		// status N (default 202).
 		// fakeapi set [-fail N] [-throttle N -retry-after S] [-drop N]
-		// [-delay D] [-pause] [-job-status S] [-job-answer BODY
-		// [-answer-status N]]: change the faults and answers of the
+		// [-delay D] [-refuse MSG] [-pause] [-job-status S] [-job-answer
+		// BODY [-answer-status N]]: change the faults and answers of the
 		// running fake (a flag left out turns its fault or answer off).
+		// The key is the fake's for good: set refuses -key.
 		// fakeapi seturl FILE: set ApiUrl of the config.json FILE to $FAKEURL.
 		// fakeapi history: print "requests: N" (every request, faults
 		// included) and one line per sync received, for stdout and cmp.
@@ -241,6 +247,7 @@ type scriptFake struct {
 	// goroutines read.
 	mu     sync.Mutex
 	answer jobAnswer
+	refuse string // the message of -refuse, "" for none
 }
 
 // jobAnswer is what a script makes the fake answer to provisioning syncs
@@ -280,11 +287,20 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 		jobStatus := fs.String("job-status", "", "answer accepted provisioning syncs with this job status")
 		jobBody := fs.String("job-answer", "", "answer accepted provisioning syncs with this body")
 		code := fs.Int("answer-status", http.StatusAccepted, "the HTTP status of -job-answer")
+		fs.SetOutput(io.Discard)
 		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
-			ts.Fatalf("fakeapi %s: bad flags: %v", args[0], args[1:])
+			ts.Fatalf("fakeapi %s: bad flags %v: %v", args[0], args[1:], err)
+		}
+		if args[0] == "set" {
+			fs.Visit(func(f *flag.Flag) {
+				if f.Name == "key" {
+					ts.Fatalf("fakeapi set: -key is not supported: the fake's key is the one of fakeapi start")
+				}
+			})
 		}
 		sf.mu.Lock()
 		sf.answer = jobAnswer{status: *jobStatus, body: *jobBody, code: *code}
+		sf.refuse = *refuse
 		sf.mu.Unlock()
 		if args[0] == "set" {
 			sf.fake.FailNext(*fail)
@@ -299,11 +315,7 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		sf.fake = pushtest.NewFake(pushtest.Options{Key: *key, Fail: *fail, Throttle: *throttle,
 			RetryAfter: time.Duration(*retryAfter) * time.Second, Drop: *drop, Delay: *delay, PauseForApproval: *pause})
-		var h http.Handler = sf.fake
-		if *refuse != "" {
-			h = refusing(sf.fake, *refuse)
-		}
-		sf.srv = httptest.NewServer(sf.answering(h))
+		sf.srv = httptest.NewServer(sf.answering(sf.refusing(sf.fake)))
 		ts.Defer(sf.srv.Close)
 		ts.Setenv("FAKEURL", sf.srv.URL)
 	case "seturl":
@@ -378,10 +390,14 @@ func (sf *scriptFake) answering(h http.Handler) http.Handler {
 }
 
 // refusing answers the syncs that fake accepts with isSuccess false and
-// msg, as the service does with a payload it refuses.
-func refusing(fake *pushtest.Fake, msg string) http.Handler {
+// the message of -refuse, as the service does with a payload it refuses,
+// while the script asks for it.
+func (sf *scriptFake) refusing(fake *pushtest.Fake) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != push.SyncPath {
+		sf.mu.Lock()
+		msg := sf.refuse
+		sf.mu.Unlock()
+		if r.URL.Path != push.SyncPath || msg == "" {
 			fake.ServeHTTP(w, r)
 			return
 		}

@@ -44,6 +44,9 @@ func orgArgs(c *cli.Context) (path, users, groups, mapping string, err error) {
 	if u, g, m, ok := dataFolder(path); ok {
 		return "", u, g, m, nil
 	}
+	if users == "" && groups == "" && mapping == "" {
+		seeConfig(c, path)
+	}
 	return path, users, groups, mapping, nil
 }
 

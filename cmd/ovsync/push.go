@@ -65,6 +65,7 @@ func remoteOptions(c *cli.Context) (push.Remote, error) {
 		RetryWait:  c.Duration("retry-wait"),
 		Timeout:    c.Duration("timeout"),
 		UserAgent:  "ovsync/" + toolVersion(),
+		Redactor:   redactorOf(c),
 	}
 	switch {
 	case r.Retries < 0:

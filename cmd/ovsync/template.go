@@ -7,7 +7,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ovsync/ovsync/convert"
-	"github.com/ovsync/ovsync/internal/atomicfile"
 )
 
 // templateCommand is "ovsync template".
@@ -53,7 +52,7 @@ func runTemplate(c *cli.Context) error {
 	if _, err := os.Stat(out); err == nil && !c.Bool("force") {
 		return exitWith(exitUsage, fmt.Errorf("%s already exists: give another name with -o, or replace it with --force", out))
 	}
-	if err := atomicfile.Write(out, convert.WriteTemplate); err != nil {
+	if err := writeOutput(c, out, convert.WriteTemplate); err != nil {
 		return exitWith(exitUsage, err)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "wrote %s: fill it in, then run \"ovsync convert --out DIR %s\"\n", out, out)

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ovsync/ovsync/internal/redact"
+	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/pushtest"
+)
+
+// cliKey is the key of the CLI's key tests.
+const cliKey = "ovk-Cli-QwErTyUiOp-7731-ZxCvBnMpLk"
+
+// cliLeak returns the first piece of redact.MinPiece characters of a form
+// of cliKey that s holds, in any letter case, or "".
+func cliLeak(s string) string {
+	low := strings.ToLower(s)
+	for _, f := range redact.Forms(cliKey) {
+		f = strings.ToLower(f)
+		for i := 0; i+redact.MinPiece <= len(f); i++ {
+			if strings.Contains(low, f[i:i+redact.MinPiece]) {
+				return f[i : i+redact.MinPiece]
+			}
+		}
+	}
+	return ""
+}
+
+// keyOrg copies the sample org into a new folder, with config.json
+// changed by edit, and returns the folder.
+func keyOrg(t *testing.T, edit func(cfg map[string]any)) string {
+	t.Helper()
+	repo, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(repo, "testdata", "sample")
+	dir := t.TempDir()
+	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]map[string]any
+	if err := json.Unmarshal(readFile(t, filepath.Join(dir, "config.json")), &doc); err != nil {
+		t.Fatal(err)
+	}
+	edit(doc["Configuration"])
+	b, _ := json.MarshalIndent(doc, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func readFile(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// checkNoKey fails when the output of a run, or any file under dir,
+// holds a piece of cliKey.
+func checkNoKey(t *testing.T, what, out string, dir string) {
+	t.Helper()
+	if l := cliLeak(out); l != "" {
+		t.Errorf("%s: %q of the key is printed:\n%s", what, l, out)
+	}
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Base(p) == "config.json" {
+			return err
+		}
+		if l := cliLeak(string(readFile(t, p))); l != "" {
+			t.Errorf("%s: %q of the key is in %s", what, l, p)
+		}
+		return nil
+	})
+}
+
+// TestLintNeverPrintsKey lints a config whose ApiKey is also pasted,
+// URL-escaped, into ApiUrl and, as it is, into SyncManagerEmail (both
+// quoted by their findings), in every format, to stdout and with -o.
+func TestLintNeverPrintsKey(t *testing.T) {
+	dir := keyOrg(t, func(cfg map[string]any) {
+		cfg["ApiKey"] = cliKey
+		cfg["ApiUrl"] = "http://example.com/?k=" + url.QueryEscape(cliKey)
+		cfg["SyncManagerEmail"] = cliKey
+	})
+	for _, format := range []string{"text", "json", "github", "sarif"} {
+		t.Run(format, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"ovsync", "lint", "--format", format, dir}, &stdout, &stderr)
+			if code != exitFindings {
+				t.Fatalf("exit status %d, want %d\n%s", code, exitFindings, stderr.String())
+			}
+			checkNoKey(t, "lint --format "+format, stdout.String()+stderr.String(), dir)
+			if !strings.Contains(stdout.String(), redact.Mask) {
+				t.Errorf("the findings on ApiUrl and SyncManagerEmail do not show %s:\n%s", redact.Mask, stdout.String())
+			}
+			out := filepath.Join(dir, "report."+format)
+			stdout.Reset()
+			if code := run([]string{"ovsync", "lint", "--format", format, "-o", out, dir}, &stdout, &stderr); code != exitFindings {
+				t.Fatalf("-o: exit status %d", code)
+			}
+			if !strings.Contains(string(readFile(t, out)), redact.Mask) {
+				t.Errorf("%s does not show %s", out, redact.Mask)
+			}
+			checkNoKey(t, "lint -o", stdout.String()+stderr.String(), dir)
+		})
+	}
+}
+
+// TestPushAndPingNeverPrintKey pushes and pings through the CLI, verbose,
+// to a service that echoes the key at offsets around the cuts of its
+// messages, with the key from the environment, from --api-key-file and
+// from ApiKey, and reads what the run printed and every file it wrote.
+func TestPushAndPingNeverPrintKey(t *testing.T) {
+	srv := pushtest.NewEchoServer()
+	t.Cleanup(srv.Close)
+	keyFile := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(keyFile, []byte(cliKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, source := range []string{"env", "file", "config"} {
+		for _, kind := range pushtest.EchoKinds {
+			for _, off := range []int{0, 1, 50, 100, 110, 119, 150, 190, 199, 250} {
+				dir := keyOrg(t, func(cfg map[string]any) {
+					cfg["ApiUrl"] = pushtest.EchoURL(srv.URL, off, kind, "plain")
+					if source == "config" {
+						cfg["ApiKey"] = cliKey
+					}
+				})
+				// Two users and a team: the run is about the answer.
+				for name, content := range map[string]string{
+					"users.csv":          "id,email,firstName,lastName\n1,ana@example.com,Ana,Silva\n2,ben@example.com,Ben,Okafor\n",
+					"groups.csv":         "id,name\nT1,Team One\n",
+					"groups-mapping.csv": "groupId,userId,subGroupId,isMember,isManager\nT1,1,,FALSE,TRUE\nT1,2,,TRUE,FALSE\n",
+				} {
+					if err := os.WriteFile(filepath.Join(dir, "Data", name), []byte(content), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if source == "env" {
+					t.Setenv(push.KeyEnv, cliKey)
+				} else {
+					t.Setenv(push.KeyEnv, "")
+				}
+				flags := []string{"--verbose", "--retries", "0"}
+				if source == "file" {
+					flags = append(flags, "--api-key-file", keyFile)
+				}
+				var all bytes.Buffer
+				run(append(append([]string{"ovsync", "push", "--yes", "--dump", filepath.Join(dir, "dump.json")}, flags...), dir), &all, &all)
+				run(append(append([]string{"ovsync", "ping"}, flags...), dir), &all, &all)
+				checkNoKey(t, source+" "+kind, all.String(), dir)
+				if !strings.Contains(all.String(), "attempt 1: ") {
+					t.Fatalf("%s %s at %d: nothing was sent:\n%s", source, kind, off, all.String())
+				}
+				if kind == "json" && !strings.Contains(all.String(), redact.Mask) {
+					t.Errorf("%s %s at %d: the echoed key was not shown masked:\n%s", source, kind, off, all.String())
+				}
+			}
+		}
+	}
+}
