@@ -103,6 +103,9 @@ type SheetResult struct {
 	Skipped   string
 	// Rows is the number of data rows written.
 	Rows int
+	// Computed is the number of cells written whose value ovsync computed
+	// from their formula, the workbook storing none or a stale one.
+	Computed int
 	// Output is the path written.
 	Output string
 }
@@ -863,6 +866,9 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 	}
 	var (
 		errCells places // error cells
+		unknown  places // formulas whose value cannot be known
+		why      string // the reason given for the first of them
+		computed int    // cells whose value ovsync computed
 		empty    places // empty rows followed by data
 		pending  []string
 		npending int
@@ -893,6 +899,19 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 		for col := 0; col < rd.Len(); col++ {
 			v, e := rd.Cell(col)
 			named := col < len(h.names) && h.names[col] != ""
+			comp, unk := rd.Formula(col)
+			switch {
+			case named && unk != "":
+				if unknown.n == 0 {
+					why = unk
+				}
+				unknown.add(rd.CellName(col))
+				blank = false
+				rec = append(rec, "")
+				continue
+			case named && comp:
+				computed++
+			}
 			switch {
 			case !named && (v != "" || e != ""):
 				if isText && col >= len(h.names) {
@@ -940,6 +959,11 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 		return err
 	}
 	p.res.Rows = rows
+	p.res.Computed = computed
+	if unknown.n > 0 {
+		return fmt.Errorf("%s: %s without a value ovsync can be sure of: %s: %s: open the workbook in a spreadsheet program, let it recalculate, save, and convert again",
+			p.in.path, countWord(unknown.n, "formula cell"), unknown.String(), why)
+	}
 	if empty.n > 0 {
 		c.note(fmt.Sprintf("%s: skipped %s: empty (%s)", where, countWord(empty.n, "row"), empty.String()))
 	}

@@ -28,6 +28,10 @@ type rowReader interface {
 	// Cell returns cell c of the current row: its value, or the error it
 	// shows (#N/A).
 	Cell(c int) (value, errText string)
+	// Formula tells whether cell c of the current row is a formula whose
+	// value was computed by ovsync (the workbook storing none, or a stale
+	// one), or one whose value cannot be known, and why.
+	Formula(c int) (computed bool, unknown string)
 	// Err is the error that ended the rows early.
 	Err() error
 	// RowName names the current row in messages ("row 7", "line 7").
@@ -235,6 +239,7 @@ func openXLSX(in *input, f io.ReaderAt, size int64) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.path, err)
 	}
+	in.close = wb.Close
 	addSheets(in, wb.Sheets(), wb.Hidden, func(i int, name string) (rowReader, error) {
 		rows, err := wb.Rows(i)
 		if err != nil {
@@ -270,6 +275,10 @@ func (x *xlsxReader) Close() error { return x.rows.Close() }
 func (x *xlsxReader) Cell(c int) (string, string) {
 	cell := x.rows.Cells()[c]
 	return cell.Value, cell.Err
+}
+func (x *xlsxReader) Formula(c int) (bool, string) {
+	cell := x.rows.Cells()[c]
+	return cell.Computed, cell.Unknown
 }
 func (x *xlsxReader) RowName() string          { return rowName(x.Row()) }
 func (x *xlsxReader) CellName(c int) string    { return cellName(x.sheet, x.Row(), c) }
@@ -314,6 +323,7 @@ func (g *gridReader) Cell(c int) (string, string) {
 	cell := g.rows[g.i][c]
 	return cell.Value, cell.Err
 }
+func (g *gridReader) Formula(c int) (bool, string) { return false, "" }
 func (g *gridReader) RowName() string          { return rowName(g.i) }
 func (g *gridReader) CellName(c int) string    { return cellName(g.sheet, g.i, c) }
 func (g *gridReader) Progress() (int64, int64) { return int64(g.i), int64(len(g.rows)) }

@@ -31,16 +31,17 @@ const (
 // others are skipped (compare [Rows.Row] from one row to the next to find
 // them).
 type Rows struct {
-	wb    *Workbook
-	name  string
-	rc    io.ReadCloser
-	s     *scanner
-	row   int    // 0-based index of the current row
-	last  int    // index of the row before the next <row> without r=
-	cells []Cell // current row, dense from column A
-	val   []byte // value text being assembled
-	err   error
-	done  bool
+	wb      *Workbook
+	name    string
+	rc      io.ReadCloser
+	s       *scanner
+	row     int    // 0-based index of the current row
+	last    int    // index of the row before the next <row> without r=
+	cells   []Cell // current row, dense from column A
+	val     []byte // value text being assembled
+	formula []byte // formula text of the cell being read
+	err     error
+	done    bool
 }
 
 // Rows opens worksheet i (an index into [Workbook.Sheets]) for reading.
@@ -211,7 +212,8 @@ func (r *Rows) readCell(col int) (int, bool) {
 		return col, true
 	}
 	r.val = r.val[:0]
-	hasV := false
+	r.formula = r.formula[:0]
+	hasV, hasF := false, false
 	for {
 		switch s.next() {
 		case tokEOF:
@@ -221,7 +223,13 @@ func (r *Rows) readCell(col int) (int, bool) {
 			if string(s.name) != "c" {
 				continue
 			}
-			if !hasV {
+			switch {
+			case hasF && (!hasV || len(bytes.TrimSpace(r.val)) == 0 && typ != "str" && typ != "inlineStr"):
+				// A formula without a stored result: a program that
+				// writes formulas without calculating them.
+				r.compute(col, style)
+				return col, true
+			case !hasV:
 				return col, true
 			}
 			return col, r.store(col, style, typ)
@@ -235,7 +243,10 @@ func (r *Rows) readCell(col int) (int, bool) {
 					r.val = stringItem(s, r.val[:0], "is")
 				}
 				hasV = true
-			default: // <f>, <extLst>, …
+			case "f":
+				r.formula = s.elementText(r.formula[:0])
+				hasF = true
+			default: // <extLst>, …
 				s.skipElement()
 			}
 		}
@@ -279,12 +290,27 @@ func (r *Rows) store(col, style int, typ string) bool {
 	if c.Empty() {
 		return true
 	}
+	r.put(c, col)
+	return true
+}
+
+// put stores the non-empty cell c at column col of the current row.
+func (r *Rows) put(c Cell, col int) {
 	c.Row, c.Col = r.row, col
 	for len(r.cells) <= col {
 		r.cells = append(r.cells, Cell{Row: r.row, Col: len(r.cells)})
 	}
 	r.cells[col] = c
-	return true
+}
+
+// compute stores the value of the formula r.formula at column col of the
+// current row, computed by the workbook's calculation engine.
+func (r *Rows) compute(col, style int) {
+	ref := Cell{Row: r.row, Col: col}.Ref()
+	c := r.wb.compute(r.name, ref, string(decodeEscapes(r.formula)), r.wb.format(style))
+	if !c.Empty() {
+		r.put(c, col)
+	}
 }
 
 // trim drops the empty cells at the end of the current row.

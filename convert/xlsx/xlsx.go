@@ -11,7 +11,10 @@
 // t="inlineStr"), booleans (t="b"), errors (t="e"), ISO dates (t="d") and
 // numbers, shown through the number format of the cell's style (cellXfs
 // and numFmts, or a built-in format id). Formulas are read by their cached
-// value. Everything else (styles beyond number formats, drawings,
+// value; a formula without one (as excelize, openpyxl and other libraries
+// write them) is computed by excelize's calculation engine, opened only
+// for such a workbook, and marked [Cell].Computed, or marked
+// [Cell].Unknown when it cannot be computed. Everything else (styles beyond number formats, drawings,
 // comments) is skipped.
 //
 // It reads what Excel, LibreOffice, Gnumeric and the common libraries
@@ -70,6 +73,12 @@ type Workbook struct {
 	sst      []string
 	xf       []cellfmt.Format // number format of each cellXfs entry
 	date1904 bool
+
+	// The file, and its calculation engine once a formula without a
+	// stored result needs it.
+	r    io.ReaderAt
+	size int64
+	calc calc
 }
 
 // sheet is a worksheet of the workbook.
@@ -88,10 +97,17 @@ type Cell struct {
 	Value string
 	// Err is the error shown by an error cell ("#N/A", "#DIV/0!", …).
 	Err string
+	// Computed is set for a formula whose result the workbook does not
+	// store: Value (or Err) was computed by the calculation engine.
+	Computed bool
+	// Unknown is set for a formula whose result the workbook does not
+	// store and that cannot be computed: it says why.
+	Unknown string
 }
 
-// Empty reports whether the cell holds nothing: no value and no error.
-func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" }
+// Empty reports whether the cell holds nothing: no value, no error and
+// no formula without a result.
+func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" && c.Unknown == "" }
 
 // Ref returns the cell's A1-style reference, such as "G12".
 func (c Cell) Ref() string { return xls.Ref(c.Row, c.Col) }
@@ -114,7 +130,7 @@ func Open(r io.ReaderAt, size int64) (*Workbook, error) {
 	if err != nil {
 		return nil, corrupt("damaged zip archive: %v", err)
 	}
-	w := &Workbook{files: make(map[string]*zip.File, len(zr.File))}
+	w := &Workbook{files: make(map[string]*zip.File, len(zr.File)), r: r, size: size}
 	for _, f := range zr.File {
 		w.files[partName(f.Name)] = f
 	}
