@@ -961,8 +961,14 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 	p.res.Rows = rows
 	p.res.Computed = computed
 	if unknown.n > 0 {
-		return fmt.Errorf("%s: %s without a value ovsync can be sure of: %s: %s: open the workbook in a spreadsheet program, let it recalculate, save, and convert again",
-			p.in.path, countWord(unknown.n, "formula cell"), unknown.String(), why)
+		// An .xls file's stale results come back as they were from a
+		// program that saves .xls the same way: .xlsx stores them right.
+		fix := "save, and convert again"
+		if p.in.format == FormatXLS {
+			fix = "save it as .xlsx, and convert that"
+		}
+		return fmt.Errorf("%s: %s without a value ovsync can be sure of: %s: %s: open the workbook in a spreadsheet program, let it recalculate, %s",
+			p.in.path, countWord(unknown.n, "formula cell"), unknown.String(), why, fix)
 	}
 	if empty.n > 0 {
 		c.note(fmt.Sprintf("%s: skipped %s: empty (%s)", where, countWord(empty.n, "row"), empty.String()))

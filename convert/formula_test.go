@@ -1,7 +1,9 @@
 package convert
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,5 +98,59 @@ func TestFormulaNotComputed(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
 		t.Error("the output folder was created")
+	}
+}
+
+// uncalculated is the fixture of a workbook written by excelize, whose
+// formulas have no stored result; go test -run TestUncalculatedFixture
+// -update writes it again.
+var uncalculated = filepath.Join(fixtures, "Users Uncalculated.xlsx")
+
+// uncomputable is the fixture of a workbook written by excelize with a
+// formula excelize's engine cannot compute.
+var uncomputable = filepath.Join(fixtures, "Users Uncomputable.xlsx")
+
+// TestUncalculatedFixture checks that the fixture's formulas have no
+// stored result (the case it is there for) and that they convert to
+// their values.
+func TestUncalculatedFixture(t *testing.T) {
+	if *update {
+		data := formulaBook(t, "Users", [][]string{
+			{"id", "email", "firstName", "Start Date"},
+			{`="U"&"77"`, `=LOWER("MAX@X.TEST")`, "Max", "=DATE(2024,3,1)"},
+			{"U78", `=LOWER(C3)&"@x.test"`, "Ana", ""},
+		})
+		if err := os.WriteFile(uncalculated, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		data = formulaBook(t, "Users", [][]string{
+			{"id", "email"},
+			{"U1", `=NOSUCHFUNCTION("x")`},
+			{"U2", "b@x.test"},
+		})
+		if err := os.WriteFile(uncomputable, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	zr, err := zip.OpenReader(uncalculated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, "xl/worksheets/") {
+			continue
+		}
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		if !bytes.Contains(b, []byte("<f>")) || bytes.Contains(b, []byte("<f>LOWER(&#34;MAX@X.TEST&#34;)</f><v>")) {
+			t.Errorf("%s: %s holds no formula without a stored result", uncalculated, f.Name)
+		}
+	}
+	out, _ := convertTo(t, Options{Inputs: []string{uncalculated}})
+	want := [][]string{{"id", "email", "firstName", "Start Date"}, {"U77", "max@x.test", "Max", "45352"}, {"U78", "ana@x.test", "Ana", ""}}
+	if diff := cmp.Diff(want, readCSVFile(t, filepath.Join(out, "users.csv"))); diff != "" {
+		t.Errorf("users.csv (-want +got):\n%s", diff)
 	}
 }

@@ -323,7 +323,10 @@ func (g *gridReader) Cell(c int) (string, string) {
 	cell := g.rows[g.i][c]
 	return cell.Value, cell.Err
 }
-func (g *gridReader) Formula(c int) (bool, string) { return false, "" }
+func (g *gridReader) Formula(c int) (bool, string) {
+	cell := g.rows[g.i][c]
+	return cell.Computed, cell.Unknown
+}
 func (g *gridReader) RowName() string              { return rowName(g.i) }
 func (g *gridReader) CellName(c int) string        { return cellName(g.sheet, g.i, c) }
 func (g *gridReader) Progress() (int64, int64)     { return int64(g.i), int64(len(g.rows)) }

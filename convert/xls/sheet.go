@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
+	"github.com/ovsync/ovsync/convert/formula"
 )
 
 // maxCols is the number of columns of a BIFF5 or BIFF8 sheet (A to IV).
@@ -56,13 +57,16 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 		pending = -1 // index in cells of a formula waiting for its STRING record
 		depth   = 0  // of substreams nested in the sheet (embedded charts)
 	)
-	add := func(row, col int, value, errText string) error {
-		if col >= maxCols {
-			return corrupt("cell in column %d, past the last column IV", col+1)
+	put := func(c Cell) error {
+		if c.Col >= maxCols {
+			return corrupt("cell in column %d, past the last column IV", c.Col+1)
 		}
-		cells = append(cells, Cell{Row: row, Col: col, Value: value, Err: errText})
+		cells = append(cells, c)
 		pending = -1
 		return nil
+	}
+	add := func(row, col int, value, errText string) error {
+		return put(Cell{Row: row, Col: col, Value: value, Err: errText})
 	}
 	for {
 		typ, data, next, err := w.record(pos)
@@ -112,8 +116,9 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 				err = add(int(u16(data, 0)), int(u16(data, 2)), "", errorText(data[6]))
 			}
 		case typ == recFormula && len(data) >= 14:
-			err = w.formula(data, add)
-			if err == nil && u16(data, 12) == 0xFFFF && data[6] == 0 {
+			c := w.formula(data)
+			err = put(c)
+			if err == nil && u16(data, 12) == 0xFFFF && data[6] == 0 && !c.Computed {
 				pending = len(cells) - 1 // the text follows in a STRING record
 			}
 		case typ == recString:
@@ -136,22 +141,43 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 	}
 }
 
-// formula adds the cached result of a FORMULA record: a number unless its
-// last two bytes are 0xFFFF, in which case the first byte says text
-// (in the next STRING record), boolean, error or empty text.
-func (w *Workbook) formula(data []byte, add func(row, col int, value, errText string) error) error {
-	row, col, ixfe := int(u16(data, 0)), int(u16(data, 2)), u16(data, 4)
-	if u16(data, 12) != 0xFFFF {
+// formula returns the cell of a FORMULA record: its cached result, a
+// number unless the record's bytes 12-13 are 0xFFFF, in which case byte 6
+// says text (in the next STRING record), boolean, error or empty text.
+// A cached result that its tokens cannot give (text stored as a number,
+// as LibreOffice's export does) is a stale cache: the value computed
+// from the tokens when they are constants, or a cell marked Unknown.
+func (w *Workbook) formula(data []byte) Cell {
+	c := Cell{Row: int(u16(data, 0)), Col: int(u16(data, 2))}
+	ixfe := u16(data, 4)
+	stored := formula.Number
+	switch {
+	case u16(data, 12) != 0xFFFF:
 		v := math.Float64frombits(uint64(u32(data, 6)) | uint64(u32(data, 10))<<32)
-		return add(row, col, w.number(ixfe, v), "")
+		c.Value = w.number(ixfe, v)
+	case data[6] == 1:
+		c.Value, stored = cellfmt.Bool(data[8] != 0), formula.Bool
+	case data[6] == 2:
+		c.Err, stored = errorText(data[8]), formula.Unknown
+	default: // text to come, or empty text
+		stored = formula.Text
 	}
-	switch data[6] {
-	case 1:
-		return add(row, col, cellfmt.Bool(data[8] != 0), "")
-	case 2:
-		return add(row, col, "", errorText(data[8]))
+	if stored == formula.Unknown || len(data) < 22 {
+		return c
 	}
-	return add(row, col, "", "") // text to come, or empty text
+	cce := int(u16(data, 20))
+	if 22+cce > len(data) {
+		return c
+	}
+	v := w.classify(data[22 : 22+cce])
+	if !formula.Stale(v, stored) {
+		return c
+	}
+	if v.Const && v.Kind == formula.Text {
+		return Cell{Row: c.Row, Col: c.Col, Value: v.Text, Computed: true}
+	}
+	c.Unknown = fmt.Sprintf("a stale result: the workbook stores %s for a formula that gives %s", stored, v.Kind)
+	return c
 }
 
 // rk decodes an RK number: a 30-bit integer or the top 30 bits of a

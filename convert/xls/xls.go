@@ -15,6 +15,13 @@
 //     (numbers), BOOLERR (booleans and errors such as #N/A), FORMULA with
 //     its cached result and the STRING record that holds a text result.
 //
+// A FORMULA's parsed tokens are read too, to tell what kind of value the
+// formula gives ([formula]): a cached result of the wrong kind (a number
+// for a formula that can only give text, as LibreOffice's export writes
+// them) is stale. The value is then computed from the tokens when they
+// are constants and text functions ([Cell].Computed), or the cell is
+// marked [Cell].Unknown.
+//
 // Everything else (styles, formulas' tokens, charts, drawings) is skipped.
 // Every length read from the file is checked: a corrupt file gives an
 // error, never a panic.
@@ -89,10 +96,18 @@ type Cell struct {
 	// Err is the error shown by an error cell ("#N/A", "#DIV/0!", …),
 	// or by a formula whose result is an error.
 	Err string
+	// Computed is set for a formula whose stored result is stale and
+	// whose value was computed from its tokens (constants and text
+	// functions).
+	Computed bool
+	// Unknown is set for a formula whose stored result cannot be its
+	// value and that cannot be computed: it says why.
+	Unknown string
 }
 
-// Empty reports whether the cell holds nothing: no value and no error.
-func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" }
+// Empty reports whether the cell holds nothing: no value, no error and
+// no formula without a value.
+func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" && c.Unknown == "" }
 
 // Ref returns the cell's A1-style reference, such as "G12".
 func (c Cell) Ref() string { return Ref(c.Row, c.Col) }
