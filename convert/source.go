@@ -327,9 +327,9 @@ func (g *gridReader) Formula(c int) (bool, string) {
 	cell := g.rows[g.i][c]
 	return cell.Computed, cell.Unknown
 }
-func (g *gridReader) RowName() string              { return rowName(g.i) }
-func (g *gridReader) CellName(c int) string        { return cellName(g.sheet, g.i, c) }
-func (g *gridReader) Progress() (int64, int64)     { return int64(g.i), int64(len(g.rows)) }
+func (g *gridReader) RowName() string          { return rowName(g.i) }
+func (g *gridReader) CellName(c int) string    { return cellName(g.sheet, g.i, c) }
+func (g *gridReader) Progress() (int64, int64) { return int64(g.i), int64(len(g.rows)) }
 
 // rowName names a 0-based worksheet row.
 func rowName(row int) string { return "row " + strconv.Itoa(row+1) }
