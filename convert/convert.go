@@ -143,7 +143,7 @@ type converter struct {
 func Run(opt Options) (*Result, error) {
 	c := &converter{opt: opt, start: time.Now()}
 	if err := c.setup(); err != nil {
-		return nil, err
+		return nil, validErr(err)
 	}
 	ro := readOptions{encoding: opt.Encoding, stdin: opt.Stdin, note: c.note}
 	if opt.Delimiter != "" {
@@ -176,7 +176,9 @@ func Run(opt Options) (*Result, error) {
 	c.detectFormat(states)
 	var plans []*plan
 	for _, st := range states {
-		c.notes = append(c.notes, st.notes...)
+		for _, n := range st.notes {
+			c.note(n)
+		}
 		if st.err != nil {
 			c.fail(st.err)
 			continue
@@ -319,10 +321,10 @@ func configKey(k lint.Kind) string {
 }
 
 // note records a message for the log.
-func (c *converter) note(s string) { c.notes = append(c.notes, s) }
+func (c *converter) note(s string) { c.notes = append(c.notes, validText(s)) }
 
 // fail records a problem that stops the run.
-func (c *converter) fail(err error) { c.errs = append(c.errs, err) }
+func (c *converter) fail(err error) { c.errs = append(c.errs, validErr(err)) }
 
 // failf records a problem that stops the run.
 func (c *converter) failf(format string, args ...any) { c.fail(fmt.Errorf(format, args...)) }

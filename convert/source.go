@@ -151,6 +151,8 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 		return nil, fmt.Errorf("%s: an Excel 2.x-4.0 worksheet, too old to read: open it in a spreadsheet program and save it as .xlsx", path)
 	case FormatSpreadsheetML:
 		return nil, fmt.Errorf("%s: an Excel 2003 XML spreadsheet, which convert does not read: open it in a spreadsheet program and save it as .xlsx", path)
+	case FormatODS:
+		return nil, fmt.Errorf("%s: an OpenDocument spreadsheet, which convert does not read yet: open it in a spreadsheet program and save it as .xlsx", path)
 	case FormatXML:
 		return nil, fmt.Errorf("%s: an XML document, not a spreadsheet: export the data as .xlsx or CSV", path)
 	case FormatBinary:

@@ -48,6 +48,13 @@ var (
 	// ErrNoWorkbook means an OLE2 file without a workbook stream, such as
 	// a Word .doc or a PowerPoint .ppt.
 	ErrNoWorkbook = errors.New("OLE2 file holds no workbook (a Word or other Office document?): export the data from a spreadsheet program as .xlsx")
+	// ErrEncryptedOOXML means an OLE2 file holding an encrypted Office
+	// Open XML package: an .xlsx saved with a password to open it.
+	ErrEncryptedOOXML = errors.New("an encrypted Excel workbook (an .xlsx with a password to open it): remove the password in Excel (File > Info > Protect Workbook), save, and convert again")
+	// ErrWord and ErrPowerPoint mean an OLE2 file that is a Word document
+	// or a PowerPoint presentation.
+	ErrWord       = errors.New("a Word 97-2003 document (.doc), not a workbook: export the data from a spreadsheet program as .xlsx")
+	ErrPowerPoint = errors.New("a PowerPoint 97-2003 presentation (.ppt), not a workbook: export the data from a spreadsheet program as .xlsx")
 	// ErrEncrypted means a password-protected workbook.
 	ErrEncrypted = errors.New("workbook is password-protected: remove the password in a spreadsheet program, save, and convert again")
 	// ErrCorrupt means a truncated or damaged file.
@@ -167,7 +174,7 @@ func workbookStream(r io.ReaderAt, size int64) (stream []byte, biff5 bool, err e
 		return nil, false, corrupt("damaged OLE2 container")
 	}
 	var book *mscfb.File
-	encrypted := false
+	encrypted, word, ppt := false, false, false
 	for f, err := doc.Next(); err == nil; f, err = doc.Next() {
 		if len(f.Path) != 0 {
 			continue
@@ -182,12 +189,20 @@ func workbookStream(r io.ReaderAt, size int64) (stream []byte, biff5 bool, err e
 		case "EncryptedPackage", "EncryptionInfo":
 			// An encrypted .xlsx is an OLE2 file with these streams.
 			encrypted = true
+		case "WordDocument":
+			word = true
+		case "PowerPoint Document":
+			ppt = true
 		}
 	}
 	switch {
 	case book != nil:
 	case encrypted:
-		return nil, false, ErrEncrypted
+		return nil, false, ErrEncryptedOOXML
+	case word:
+		return nil, false, ErrWord
+	case ppt:
+		return nil, false, ErrPowerPoint
 	default:
 		return nil, false, ErrNoWorkbook
 	}

@@ -1,6 +1,8 @@
 package xlsx
 
 import (
+	"github.com/ovsync/ovsync/convert/internal/xmlscan"
+
 	"bytes"
 	"fmt"
 	"io"
@@ -34,7 +36,7 @@ type Rows struct {
 	wb      *Workbook
 	name    string
 	rc      io.ReadCloser
-	s       *scanner
+	s       *xmlscan.Scanner
 	row     int    // 0-based index of the current row
 	last    int    // index of the row before the next <row> without r=
 	cells   []Cell // current row, dense from column A
@@ -59,7 +61,7 @@ func (w *Workbook) Rows(i int) (*Rows, error) {
 
 // newRows reads the sheet XML of rc.
 func (w *Workbook) newRows(name string, rc io.ReadCloser) *Rows {
-	return &Rows{wb: w, name: name, rc: rc, s: newScanner(rc), last: -1}
+	return &Rows{wb: w, name: name, rc: rc, s: xmlscan.New(rc), last: -1}
 }
 
 // Close releases the sheet's part.
@@ -87,7 +89,7 @@ func (r *Rows) Err() error { return r.err }
 
 // Offset returns how many bytes of the sheet's XML have been read; see
 // [Workbook.Size] for the total.
-func (r *Rows) Offset() int64 { return r.s.offset() }
+func (r *Rows) Offset() int64 { return r.s.Offset() }
 
 // Next moves to the next row that holds a value or an error, reporting
 // false at the end of the sheet or on an error.
@@ -97,20 +99,20 @@ func (r *Rows) Next() bool {
 	}
 	s := r.s
 	for {
-		switch s.next() {
-		case tokEOF:
+		switch s.Next() {
+		case xmlscan.EOF:
 			r.done = true
-			if err := s.err(); err != nil {
+			if err := s.Err(); err != nil {
 				r.fail(corrupt("%s", errText(err)))
 			}
 			return false
-		case tokEnd:
-			if string(s.name) == "sheetData" {
+		case xmlscan.End:
+			if string(s.Name) == "sheetData" {
 				r.done = true
 				return false
 			}
-		case tokStart:
-			if string(s.name) != "row" {
+		case xmlscan.Start:
+			if string(s.Name) != "row" {
 				continue
 			}
 			if ok := r.readRow(); !ok {
@@ -137,7 +139,7 @@ func (r *Rows) fail(err error) {
 func (r *Rows) readRow() bool {
 	s := r.s
 	row := r.last + 1
-	if v, ok := attr(s.attrs, "r"); ok {
+	if v, ok := xmlscan.Attr(s.Attrs, "r"); ok {
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n < 1 || n > maxRows {
 			r.fail(corrupt("row number %q", v))
@@ -147,23 +149,23 @@ func (r *Rows) readRow() bool {
 	}
 	r.row, r.last = row, row
 	r.cells = r.cells[:0]
-	if s.empty {
+	if s.Empty {
 		return true
 	}
 	col := -1
 	for {
-		switch s.next() {
-		case tokEOF:
+		switch s.Next() {
+		case xmlscan.EOF:
 			r.fail(corrupt("%s", endErr(s)))
 			return false
-		case tokEnd:
-			if string(s.name) == "row" {
+		case xmlscan.End:
+			if string(s.Name) == "row" {
 				r.trim()
 				return true
 			}
-		case tokStart:
-			if string(s.name) != "c" {
-				s.skipElement()
+		case xmlscan.Start:
+			if string(s.Name) != "c" {
+				s.SkipElement()
 				continue
 			}
 			c, ok := r.readCell(col + 1)
@@ -176,8 +178,8 @@ func (r *Rows) readRow() bool {
 }
 
 // endErr is the error of a part that ends inside an element.
-func endErr(s *scanner) string {
-	if err := s.err(); err != nil {
+func endErr(s *xmlscan.Scanner) string {
+	if err := s.Err(); err != nil {
 		return errText(err)
 	}
 	return "the sheet's XML ends inside a row"
@@ -190,7 +192,7 @@ func (r *Rows) readCell(col int) (int, bool) {
 	s := r.s
 	var style int
 	var typ string
-	if v, ok := attr(s.attrs, "r"); ok {
+	if v, ok := xmlscan.Attr(s.Attrs, "r"); ok {
 		c, ok := parseCol(v)
 		if !ok {
 			r.fail(corrupt("cell reference %q", v))
@@ -202,25 +204,25 @@ func (r *Rows) readCell(col int) (int, bool) {
 		r.fail(corrupt("cell in column %d, past the last column XFD", col+1))
 		return 0, false
 	}
-	if v, ok := attr(s.attrs, "s"); ok {
+	if v, ok := xmlscan.Attr(s.Attrs, "s"); ok {
 		style, _ = strconv.Atoi(string(v))
 	}
-	if v, ok := attr(s.attrs, "t"); ok {
+	if v, ok := xmlscan.Attr(s.Attrs, "t"); ok {
 		typ = string(v)
 	}
-	if s.empty {
+	if s.Empty {
 		return col, true
 	}
 	r.val = r.val[:0]
 	r.formula = r.formula[:0]
 	hasV, hasF := false, false
 	for {
-		switch s.next() {
-		case tokEOF:
+		switch s.Next() {
+		case xmlscan.EOF:
 			r.fail(corrupt("%s", endErr(s)))
 			return 0, false
-		case tokEnd:
-			if string(s.name) != "c" {
+		case xmlscan.End:
+			if string(s.Name) != "c" {
 				continue
 			}
 			switch {
@@ -233,21 +235,21 @@ func (r *Rows) readCell(col int) (int, bool) {
 				return col, true
 			}
 			return col, r.store(col, style, typ)
-		case tokStart:
-			switch string(s.name) {
+		case xmlscan.Start:
+			switch string(s.Name) {
 			case "v":
-				r.val = s.elementText(r.val[:0])
+				r.val = s.ElementText(r.val[:0])
 				hasV = true
 			case "is":
-				if !s.empty {
+				if !s.Empty {
 					r.val = stringItem(s, r.val[:0], "is")
 				}
 				hasV = true
 			case "f":
-				r.formula = s.elementText(r.formula[:0])
+				r.formula = s.ElementText(r.formula[:0])
 				hasF = true
 			default: // <extLst>, …
-				s.skipElement()
+				s.SkipElement()
 			}
 		}
 	}

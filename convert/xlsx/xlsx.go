@@ -23,6 +23,8 @@
 package xlsx
 
 import (
+	"github.com/ovsync/ovsync/convert/internal/xmlscan"
+
 	"archive/zip"
 	"encoding/xml"
 	"errors"
@@ -45,6 +47,10 @@ var (
 	ErrNotWorkbook = errors.New("a zip archive, but not an Excel workbook")
 	// ErrCorrupt means a truncated or damaged file.
 	ErrCorrupt = errors.New("workbook is truncated or corrupt")
+	// ErrXLSB means an Excel binary workbook, a zip of binary parts.
+	ErrXLSB = errors.New("an Excel binary workbook (.xlsb), which convert does not read: open it in Excel and save it as .xlsx")
+	// ErrNumbers means an Apple Numbers spreadsheet.
+	ErrNumbers = errors.New("an Apple Numbers spreadsheet, which convert does not read: in Numbers, choose File > Export To > Excel, and convert the .xlsx")
 )
 
 // corruptHint ends every corruption error.
@@ -135,7 +141,10 @@ func Open(r io.ReaderAt, size int64) (*Workbook, error) {
 		w.files[partName(f.Name)] = f
 	}
 	book := w.officeDocument()
-	if w.files[book] == nil {
+	switch {
+	case strings.HasSuffix(book, ".bin") && w.files[book] != nil, w.files["xl/workbook.bin"] != nil && w.files["xl/workbook.xml"] == nil:
+		return nil, ErrXLSB
+	case w.files[book] == nil:
 		return nil, w.notWorkbook()
 	}
 	if err := w.readWorkbook(book); err != nil {
@@ -154,18 +163,37 @@ func partName(name string) string {
 // notWorkbook explains what a zip archive without a workbook part is.
 func (w *Workbook) notWorkbook() error {
 	if f := w.files["mimetype"]; f != nil {
-		if b, err := readPart(f, 256); err == nil && strings.Contains(string(b), "opendocument.spreadsheet") {
+		b, _ := readPart(f, 256)
+		kind := strings.TrimSpace(string(b))
+		if kind == ods {
 			return fmt.Errorf("%w: it is an OpenDocument spreadsheet (.ods): open it in a spreadsheet program and save it as .xlsx", ErrNotWorkbook)
 		}
-		return fmt.Errorf("%w: it is an OpenDocument file: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
+		if name, ok := openDocumentKinds[kind]; ok {
+			return fmt.Errorf("%w: it is an OpenDocument %s: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook, name)
+		}
+		if strings.HasPrefix(kind, "application/vnd.oasis.opendocument.") {
+			return fmt.Errorf("%w: it is an OpenDocument file: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
+		}
 	}
 	switch {
+	case w.files["index/document.iwa"] != nil, w.files["index.zip"] != nil, w.files["index.xml.gz"] != nil, w.files["index.xml"] != nil && w.files["quicklook/preview.pdf"] != nil:
+		return ErrNumbers
 	case w.files["word/document.xml"] != nil:
 		return fmt.Errorf("%w: it is a Word document: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
 	case w.files["ppt/presentation.xml"] != nil:
 		return fmt.Errorf("%w: it is a PowerPoint presentation: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
 	}
 	return fmt.Errorf("%w (no xl/workbook.xml): unzip it and convert the workbook inside, or save the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
+}
+
+// ods is the media type of an OpenDocument spreadsheet.
+const ods = "application/vnd.oasis.opendocument.spreadsheet"
+
+// openDocumentKinds name the other OpenDocument files by media type.
+var openDocumentKinds = map[string]string{
+	"application/vnd.oasis.opendocument.text":         "text document (.odt)",
+	"application/vnd.oasis.opendocument.presentation": "presentation (.odp)",
+	"application/vnd.oasis.opendocument.graphics":     "drawing (.odg)",
 }
 
 // officeDocument returns the workbook part named by the package's
@@ -339,26 +367,26 @@ func (w *Workbook) readSharedStrings(f *zip.File) error {
 		return corrupt("%s: %v", f.Name, err)
 	}
 	defer rc.Close()
-	s := newScanner(rc)
+	s := xmlscan.New(rc)
 	var text []byte
-	for s.next() != tokEOF {
-		if s.kind == tokStart && string(s.name) == "sst" {
-			if v, ok := attr(s.attrs, "uniqueCount"); ok {
+	for s.Next() != xmlscan.EOF {
+		if s.Kind == xmlscan.Start && string(s.Name) == "sst" {
+			if v, ok := xmlscan.Attr(s.Attrs, "uniqueCount"); ok {
 				if n, err := strconv.Atoi(string(v)); err == nil && n > 0 {
 					w.sst = make([]string, 0, min(n, 1<<20))
 				}
 			}
 		}
-		if s.kind != tokStart || string(s.name) != "si" {
+		if s.Kind != xmlscan.Start || string(s.Name) != "si" {
 			continue
 		}
 		text = text[:0]
-		if !s.empty {
+		if !s.Empty {
 			text = stringItem(s, text, "si")
 		}
 		w.sst = append(w.sst, string(decodeEscapes(text)))
 	}
-	if err := s.err(); err != nil {
+	if err := s.Err(); err != nil {
 		return corrupt("%s: %v", f.Name, zipErr(err))
 	}
 	return nil
@@ -366,21 +394,21 @@ func (w *Workbook) readSharedStrings(f *zip.File) error {
 
 // stringItem appends the text of the <t> elements inside the element end
 // (<si> or <is>) whose start tag was just read, skipping phonetic runs.
-func stringItem(s *scanner, dst []byte, end string) []byte {
+func stringItem(s *xmlscan.Scanner, dst []byte, end string) []byte {
 	for {
-		switch s.next() {
-		case tokEOF:
+		switch s.Next() {
+		case xmlscan.EOF:
 			return dst
-		case tokEnd:
-			if string(s.name) == end {
+		case xmlscan.End:
+			if string(s.Name) == end {
 				return dst
 			}
-		case tokStart:
-			switch string(s.name) {
+		case xmlscan.Start:
+			switch string(s.Name) {
 			case "t":
-				dst = s.elementText(dst)
+				dst = s.ElementText(dst)
 			case "rPh":
-				s.skipElement()
+				s.SkipElement()
 			}
 		}
 	}
@@ -461,7 +489,7 @@ func (w *Workbook) sharedString(i int) (string, bool) {
 
 // errText is the text of an error: a scan error past the zip layer.
 func errText(err error) string {
-	if errors.Is(err, errSyntax) {
+	if errors.Is(err, xmlscan.ErrSyntax) {
 		return "malformed XML"
 	}
 	return zipErr(err).Error()
