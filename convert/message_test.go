@@ -28,7 +28,7 @@ func TestValidText(t *testing.T) {
 func TestMessagesValidUTF8(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string][]byte{
-		"names.xlsx": zipFile(t, "xl/workbook.xml", "<workbook><sheets></\xE9\xFF></workbook>"),
+		"names.xlsx":  zipFile(t, "xl/workbook.xml", "<workbook><sheets></\xE9\xFF></workbook>"),
 		"ren\xE9.csv": []byte("id,email\n"),
 	}
 	for name, data := range files {
