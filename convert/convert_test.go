@@ -36,7 +36,7 @@ const textGolden = "testdata/golden"
 const noValue = "(no value)"
 
 func goldenFor(file, sheet string) string {
-	base := strings.TrimSuffix(strings.TrimSuffix(file, ".xlsx"), ".xls")
+	base := file[:len(file)-len(filepath.Ext(file))]
 	if sheet == "" {
 		return filepath.Join(textGolden, base+".csv")
 	}
@@ -132,9 +132,13 @@ func writeCSVFile(t *testing.T, path string, records [][]string) {
 // detection and the reader it picks, and compares it cell by cell with
 // its golden file.
 func TestFixtureSheets(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join(fixtures, "*.xls*"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no fixtures: %v", err)
+	var paths []string
+	for _, pattern := range []string{"*.xls*", "*.ods", "*.fods"} {
+		p, err := filepath.Glob(filepath.Join(fixtures, pattern))
+		if err != nil || len(p) == 0 {
+			t.Fatalf("no %s fixtures: %v", pattern, err)
+		}
+		paths = append(paths, p...)
 	}
 	for _, path := range paths {
 		file := filepath.Base(path)
@@ -171,6 +175,8 @@ func TestFixtureFormats(t *testing.T) {
 	}{
 		"Org.xlsx":               {FormatXLSX, "", 0},
 		"Org.xls":                {FormatXLS, "", 0},
+		"Org.ods":                {FormatODS, "", 0},
+		"Org.fods":               {FormatODS, UTF8, 0},
 		"Password Protected.xls": {FormatXLS, "", 0},
 		"HRMS Export.xls":        {FormatText, UTF8, ','},
 		"Unicode Export.xls":     {FormatText, UTF16LE, '\t'},

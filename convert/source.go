@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/ovsync/ovsync/convert/ods"
 	"github.com/ovsync/ovsync/convert/xls"
 	"github.com/ovsync/ovsync/convert/xlsx"
 	"github.com/ovsync/ovsync/internal/fserr"
@@ -152,7 +153,10 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 	case FormatSpreadsheetML:
 		return nil, fmt.Errorf("%s: an Excel 2003 XML spreadsheet, which convert does not read: open it in a spreadsheet program and save it as .xlsx", path)
 	case FormatODS:
-		return nil, fmt.Errorf("%s: an OpenDocument spreadsheet, which convert does not read yet: open it in a spreadsheet program and save it as .xlsx", path)
+		if d.Encoding != "" && d.Encoding != UTF8 {
+			return nil, fmt.Errorf("%s: a flat OpenDocument spreadsheet (.fods) in %s, not UTF-8: open it in a spreadsheet program and save it as .ods", path, d.Encoding)
+		}
+		return in, openODS(in, f, size)
 	case FormatXML:
 		return nil, fmt.Errorf("%s: an XML document, not a spreadsheet: export the data as .xlsx or CSV", path)
 	case FormatBinary:
@@ -285,6 +289,46 @@ func (x *xlsxReader) Formula(c int) (bool, string) {
 func (x *xlsxReader) RowName() string          { return rowName(x.Row()) }
 func (x *xlsxReader) CellName(c int) string    { return cellName(x.sheet, x.Row(), c) }
 func (x *xlsxReader) Progress() (int64, int64) { return x.rows.Offset(), x.size }
+
+// openODS prepares the sheets of an OpenDocument spreadsheet.
+func openODS(in *input, f io.ReaderAt, size int64) error {
+	wb, err := ods.Open(f, size)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.path, err)
+	}
+	addSheets(in, wb.Sheets(), wb.Hidden, func(i int, name string) (rowReader, error) {
+		rows, err := wb.Rows(i)
+		if err != nil {
+			return nil, err
+		}
+		return &odsReader{rows: rows, sheet: name, size: wb.Size()}, nil
+	})
+	return nil
+}
+
+// odsReader reads a sheet of an OpenDocument spreadsheet.
+type odsReader struct {
+	rows  *ods.Rows
+	sheet string
+	size  int64
+}
+
+func (x *odsReader) Next() bool   { return x.rows.Next() }
+func (x *odsReader) Row() int     { return x.rows.Row() }
+func (x *odsReader) Len() int     { return len(x.rows.Cells()) }
+func (x *odsReader) Err() error   { return x.rows.Err() }
+func (x *odsReader) Close() error { return x.rows.Close() }
+func (x *odsReader) Cell(c int) (string, string) {
+	cell := x.rows.Cells()[c]
+	return cell.Value, cell.Err
+}
+func (x *odsReader) Formula(c int) (bool, string) {
+	cell := x.rows.Cells()[c]
+	return cell.Computed, cell.Unknown
+}
+func (x *odsReader) RowName() string          { return rowName(x.Row()) }
+func (x *odsReader) CellName(c int) string    { return cellName(x.sheet, x.Row(), c) }
+func (x *odsReader) Progress() (int64, int64) { return x.rows.Offset(), x.size }
 
 // openXLS prepares the sheets of a .xls workbook.
 func openXLS(in *input, f io.ReaderAt, size int64) error {
