@@ -20,8 +20,10 @@
 // [Cell].Unknown unless it is made of constants and text functions, which
 // are computed ([formula]; [Cell].Computed).
 //
-// Memory: the sheet list, one row of cells (at most 16,384 columns) and
-// the largest single tag or text of the file ([xmlscan.MaxToken]). Repeat
+// Memory: the sheet list, and for each sheet read one row of cells (at
+// most 16,384 columns) and the largest single tag or text of the file
+// ([xmlscan.MaxToken]); fuzzing checks that reading allocates less than
+// 64 times the content's XML and 4 MiB for each sheet read. Repeat
 // counts are never allocated: a repeated row is given again, not copied,
 // and the spaces a text:s element claims count against a budget of 32
 // bytes for each byte of the row's XML (and 64 KiB), past which the file

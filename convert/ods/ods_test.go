@@ -1,11 +1,15 @@
 package ods
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -133,4 +137,192 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-var _ = errors.Is
+
+// rowsOf reads the rows of the table XML body with newRows: each row as
+// "ROW: cells" with "!" before an error, "=" before a computed value and
+// "?" for a formula without a value.
+func rowsOf(body string) ([]string, error) {
+	r := newRows("S", io.NopCloser(strings.NewReader(body)))
+	defer r.Close()
+	var out []string
+	for r.Next() {
+		var cells []string
+		for _, c := range r.Cells() {
+			switch {
+			case c.Unknown != "":
+				cells = append(cells, "?"+c.Unknown)
+			case c.Err != "":
+				cells = append(cells, "!"+c.Err)
+			case c.Computed:
+				cells = append(cells, "="+c.Value)
+			default:
+				cells = append(cells, c.Value)
+			}
+		}
+		out = append(out, fmt.Sprintf("%d: %s", r.Row()+1, strings.Join(cells, "|")))
+	}
+	return out, r.Err()
+}
+
+// cell is a string cell of text t.
+func cell(t string) string {
+	return `<table:table-cell office:value-type="string"><text:p>` + t + `</text:p></table:table-cell>`
+}
+
+func row(cells ...string) string { return "<table:table-row>" + strings.Join(cells, "") + "</table:table-row>" }
+
+func TestRows(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want []string
+		err  string // part of the error
+	}{
+		{"values", row(
+			`<table:table-cell office:value-type="float" office:value="1234567890123"/>`,
+			`<table:table-cell office:value-type="float" office:value="0.30000000000000004"/>`,
+			`<table:table-cell office:value-type="percentage" office:value="0.25"><text:p>25%</text:p></table:table-cell>`,
+			`<table:table-cell office:value-type="currency" office:currency="EUR" office:value="1234.5"><text:p>1,234.50 €</text:p></table:table-cell>`,
+			`<table:table-cell office:value-type="date" office:date-value="2019-03-04"/>`,
+			`<table:table-cell office:value-type="date" office:date-value="2019-03-04T08:30:00.4"/>`,
+			`<table:table-cell office:value-type="time" office:time-value="PT08H30M00S"/>`,
+			`<table:table-cell office:value-type="time" office:time-value="PT32H30M00S"/>`,
+			`<table:table-cell office:value-type="boolean" office:boolean-value="true"/>`,
+			`<table:table-cell office:value-type="boolean" office:boolean-value="false"/>`,
+		), []string{"1: 1234567890123|0.3|0.25|1234.5|2019-03-04|2019-03-04T08:30:00|08:30:00|32:30:00|TRUE|FALSE"}, ""},
+		{"text", row(
+			`<table:table-cell office:value-type="string"><text:p>a<text:s text:c="3"/>b<text:tab/>c<text:line-break/>d</text:p><text:p>second <text:span text:style-name="T1">bold</text:span> <text:a xlink:href="x">link</text:a></text:p></table:table-cell>`,
+			`<table:table-cell office:value-type="string" office:string-value="00123"><text:p>123</text:p></table:table-cell>`,
+			`<table:table-cell office:value-type="string"><office:annotation><text:p>a comment</text:p></office:annotation><text:p>Ação &amp; 東京 <text:s/></text:p></table:table-cell>`,
+		), []string{"1: a   b\tc\nd\nsecond bold link|00123|Ação & 東京  "}, ""},
+		{"repeated columns and rows", row(
+			`<table:table-cell table:number-columns-repeated="2"/>`,
+			`<table:table-cell office:value-type="string" table:number-columns-repeated="3"><text:p>x</text:p></table:table-cell>`,
+			`<table:table-cell table:number-columns-repeated="16000"/>`,
+		)+`<table:table-row table:number-rows-repeated="2">`+cell("r")+`</table:table-row>`+
+			`<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>`,
+			[]string{"1: ||x|x|x", "2: r", "3: r"}, ""},
+		{"empty rows skipped", row(cell("a")) + `<table:table-row table:number-rows-repeated="5"/>` + row(cell("b")),
+			[]string{"1: a", "7: b"}, ""},
+		{"groups and columns", `<table:table-column table:number-columns-repeated="1024"/><table:table-header-rows>` + row(cell("h")) +
+			`</table:table-header-rows><table:table-row-group>` + row(cell("g")) + `</table:table-row-group>`,
+			[]string{"1: h", "2: g"}, ""},
+		{"covered cells", row(`<table:table-cell table:number-columns-spanned="2" office:value-type="string"><text:p>merged</text:p></table:table-cell>`,
+			`<table:covered-table-cell office:value-type="string"><text:p>hidden</text:p></table:covered-table-cell>`, cell("c")),
+			[]string{"1: merged||c"}, ""},
+		{"formulas", row(
+			`<table:table-cell table:formula="of:=1+1" office:value-type="float" office:value="2"/>`,
+			`<table:table-cell table:formula="of:=LOWER([.A2])" office:value-type="string" office:string-value="ana"/>`,
+			`<table:table-cell table:formula="of:=NA()" office:value-type="string" office:string-value="" calcext:value-type="error"><text:p>#N/A</text:p></table:table-cell>`,
+			`<table:table-cell table:formula="of:=&quot;U&quot;&amp;&quot;77&quot;" office:value-type="float" office:value="0"/>`,
+			`<table:table-cell table:formula="of:=LOWER([.A2])" office:value-type="float" office:value="0"/>`,
+			`<table:table-cell table:formula="of:=LOWER(&quot;X&quot;)"/>`,
+			`<table:table-cell table:formula="of:=[.A1]*2"/>`,
+		), []string{"1: 2|ana|!#N/A|=U77|?a stale result: the spreadsheet stores a number for a formula that gives text|=x|?a formula the spreadsheet stores no value for"}, ""},
+		{"value past the last row", `<table:table-row table:number-rows-repeated="1048576"/>` + row(cell("x")), nil, "past row 1048576"},
+		{"value past the last column", row(`<table:table-cell table:number-columns-repeated="16384"/>`, cell("x")), nil, "past column 16384"},
+		{"bad repeat", `<table:table-row table:number-rows-repeated="-1"/>`, nil, "row repeated"},
+		{"bad number", row(`<table:table-cell office:value-type="float" office:value="x"/>`), nil, "not a number"},
+		{"bad date", row(`<table:table-cell office:value-type="date" office:date-value="soon"/>`), nil, "date"},
+		{"spaces past the budget", row(`<table:table-cell office:value-type="string"><text:p><text:s text:c="1000000000"/></text:p></table:table-cell>`), nil, "text:s claims"},
+		{"cut short", `<table:table-row>` + `<table:table-cell office:value-type="string"><text:p>x`, nil, "ends inside"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := rowsOf(tt.body)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) || !errors.Is(err, ErrCorrupt) {
+					t.Fatalf("error %v, want one with %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("rows (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestHiddenAndSources checks the sheet list of a fixture with a hidden
+// sheet, and that the hand-written sources, which store no results for
+// their formulas, give formula cells without a value.
+func TestHiddenAndSources(t *testing.T) {
+	wb, err := openFile(t, filepath.Join(fixtures, "Users Lookup Error.ods"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"Users", "Languages"}, wb.Sheets()); diff != "" {
+		t.Errorf("Sheets (-want +got):\n%s", diff)
+	}
+	if wb.Hidden(0) || !wb.Hidden(1) {
+		t.Errorf("Hidden = %v, %v, want false, true", wb.Hidden(0), wb.Hidden(1))
+	}
+	src, err := openFile(t, filepath.Join(fixtures, "src", "Users Sample .fods"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := readAll(t, src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unknown []string
+	for r, rec := range got {
+		for c, v := range rec {
+			if v == noValue {
+				unknown = append(unknown, fmt.Sprintf("%c%d", 'A'+c, r+1))
+			}
+		}
+	}
+	if diff := cmp.Diff([]string{"B8", "B9"}, unknown); diff != "" {
+		t.Errorf("formula cells without a value (-want +got):\n%s", diff)
+	}
+}
+
+func TestOpenRefuses(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"binary", []byte{0x89, 'P', 'N', 'G'}, ErrNotODS},
+		{"zip without content", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}), ErrCorrupt},
+		{"encrypted", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "\x00\x01",
+			"META-INF/manifest.xml": `<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>`}), ErrEncrypted},
+		{"no body", []byte(`<?xml version="1.0"?><office:document/>`), ErrCorrupt},
+		{"malformed", []byte(`<office:document><office:body><table:table table:name="a`), ErrCorrupt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Open(bytes.NewReader(tt.data), int64(len(tt.data)))
+			if !errors.Is(err, tt.want) {
+				t.Errorf("error %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+// zipOf returns a zip archive of the named files.
+func zipOf(t testing.TB, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		w, err := zw.Create(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(files[n]))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}

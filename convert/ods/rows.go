@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -266,6 +267,10 @@ func (r *Rows) readRow(start int64) bool {
 				if col+n > maxCols {
 					r.fail(corrupt("a value past column %d, the last a sheet can have", maxCols))
 					return false
+				}
+				if need := col + n; need > cap(r.cells) {
+					// One allocation for a repeat, not a series of appends.
+					r.cells = slices.Grow(r.cells, need-len(r.cells))
 				}
 				for range n {
 					r.put(c, col)

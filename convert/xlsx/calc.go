@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -41,12 +42,12 @@ func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format) Cell {
 	c := &w.calc
 	if !c.opened {
 		c.opened = true
-		c.f, c.err = excelize.OpenReader(io.NewSectionReader(w.r, 0, w.size))
+		c.f, c.err = openEngine(w.r, w.size)
 	}
 	if c.err != nil {
 		return Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (the workbook does not open in its calculation engine: %v)", noResult, c.err)}
 	}
-	raw, err := c.f.CalcCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+	raw, err := calcCell(c.f, sheet, ref)
 	switch {
 	case err != nil && err.Error() == raw && isErrorText(raw):
 		return Cell{Err: raw, Computed: true} // the formula's result is an error
@@ -82,6 +83,40 @@ func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format) Cell {
 	return out
 }
 
+// engineLimit bounds what the calculation engine unzips, as a multiple
+// of the file's size (and at least engineMin): memory stays in proportion
+// to the file even when its parts claim more.
+const (
+	engineLimit = 64
+	engineMin   = 64 << 20
+)
+
+// openEngine opens the workbook r of the given size in excelize. It is
+// third-party code reading untrusted input: a panic there is a workbook
+// that does not open.
+func openEngine(r io.ReaderAt, size int64) (f *excelize.File, err error) {
+	if r == nil {
+		return nil, errors.New("no file")
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			f, err = nil, fmt.Errorf("the calculation engine failed: %v", p)
+		}
+	}()
+	limit := max(engineLimit*size, engineMin)
+	return excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: min(limit, 16<<20)})
+}
+
+// calcCell computes a cell with excelize, a panic there being an error.
+func calcCell(f *excelize.File, sheet, ref string) (raw string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			raw, err = "", fmt.Errorf("the calculation engine failed: %v", p)
+		}
+	}()
+	return f.CalcCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+}
+
 // kindOf tells whether the engine's result raw for a formula whose kind
 // its text does not tell is a number, when that changes what is written:
 // a number in a date format is a date, the text "45292" is not.
@@ -103,7 +138,7 @@ func (c *calc) kindOf(sheet, ref, raw string, f cellfmt.Format, date1904 bool) f
 	if err := c.f.SetCellFormula(c.scratch, "A1", q); err != nil {
 		return formula.Text
 	}
-	if isNum, err := c.f.CalcCellValue(c.scratch, "A1", excelize.Options{RawCellValue: true}); err == nil && isNum == "TRUE" {
+	if isNum, err := calcCell(c.f, c.scratch, "A1"); err == nil && isNum == "TRUE" {
 		return formula.Number
 	}
 	return formula.Text

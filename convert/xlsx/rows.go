@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,7 +32,8 @@ const (
 //
 // Only rows holding a value or an error are returned, in order; the
 // others are skipped (compare [Rows.Row] from one row to the next to find
-// them).
+// them). A sheet whose rows, or the cells of a row, are out of order or
+// repeated is refused as corrupt.
 type Rows struct {
 	wb      *Workbook
 	name    string
@@ -147,6 +149,12 @@ func (r *Rows) readRow() bool {
 		}
 		row = n - 1
 	}
+	if row <= r.last {
+		// Excel writes rows in order, each once: a row again, or out of
+		// order, would hide or replace values.
+		r.fail(corrupt("row %d after row %d: rows out of order", row+1, r.last+1))
+		return false
+	}
 	r.row, r.last = row, row
 	r.cells = r.cells[:0]
 	if s.Empty {
@@ -186,8 +194,8 @@ func endErr(s *xmlscan.Scanner) string {
 }
 
 // readCell reads the <c> element whose start tag was just read, at column
-// col unless its r= attribute says otherwise, and stores it. It returns
-// the cell's column.
+// col unless its r= attribute says otherwise (a column after col, never
+// before it), and stores it. It returns the cell's column.
 func (r *Rows) readCell(col int) (int, bool) {
 	s := r.s
 	var style int
@@ -196,6 +204,10 @@ func (r *Rows) readCell(col int) (int, bool) {
 		c, ok := parseCol(v)
 		if !ok {
 			r.fail(corrupt("cell reference %q", v))
+			return 0, false
+		}
+		if c < col {
+			r.fail(corrupt("cell %s after %s: cells out of order", Cell{Row: r.row, Col: c}.Ref(), Cell{Row: r.row, Col: col - 1}.Ref()))
 			return 0, false
 		}
 		col = c
@@ -299,6 +311,10 @@ func (r *Rows) store(col, style int, typ string) bool {
 // put stores the non-empty cell c at column col of the current row.
 func (r *Rows) put(c Cell, col int) {
 	c.Row, c.Col = r.row, col
+	if col >= cap(r.cells) {
+		// One allocation for a far-away cell, not a series of appends.
+		r.cells = slices.Grow(r.cells, col+1-len(r.cells))
+	}
 	for len(r.cells) <= col {
 		r.cells = append(r.cells, Cell{Row: r.row, Col: len(r.cells)})
 	}

@@ -20,6 +20,15 @@
 // It reads what Excel, LibreOffice, Gnumeric and the common libraries
 // write, prefixed element names included. Every index and length read from
 // the file is checked: a damaged file gives an error, never a panic.
+//
+// Memory: the small parts read whole (each refused past its limit), the
+// shared strings as strings, one row of cells (at most 16,384 columns)
+// and the largest single tag or text of a sheet ([xmlscan.MaxToken]):
+// never what counts in the file claim (uniqueCount, dimension, far-away
+// cell references). Fuzzing checks that reading a sheet allocates less
+// than 64 times its XML and 4 MiB. The calculation engine, opened only for
+// formulas without results, holds the workbook in memory, unzipping at
+// most 64 times the file's size (and 64 MiB).
 package xlsx
 
 import (
@@ -372,8 +381,9 @@ func (w *Workbook) readSharedStrings(f *zip.File) error {
 	for s.Next() != xmlscan.EOF {
 		if s.Kind == xmlscan.Start && string(s.Name) == "sst" {
 			if v, ok := xmlscan.Attr(s.Attrs, "uniqueCount"); ok {
+				// A count is a claim: trust it only so far, append does the rest.
 				if n, err := strconv.Atoi(string(v)); err == nil && n > 0 {
-					w.sst = make([]string, 0, min(n, 1<<20))
+					w.sst = make([]string, 0, min(n, 4096))
 				}
 			}
 		}
