@@ -348,29 +348,31 @@ func openXLS(in *input, f io.ReaderAt, size int64) error {
 
 // gridReader reads the rows of a sheet held in memory.
 type gridReader struct {
-	rows  [][]xls.Cell
+	rows  [][]xls.Cell // the non-empty cells of each row
 	sheet string
 	i     int
+	cur   []xls.Cell // row i by column
 }
 
 func (g *gridReader) Next() bool {
 	for g.i++; g.i < len(g.rows); g.i++ {
 		if len(g.rows[g.i]) > 0 {
+			g.cur = xls.Expand(g.rows[g.i], g.cur)
 			return true
 		}
 	}
 	return false
 }
 func (g *gridReader) Row() int     { return g.i }
-func (g *gridReader) Len() int     { return len(g.rows[g.i]) }
+func (g *gridReader) Len() int     { return len(g.cur) }
 func (g *gridReader) Err() error   { return nil }
 func (g *gridReader) Close() error { return nil }
 func (g *gridReader) Cell(c int) (string, string) {
-	cell := g.rows[g.i][c]
+	cell := g.cur[c]
 	return cell.Value, cell.Err
 }
 func (g *gridReader) Formula(c int) (bool, string) {
-	cell := g.rows[g.i][c]
+	cell := g.cur[c]
 	return cell.Computed, cell.Unknown
 }
 func (g *gridReader) RowName() string          { return rowName(g.i) }

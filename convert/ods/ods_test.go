@@ -137,7 +137,6 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-
 // rowsOf reads the rows of the table XML body with newRows: each row as
 // "ROW: cells" with "!" before an error, "=" before a computed value and
 // "?" for a formula without a value.
@@ -169,7 +168,9 @@ func cell(t string) string {
 	return `<table:table-cell office:value-type="string"><text:p>` + t + `</text:p></table:table-cell>`
 }
 
-func row(cells ...string) string { return "<table:table-row>" + strings.Join(cells, "") + "</table:table-row>" }
+func row(cells ...string) string {
+	return "<table:table-row>" + strings.Join(cells, "") + "</table:table-row>"
+}
 
 func TestRows(t *testing.T) {
 	tests := []struct {
@@ -199,7 +200,7 @@ func TestRows(t *testing.T) {
 			`<table:table-cell table:number-columns-repeated="2"/>`,
 			`<table:table-cell office:value-type="string" table:number-columns-repeated="3"><text:p>x</text:p></table:table-cell>`,
 			`<table:table-cell table:number-columns-repeated="16000"/>`,
-		)+`<table:table-row table:number-rows-repeated="2">`+cell("r")+`</table:table-row>`+
+		) + `<table:table-row table:number-rows-repeated="2">` + cell("r") + `</table:table-row>` +
 			`<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>`,
 			[]string{"1: ||x|x|x", "2: r", "3: r"}, ""},
 		{"empty rows skipped", row(cell("a")) + `<table:table-row table:number-rows-repeated="5"/>` + row(cell("b")),

@@ -17,6 +17,7 @@ import (
 func values(rows [][]Cell) [][]string {
 	out := make([][]string, len(rows))
 	for i, r := range rows {
+		r = Expand(r, nil)
 		out[i] = make([]string, len(r))
 		for j, c := range r {
 			if c.Row != i || c.Col != j {

@@ -13,11 +13,12 @@ import (
 // maxCols is the number of columns of a BIFF5 or BIFF8 sheet (A to IV).
 const maxCols = 256
 
-// Rows returns the cells of worksheet i (an index into [Workbook.Sheets]):
-// rows[r][c] is the cell at 0-based row r, column c. Each row ends with
-// its last non-empty cell, so a row with no value is empty (len 0), and
-// the rows after the last non-empty one are dropped: no trailing empty
-// rows or columns.
+// Rows returns the non-empty cells of worksheet i (an index into
+// [Workbook.Sheets]), row by row: rows[r] holds the cells of 0-based row
+// r in column order, without the empty ones ([Expand] lays a row out by
+// column), and the rows after the last non-empty one are dropped. Memory
+// grows with the cells the sheet really holds, never with how far apart
+// they are.
 func (w *Workbook) Rows(i int) ([][]Cell, error) {
 	if i < 0 || i >= len(w.sheets) {
 		return nil, fmt.Errorf("no sheet %d: the workbook has %d worksheets", i, len(w.sheets))
@@ -27,6 +28,20 @@ func (w *Workbook) Rows(i int) ([][]Cell, error) {
 		return nil, fmt.Errorf("sheet %q: %w", w.sheets[i].name, err)
 	}
 	return grid(cells), nil
+}
+
+// Expand lays the non-empty cells of one row of [Workbook.Rows] out by
+// column into buf, reused: Expand(row, buf)[c] is the cell at column c,
+// up to the row's last non-empty cell.
+func Expand(row []Cell, buf []Cell) []Cell {
+	buf = buf[:0]
+	for _, c := range row {
+		for len(buf) < c.Col {
+			buf = append(buf, Cell{Row: c.Row, Col: len(buf)})
+		}
+		buf = append(buf, c)
+	}
+	return buf
 }
 
 // sheetEnd returns where worksheet i ends at the latest: where the next
@@ -196,7 +211,7 @@ func rk(v uint32) float64 {
 }
 
 // grid lays the non-empty cells out in rows, the last of two cells at the
-// same place winning.
+// same place winning: each row the cells it holds, in column order.
 func grid(cells []Cell) [][]Cell {
 	key := func(c Cell) int { return c.Row*maxCols + c.Col }
 	if !slices.IsSortedFunc(cells, func(a, b Cell) int { return cmp.Compare(key(a), key(b)) }) {
@@ -215,28 +230,16 @@ func grid(cells []Cell) [][]Cell {
 	if len(kept) == 0 {
 		return nil
 	}
-	// Width of each row, then one array for all of them.
-	nrows := kept[len(kept)-1].Row + 1
-	width := make([]int, nrows)
-	for _, c := range kept {
-		width[c.Row] = c.Col + 1
-	}
-	total := 0
-	for _, n := range width {
-		total += n
-	}
-	all := make([]Cell, total)
-	rows := make([][]Cell, nrows)
-	off := 0
-	for r, n := range width {
-		rows[r] = all[off : off+n : off+n]
-		for c := range rows[r] {
-			rows[r][c].Row, rows[r][c].Col = r, c
+	// Rows are sub-slices of kept: no copy. A BIFF sheet has at most
+	// 65,536 rows, so the row headers are bounded too.
+	rows := make([][]Cell, kept[len(kept)-1].Row+1)
+	for start := 0; start < len(kept); {
+		end := start + 1
+		for end < len(kept) && kept[end].Row == kept[start].Row {
+			end++
 		}
-		off += n
-	}
-	for _, c := range kept {
-		rows[c.Row][c.Col] = c
+		rows[kept[start].Row] = kept[start:end:end]
+		start = end
 	}
 	return rows
 }

@@ -100,8 +100,9 @@ func TestFixtures(t *testing.T) {
 // error, and every row is padded to the width of the widest.
 func table(rows [][]Cell) [][]string {
 	width := 0
-	for _, r := range rows {
-		width = max(width, len(r))
+	for i, r := range rows {
+		rows[i] = Expand(r, nil)
+		width = max(width, len(rows[i]))
 	}
 	out := make([][]string, len(rows))
 	for i, r := range rows {
