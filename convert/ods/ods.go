@@ -134,7 +134,8 @@ func encrypted(f *zip.File) bool {
 }
 
 // index reads the content once: the table styles that hide a sheet, and
-// the name and start of each sheet.
+// the name and start of each sheet. A sheet's content is skipped to its
+// end tag without being read (spreadsheets do not nest tables).
 func (w *Workbook) index() error {
 	rc, err := w.open()
 	if err != nil {
@@ -175,8 +176,11 @@ func (w *Workbook) index() error {
 			}
 			name, _ := xmlscan.Attr(s.Attrs, "table:name")
 			st, _ := xmlscan.Attr(s.Attrs, "table:style-name")
-			w.sheets = append(w.sheets, sheet{name: unescape(name), offset: off, hidden: hiddenStyles[unescape(st)]})
-			s.SkipElement()
+			sh := sheet{name: unescape(name), offset: off, hidden: hiddenStyles[unescape(st)]}
+			w.sheets = append(w.sheets, sh)
+			if !s.Empty && !s.SkipPast([]byte("</"+string(s.Qual)+">")) {
+				return corrupt("content.xml: the sheet %q does not end", sh.name)
+			}
 		}
 	}
 	if err := s.Err(); err != nil {

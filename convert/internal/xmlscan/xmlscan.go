@@ -29,6 +29,7 @@ type Scanner struct {
 	// The current token, valid until the next call of Next.
 	Kind  Kind
 	Name  []byte // local name of a start or end tag
+	Qual  []byte // the name of a start tag as written, prefix included
 	Attrs []byte // the raw attributes of a start tag, for [Attr]
 	Empty bool   // a start tag that closes itself (<c r="A1"/>)
 	Text  []byte // unescaped text of a text token
@@ -228,7 +229,8 @@ func (s *Scanner) Next() Kind {
 		for n < len(tag) && !isSpace(tag[n]) {
 			n++
 		}
-		s.Name = localName(tag[:n])
+		s.Qual = tag[:n]
+		s.Name = localName(s.Qual)
 		s.Attrs = tag[n:]
 		s.Kind = Start
 		return s.Kind
@@ -253,6 +255,24 @@ func (s *Scanner) hasPrefix(p string) bool {
 		}
 	}
 	return string(s.buf[s.pos:s.pos+len(p)]) == p
+}
+
+// SkipPast moves past the next occurrence of sep in the input, without
+// reading tokens: a fast way past an element whose end tag is known (and
+// not nested). It reports false at the end of the input.
+func (s *Scanner) SkipPast(sep []byte) bool {
+	for {
+		if i := bytes.Index(s.buf[s.pos:s.end], sep); i >= 0 {
+			s.pos += i + len(sep)
+			return true
+		}
+		// Keep the last len(sep)-1 bytes, which may start sep: the rest
+		// is skipped, so the buffer does not grow.
+		s.pos = max(s.pos, s.end-len(sep)+1)
+		if !s.fill() {
+			return false
+		}
+	}
 }
 
 // skipPast moves past the next sep; false at the end of the input.
