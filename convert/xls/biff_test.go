@@ -332,13 +332,29 @@ func TestCells(t *testing.T) {
 				formulaTokens(0, 6, resNum(3), []byte{0x1E, 1, 0}, []byte{0x1E, 2, 0}, []byte{0x03}),
 				// =IF(A2,"a",1): no judgement.
 				formulaTokens(0, 7, resNum(1), []byte{0x44, 1, 0, 0, 0}, ptgStr("a"), []byte{0x1E, 1, 0}, []byte{0x42, 3, 1, 0}),
-				// Tokens that are not understood: no judgement.
-				formulaTokens(0, 8, resNum(7), []byte{0x01, 0, 0, 0, 0}),
+				// A shared formula that is never defined: no judgement.
+				formulaTokens(0, 8, resNum(7), []byte{0x01, 9, 0, 9, 0}),
 			},
 			want: [][]string{{"=U77", "=max@x.test", "=a1.5TRUE",
 				"?a stale result: the workbook stores a number for a formula that gives text",
 				"?a stale result: the workbook stores text for a formula that gives a number",
 				"U77", "3", "1", "7"}},
+		},
+		{
+			name: "stale results of a shared formula",
+			records: [][]byte{
+				// B1:B2 share =LOWER(A1)&"@x.test" (SHRFMLA after the first
+				// FORMULA), stored as 0; C1 shares a constant formula.
+				formulaTokens(0, 1, resNum(0), []byte{0x01, 0, 0, 1, 0}),
+				rec(recShrFmla, le16(0), le16(1), []byte{1, 1, 0, 2}, le16(14), []byte{0x4C, 0, 0, 0xFF, 0xFF}, []byte{0x41, 112, 0}, ptgStr("@x"), []byte{0x08}),
+				formulaTokens(1, 1, resNum(0), []byte{0x01, 0, 0, 1, 0}),
+				formulaTokens(0, 2, resNum(0), []byte{0x01, 0, 0, 2, 0}),
+				rec(recShrFmla, le16(0), le16(0), []byte{2, 2, 0, 1}, le16(6), ptgStr("ab"), []byte{0x15}),
+			},
+			want: [][]string{
+				{"", "?a stale result: the workbook stores a number for a formula that gives text", "=ab"},
+				{"", "?a stale result: the workbook stores a number for a formula that gives text"},
+			},
 		},
 		{
 			name: "long formula text over CONTINUE",

@@ -70,7 +70,9 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 	var (
 		cells   = make([]Cell, 0, max(end-pos, 0)/14)
 		pending = -1 // index in cells of a formula waiting for its STRING record
-		depth   = 0  // of substreams nested in the sheet (embedded charts)
+		uses    []sharedUse
+		shared  = map[int]formula.Value{} // by key
+		depth   = 0                       // of substreams nested in the sheet (embedded charts)
 	)
 	put := func(c Cell) error {
 		if c.Col >= maxCols {
@@ -92,6 +94,11 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 		case typ == recBOF:
 			depth++
 		case typ == recEOF && depth == 0:
+			for _, u := range uses {
+				if v, ok := shared[u.key]; ok {
+					cells[u.cell] = judge(cells[u.cell], v, u.stored)
+				}
+			}
 			return cells, nil
 		case typ == recEOF:
 			depth--
@@ -131,10 +138,17 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 				err = add(int(u16(data, 0)), int(u16(data, 2)), "", errorText(data[6]))
 			}
 		case typ == recFormula && len(data) >= 14:
-			c := w.formula(data)
+			c, key, stored := w.formula(data)
 			err = put(c)
+			if err == nil && key >= 0 {
+				uses = append(uses, sharedUse{cell: len(cells) - 1, key: key, stored: stored})
+			}
 			if err == nil && u16(data, 12) == 0xFFFF && data[6] == 0 && !c.Computed {
 				pending = len(cells) - 1 // the text follows in a STRING record
+			}
+		case typ == recShrFmla:
+			if key, v, ok := w.sharedFormula(data); ok {
+				shared[key] = v
 			}
 		case typ == recString:
 			var segs [][]byte
@@ -156,13 +170,22 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 	}
 }
 
+// sharedUse is a FORMULA cell whose tokens are those of a shared formula
+// (SHRFMLA), judged once the sheet's shared formulas are all read.
+type sharedUse struct {
+	cell   int // index in the sheet's cells
+	key    int // the shared formula's first cell: row<<8 | column
+	stored formula.Kind
+}
+
 // formula returns the cell of a FORMULA record: its cached result, a
 // number unless the record's bytes 12-13 are 0xFFFF, in which case byte 6
 // says text (in the next STRING record), boolean, error or empty text.
 // A cached result that its tokens cannot give (text stored as a number,
-// as LibreOffice's export does) is a stale cache: the value computed
-// from the tokens when they are constants, or a cell marked Unknown.
-func (w *Workbook) formula(data []byte) Cell {
+// as LibreOffice's export does) is a stale cache ([judge]). A formula
+// whose tokens are a shared formula's returns that formula's key (>= 0),
+// to be judged once it is read; -1 otherwise.
+func (w *Workbook) formula(data []byte) (Cell, int, formula.Kind) {
 	c := Cell{Row: int(u16(data, 0)), Col: int(u16(data, 2))}
 	ixfe := u16(data, 4)
 	stored := formula.Number
@@ -178,13 +201,23 @@ func (w *Workbook) formula(data []byte) Cell {
 		stored = formula.Text
 	}
 	if stored == formula.Unknown || len(data) < 22 {
-		return c
+		return c, -1, stored
 	}
 	cce := int(u16(data, 20))
 	if 22+cce > len(data) {
-		return c
+		return c, -1, stored
 	}
-	v := w.classify(data[22 : 22+cce])
+	rgce := data[22 : 22+cce]
+	if len(rgce) >= 5 && rgce[0] == 0x01 { // ptgExp: the tokens of a shared formula
+		return c, int(u16(rgce, 1))<<8 | int(u16(rgce, 3)&0xFF), stored
+	}
+	return judge(c, w.classify(rgce), stored), -1, stored
+}
+
+// judge returns the cell c of a formula that gives v, whose cached
+// result is of kind stored: as it is, or for a stale result the value
+// computed from constant tokens, or a cell marked Unknown.
+func judge(c Cell, v formula.Value, stored formula.Kind) Cell {
 	if !formula.Stale(v, stored) {
 		return c
 	}
@@ -193,6 +226,20 @@ func (w *Workbook) formula(data []byte) Cell {
 	}
 	c.Unknown = fmt.Sprintf("a stale result: the workbook stores %s for a formula that gives %s", stored, v.Kind)
 	return c
+}
+
+// sharedFormula returns the key and the value of a SHRFMLA record: the
+// first cell of its range, and what its tokens give.
+func (w *Workbook) sharedFormula(data []byte) (int, formula.Value, bool) {
+	if len(data) < 10 {
+		return 0, formula.Value{}, false
+	}
+	key := int(u16(data, 0))<<8 | int(data[4])
+	cce := int(u16(data, 8))
+	if 10+cce > len(data) {
+		return 0, formula.Value{}, false
+	}
+	return key, w.classify(data[10 : 10+cce]), true
 }
 
 // rk decodes an RK number: a 30-bit integer or the top 30 bits of a
