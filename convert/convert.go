@@ -5,18 +5,21 @@
 // teams-mappings.csv), whichever the sheets' headers are written in.
 //
 // [Run] reads any number of inputs, whatever their names say: .xlsx
-// workbooks ([xlsx]), Excel 97-2003 and 5.0/95 workbooks ([xls]), and the
-// text that HR systems save as ".xls" (CSV, TSV or semicolon-separated
-// text in UTF-8, UTF-16 or Windows-1252, or an HTML table); [Detect] tells
-// them apart from their bytes. Each sheet becomes the file its header row
-// says: the first row, of its first 20, that holds the required columns of
-// a file of either format (the column tables of [lint.Vocabularies]).
-// Column names are matched regardless of case, spaces, underscores and
-// hyphens (First Name is firstName); other columns are custom properties
-// and keep their names. The sheets of one run must all be in one format.
-// Cells are rendered as a person means them ([cellfmt]). Outputs are
-// written atomically and all or nothing: if any input fails, no file is
-// replaced.
+// workbooks ([xlsx]), Excel 97-2003 and 5.0/95 workbooks ([xls]),
+// OpenDocument spreadsheets ([ods]), and the text that HR systems save as
+// ".xls" (CSV, TSV or semicolon-separated text in UTF-8, UTF-16 or
+// Windows-1252, or an HTML table); [Detect] tells them apart from their
+// bytes. Each sheet becomes the file its header row says: the first row,
+// of its first 20, that holds the required columns of a file of either
+// format (the column tables of [lint.Vocabularies]). Column names are
+// matched regardless of case, spaces, underscores and hyphens (First Name
+// is firstName); other columns are custom properties and keep their
+// names. The sheets of one run must all be in one format. Cells are
+// rendered as a person means them ([cellfmt]). A formula without a value
+// that can be known for sure (none stored and none computable, or a stale
+// stored result, as convert/formula tells) stops the run; values computed
+// by ovsync are counted ([SheetResult].Computed). Outputs are written
+// atomically and all or nothing: if any input fails, no file is replaced.
 package convert
 
 import (
