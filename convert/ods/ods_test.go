@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -326,4 +328,85 @@ func zipOf(t testing.TB, files map[string]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestAgainstLibreOffice compares every sheet of every .ods fixture, cell
+// by cell, with LibreOffice's own CSV export of it (reference/ods/, raw
+// values, not as shown). A cell may differ only in spelling: a number
+// LibreOffice writes in exponent form or as a percentage (1E+020, 25%) is
+// the same number at 15 significant digits, and a date or time in its
+// US layout (03/04/2019 08:30:00, 08:30:00 AM) the same moment as the ISO
+// 8601 ovsync writes.
+func TestAgainstLibreOffice(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join(fixtures, "*.ods"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no .ods fixtures: %v", err)
+	}
+	for _, path := range paths {
+		file := filepath.Base(path)
+		t.Run(file, func(t *testing.T) {
+			wb, err := openFile(t, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, sheet := range wb.Sheets() {
+				got, err := readAll(t, wb, i)
+				if err != nil {
+					t.Fatalf("sheet %q: %v", sheet, err)
+				}
+				ref := readCSV(t, filepath.Join(fixtures, "reference", "ods", strings.TrimSuffix(file, ".ods")+"-"+sheet+".csv"))
+				for r := 0; r < max(len(got), len(ref)); r++ {
+					for c := 0; c < max(width(got, r), width(ref, r)); c++ {
+						ours, theirs := at(got, r, c), at(ref, r, c)
+						if !sameValue(ours, theirs) {
+							t.Errorf("sheet %q, %s: ovsync reads %q, LibreOffice exports %q", sheet, Cell{Row: r, Col: c}.Ref(), ours, theirs)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func width(rows [][]string, r int) int {
+	if r < len(rows) {
+		return len(rows[r])
+	}
+	return 0
+}
+
+func at(rows [][]string, r, c int) string {
+	if r < len(rows) && c < len(rows[r]) {
+		return rows[r][c]
+	}
+	return ""
+}
+
+// sameValue reports whether ovsync's reading of a cell and LibreOffice's
+// export of it are one value.
+func sameValue(ours, theirs string) bool {
+	if ours == theirs {
+		return true
+	}
+	if pct, ok := strings.CutSuffix(theirs, "%"); ok {
+		if v, err := strconv.ParseFloat(pct, 64); err == nil {
+			theirs = strconv.FormatFloat(v/100, 'g', -1, 64)
+		}
+	}
+	a, errA := strconv.ParseFloat(ours, 64)
+	b, errB := strconv.ParseFloat(theirs, 64)
+	if errA == nil && errB == nil {
+		return strconv.FormatFloat(a, 'e', 14, 64) == strconv.FormatFloat(b, 'e', 14, 64)
+	}
+	for _, layout := range []struct{ lo, iso string }{
+		{"01/02/2006", "2006-01-02"},
+		{"01/02/2006 15:04:05", "2006-01-02T15:04:05"},
+		{"2006-01-02 15:04:05", "2006-01-02T15:04:05"},
+		{"03:04:05 PM", "15:04:05"},
+	} {
+		if tm, err := time.Parse(layout.lo, theirs); err == nil && tm.Format(layout.iso) == ours {
+			return true
+		}
+	}
+	return false
 }
