@@ -10,10 +10,6 @@ import (
 	"github.com/ovsync/ovsync/lint"
 )
 
-// Languages are the values of the language column, spelt as Officevibe
-// spells them (FORMAT.md).
-var Languages = lint.Legacy.Languages
-
 // templateRows is how far down the template's drop-down lists and text
 // formats reach.
 const templateRows = 10000

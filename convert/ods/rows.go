@@ -58,6 +58,7 @@ func (c Cell) Ref() string { return xls.Ref(c.Row, c.Col) }
 // the next to find the empty ones.
 type Rows struct {
 	name   string
+	base   int64 // offset in the content of the scanner's start
 	rc     io.ReadCloser
 	s      *xmlscan.Scanner
 	row    int // 0-based index of the current row
@@ -85,6 +86,7 @@ func (w *Workbook) Rows(i int) (*Rows, error) {
 		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("%s", errText(err)))
 	}
 	r := newRows(sh.name, rc)
+	r.base = sh.offset
 	if r.s.Next() != xmlscan.Start || string(r.s.Name) != "table" {
 		rc.Close()
 		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("the sheet moved in content.xml"))
@@ -124,9 +126,9 @@ func (r *Rows) Cells() []Cell { return r.cells }
 // the row.
 func (r *Rows) Err() error { return r.err }
 
-// Offset returns how many bytes of the content XML have been read (of the
-// sheet's own part of it, for a sheet read by [Workbook.Rows]).
-func (r *Rows) Offset() int64 { return r.s.Offset() }
+// Offset returns how many bytes of the content XML have been read, the
+// sheets before this one included; see [Workbook.Size] for the total.
+func (r *Rows) Offset() int64 { return r.base + r.s.Offset() }
 
 // fail records err, naming the sheet and the current place.
 func (r *Rows) fail(err error) {
