@@ -106,6 +106,9 @@ func (w *Workbook) classify(rgce []byte) formula.Value {
 			if flags&0x04 != 0 { // tAttrChoose: a jump table follows
 				n += 2 * (int(rgce[i+1]) | int(rgce[i+2])<<8 + 1)
 			}
+			if i+n > len(rgce) {
+				return unknown // a jump table past the tokens
+			}
 			if flags&0x10 != 0 { // tAttrSum
 				if _, ok := pop(1); !ok {
 					return unknown
@@ -132,7 +135,11 @@ func (w *Workbook) classify(rgce []byte) formula.Value {
 			if i+8 > len(rgce) {
 				return unknown
 			}
-			stack = append(stack, formula.Num(math.Float64frombits(uint64(u32(rgce, i))|uint64(u32(rgce, i+4))<<32)))
+			v := math.Float64frombits(uint64(u32(rgce, i)) | uint64(u32(rgce, i+4))<<32)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return unknown // no spreadsheet writes these
+			}
+			stack = append(stack, formula.Num(v))
 			i += 8
 		case ptg >= 0x20 && ptg&0x1F == 0x01: // ptgFunc (class bits 0x20, 0x40, 0x60)
 			if i+2 > len(rgce) {

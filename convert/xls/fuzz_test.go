@@ -6,6 +6,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/convert/formula"
 )
 
 // seeds returns the fixture files.
@@ -133,4 +137,45 @@ func FuzzStream(f *testing.F) {
 			checkWorkbook(t, w)
 		}))
 	})
+}
+
+// FuzzTokens runs the classifier of FORMULA tokens on any bytes: no
+// panic, and what it tells does not depend on how the tokens go on: in
+// parentheses (ptgParen) the value is the same, and joined with a text
+// constant (ptgStr, ptgConcat) it is text, the known text followed by it.
+func FuzzTokens(f *testing.F) {
+	f.Add(cat(ptgStr("U"), ptgStr("77"), []byte{0x08}), false)
+	f.Add(cat(ptgStr("MAX@X.TEST"), []byte{0x41, 112, 0}), false)
+	f.Add(cat(ptgStr("a"), []byte{0x1F}, lef64(1.5), []byte{0x1D, 1}, []byte{0x42, 3, 80, 1}), false)
+	f.Add(cat([]byte{0x44, 1, 0, 0, 0}, []byte{0x41, 112, 0}, ptgStr("@x.test"), []byte{0x08}), false)
+	f.Add(cat([]byte{0x1E, 1, 0}, []byte{0x1E, 2, 0}, []byte{0x03}), false)
+	f.Add(cat([]byte{0x17, 3}, []byte("abc"), []byte{0x19, 0x40, 0, 1}, []byte{0x41, 113, 0}), true)
+	f.Fuzz(func(t *testing.T, rgce []byte, biff5 bool) {
+		w := &Workbook{biff5: biff5, codePage: 1252}
+		v := w.classify(rgce)
+		if v.Const && v.Kind == formula.Unknown {
+			t.Fatalf("tokens % X: a known value of no kind", rgce)
+		}
+		if v.Kind == formula.Unknown {
+			return
+		}
+		if p := w.classify(cat(rgce, []byte{0x15})); !cmp.Equal(v, p) {
+			t.Fatalf("tokens % X give %+v, in parentheses %+v", rgce, v, p)
+		}
+		j := w.classify(cat(rgce, ptgStrFor(biff5, "z"), []byte{0x08}))
+		if j.Kind != formula.Text {
+			t.Fatalf("tokens % X joined with text give %v", rgce, j.Kind)
+		}
+		if v.Const && v.Kind == formula.Text && (!j.Const || j.Text != v.Text+"z") {
+			t.Fatalf("tokens % X give %q, joined with \"z\" %+v", rgce, v.Text, j)
+		}
+	})
+}
+
+// ptgStrFor encodes a string constant token of ASCII s for BIFF8 or BIFF5.
+func ptgStrFor(biff5 bool, s string) []byte {
+	if biff5 {
+		return cat([]byte{0x17, byte(len(s))}, []byte(s))
+	}
+	return ptgStr(s)
 }
