@@ -47,7 +47,7 @@ var (
 	// ErrNotODS means a file that is neither a zip archive nor XML.
 	ErrNotODS = errors.New("not an OpenDocument spreadsheet: check the file's real format")
 	// ErrEncrypted means a spreadsheet saved with a password.
-	ErrEncrypted = errors.New("spreadsheet is password-protected: remove the password in a spreadsheet program (File > Properties > Security), save, and convert again")
+	ErrEncrypted = errors.New("spreadsheet is password-protected: open it, save it again without the password (in LibreOffice: File > Save As, clear \"Save with password\"), and convert again")
 	// ErrCorrupt means a truncated or damaged file.
 	ErrCorrupt = errors.New("spreadsheet is truncated or corrupt")
 )
