@@ -28,15 +28,19 @@ type calc struct {
 // whether a result is a number.
 const scratchSheet = "ovsync scratch 4f1c"
 
-// noResult is why a formula cell is not a value, before the reason the
-// engine gives.
-const noResult = "a formula the workbook stores no result for"
+// noResult is why a formula cell without a stored result is not a value,
+// before the reason the engine gives; staleResult that of a cell whose
+// stored result its formula cannot give.
+const (
+	noResult    = "a formula the workbook stores no result for"
+	staleResult = "a formula whose stored result is stale (text stored as a number, or the reverse)"
+)
 
 // compute returns the cell at ref of sheet holding formula text expr,
-// which the workbook stores no result for: its value computed by
-// excelize, rendered with the cell's number format f, or a cell marked
-// Unknown.
-func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format) Cell {
+// which the workbook stores no result for (or a stale one: why says
+// which, for messages): its value computed by excelize, rendered with
+// the cell's number format f, or a cell marked Unknown.
+func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format, why string) Cell {
 	w.calc.mu.Lock()
 	defer w.calc.mu.Unlock()
 	c := &w.calc
@@ -45,14 +49,14 @@ func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format) Cell {
 		c.f, c.err = openEngine(w.r, w.size)
 	}
 	if c.err != nil {
-		return Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (the workbook does not open in its calculation engine: %v)", noResult, c.err)}
+		return Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (the workbook does not open in its calculation engine: %v)", why, c.err)}
 	}
 	raw, err := calcCell(c.f, sheet, ref)
 	switch {
 	case err != nil && err.Error() == raw && isErrorText(raw):
 		return Cell{Err: raw, Computed: true} // the formula's result is an error
 	case err != nil:
-		return Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (%s)", noResult, oneLine(err.Error()))}
+		return Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (%s)", why, oneLine(err.Error()))}
 	}
 	kind := formula.Parse(expr).Kind
 	if kind == formula.Unknown && raw != "" {
@@ -69,7 +73,7 @@ func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format) Cell {
 	default: // a number, or a boolean the engine gives as 1 or 0
 		v, err := strconv.ParseFloat(raw, 64)
 		if err != nil {
-			return Cell{Unknown: fmt.Sprintf("%s, which ovsync computes as %q where a number is due", noResult, raw)}
+			return Cell{Unknown: fmt.Sprintf("%s, which ovsync computes as %q where a number is due", why, raw)}
 		}
 		if kind == formula.Bool {
 			out.Value = cellfmt.Bool(v != 0)

@@ -1,7 +1,10 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -106,4 +109,62 @@ func TestFormulasWithoutResult(t *testing.T) {
 	if diff := cmp.Diff(want, cellsOf(t, data)); diff != "" {
 		t.Errorf("cells (-want +got):\n%s", diff)
 	}
+}
+
+// TestStaleResults computes again the formulas whose stored result their
+// formula cannot give (a number for a text formula), and keeps the others.
+func TestStaleResults(t *testing.T) {
+	// Written by excelize, then given the stale results a writer that
+	// does not calculate, or calculates wrong, stores.
+	data := formulaWorkbook(t, map[string]string{
+		"A1": `="U"&"77"`, "B1": `=LOWER(C1)`, "C1": "ANA", "D1": `=1+1`, "E1": `=1+1`, "F1": `="a"&"b"`, "G1": `=IF(C1="x",1,"y")`,
+	})
+	data = rewriteSheet(t, data, strings.NewReplacer(
+		`<c r="A1" t="str"><f>&#34;U&#34;&amp;&#34;77&#34;</f></c>`, `<c r="A1"><f>&#34;U&#34;&amp;&#34;77&#34;</f><v>0</v></c>`,
+		`<c r="B1" t="str"><f>LOWER(C1)</f></c>`, `<c r="B1"><f>LOWER(C1)</f><v>0</v></c>`,
+		`<c r="D1" t="str"><f>1+1</f></c>`, `<c r="D1" t="str"><f>1+1</f><v>2</v></c>`,
+		`<c r="E1" t="str"><f>1+1</f></c>`, `<c r="E1"><f>1+1</f><v>2</v></c>`,
+		`<c r="F1" t="str"><f>&#34;a&#34;&amp;&#34;b&#34;</f></c>`, `<c r="F1" t="str"><f>&#34;a&#34;&amp;&#34;b&#34;</f><v>ab</v></c>`,
+		`<c r="G1" t="str"><f>IF(C1=&#34;x&#34;,1,&#34;y&#34;)</f></c>`, `<c r="G1"><f>IF(C1=&#34;x&#34;,1,&#34;y&#34;)</f><v>0</v></c>`,
+	))
+	want := map[string]Cell{
+		"A1": {Value: "U77", Computed: true},
+		"B1": {Value: "ana", Computed: true},
+		"C1": {Value: "ANA"},
+		"D1": {Value: "2", Computed: true},
+		"E1": {Value: "2"},
+		"F1": {Value: "ab"},
+		"G1": {Value: "0"},
+	}
+	if diff := cmp.Diff(want, cellsOf(t, data)); diff != "" {
+		t.Errorf("cells (-want +got):\n%s", diff)
+	}
+}
+
+// rewriteSheet returns the .xlsx data with the XML of its first sheet
+// rewritten by rep, failing unless every cell was rewritten.
+func rewriteSheet(t *testing.T, data []byte, rep *strings.Replacer) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			s := rep.Replace(string(b))
+			if strings.Contains(s, "</f></c>") {
+				t.Fatalf("a formula cell was not rewritten: %s", s)
+			}
+			b = []byte(s)
+		}
+		w, _ := zw.Create(f.Name)
+		w.Write(b)
+	}
+	zw.Close()
+	return buf.Bytes()
 }

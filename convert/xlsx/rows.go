@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
+	"github.com/ovsync/ovsync/convert/formula"
 )
 
 // maxCols and maxRows are the size of an Excel 2007+ sheet (A1:XFD1048576).
@@ -241,9 +242,14 @@ func (r *Rows) readCell(col int) (int, bool) {
 			case hasF && (!hasV || len(bytes.TrimSpace(r.val)) == 0 && typ != "str" && typ != "inlineStr"):
 				// A formula without a stored result: a program that
 				// writes formulas without calculating them.
-				r.compute(col, style)
+				r.compute(col, style, noResult)
 				return col, true
 			case !hasV:
+				return col, true
+			case hasF && stale(string(r.formula), typ):
+				// A stored result its formula cannot give: computed
+				// again, as if none were stored.
+				r.compute(col, style, staleResult)
 				return col, true
 			}
 			return col, r.store(col, style, typ)
@@ -308,6 +314,20 @@ func (r *Rows) store(col, style int, typ string) bool {
 	return true
 }
 
+// stale reports whether a result of cell type typ cannot come from the
+// formula expr: a number for a formula that gives text, or text for one
+// that gives a number.
+func stale(expr, typ string) bool {
+	stored := formula.Number
+	switch typ {
+	case "str", "s", "inlineStr":
+		stored = formula.Text
+	case "b", "e":
+		return false
+	}
+	return formula.Stale(formula.Parse(expr), stored)
+}
+
 // put stores the non-empty cell c at column col of the current row.
 func (r *Rows) put(c Cell, col int) {
 	c.Row, c.Col = r.row, col
@@ -323,9 +343,9 @@ func (r *Rows) put(c Cell, col int) {
 
 // compute stores the value of the formula r.formula at column col of the
 // current row, computed by the workbook's calculation engine.
-func (r *Rows) compute(col, style int) {
+func (r *Rows) compute(col, style int, why string) {
 	ref := Cell{Row: r.row, Col: col}.Ref()
-	c := r.wb.compute(r.name, ref, string(decodeEscapes(r.formula)), r.wb.format(style))
+	c := r.wb.compute(r.name, ref, string(decodeEscapes(r.formula)), r.wb.format(style), why)
 	if !c.Empty() {
 		r.put(c, col)
 	}

@@ -12,9 +12,10 @@
 // numbers, shown through the number format of the cell's style (cellXfs
 // and numFmts, or a built-in format id). Formulas are read by their cached
 // value; a formula without one (as excelize, openpyxl and other libraries
-// write them) is computed by excelize's calculation engine, opened only
-// for such a workbook, and marked [Cell].Computed, or marked
-// [Cell].Unknown when it cannot be computed. Everything else (styles beyond number formats, drawings,
+// write them), or with one its formula cannot give (a number for a
+// formula of text functions: [formula]), is computed by excelize's
+// calculation engine, opened only for such a workbook, and marked
+// [Cell].Computed, or marked [Cell].Unknown when it cannot be computed. Everything else (styles beyond number formats, drawings,
 // comments) is skipped.
 //
 // It reads what Excel, LibreOffice, Gnumeric and the common libraries
