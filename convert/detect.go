@@ -254,7 +254,9 @@ func markup(text []byte) Format {
 			return FormatSpreadsheetML
 		case bytes.Contains(lower, []byte("<html")):
 			return FormatHTML
-		case bytes.Contains(lower, []byte("office:document")) && bytes.Contains(lower, []byte(odsMediaType)):
+		case bytes.Contains(lower, []byte("<office:document")) && bytes.Contains(t, []byte(odsMediaType)):
+			// A flat OpenDocument file: its root element's attributes,
+			// the media type among them, may run past the first 4 KiB.
 			return FormatODS
 		}
 		return FormatXML
