@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -157,4 +158,102 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		})
 	}
+}
+
+// usersODS returns an OpenDocument spreadsheet of n users, its
+// content.xml laid out as LibreOffice writes it: value types on every
+// cell, dates as office:date-value, empty cells as <table:table-cell/>, and
+// the empty rest of the sheet as one repeated row.
+func usersODS(tb testing.TB, n int) []byte {
+	tb.Helper()
+	var c bytes.Buffer
+	c.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.3"><office:automatic-styles><style:style style:name="ta1" style:family="table" style:master-page-name="Default"><style:table-properties table:display="true" style:writing-mode="lr-tb"/></style:style></office:automatic-styles><office:body><office:spreadsheet><table:table table:name="Users" table:style-name="ta1"><table:table-column table:style-name="co1" table:number-columns-repeated="10" table:default-cell-style-name="Default"/>`)
+	str := func(s string) {
+		c.WriteString(`<table:table-cell office:value-type="string" calcext:value-type="string"><text:p>`)
+		c.WriteString(s)
+		c.WriteString(`</text:p></table:table-cell>`)
+	}
+	c.WriteString(`<table:table-row table:style-name="ro1">`)
+	for _, h := range []string{"id", "email", "firstName", "lastName", "jobTitle", "imageUrl", "language", "Gender", "Hiring Date", "Country"} {
+		str(h)
+	}
+	c.WriteString(`</table:table-row>`)
+	langs := []string{"English", "Français", "Español", "Português", "Deutsche"}
+	for i := 1; i <= n; i++ {
+		c.WriteString(`<table:table-row table:style-name="ro1">`)
+		str(fmt.Sprintf("%06d", i))
+		str(fmt.Sprintf("user%06d@example.com", i))
+		str("Zoë")
+		str("Müller")
+		str("Software Engineer")
+		c.WriteString(`<table:table-cell/>`)
+		str(langs[i%len(langs)])
+		str("Female")
+		fmt.Fprintf(&c, `<table:table-cell table:style-name="ce1" office:value-type="date" office:date-value="2019-03-%02d" calcext:value-type="date"><text:p>2019-03-%02d</text:p></table:table-cell>`, 1+i%28, 1+i%28)
+		str("Brazil")
+		c.WriteString(`</table:table-row>`)
+	}
+	fmt.Fprintf(&c, `<table:table-row table:style-name="ro1" table:number-rows-repeated="%d"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>`, 1048576-n-1)
+	c.WriteString(`</table:table></office:spreadsheet></office:body></office:document-content>`)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	io.WriteString(w, "application/vnd.oasis.opendocument.spreadsheet")
+	w, err = zw.Create("content.xml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w.Write(c.Bytes())
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkConvertODS converts a 100,000-row users spreadsheet.
+func BenchmarkConvertODS(b *testing.B) {
+	benchmarkConvert(b, "users.ods", usersODS(b, 100000), Options{})
+}
+
+// usersXLSXFormulas returns an .xlsx workbook of n users whose email
+// column is a formula excelize stores no result for, as libraries write
+// them: n formula cells to compute.
+func usersXLSXFormulas(tb testing.TB, n int) []byte {
+	tb.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := sw.SetRow("A1", []any{"id", "email", "firstName", "lastName", "language"}); err != nil {
+		tb.Fatal(err)
+	}
+	langs := []string{"English", "Français", "Español", "Português", "Deutsche"}
+	for i := 1; i <= n; i++ {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		row := []any{fmt.Sprintf("U%06d", i), excelize.Cell{Formula: fmt.Sprintf(`LOWER(A%d)&"@example.com"`, i+1)}, "Zoë", "Müller", langs[i%len(langs)]}
+		if err := sw.SetRow(cell, row); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkConvertXLSXFormulas converts a 10,000-row users workbook whose
+// 10,000 email cells are formulas without stored results: computed by the
+// calculation engine.
+func BenchmarkConvertXLSXFormulas(b *testing.B) {
+	benchmarkConvert(b, "users.xlsx", usersXLSXFormulas(b, 10000), Options{})
 }

@@ -5,18 +5,21 @@
 // teams-mappings.csv), whichever the sheets' headers are written in.
 //
 // [Run] reads any number of inputs, whatever their names say: .xlsx
-// workbooks ([xlsx]), Excel 97-2003 and 5.0/95 workbooks ([xls]), and the
-// text that HR systems save as ".xls" (CSV, TSV or semicolon-separated
-// text in UTF-8, UTF-16 or Windows-1252, or an HTML table); [Detect] tells
-// them apart from their bytes. Each sheet becomes the file its header row
-// says: the first row, of its first 20, that holds the required columns of
-// a file of either format (the column tables of [lint.Vocabularies]).
-// Column names are matched regardless of case, spaces, underscores and
-// hyphens (First Name is firstName); other columns are custom properties
-// and keep their names. The sheets of one run must all be in one format.
-// Cells are rendered as a person means them ([cellfmt]). Outputs are
-// written atomically and all or nothing: if any input fails, no file is
-// replaced.
+// workbooks ([xlsx]), Excel 97-2003 and 5.0/95 workbooks ([xls]),
+// OpenDocument spreadsheets ([ods]), and the text that HR systems save as
+// ".xls" (CSV, TSV or semicolon-separated text in UTF-8, UTF-16 or
+// Windows-1252, or an HTML table); [Detect] tells them apart from their
+// bytes. Each sheet becomes the file its header row says: the first row,
+// of its first 20, that holds the required columns of a file of either
+// format (the column tables of [lint.Vocabularies]). Column names are
+// matched regardless of case, spaces, underscores and hyphens (First Name
+// is firstName); other columns are custom properties and keep their
+// names. The sheets of one run must all be in one format. Cells are
+// rendered as a person means them ([cellfmt]). A formula without a value
+// that can be known for sure (none stored and none computable, or a stale
+// stored result, as convert/formula tells) stops the run; values computed
+// by ovsync are counted ([SheetResult].Computed). Outputs are written
+// atomically and all or nothing: if any input fails, no file is replaced.
 package convert
 
 import (
@@ -103,6 +106,9 @@ type SheetResult struct {
 	Skipped   string
 	// Rows is the number of data rows written.
 	Rows int
+	// Computed is the number of cells written whose value ovsync computed
+	// from their formula, the workbook storing none or a stale one.
+	Computed int
 	// Output is the path written.
 	Output string
 }
@@ -140,7 +146,7 @@ type converter struct {
 func Run(opt Options) (*Result, error) {
 	c := &converter{opt: opt, start: time.Now()}
 	if err := c.setup(); err != nil {
-		return nil, err
+		return nil, validErr(err)
 	}
 	ro := readOptions{encoding: opt.Encoding, stdin: opt.Stdin, note: c.note}
 	if opt.Delimiter != "" {
@@ -173,7 +179,9 @@ func Run(opt Options) (*Result, error) {
 	c.detectFormat(states)
 	var plans []*plan
 	for _, st := range states {
-		c.notes = append(c.notes, st.notes...)
+		for _, n := range st.notes {
+			c.note(n)
+		}
 		if st.err != nil {
 			c.fail(st.err)
 			continue
@@ -316,10 +324,10 @@ func configKey(k lint.Kind) string {
 }
 
 // note records a message for the log.
-func (c *converter) note(s string) { c.notes = append(c.notes, s) }
+func (c *converter) note(s string) { c.notes = append(c.notes, validText(s)) }
 
 // fail records a problem that stops the run.
-func (c *converter) fail(err error) { c.errs = append(c.errs, err) }
+func (c *converter) fail(err error) { c.errs = append(c.errs, validErr(err)) }
 
 // failf records a problem that stops the run.
 func (c *converter) failf(format string, args ...any) { c.fail(fmt.Errorf(format, args...)) }
@@ -863,6 +871,9 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 	}
 	var (
 		errCells places // error cells
+		unknown  places // formulas whose value cannot be known
+		why      string // the reason given for the first of them
+		computed int    // cells whose value ovsync computed
 		empty    places // empty rows followed by data
 		pending  []string
 		npending int
@@ -893,6 +904,19 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 		for col := 0; col < rd.Len(); col++ {
 			v, e := rd.Cell(col)
 			named := col < len(h.names) && h.names[col] != ""
+			comp, unk := rd.Formula(col)
+			switch {
+			case named && unk != "":
+				if unknown.n == 0 {
+					why = unk
+				}
+				unknown.add(rd.CellName(col))
+				blank = false
+				rec = append(rec, "")
+				continue
+			case named && comp:
+				computed++
+			}
 			switch {
 			case !named && (v != "" || e != ""):
 				if isText && col >= len(h.names) {
@@ -940,6 +964,17 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 		return err
 	}
 	p.res.Rows = rows
+	p.res.Computed = computed
+	if unknown.n > 0 {
+		// An .xls file's stale results come back as they were from a
+		// program that saves .xls the same way: .xlsx stores them right.
+		fix := "save, and convert again"
+		if p.in.format == FormatXLS {
+			fix = "save it as .xlsx, and convert that"
+		}
+		return fmt.Errorf("%s: %s without a value ovsync can be sure of: %s: %s: open the workbook in a spreadsheet program, let it recalculate, %s",
+			p.in.path, countWord(unknown.n, "formula cell"), unknown.String(), why, fix)
+	}
 	if empty.n > 0 {
 		c.note(fmt.Sprintf("%s: skipped %s: empty (%s)", where, countWord(empty.n, "row"), empty.String()))
 	}

@@ -7,11 +7,13 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/ovsync/ovsync/lint"
 )
@@ -31,8 +33,12 @@ const textGolden = "testdata/golden"
 // goldenFor returns the golden file of a fixture's sheet: the shared
 // golden/<name>.<sheet>.csv of a workbook and its .xlsx twin, or this
 // package's own for text.
+// noValue stands in the golden files for a formula cell without a value
+// ovsync can be sure of.
+const noValue = "(no value)"
+
 func goldenFor(file, sheet string) string {
-	base := strings.TrimSuffix(strings.TrimSuffix(file, ".xlsx"), ".xls")
+	base := file[:len(file)-len(filepath.Ext(file))]
 	if sheet == "" {
 		return filepath.Join(textGolden, base+".csv")
 	}
@@ -63,6 +69,9 @@ func readSheet(t *testing.T, s *sheet) [][]string {
 			v, e := rd.Cell(c)
 			if e != "" {
 				v = e
+			}
+			if _, unknown := rd.Formula(c); unknown != "" {
+				v = noValue
 			}
 			rec = append(rec, v)
 		}
@@ -125,9 +134,13 @@ func writeCSVFile(t *testing.T, path string, records [][]string) {
 // detection and the reader it picks, and compares it cell by cell with
 // its golden file.
 func TestFixtureSheets(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join(fixtures, "*.xls*"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no fixtures: %v", err)
+	var paths []string
+	for _, pattern := range []string{"*.xls*", "*.ods", "*.fods"} {
+		p, err := filepath.Glob(filepath.Join(fixtures, pattern))
+		if err != nil || len(p) == 0 {
+			t.Fatalf("no %s fixtures: %v", pattern, err)
+		}
+		paths = append(paths, p...)
 	}
 	for _, path := range paths {
 		file := filepath.Base(path)
@@ -164,6 +177,8 @@ func TestFixtureFormats(t *testing.T) {
 	}{
 		"Org.xlsx":               {FormatXLSX, "", 0},
 		"Org.xls":                {FormatXLS, "", 0},
+		"Org.ods":                {FormatODS, "", 0},
+		"Org.fods":               {FormatODS, UTF8, 0},
 		"Password Protected.xls": {FormatXLS, "", 0},
 		"HRMS Export.xls":        {FormatText, UTF8, ','},
 		"Unicode Export.xls":     {FormatText, UTF16LE, '\t'},
@@ -274,48 +289,75 @@ func TestConvertFixtures(t *testing.T) {
 	}
 }
 
-// TestTemplateRoundTrip converts the template back: the files lint clean.
+// TestTemplateRoundTrip converts the template of each format back: the
+// files are those of the format, and lint finds nothing wrong with them.
 func TestTemplateRoundTrip(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "Officevibe.xlsx")
-	var buf bytes.Buffer
-	if err := WriteTemplate(&buf); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "Data")
-	res, err := Run(Options{Inputs: []string{path}, OutDir: out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var skipped []string
-	for _, s := range res.Sheets {
-		if !s.Converted {
-			skipped = append(skipped, s.Sheet)
-		}
-	}
-	if diff := cmp.Diff([]string{"Instructions"}, skipped); diff != "" {
-		t.Errorf("skipped sheets (-want +got):\n%s", diff)
-	}
-	rep, err := lint.Run(lint.Options{
-		Users:   filepath.Join(out, "users.csv"),
-		Groups:  filepath.Join(out, "groups.csv"),
-		Mapping: filepath.Join(out, "groups-mapping.csv"),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Findings) > 0 {
-		t.Errorf("lint found %d problems in the converted template, first: %+v", len(rep.Findings), rep.Findings[0])
-	}
-	if rep.Summary.Users != 3 || rep.Summary.Teams != 2 || rep.Summary.Mappings != 5 {
-		t.Errorf("summary %+v, want 3 users, 2 teams, 5 mappings", rep.Summary)
-	}
-	users := readCSVFile(t, filepath.Join(out, "users.csv"))
-	if diff := cmp.Diff(lint.Legacy.Columns(lint.KindUsers), users[0]); diff != "" {
-		t.Errorf("users header (-want +got):\n%s", diff)
+	for _, v := range lint.Vocabularies {
+		t.Run(v.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "template.xlsx")
+			var buf bytes.Buffer
+			if err := WriteTemplate(&buf, v); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// The language drop-down offers the format's spellings.
+			f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dvs, err := f.GetDataValidations(templateSheets[v][lint.KindUsers])
+			f.Close()
+			if err != nil || len(dvs) != 1 {
+				t.Fatalf("%d drop-down lists on the users sheet (%v), want 1", len(dvs), err)
+			}
+			if want := `"` + strings.Join(v.Languages, ",") + `"`; dvs[0].Formula1 != want {
+				t.Errorf("language drop-down %s, want %s", dvs[0].Formula1, want)
+			}
+			out := filepath.Join(dir, "Data")
+			res, err := Run(Options{Inputs: []string{path}, OutDir: out})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Format != v {
+				t.Errorf("converted as %s, want %s", res.Format.Name, v.Name)
+			}
+			var skipped, sheets []string
+			for _, s := range res.Sheets {
+				if !s.Converted {
+					skipped = append(skipped, s.Sheet)
+				} else {
+					sheets = append(sheets, s.Sheet)
+				}
+			}
+			if diff := cmp.Diff([]string{"Instructions"}, skipped); diff != "" {
+				t.Errorf("skipped sheets (-want +got):\n%s", diff)
+			}
+			want := templateSheets[v]
+			if diff := cmp.Diff(want[:], sheets); diff != "" {
+				t.Errorf("converted sheets (-want +got):\n%s", diff)
+			}
+			rep, err := lint.Run(lint.Options{
+				Users:   filepath.Join(out, v.FileNames[lint.KindUsers]),
+				Groups:  filepath.Join(out, v.FileNames[lint.KindGroups]),
+				Mapping: filepath.Join(out, v.FileNames[lint.KindMapping]),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Findings) > 0 {
+				t.Errorf("lint found %d problems in the converted template, first: %+v", len(rep.Findings), rep.Findings[0])
+			}
+			users := readCSVFile(t, filepath.Join(out, v.FileNames[lint.KindUsers]))
+			lang := slices.Index(users[0], v.Column(lint.KindUsers, lint.UserLanguage))
+			for _, rec := range users[1:] {
+				if rec[lang] != "" && !slices.Contains(v.Languages, rec[lang]) {
+					t.Errorf("language %q is not one of %v", rec[lang], v.Languages)
+				}
+			}
+		})
 	}
 }
 

@@ -30,6 +30,9 @@ const (
 	FormatSpreadsheetML
 	// FormatXML is another XML document.
 	FormatXML
+	// FormatODS is an OpenDocument spreadsheet: an .ods zip archive, or
+	// a flat .fods XML document.
+	FormatODS
 )
 
 // String returns the format's name for messages.
@@ -51,6 +54,8 @@ func (f Format) String() string {
 		return "Excel 2003 XML spreadsheet"
 	case FormatXML:
 		return "XML"
+	case FormatODS:
+		return "OpenDocument spreadsheet"
 	}
 	return "binary data"
 }
@@ -97,6 +102,8 @@ var (
 // fails: what it does not recognise is [FormatBinary].
 func Detect(head []byte, atEOF bool) Detection {
 	switch {
+	case bytes.HasPrefix(head, zipSignature) && odsZip(head):
+		return Detection{Format: FormatODS}
 	case bytes.HasPrefix(head, zipSignature), bytes.HasPrefix(head, emptyZipSignature):
 		return Detection{Format: FormatXLSX}
 	case bytes.HasPrefix(head, oleSignature):
@@ -140,6 +147,22 @@ func Detect(head []byte, atEOF bool) Detection {
 	}
 	d.Format = markup(text)
 	return d
+}
+
+// odsMediaType is the media type of an OpenDocument spreadsheet.
+const odsMediaType = "application/vnd.oasis.opendocument.spreadsheet"
+
+// odsZip reports whether the zip archive starting head begins, as the
+// OpenDocument format requires, with an uncompressed "mimetype" entry
+// holding the media type of a spreadsheet (or of a spreadsheet template).
+func odsZip(head []byte) bool {
+	if len(head) < 30 || string(head[30:min(len(head), 38)]) != "mimetype" {
+		return false
+	}
+	nameLen := int(head[26]) | int(head[27])<<8
+	extraLen := int(head[28]) | int(head[29])<<8
+	body := head[min(len(head), 30+nameLen+extraLen):]
+	return bytes.HasPrefix(body, []byte(odsMediaType)) // or its -template
 }
 
 // oldBIFF reports whether head starts with the BOF record of a bare
@@ -231,6 +254,10 @@ func markup(text []byte) Format {
 			return FormatSpreadsheetML
 		case bytes.Contains(lower, []byte("<html")):
 			return FormatHTML
+		case bytes.Contains(lower, []byte("<office:document")) && bytes.Contains(t, []byte(odsMediaType)):
+			// A flat OpenDocument file: its root element's attributes,
+			// the media type among them, may run past the first 4 KiB.
+			return FormatODS
 		}
 		return FormatXML
 	}

@@ -172,6 +172,7 @@ func (t *tableReader) Next() bool {
 func (t *tableReader) Row() int                    { return t.i }
 func (t *tableReader) Len() int                    { return len(t.rows[t.i]) }
 func (t *tableReader) Cell(c int) (string, string) { return t.rows[t.i][c], "" }
+func (*tableReader) Formula(int) (bool, string)    { return false, "" }
 func (t *tableReader) Err() error                  { return nil }
 func (t *tableReader) Close() error                { return nil }
 func (t *tableReader) RowName() string             { return fmt.Sprintf("%s, row %d", t.sheet, t.i+1) }

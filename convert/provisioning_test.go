@@ -23,6 +23,7 @@ func (r *sliceRows) Next() bool                  { r.i++; return r.i <= len(r.ro
 func (r *sliceRows) Row() int                    { return r.i - 1 }
 func (r *sliceRows) Len() int                    { return len(r.rows[r.i-1]) }
 func (r *sliceRows) Cell(c int) (string, string) { return r.rows[r.i-1][c], "" }
+func (*sliceRows) Formula(int) (bool, string)    { return false, "" }
 func (r *sliceRows) Err() error                  { return nil }
 func (r *sliceRows) RowName() string             { return fmt.Sprintf("line %d", r.i) }
 func (r *sliceRows) CellName(c int) string       { return fmt.Sprintf("line %d, field %d", r.i, c+1) }

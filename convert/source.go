@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/ovsync/ovsync/convert/ods"
 	"github.com/ovsync/ovsync/convert/xls"
 	"github.com/ovsync/ovsync/convert/xlsx"
 	"github.com/ovsync/ovsync/internal/fserr"
@@ -28,6 +29,10 @@ type rowReader interface {
 	// Cell returns cell c of the current row: its value, or the error it
 	// shows (#N/A).
 	Cell(c int) (value, errText string)
+	// Formula tells whether cell c of the current row is a formula whose
+	// value was computed by ovsync (the workbook storing none, or a stale
+	// one), or one whose value cannot be known, and why.
+	Formula(c int) (computed bool, unknown string)
 	// Err is the error that ended the rows early.
 	Err() error
 	// RowName names the current row in messages ("row 7", "line 7").
@@ -147,6 +152,11 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 		return nil, fmt.Errorf("%s: an Excel 2.x-4.0 worksheet, too old to read: open it in a spreadsheet program and save it as .xlsx", path)
 	case FormatSpreadsheetML:
 		return nil, fmt.Errorf("%s: an Excel 2003 XML spreadsheet, which convert does not read: open it in a spreadsheet program and save it as .xlsx", path)
+	case FormatODS:
+		if d.Encoding != "" && d.Encoding != UTF8 {
+			return nil, fmt.Errorf("%s: a flat OpenDocument spreadsheet (.fods) in %s, not UTF-8: open it in a spreadsheet program and save it as .ods", path, d.Encoding)
+		}
+		return in, openODS(in, f, size)
 	case FormatXML:
 		return nil, fmt.Errorf("%s: an XML document, not a spreadsheet: export the data as .xlsx or CSV", path)
 	case FormatBinary:
@@ -235,6 +245,7 @@ func openXLSX(in *input, f io.ReaderAt, size int64) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.path, err)
 	}
+	in.close = wb.Close
 	addSheets(in, wb.Sheets(), wb.Hidden, func(i int, name string) (rowReader, error) {
 		rows, err := wb.Rows(i)
 		if err != nil {
@@ -271,9 +282,53 @@ func (x *xlsxReader) Cell(c int) (string, string) {
 	cell := x.rows.Cells()[c]
 	return cell.Value, cell.Err
 }
+func (x *xlsxReader) Formula(c int) (bool, string) {
+	cell := x.rows.Cells()[c]
+	return cell.Computed, cell.Unknown
+}
 func (x *xlsxReader) RowName() string          { return rowName(x.Row()) }
 func (x *xlsxReader) CellName(c int) string    { return cellName(x.sheet, x.Row(), c) }
 func (x *xlsxReader) Progress() (int64, int64) { return x.rows.Offset(), x.size }
+
+// openODS prepares the sheets of an OpenDocument spreadsheet.
+func openODS(in *input, f io.ReaderAt, size int64) error {
+	wb, err := ods.Open(f, size)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.path, err)
+	}
+	addSheets(in, wb.Sheets(), wb.Hidden, func(i int, name string) (rowReader, error) {
+		rows, err := wb.Rows(i)
+		if err != nil {
+			return nil, err
+		}
+		return &odsReader{rows: rows, sheet: name, size: wb.Size()}, nil
+	})
+	return nil
+}
+
+// odsReader reads a sheet of an OpenDocument spreadsheet.
+type odsReader struct {
+	rows  *ods.Rows
+	sheet string
+	size  int64
+}
+
+func (x *odsReader) Next() bool   { return x.rows.Next() }
+func (x *odsReader) Row() int     { return x.rows.Row() }
+func (x *odsReader) Len() int     { return len(x.rows.Cells()) }
+func (x *odsReader) Err() error   { return x.rows.Err() }
+func (x *odsReader) Close() error { return x.rows.Close() }
+func (x *odsReader) Cell(c int) (string, string) {
+	cell := x.rows.Cells()[c]
+	return cell.Value, cell.Err
+}
+func (x *odsReader) Formula(c int) (bool, string) {
+	cell := x.rows.Cells()[c]
+	return cell.Computed, cell.Unknown
+}
+func (x *odsReader) RowName() string          { return rowName(x.Row()) }
+func (x *odsReader) CellName(c int) string    { return cellName(x.sheet, x.Row(), c) }
+func (x *odsReader) Progress() (int64, int64) { return x.rows.Offset(), x.size }
 
 // openXLS prepares the sheets of a .xls workbook.
 func openXLS(in *input, f io.ReaderAt, size int64) error {
@@ -293,26 +348,32 @@ func openXLS(in *input, f io.ReaderAt, size int64) error {
 
 // gridReader reads the rows of a sheet held in memory.
 type gridReader struct {
-	rows  [][]xls.Cell
+	rows  [][]xls.Cell // the non-empty cells of each row
 	sheet string
 	i     int
+	cur   []xls.Cell // row i by column
 }
 
 func (g *gridReader) Next() bool {
 	for g.i++; g.i < len(g.rows); g.i++ {
 		if len(g.rows[g.i]) > 0 {
+			g.cur = xls.Expand(g.rows[g.i], g.cur)
 			return true
 		}
 	}
 	return false
 }
 func (g *gridReader) Row() int     { return g.i }
-func (g *gridReader) Len() int     { return len(g.rows[g.i]) }
+func (g *gridReader) Len() int     { return len(g.cur) }
 func (g *gridReader) Err() error   { return nil }
 func (g *gridReader) Close() error { return nil }
 func (g *gridReader) Cell(c int) (string, string) {
-	cell := g.rows[g.i][c]
+	cell := g.cur[c]
 	return cell.Value, cell.Err
+}
+func (g *gridReader) Formula(c int) (bool, string) {
+	cell := g.cur[c]
+	return cell.Computed, cell.Unknown
 }
 func (g *gridReader) RowName() string          { return rowName(g.i) }
 func (g *gridReader) CellName(c int) string    { return cellName(g.sheet, g.i, c) }

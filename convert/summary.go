@@ -11,7 +11,14 @@ import (
 // sheet, kind, rows written and output file; a skipped sheet says why.
 // The kind is named as in its format's schemas (users or members), which
 // tells the format too.
+//
+// When ovsync computed formula cells the workbook stored no value for, a
+// COMPUTED column counts them by sheet.
 func printSummary(w io.Writer, sheets []SheetResult) error {
+	anyComputed := false
+	for _, s := range sheets {
+		anyComputed = anyComputed || s.Computed > 0
+	}
 	var rows [][]string
 	for _, s := range sheets {
 		if s.Skipped == "" && !s.Converted {
@@ -25,7 +32,17 @@ func printSummary(w io.Writer, sheets []SheetResult) error {
 		if s.Converted {
 			row = []string{s.File, sheet, kindName(s), strconv.Itoa(s.Rows), s.Output}
 		}
+		if anyComputed {
+			n := "-"
+			if s.Converted {
+				n = strconv.Itoa(s.Computed)
+			}
+			row = append(row[:4], n, row[4])
+		}
 		rows = append(rows, row)
+	}
+	if anyComputed {
+		return table.Write(w, []string{"SOURCE", "SHEET", "KIND", "ROWS", "COMPUTED", "OUTPUT"}, rows, 3, 4)
 	}
 	return table.Write(w, []string{"SOURCE", "SHEET", "KIND", "ROWS", "OUTPUT"}, rows, 3)
 }

@@ -345,6 +345,7 @@ func textSyntaxError(pe *csv.ParseError) error {
 func (t *textReader) Row() int                    { return t.row }
 func (t *textReader) Len() int                    { return len(t.rec) }
 func (t *textReader) Cell(c int) (string, string) { return t.rec[c], "" }
+func (*textReader) Formula(int) (bool, string)    { return false, "" }
 func (t *textReader) Err() error                  { return t.err }
 func (t *textReader) RowName() string             { return fmt.Sprintf("line %d", t.line) }
 func (t *textReader) CellName(c int) string       { return fmt.Sprintf("line %d, field %d", t.line, c+1) }

@@ -16,11 +16,12 @@ import (
 func convertCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "convert",
-		Usage:     "turn HR spreadsheets (.xlsx, .xls, CSV, HTML) into users.csv, groups.csv and groups-mapping.csv (or members.csv, teams.csv and teams-mappings.csv)",
+		Usage:     "turn HR spreadsheets (.xlsx, .xls, .ods, CSV, HTML) into users.csv, groups.csv and groups-mapping.csv (or members.csv, teams.csv and teams-mappings.csv)",
 		ArgsUsage: "FILE...",
-		Description: `Reads each FILE whatever its name says: an .xlsx or .xls workbook, or the
-text HR systems save as ".xls" (CSV, TSV or semicolon-separated text in
-UTF-8, UTF-16 or Windows-1252, or an HTML table). "-" reads standard input.
+		Description: `Reads each FILE whatever its name says: an .xlsx or .xls workbook, an
+OpenDocument spreadsheet (.ods, .fods), or the text HR systems save as
+".xls" (CSV, TSV or semicolon-separated text in UTF-8, UTF-16 or
+Windows-1252, or an HTML table). "-" reads standard input.
 
 Each sheet becomes the file its header row says: the first row, of its
 first 20, that holds the required columns of one of the legacy files
@@ -33,7 +34,10 @@ files. The sheets of one run must all be in one format; --file-format chooses
 it for a header that holds the columns of both. Cells are written as shown
 to a person: IDs keep their leading zeros, numbers are never in exponent
 form, dates are ISO 8601 (2019-03-04), booleans TRUE and FALSE; a formula
-gives its cached value, and an error cell (#N/A) stops the run.
+gives its stored value, and an error cell (#N/A) stops the run. A formula
+stored without a result is computed (the summary's COMPUTED column counts
+them); one whose result cannot be known for sure (not computable, or a
+stale stored result) stops the run, naming the cells.
 
 Outputs go to --out DIR (under the canonical names of their format), to
 the paths of --config, or with -o to one file ("-": standard output). They

@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ovsync/ovsync/convert"
+	"github.com/ovsync/ovsync/lint"
 )
 
 // templateCommand is "ovsync template".
@@ -21,6 +23,13 @@ that leading zeros stay, a few example rows, and an Instructions sheet.
 "ovsync convert" turns it back into users.csv, groups.csv and
 groups-mapping.csv.
 
+With --file-format provisioning, the workbook is in Workleap's API
+provisioning format: Members, Teams and Teams-mappings sheets, language
+codes (en, fr, es, pt, de) in the drop-down and a productAssignations
+column; it converts back into members.csv, teams.csv and
+teams-mappings.csv. It is written to Workleap.xlsx unless -o says
+otherwise.
+
 An existing file is not replaced unless --force is given.
 
 Exit status: 0 written; 2 not written (the file exists, or cannot be written).
@@ -28,9 +37,11 @@ Exit status: 0 written; 2 not written (the file exists, or cannot be written).
 Examples:
    ovsync template
    ovsync template -o "Acme org.xlsx"
-   ovsync convert --out Data Officevibe.xlsx`,
+   ovsync convert --out Data Officevibe.xlsx
+   ovsync template --file-format provisioning`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "Officevibe.xlsx", Usage: "write the workbook to `FILE` (- for standard output)", TakesFile: true},
+			&cli.StringFlag{Name: "file-format", Value: "legacy", Usage: "write the template in the file format `FORMAT`: legacy or provisioning"},
 			&cli.BoolFlag{Name: "force", Usage: "replace FILE if it exists"},
 		},
 		Action: runTemplate,
@@ -42,9 +53,17 @@ func runTemplate(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return exitWith(exitUsage, fmt.Errorf("template takes no argument (write the file with -o FILE)"))
 	}
+	v, err := convert.ParseFormat(c.String("file-format"))
+	if err != nil {
+		return exitWith(exitUsage, err)
+	}
+	write := func(w io.Writer) error { return convert.WriteTemplate(w, v) }
 	out := c.String("output")
+	if !c.IsSet("output") && v == lint.Provisioning {
+		out = "Workleap.xlsx"
+	}
 	if out == "-" {
-		if err := convert.WriteTemplate(c.App.Writer); err != nil {
+		if err := write(c.App.Writer); err != nil {
 			return exitWith(exitUsage, err)
 		}
 		return nil
@@ -52,7 +71,7 @@ func runTemplate(c *cli.Context) error {
 	if _, err := os.Stat(out); err == nil && !c.Bool("force") {
 		return exitWith(exitUsage, fmt.Errorf("%s already exists: give another name with -o, or replace it with --force", out))
 	}
-	if err := writeOutput(c, out, convert.WriteTemplate); err != nil {
+	if err := writeOutput(c, out, write); err != nil {
 		return exitWith(exitUsage, err)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "wrote %s: fill it in, then run \"ovsync convert --out DIR %s\"\n", out, out)

@@ -2,6 +2,9 @@ package cellfmt
 
 import (
 	"math"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -244,15 +247,64 @@ func TestKindString(t *testing.T) {
 	}
 }
 
+// FuzzParse renders any number through any format code and checks what
+// a person reads: the shape the format's kind promises (an ISO date, a
+// date-time, a clock, one of a literal format's texts, or the number
+// itself), and numbers that read back as the same number, so that
+// rendering what was rendered changes nothing.
 func FuzzParse(f *testing.F) {
-	for _, code := range []string{"", "General", "yyyy-mm-dd", `"TRUE";"TRUE";"FALSE"`, `[>=100]"big";"small"`, `[h]:mm:ss`, `\`, `"`, `[`, `_`, `*`} {
+	for _, code := range []string{"", "General", "yyyy-mm-dd", `"TRUE";"TRUE";"FALSE"`, `[>=100]"big";"small"`, `[h]:mm:ss`, `\`, `"`, `[`, `_`, `*`, "dd/mm/yyyy hh:mm", "hh:mm", "0.00%"} {
 		f.Add(code, 43528.5)
 	}
+	f.Add("General", 0.1+0.2)
+	f.Add("General", -1.234e-6)
+	f.Add("General", 1e20)
+	dateRe := regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	dateTimeRe := regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$`)
+	timeRe := regexp.MustCompile(`^\d{2,}:\d{2}:\d{2}$`)
 	f.Fuzz(func(t *testing.T, code string, v float64) {
-		for _, d1904 := range []bool{false, true} {
-			_ = Parse(code).Render(v, d1904)
+		n := Number(v)
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			back, err := strconv.ParseFloat(n, 64)
+			if err != nil {
+				t.Fatalf("Number(%v) = %q, not a number", v, n)
+			}
+			if d := math.Abs(back - v); d > math.Abs(v)*1e-14 {
+				t.Fatalf("Number(%v) = %q, which reads back as %v", v, n, back)
+			}
+			if again := Number(back); again != n {
+				t.Fatalf("Number(%v) = %q, but Number(%q) = %q", v, n, n, again)
+			}
+			if strings.ContainsAny(n, "eE") {
+				t.Fatalf("Number(%v) = %q: an exponent", v, n)
+			}
 		}
-		_ = Number(v)
+		fm := Parse(code)
+		for _, d1904 := range []bool{false, true} {
+			got := fm.Render(v, d1904)
+			if again := Parse(code).Render(v, d1904); again != got {
+				t.Fatalf("Render of %q gives %q, then %q", code, got, again)
+			}
+			if got == n {
+				continue // the number itself: always allowed
+			}
+			ok := false
+			switch fm.Kind() {
+			case KindDate:
+				ok = dateRe.MatchString(got)
+			case KindDateTime:
+				ok = dateTimeRe.MatchString(got)
+			case KindTime:
+				ok = timeRe.MatchString(got)
+			case KindLiteral:
+				for _, sec := range fm.literal {
+					ok = ok || sec.text == got
+				}
+			}
+			if !ok {
+				t.Fatalf("Parse(%q) (%v) renders %v as %q", code, fm.Kind(), v, got)
+			}
+		}
 	})
 }
 

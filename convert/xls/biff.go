@@ -32,6 +32,7 @@ const (
 	recString     = 0x0207
 	recRK         = 0x027E
 	recFormat     = 0x041E
+	recShrFmla    = 0x04BC
 	recBOF        = 0x0809
 )
 

@@ -11,18 +11,26 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-// values returns the rows as their values, with "!" before an error.
+// values returns the rows as their values, with "!" before an error, "="
+// before a value computed from a formula's tokens, and "?" before the
+// reason of a formula without a value.
 func values(rows [][]Cell) [][]string {
 	out := make([][]string, len(rows))
 	for i, r := range rows {
+		r = Expand(r, nil)
 		out[i] = make([]string, len(r))
 		for j, c := range r {
 			if c.Row != i || c.Col != j {
 				panic("cell out of place")
 			}
 			out[i][j] = c.Value
-			if c.Err != "" {
+			switch {
+			case c.Unknown != "":
+				out[i][j] = "?" + c.Unknown
+			case c.Err != "":
 				out[i][j] = "!" + c.Err
+			case c.Computed:
+				out[i][j] = "=" + c.Value
 			}
 		}
 	}
@@ -291,23 +299,67 @@ func TestCells(t *testing.T) {
 		{
 			name: "formulas",
 			records: [][]byte{
-				formula(0, 0, 0, resNum(0.1+0.2)),
-				formula(0, 1, 1, resNum(march4)),
-				formula(0, 2, 0, resString()),
+				formulaRec(0, 0, 0, resNum(0.1+0.2)),
+				formulaRec(0, 1, 1, resNum(march4)),
+				formulaRec(0, 2, 0, resString()),
 				rec(0x04BC, make([]byte, 8)), // SHRFMLA between FORMULA and STRING
 				rec(recString, str16("alice@example.com")),
-				formula(0, 3, 0, resBool(1)),
-				formula(0, 4, 0, resErr(0x2A)),
-				formula(0, 5, 0, resEmpty()),
-				formula(0, 6, 0, resString()), // its STRING never comes
-				formula(0, 7, 0, resNum(1)),
+				formulaRec(0, 3, 0, resBool(1)),
+				formulaRec(0, 4, 0, resErr(0x2A)),
+				formulaRec(0, 5, 0, resEmpty()),
+				formulaRec(0, 6, 0, resString()), // its STRING never comes
+				formulaRec(0, 7, 0, resNum(1)),
 			},
 			want: [][]string{{"0.3", "2019-03-04", "alice@example.com", "TRUE", "!#N/A", "", "", "1"}},
 		},
 		{
+			name: "stale results",
+			records: [][]byte{
+				// ="U"&"77" stored as the number 0, as LibreOffice exports it.
+				formulaTokens(0, 0, resNum(0), ptgStr("U"), ptgStr("77"), []byte{0x08}),
+				// =LOWER("MAX@X.TEST") likewise, through ptgFunc.
+				formulaTokens(0, 1, resNum(0), ptgStr("MAX@X.TEST"), []byte{0x41, 112, 0}),
+				// =CONCATENATE("a",1.5,TRUE) through ptgFuncVar.
+				formulaTokens(0, 2, resNum(0), ptgStr("a"), cat([]byte{0x1F}, lef64(1.5)), []byte{0x1D, 1}, []byte{0x42, 3, 80, 1}),
+				// =LOWER(A2)&"@x.test": text, but not known.
+				formulaTokens(0, 3, resNum(0), []byte{0x44, 1, 0, 0, 0}, []byte{0x41, 112, 0}, ptgStr("@x.test"), []byte{0x08}),
+				// =1+2 stored as text.
+				formulaTokens(0, 4, resString(), []byte{0x1E, 1, 0}, []byte{0x1E, 2, 0}, []byte{0x03}),
+				rec(recString, str16("3")),
+				// Consistent results are read as stored.
+				formulaTokens(0, 5, resString(), ptgStr("U"), ptgStr("77"), []byte{0x08}),
+				rec(recString, str16("U77")),
+				formulaTokens(0, 6, resNum(3), []byte{0x1E, 1, 0}, []byte{0x1E, 2, 0}, []byte{0x03}),
+				// =IF(A2,"a",1): no judgement.
+				formulaTokens(0, 7, resNum(1), []byte{0x44, 1, 0, 0, 0}, ptgStr("a"), []byte{0x1E, 1, 0}, []byte{0x42, 3, 1, 0}),
+				// A shared formula that is never defined: no judgement.
+				formulaTokens(0, 8, resNum(7), []byte{0x01, 9, 0, 9, 0}),
+			},
+			want: [][]string{{"=U77", "=max@x.test", "=a1.5TRUE",
+				"?a stale result: the workbook stores a number for a formula that gives text",
+				"?a stale result: the workbook stores text for a formula that gives a number",
+				"U77", "3", "1", "7"}},
+		},
+		{
+			name: "stale results of a shared formula",
+			records: [][]byte{
+				// B1:B2 share =LOWER(A1)&"@x.test" (SHRFMLA after the first
+				// FORMULA), stored as 0; C1 shares a constant formula.
+				formulaTokens(0, 1, resNum(0), []byte{0x01, 0, 0, 1, 0}),
+				rec(recShrFmla, le16(0), le16(1), []byte{1, 1, 0, 2}, le16(14), []byte{0x4C, 0, 0, 0xFF, 0xFF}, []byte{0x41, 112, 0}, ptgStr("@x"), []byte{0x08}),
+				formulaTokens(1, 1, resNum(0), []byte{0x01, 0, 0, 1, 0}),
+				formulaTokens(0, 2, resNum(0), []byte{0x01, 0, 0, 2, 0}),
+				rec(recShrFmla, le16(0), le16(0), []byte{2, 2, 0, 1}, le16(6), ptgStr("ab"), []byte{0x15}),
+			},
+			want: [][]string{
+				{"", "?a stale result: the workbook stores a number for a formula that gives text", "=ab"},
+				{"", "?a stale result: the workbook stores a number for a formula that gives text"},
+			},
+		},
+		{
 			name: "long formula text over CONTINUE",
 			records: [][]byte{
-				formula(0, 0, 0, resString()),
+				formulaRec(0, 0, 0, resString()),
 				rec(recString, le16(6), []byte{0}, []byte("abc")),
 				rec(recContinue, []byte{1}, utf16le("東京d")),
 			},
@@ -328,7 +380,7 @@ func TestCells(t *testing.T) {
 				rec(0x0201, cellHead(0, 5, 1)), // BLANK
 				label(2, 1, "b"),
 				rec(0x00BE, le16(3), le16(0), le16(1), le16(1), le16(1), le16(2)), // MULBLANK
-				formula(4, 0, 0, resEmpty()),
+				formulaRec(4, 0, 0, resEmpty()),
 				label(5, 3, ""),
 			},
 			want: [][]string{{"a"}, {}, {"", "b"}},
@@ -411,7 +463,7 @@ func TestCellErrors(t *testing.T) {
 		{"mulrk past IV", [][]byte{rec(recMulRK, le16(0), le16(255), le16(0), le32(6), le16(0), le32(6), le16(256))}, "column 257"},
 		{"label cut short", [][]byte{rec(recLabel, cellHead(0, 0, 0), le16(10), []byte{0}, []byte("abc"))}, "text of cell A1 cut short"},
 		{"label too short", [][]byte{rec(recLabel, cellHead(0, 0, 0))}, "text cell record too short"},
-		{"formula text cut short", [][]byte{formula(3, 1, 0, resString()), rec(recString, le16(9), []byte{0}, []byte("ab"))}, "text result of formula B4 cut short"},
+		{"formula text cut short", [][]byte{formulaRec(3, 1, 0, resString()), rec(recString, le16(9), []byte{0}, []byte("ab"))}, "text result of formula B4 cut short"},
 		{"record past the end", [][]byte{{0x03, 0x02, 0xFF, 0x00, 1, 2}}, "runs past the end"},
 	}
 	for _, tt := range tests {
@@ -543,7 +595,7 @@ func TestBIFF5(t *testing.T) {
 				label5(0, 0, cp("Português", charmap.Windows1252)),
 				label5(0, 1, cp("€ Zoë", charmap.Windows1252)),
 				number(0, 2, 1, 43528),
-				formula(0, 3, 0, resString()),
+				formulaRec(0, 3, 0, resString()),
 				rec(recString, le16(3), []byte("abc")),
 			},
 			want: [][]string{{"Português", "€ Zoë", "2019-03-04", "abc"}},

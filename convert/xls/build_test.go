@@ -82,11 +82,21 @@ func boolErr(row, col int, v byte, isErr bool) []byte {
 	return rec(recBoolErr, cellHead(row, col, 15), []byte{v, e})
 }
 
-// formula encodes a FORMULA record with the 8-byte cached result res and
+// formulaRec encodes a FORMULA record with the 8-byte cached result res and
 // a token-less formula.
-func formula(row, col, xf int, res []byte) []byte {
+func formulaRec(row, col, xf int, res []byte) []byte {
 	return rec(recFormula, cellHead(row, col, xf), res, le16(0), le32(0), le16(0))
 }
+
+// formulaTokens encodes a FORMULA record with the cached result res and
+// the parsed formula made of the tokens.
+func formulaTokens(row, col int, res []byte, tokens ...[]byte) []byte {
+	rgce := cat(tokens...)
+	return rec(recFormula, cellHead(row, col, 0), res, le16(0), le32(0), le16(len(rgce)), rgce)
+}
+
+// ptgStr encodes a string constant token of 8-bit characters.
+func ptgStr(s string) []byte { return cat([]byte{0x17, byte(len(s)), 0}, []byte(s)) }
 
 // Formula results that are not numbers.
 func resString() []byte       { return []byte{0, 0, 0, 0, 0, 0, 0xFF, 0xFF} }

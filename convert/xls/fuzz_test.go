@@ -4,7 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/convert/formula"
 )
 
 // seeds returns the fixture files.
@@ -27,6 +32,7 @@ func seeds(f *testing.F) [][]byte {
 // checkWorkbook reads every sheet of w and checks that each cell is where
 // it says it is.
 func checkWorkbook(t *testing.T, w *Workbook) {
+	var buf []Cell
 	for i := range w.Sheets() {
 		rows, err := w.Rows(i)
 		if err != nil {
@@ -36,18 +42,52 @@ func checkWorkbook(t *testing.T, w *Workbook) {
 			continue
 		}
 		for r, row := range rows {
-			for c, cell := range row {
-				if cell.Row != r || cell.Col != c {
-					t.Fatalf("cell %s at row %d, column %d", cell.Ref(), r, c)
-				}
-			}
 			if len(row) > maxCols {
 				t.Fatalf("row %d has %d cells", r, len(row))
+			}
+			for j, cell := range row {
+				if cell.Row != r || cell.Col < 0 || cell.Col >= maxCols || cell.Empty() {
+					t.Fatalf("cell %s (empty %v) in row %d", cell.Ref(), cell.Empty(), r)
+				}
+				if j > 0 && cell.Col <= row[j-1].Col {
+					t.Fatalf("cell %s after %s", cell.Ref(), row[j-1].Ref())
+				}
+			}
+			buf = Expand(row, buf)
+			for c, cell := range buf {
+				if cell.Row != r || cell.Col != c {
+					t.Fatalf("expanded cell %s at row %d, column %d", cell.Ref(), r, c)
+				}
 			}
 		}
 		if n := len(rows); n > 0 && len(rows[n-1]) == 0 {
 			t.Fatalf("trailing empty row %d", n)
 		}
+	}
+}
+
+// allocated returns the bytes allocated while f runs.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// Allocation bounds the fuzz targets check: 64 bytes for each byte of the
+// file, and a constant (the row headers of a 65,536-row sheet).
+const (
+	allocPerByte = 64
+	allocConst   = 4 << 20
+)
+
+// checkAlloc fails when n bytes allocated for size bytes of input are
+// past the bound.
+func checkAlloc(t *testing.T, size int, n uint64) {
+	t.Helper()
+	if limit := allocPerByte*uint64(size) + allocConst; n > limit {
+		t.Fatalf("%d bytes: %d bytes allocated, more than %d", size, n, limit)
 	}
 }
 
@@ -58,14 +98,16 @@ func FuzzOpen(f *testing.F) {
 	}
 	f.Add(compoundFile(cfbFile{"Workbook", testBook{globals: formats(), sheets: []testSheet{{name: "S", records: [][]byte{label(0, 0, "a")}}}}.stream()}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		w, err := Open(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			if err.Error() == "" {
-				t.Fatal("empty error")
+		checkAlloc(t, len(data), allocated(func() {
+			w, err := Open(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				if err.Error() == "" {
+					t.Fatal("empty error")
+				}
+				return
 			}
-			return
-		}
-		checkWorkbook(t, w)
+			checkWorkbook(t, w)
+		}))
 	})
 }
 
@@ -80,11 +122,60 @@ func FuzzStream(f *testing.F) {
 	}
 	f.Add(testBook{globals: formats(), tail: sst(cat(le32(1), le32(1), str16("Ação"))), sheets: []testSheet{{name: "S", records: [][]byte{labelSST(0, 0, 0, 0), number(1, 1, 1, 43528)}}}}.stream(), false)
 	f.Add(testBook{biff5: true, globals: [][]byte{rec(recCodePage, le16(1251))}, sheets: []testSheet{{name: "S", records: [][]byte{rec(recLabel, cellHead(0, 0, 0), le16(2), []byte{0xCF, 0xF0})}}}}.stream(), true)
+	// Cells far apart: a dense grid would take 65,536 rows of 256 cells.
+	var far [][]byte
+	for r := 0; r < 65536; r += 64 {
+		far = append(far, number(r, 255, 0, 1))
+	}
+	f.Add(testBook{globals: formats(), sheets: []testSheet{{name: "S", records: far}}}.stream(), false)
 	f.Fuzz(func(t *testing.T, stream []byte, biff5 bool) {
-		w, err := newWorkbook(stream, biff5)
-		if err != nil {
+		checkAlloc(t, len(stream), allocated(func() {
+			w, err := newWorkbook(stream, biff5)
+			if err != nil {
+				return
+			}
+			checkWorkbook(t, w)
+		}))
+	})
+}
+
+// FuzzTokens runs the classifier of FORMULA tokens on any bytes: no
+// panic, and what it tells does not depend on how the tokens go on: in
+// parentheses (ptgParen) the value is the same, and joined with a text
+// constant (ptgStr, ptgConcat) it is text, the known text followed by it.
+func FuzzTokens(f *testing.F) {
+	f.Add(cat(ptgStr("U"), ptgStr("77"), []byte{0x08}), false)
+	f.Add(cat(ptgStr("MAX@X.TEST"), []byte{0x41, 112, 0}), false)
+	f.Add(cat(ptgStr("a"), []byte{0x1F}, lef64(1.5), []byte{0x1D, 1}, []byte{0x42, 3, 80, 1}), false)
+	f.Add(cat([]byte{0x44, 1, 0, 0, 0}, []byte{0x41, 112, 0}, ptgStr("@x.test"), []byte{0x08}), false)
+	f.Add(cat([]byte{0x1E, 1, 0}, []byte{0x1E, 2, 0}, []byte{0x03}), false)
+	f.Add(cat([]byte{0x17, 3}, []byte("abc"), []byte{0x19, 0x40, 0, 1}, []byte{0x41, 113, 0}), true)
+	f.Fuzz(func(t *testing.T, rgce []byte, biff5 bool) {
+		w := &Workbook{biff5: biff5, codePage: 1252}
+		v := w.classify(rgce)
+		if v.Const && v.Kind == formula.Unknown {
+			t.Fatalf("tokens % X: a known value of no kind", rgce)
+		}
+		if v.Kind == formula.Unknown {
 			return
 		}
-		checkWorkbook(t, w)
+		if p := w.classify(cat(rgce, []byte{0x15})); !cmp.Equal(v, p) {
+			t.Fatalf("tokens % X give %+v, in parentheses %+v", rgce, v, p)
+		}
+		j := w.classify(cat(rgce, ptgStrFor(biff5, "z"), []byte{0x08}))
+		if j.Kind != formula.Text {
+			t.Fatalf("tokens % X joined with text give %v", rgce, j.Kind)
+		}
+		if v.Const && v.Kind == formula.Text && (!j.Const || j.Text != v.Text+"z") {
+			t.Fatalf("tokens % X give %q, joined with \"z\" %+v", rgce, v.Text, j)
+		}
 	})
+}
+
+// ptgStrFor encodes a string constant token of ASCII s for BIFF8 or BIFF5.
+func ptgStrFor(biff5 bool, s string) []byte {
+	if biff5 {
+		return cat([]byte{0x17, byte(len(s))}, []byte(s))
+	}
+	return ptgStr(s)
 }

@@ -7,16 +7,18 @@ import (
 	"slices"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
+	"github.com/ovsync/ovsync/convert/formula"
 )
 
 // maxCols is the number of columns of a BIFF5 or BIFF8 sheet (A to IV).
 const maxCols = 256
 
-// Rows returns the cells of worksheet i (an index into [Workbook.Sheets]):
-// rows[r][c] is the cell at 0-based row r, column c. Each row ends with
-// its last non-empty cell, so a row with no value is empty (len 0), and
-// the rows after the last non-empty one are dropped: no trailing empty
-// rows or columns.
+// Rows returns the non-empty cells of worksheet i (an index into
+// [Workbook.Sheets]), row by row: rows[r] holds the cells of 0-based row
+// r in column order, without the empty ones ([Expand] lays a row out by
+// column), and the rows after the last non-empty one are dropped. Memory
+// grows with the cells the sheet really holds, never with how far apart
+// they are.
 func (w *Workbook) Rows(i int) ([][]Cell, error) {
 	if i < 0 || i >= len(w.sheets) {
 		return nil, fmt.Errorf("no sheet %d: the workbook has %d worksheets", i, len(w.sheets))
@@ -26,6 +28,20 @@ func (w *Workbook) Rows(i int) ([][]Cell, error) {
 		return nil, fmt.Errorf("sheet %q: %w", w.sheets[i].name, err)
 	}
 	return grid(cells), nil
+}
+
+// Expand lays the non-empty cells of one row of [Workbook.Rows] out by
+// column into buf, reused: Expand(row, buf)[c] is the cell at column c,
+// up to the row's last non-empty cell.
+func Expand(row []Cell, buf []Cell) []Cell {
+	buf = buf[:0]
+	for _, c := range row {
+		for len(buf) < c.Col {
+			buf = append(buf, Cell{Row: c.Row, Col: len(buf)})
+		}
+		buf = append(buf, c)
+	}
+	return buf
 }
 
 // sheetEnd returns where worksheet i ends at the latest: where the next
@@ -54,15 +70,20 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 	var (
 		cells   = make([]Cell, 0, max(end-pos, 0)/14)
 		pending = -1 // index in cells of a formula waiting for its STRING record
-		depth   = 0  // of substreams nested in the sheet (embedded charts)
+		uses    []sharedUse
+		shared  = map[int]formula.Value{} // by key
+		depth   = 0                       // of substreams nested in the sheet (embedded charts)
 	)
-	add := func(row, col int, value, errText string) error {
-		if col >= maxCols {
-			return corrupt("cell in column %d, past the last column IV", col+1)
+	put := func(c Cell) error {
+		if c.Col >= maxCols {
+			return corrupt("cell in column %d, past the last column IV", c.Col+1)
 		}
-		cells = append(cells, Cell{Row: row, Col: col, Value: value, Err: errText})
+		cells = append(cells, c)
 		pending = -1
 		return nil
+	}
+	add := func(row, col int, value, errText string) error {
+		return put(Cell{Row: row, Col: col, Value: value, Err: errText})
 	}
 	for {
 		typ, data, next, err := w.record(pos)
@@ -73,6 +94,11 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 		case typ == recBOF:
 			depth++
 		case typ == recEOF && depth == 0:
+			for _, u := range uses {
+				if v, ok := shared[u.key]; ok {
+					cells[u.cell] = judge(cells[u.cell], v, u.stored)
+				}
+			}
 			return cells, nil
 		case typ == recEOF:
 			depth--
@@ -112,9 +138,17 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 				err = add(int(u16(data, 0)), int(u16(data, 2)), "", errorText(data[6]))
 			}
 		case typ == recFormula && len(data) >= 14:
-			err = w.formula(data, add)
-			if err == nil && u16(data, 12) == 0xFFFF && data[6] == 0 {
+			c, key, stored := w.formula(data)
+			err = put(c)
+			if err == nil && key >= 0 {
+				uses = append(uses, sharedUse{cell: len(cells) - 1, key: key, stored: stored})
+			}
+			if err == nil && u16(data, 12) == 0xFFFF && data[6] == 0 && !c.Computed {
 				pending = len(cells) - 1 // the text follows in a STRING record
+			}
+		case typ == recShrFmla:
+			if key, v, ok := w.sharedFormula(data); ok {
+				shared[key] = v
 			}
 		case typ == recString:
 			var segs [][]byte
@@ -136,22 +170,76 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 	}
 }
 
-// formula adds the cached result of a FORMULA record: a number unless its
-// last two bytes are 0xFFFF, in which case the first byte says text
-// (in the next STRING record), boolean, error or empty text.
-func (w *Workbook) formula(data []byte, add func(row, col int, value, errText string) error) error {
-	row, col, ixfe := int(u16(data, 0)), int(u16(data, 2)), u16(data, 4)
-	if u16(data, 12) != 0xFFFF {
+// sharedUse is a FORMULA cell whose tokens are those of a shared formula
+// (SHRFMLA), judged once the sheet's shared formulas are all read.
+type sharedUse struct {
+	cell   int // index in the sheet's cells
+	key    int // the shared formula's first cell: row<<8 | column
+	stored formula.Kind
+}
+
+// formula returns the cell of a FORMULA record: its cached result, a
+// number unless the record's bytes 12-13 are 0xFFFF, in which case byte 6
+// says text (in the next STRING record), boolean, error or empty text.
+// A cached result that its tokens cannot give (text stored as a number,
+// as LibreOffice's export does) is a stale cache ([judge]). A formula
+// whose tokens are a shared formula's returns that formula's key (>= 0),
+// to be judged once it is read; -1 otherwise.
+func (w *Workbook) formula(data []byte) (Cell, int, formula.Kind) {
+	c := Cell{Row: int(u16(data, 0)), Col: int(u16(data, 2))}
+	ixfe := u16(data, 4)
+	stored := formula.Number
+	switch {
+	case u16(data, 12) != 0xFFFF:
 		v := math.Float64frombits(uint64(u32(data, 6)) | uint64(u32(data, 10))<<32)
-		return add(row, col, w.number(ixfe, v), "")
+		c.Value = w.number(ixfe, v)
+	case data[6] == 1:
+		c.Value, stored = cellfmt.Bool(data[8] != 0), formula.Bool
+	case data[6] == 2:
+		c.Err, stored = errorText(data[8]), formula.Unknown
+	default: // text to come, or empty text
+		stored = formula.Text
 	}
-	switch data[6] {
-	case 1:
-		return add(row, col, cellfmt.Bool(data[8] != 0), "")
-	case 2:
-		return add(row, col, "", errorText(data[8]))
+	if stored == formula.Unknown || len(data) < 22 {
+		return c, -1, stored
 	}
-	return add(row, col, "", "") // text to come, or empty text
+	cce := int(u16(data, 20))
+	if 22+cce > len(data) {
+		return c, -1, stored
+	}
+	rgce := data[22 : 22+cce]
+	if len(rgce) >= 5 && rgce[0] == 0x01 { // ptgExp: the tokens of a shared formula
+		return c, int(u16(rgce, 1))<<8 | int(u16(rgce, 3)&0xFF), stored
+	}
+	return judge(c, w.classify(rgce), stored), -1, stored
+}
+
+// judge returns the cell c of a formula that gives v, whose cached
+// result is of kind stored: as it is, or for a stale result the value
+// computed from constant tokens, or a cell marked Unknown.
+func judge(c Cell, v formula.Value, stored formula.Kind) Cell {
+	if !formula.Stale(v, stored) {
+		return c
+	}
+	if v.Const && v.Kind == formula.Text {
+		return Cell{Row: c.Row, Col: c.Col, Value: v.Text, Computed: true}
+	}
+	c.Unknown = fmt.Sprintf("a stale result: the workbook stores %s for a formula that gives %s", stored, v.Kind)
+	return c
+}
+
+// sharedFormula returns the key and the value of a SHRFMLA record: the
+// first cell of its range, and what its tokens give.
+func (w *Workbook) sharedFormula(data []byte) (int, formula.Value, bool) {
+	if len(data) < 10 {
+		return 0, formula.Value{}, false
+	}
+	key := int(u16(data, 0))<<8 | int(data[4])
+	cce := int(u16(data, 8))
+	if 10+cce > len(data) {
+		return 0, formula.Value{}, false
+	}
+	return key, w.classify(data[10 : 10+cce]), true
 }
 
 // rk decodes an RK number: a 30-bit integer or the top 30 bits of a
@@ -170,7 +258,7 @@ func rk(v uint32) float64 {
 }
 
 // grid lays the non-empty cells out in rows, the last of two cells at the
-// same place winning.
+// same place winning: each row the cells it holds, in column order.
 func grid(cells []Cell) [][]Cell {
 	key := func(c Cell) int { return c.Row*maxCols + c.Col }
 	if !slices.IsSortedFunc(cells, func(a, b Cell) int { return cmp.Compare(key(a), key(b)) }) {
@@ -189,28 +277,16 @@ func grid(cells []Cell) [][]Cell {
 	if len(kept) == 0 {
 		return nil
 	}
-	// Width of each row, then one array for all of them.
-	nrows := kept[len(kept)-1].Row + 1
-	width := make([]int, nrows)
-	for _, c := range kept {
-		width[c.Row] = c.Col + 1
-	}
-	total := 0
-	for _, n := range width {
-		total += n
-	}
-	all := make([]Cell, total)
-	rows := make([][]Cell, nrows)
-	off := 0
-	for r, n := range width {
-		rows[r] = all[off : off+n : off+n]
-		for c := range rows[r] {
-			rows[r][c].Row, rows[r][c].Col = r, c
+	// Rows are sub-slices of kept: no copy. A BIFF sheet has at most
+	// 65,536 rows, so the row headers are bounded too.
+	rows := make([][]Cell, kept[len(kept)-1].Row+1)
+	for start := 0; start < len(kept); {
+		end := start + 1
+		for end < len(kept) && kept[end].Row == kept[start].Row {
+			end++
 		}
-		off += n
-	}
-	for _, c := range kept {
-		rows[c.Row][c.Col] = c
+		rows[kept[start].Row] = kept[start:end:end]
+		start = end
 	}
 	return rows
 }

@@ -15,9 +15,22 @@
 //     (numbers), BOOLERR (booleans and errors such as #N/A), FORMULA with
 //     its cached result and the STRING record that holds a text result.
 //
-// Everything else (styles, formulas' tokens, charts, drawings) is skipped.
-// Every length read from the file is checked: a corrupt file gives an
-// error, never a panic.
+// A FORMULA's parsed tokens are read too, to tell what kind of value the
+// formula gives ([formula]): a cached result of the wrong kind (a number
+// for a formula that can only give text, as LibreOffice's export writes
+// them) is stale. The value is then computed from the tokens when they
+// are constants and text functions ([Cell].Computed), or the cell is
+// marked [Cell].Unknown.
+//
+// Everything else (styles, charts, drawings) is skipped. Every length
+// read from the file is checked: a corrupt file gives an error, never a
+// panic.
+//
+// Memory: the workbook stream (no larger than the file), its shared
+// strings, and for a sheet read its non-empty cells and one slice header
+// per row (at most 65,536): never what the records claim (string counts,
+// far-away cells). Fuzzing checks that reading allocates less than 64
+// times the file and 4 MiB.
 package xls
 
 import (
@@ -41,6 +54,13 @@ var (
 	// ErrNoWorkbook means an OLE2 file without a workbook stream, such as
 	// a Word .doc or a PowerPoint .ppt.
 	ErrNoWorkbook = errors.New("OLE2 file holds no workbook (a Word or other Office document?): export the data from a spreadsheet program as .xlsx")
+	// ErrEncryptedOOXML means an OLE2 file holding an encrypted Office
+	// Open XML package: an .xlsx saved with a password to open it.
+	ErrEncryptedOOXML = errors.New("an encrypted Excel workbook (an .xlsx with a password to open it): remove the password in Excel (File > Info > Protect Workbook), save, and convert again")
+	// ErrWord and ErrPowerPoint mean an OLE2 file that is a Word document
+	// or a PowerPoint presentation.
+	ErrWord       = errors.New("a Word 97-2003 document (.doc), not a workbook: export the data from a spreadsheet program as .xlsx")
+	ErrPowerPoint = errors.New("a PowerPoint 97-2003 presentation (.ppt), not a workbook: export the data from a spreadsheet program as .xlsx")
 	// ErrEncrypted means a password-protected workbook.
 	ErrEncrypted = errors.New("workbook is password-protected: remove the password in a spreadsheet program, save, and convert again")
 	// ErrCorrupt means a truncated or damaged file.
@@ -89,10 +109,18 @@ type Cell struct {
 	// Err is the error shown by an error cell ("#N/A", "#DIV/0!", …),
 	// or by a formula whose result is an error.
 	Err string
+	// Computed is set for a formula whose stored result is stale and
+	// whose value was computed from its tokens (constants and text
+	// functions).
+	Computed bool
+	// Unknown is set for a formula whose stored result cannot be its
+	// value and that cannot be computed: it says why.
+	Unknown string
 }
 
-// Empty reports whether the cell holds nothing: no value and no error.
-func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" }
+// Empty reports whether the cell holds nothing: no value, no error and
+// no formula without a value.
+func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" && c.Unknown == "" }
 
 // Ref returns the cell's A1-style reference, such as "G12".
 func (c Cell) Ref() string { return Ref(c.Row, c.Col) }
@@ -152,7 +180,7 @@ func workbookStream(r io.ReaderAt, size int64) (stream []byte, biff5 bool, err e
 		return nil, false, corrupt("damaged OLE2 container")
 	}
 	var book *mscfb.File
-	encrypted := false
+	encrypted, word, ppt := false, false, false
 	for f, err := doc.Next(); err == nil; f, err = doc.Next() {
 		if len(f.Path) != 0 {
 			continue
@@ -167,12 +195,20 @@ func workbookStream(r io.ReaderAt, size int64) (stream []byte, biff5 bool, err e
 		case "EncryptedPackage", "EncryptionInfo":
 			// An encrypted .xlsx is an OLE2 file with these streams.
 			encrypted = true
+		case "WordDocument":
+			word = true
+		case "PowerPoint Document":
+			ppt = true
 		}
 	}
 	switch {
 	case book != nil:
 	case encrypted:
-		return nil, false, ErrEncrypted
+		return nil, false, ErrEncryptedOOXML
+	case word:
+		return nil, false, ErrWord
+	case ppt:
+		return nil, false, ErrPowerPoint
 	default:
 		return nil, false, ErrNoWorkbook
 	}

@@ -3,9 +3,11 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -44,9 +46,60 @@ func sheetSeeds(f *testing.F) [][]byte {
 	return out
 }
 
+// allocated returns the bytes allocated while f runs.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// Allocation bounds the fuzz targets check: 64 bytes for each byte of
+// XML read, and a constant (a row of 16,384 cells, the scanner's buffer).
+const (
+	allocPerByte = 64
+	allocConst   = 4 << 20
+)
+
+// checkRows reads rows to the end, checking what a caller relies on:
+// rows in increasing order, each at most once, inside the sheet; cells
+// at their place, inside the sheet, the last one not empty; errors that
+// say something.
+func checkRows(t *testing.T, rows *Rows) {
+	t.Helper()
+	prev := -1
+	for rows.Next() {
+		row := rows.Row()
+		if row <= prev {
+			t.Fatalf("row %d after row %d", row+1, prev+1)
+		}
+		prev = row
+		if row >= maxRows {
+			t.Fatalf("row %d out of the sheet", row+1)
+		}
+		cells := rows.Cells()
+		if len(cells) > maxCols {
+			t.Fatalf("%d cells in a row", len(cells))
+		}
+		if n := len(cells); n > 0 && cells[n-1].Empty() {
+			t.Fatalf("row %d ends with an empty cell", row+1)
+		}
+		for c, cell := range cells {
+			if cell.Row != row || cell.Col != c {
+				t.Fatalf("cell %s at row %d, column %d", cell.Ref(), row+1, c+1)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil && (err.Error() == "" || !errors.Is(err, ErrCorrupt)) {
+		t.Fatalf("error %q is not a corruption error", err)
+	}
+}
+
 // FuzzRows streams sheet XML through the scanner and the row reader of a
-// workbook with a few shared strings and styles: no panic, every cell at
-// its place, rows in the sheet's bounds.
+// workbook with a few shared strings and styles: no panic, rows in order
+// and unique, every cell at its place inside the sheet, and allocation
+// in proportion to the XML, whatever its row numbers and references say.
 func FuzzRows(f *testing.F) {
 	for _, s := range sheetSeeds(f) {
 		f.Add(s)
@@ -54,38 +107,69 @@ func FuzzRows(f *testing.F) {
 	f.Add([]byte(`<worksheet><sheetData><row><c t="inlineStr"><is><r><t>a&amp;b</t></r><rPh><t>x</t></rPh></is></c><c s="1"><v>43528.5</v></c></row></sheetData></worksheet>`))
 	f.Add([]byte(`<x:worksheet><x:sheetData><x:row r="3"><x:c r="B3" t="s"><x:v>1</x:v></x:c><x:c t="e"><x:v>#N/A</x:v></x:c></x:row></x:sheetData></x:worksheet>`))
 	f.Add([]byte(`<?xml version="1.0"?><!-- c --><worksheet><sheetData><row r="1"><c r="A1" t="str"><f>"a"</f><v><![CDATA[<b>]]>_x000D_</v></c></row></sheetData></worksheet>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="5"><c><v>1</v></c></row><row r="3"><c><v>2</v></c></row><row r="3"/></sheetData></worksheet>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c><c r="A1"><v>2</v></c></row></sheetData></worksheet>`))
+	f.Add([]byte(`<worksheet><sheetData><row><c><f>1+1</f></c></row></sheetData></worksheet>`))
 	wb := &Workbook{sst: []string{"zero", "one"}, xf: []cellfmt.Format{{}, cellfmt.Parse("yyyy-mm-dd")}}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rows := wb.newRows("S", io.NopCloser(bytes.NewReader(data)))
-		prev := -1
-		for rows.Next() {
-			if rows.Row() <= prev && prev >= 0 && rows.Row() < 0 {
-				t.Fatalf("row %d after %d", rows.Row(), prev)
-			}
-			prev = rows.Row()
-			if prev < 0 || prev >= maxRows {
-				t.Fatalf("row %d out of the sheet", prev)
-			}
-			cells := rows.Cells()
-			if len(cells) > maxCols {
-				t.Fatalf("%d cells in a row", len(cells))
-			}
-			if n := len(cells); n > 0 && cells[n-1].Empty() {
-				t.Fatalf("row %d ends with an empty cell", prev)
-			}
-			for c, cell := range cells {
-				if cell.Row != prev || cell.Col != c {
-					t.Fatalf("cell %s at row %d, column %d", cell.Ref(), prev, c)
-				}
-			}
-		}
-		if err := rows.Err(); err != nil && err.Error() == "" {
-			t.Fatal("empty error")
+		n := allocated(func() {
+			rows := wb.newRows("S", io.NopCloser(bytes.NewReader(data)))
+			defer rows.Close()
+			checkRows(t, rows)
+		})
+		if limit := allocPerByte*uint64(len(data)) + allocConst; n > limit {
+			t.Fatalf("%d bytes of XML: %d bytes allocated, more than %d", len(data), n, limit)
 		}
 	})
 }
 
-// FuzzOpen opens whole files and reads every sheet.
+// TestRowsOutOfOrder refuses rows out of order or repeated, and cells out
+// of order: they would hide or replace values.
+func TestRowsOutOfOrder(t *testing.T) {
+	wb := &Workbook{}
+	for _, xml := range []string{
+		`<worksheet><sheetData><row r="5"><c><v>1</v></c></row><row r="3"><c><v>2</v></c></row></sheetData></worksheet>`,
+		`<worksheet><sheetData><row r="3"><c><v>1</v></c></row><row r="3"><c><v>2</v></c></row></sheetData></worksheet>`,
+		`<worksheet><sheetData><row r="2"/><row r="2"><c><v>2</v></c></row></sheetData></worksheet>`,
+		`<worksheet><sheetData><row><c r="C1"><v>1</v></c><c r="A1"><v>2</v></c></row></sheetData></worksheet>`,
+		`<worksheet><sheetData><row><c r="B1"><v>1</v></c><c r="B1"><v>2</v></c></row></sheetData></worksheet>`,
+	} {
+		rows := wb.newRows("S", io.NopCloser(strings.NewReader(xml)))
+		for rows.Next() {
+		}
+		if err := rows.Err(); err == nil || !strings.Contains(err.Error(), "out of order") {
+			t.Errorf("%s: error %v, want rows or cells out of order", xml, err)
+		}
+	}
+}
+
+// unzipped returns the bytes the zip archive data decompresses to, read
+// (not as its entries claim), at most limit.
+func unzipped(data []byte, limit int64) int64 {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return 0
+	}
+	var total int64
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			continue
+		}
+		n, _ := io.Copy(io.Discard, io.LimitReader(rc, limit-total))
+		rc.Close()
+		total += n
+		if total >= limit {
+			break
+		}
+	}
+	return total
+}
+
+// FuzzOpen opens whole files and reads every sheet: no panic, the checks
+// of FuzzRows on every sheet, and allocation in proportion to the file
+// and what it really decompresses to (the calculation engine, which holds
+// a workbook in memory, aside).
 func FuzzOpen(f *testing.F) {
 	paths, err := filepath.Glob(filepath.Join(fixtures, "*.xlsx"))
 	if err != nil {
@@ -99,21 +183,32 @@ func FuzzOpen(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		w, err := Open(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			if err.Error() == "" {
-				t.Fatal("empty error")
-			}
-			return
-		}
-		for i := range w.Sheets() {
-			rows, err := w.Rows(i)
+		var engine bool
+		n := allocated(func() {
+			w, err := Open(bytes.NewReader(data), int64(len(data)))
 			if err != nil {
-				continue
+				if err.Error() == "" {
+					t.Fatal("empty error")
+				}
+				return
 			}
-			for rows.Next() {
+			defer w.Close()
+			if len(w.Sheets()) != len(w.sheets) {
+				t.Fatalf("%d sheet names for %d sheets", len(w.Sheets()), len(w.sheets))
 			}
-			rows.Close()
+			for i := range w.Sheets() {
+				rows, err := w.Rows(i)
+				if err != nil {
+					continue
+				}
+				checkRows(t, rows)
+				rows.Close()
+			}
+			engine = w.calc.opened
+		})
+		real := int64(len(data)) + unzipped(data, 1<<30)
+		if limit := allocPerByte*uint64(real) + allocConst; n > limit && !engine {
+			t.Fatalf("%d bytes (%d unzipped): %d bytes allocated, more than %d", len(data), real, n, limit)
 		}
 	})
 }

@@ -1,13 +1,17 @@
 package xlsx
 
 import (
+	"github.com/ovsync/ovsync/convert/internal/xmlscan"
+
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
+	"github.com/ovsync/ovsync/convert/formula"
 )
 
 // maxCols and maxRows are the size of an Excel 2007+ sheet (A1:XFD1048576).
@@ -29,18 +33,20 @@ const (
 //
 // Only rows holding a value or an error are returned, in order; the
 // others are skipped (compare [Rows.Row] from one row to the next to find
-// them).
+// them). A sheet whose rows, or the cells of a row, are out of order or
+// repeated is refused as corrupt.
 type Rows struct {
-	wb    *Workbook
-	name  string
-	rc    io.ReadCloser
-	s     *scanner
-	row   int    // 0-based index of the current row
-	last  int    // index of the row before the next <row> without r=
-	cells []Cell // current row, dense from column A
-	val   []byte // value text being assembled
-	err   error
-	done  bool
+	wb      *Workbook
+	name    string
+	rc      io.ReadCloser
+	s       *xmlscan.Scanner
+	row     int    // 0-based index of the current row
+	last    int    // index of the row before the next <row> without r=
+	cells   []Cell // current row, dense from column A
+	val     []byte // value text being assembled
+	formula []byte // formula text of the cell being read
+	err     error
+	done    bool
 }
 
 // Rows opens worksheet i (an index into [Workbook.Sheets]) for reading.
@@ -58,7 +64,7 @@ func (w *Workbook) Rows(i int) (*Rows, error) {
 
 // newRows reads the sheet XML of rc.
 func (w *Workbook) newRows(name string, rc io.ReadCloser) *Rows {
-	return &Rows{wb: w, name: name, rc: rc, s: newScanner(rc), last: -1}
+	return &Rows{wb: w, name: name, rc: rc, s: xmlscan.New(rc), last: -1}
 }
 
 // Close releases the sheet's part.
@@ -86,7 +92,7 @@ func (r *Rows) Err() error { return r.err }
 
 // Offset returns how many bytes of the sheet's XML have been read; see
 // [Workbook.Size] for the total.
-func (r *Rows) Offset() int64 { return r.s.offset() }
+func (r *Rows) Offset() int64 { return r.s.Offset() }
 
 // Next moves to the next row that holds a value or an error, reporting
 // false at the end of the sheet or on an error.
@@ -96,20 +102,20 @@ func (r *Rows) Next() bool {
 	}
 	s := r.s
 	for {
-		switch s.next() {
-		case tokEOF:
+		switch s.Next() {
+		case xmlscan.EOF:
 			r.done = true
-			if err := s.err(); err != nil {
+			if err := s.Err(); err != nil {
 				r.fail(corrupt("%s", errText(err)))
 			}
 			return false
-		case tokEnd:
-			if string(s.name) == "sheetData" {
+		case xmlscan.End:
+			if string(s.Name) == "sheetData" {
 				r.done = true
 				return false
 			}
-		case tokStart:
-			if string(s.name) != "row" {
+		case xmlscan.Start:
+			if string(s.Name) != "row" {
 				continue
 			}
 			if ok := r.readRow(); !ok {
@@ -136,7 +142,7 @@ func (r *Rows) fail(err error) {
 func (r *Rows) readRow() bool {
 	s := r.s
 	row := r.last + 1
-	if v, ok := attr(s.attrs, "r"); ok {
+	if v, ok := xmlscan.Attr(s.Attrs, "r"); ok {
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n < 1 || n > maxRows {
 			r.fail(corrupt("row number %q", v))
@@ -144,25 +150,31 @@ func (r *Rows) readRow() bool {
 		}
 		row = n - 1
 	}
+	if row <= r.last {
+		// Excel writes rows in order, each once: a row again, or out of
+		// order, would hide or replace values.
+		r.fail(corrupt("row %d after row %d: rows out of order", row+1, r.last+1))
+		return false
+	}
 	r.row, r.last = row, row
 	r.cells = r.cells[:0]
-	if s.empty {
+	if s.Empty {
 		return true
 	}
 	col := -1
 	for {
-		switch s.next() {
-		case tokEOF:
+		switch s.Next() {
+		case xmlscan.EOF:
 			r.fail(corrupt("%s", endErr(s)))
 			return false
-		case tokEnd:
-			if string(s.name) == "row" {
+		case xmlscan.End:
+			if string(s.Name) == "row" {
 				r.trim()
 				return true
 			}
-		case tokStart:
-			if string(s.name) != "c" {
-				s.skipElement()
+		case xmlscan.Start:
+			if string(s.Name) != "c" {
+				s.SkipElement()
 				continue
 			}
 			c, ok := r.readCell(col + 1)
@@ -175,24 +187,28 @@ func (r *Rows) readRow() bool {
 }
 
 // endErr is the error of a part that ends inside an element.
-func endErr(s *scanner) string {
-	if err := s.err(); err != nil {
+func endErr(s *xmlscan.Scanner) string {
+	if err := s.Err(); err != nil {
 		return errText(err)
 	}
 	return "the sheet's XML ends inside a row"
 }
 
 // readCell reads the <c> element whose start tag was just read, at column
-// col unless its r= attribute says otherwise, and stores it. It returns
-// the cell's column.
+// col unless its r= attribute says otherwise (a column after col, never
+// before it), and stores it. It returns the cell's column.
 func (r *Rows) readCell(col int) (int, bool) {
 	s := r.s
 	var style int
 	var typ string
-	if v, ok := attr(s.attrs, "r"); ok {
+	if v, ok := xmlscan.Attr(s.Attrs, "r"); ok {
 		c, ok := parseCol(v)
 		if !ok {
 			r.fail(corrupt("cell reference %q", v))
+			return 0, false
+		}
+		if c < col {
+			r.fail(corrupt("cell %s after %s: cells out of order", Cell{Row: r.row, Col: c}.Ref(), Cell{Row: r.row, Col: col - 1}.Ref()))
 			return 0, false
 		}
 		col = c
@@ -201,42 +217,57 @@ func (r *Rows) readCell(col int) (int, bool) {
 		r.fail(corrupt("cell in column %d, past the last column XFD", col+1))
 		return 0, false
 	}
-	if v, ok := attr(s.attrs, "s"); ok {
+	if v, ok := xmlscan.Attr(s.Attrs, "s"); ok {
 		style, _ = strconv.Atoi(string(v))
 	}
-	if v, ok := attr(s.attrs, "t"); ok {
+	if v, ok := xmlscan.Attr(s.Attrs, "t"); ok {
 		typ = string(v)
 	}
-	if s.empty {
+	if s.Empty {
 		return col, true
 	}
 	r.val = r.val[:0]
-	hasV := false
+	r.formula = r.formula[:0]
+	hasV, hasF := false, false
 	for {
-		switch s.next() {
-		case tokEOF:
+		switch s.Next() {
+		case xmlscan.EOF:
 			r.fail(corrupt("%s", endErr(s)))
 			return 0, false
-		case tokEnd:
-			if string(s.name) != "c" {
+		case xmlscan.End:
+			if string(s.Name) != "c" {
 				continue
 			}
-			if !hasV {
+			switch {
+			case hasF && (!hasV || len(bytes.TrimSpace(r.val)) == 0 && typ != "str" && typ != "inlineStr"):
+				// A formula without a stored result: a program that
+				// writes formulas without calculating them.
+				r.compute(col, style, noResult)
+				return col, true
+			case !hasV:
+				return col, true
+			case hasF && stale(string(r.formula), typ):
+				// A stored result its formula cannot give: computed
+				// again, as if none were stored.
+				r.compute(col, style, staleResult)
 				return col, true
 			}
 			return col, r.store(col, style, typ)
-		case tokStart:
-			switch string(s.name) {
+		case xmlscan.Start:
+			switch string(s.Name) {
 			case "v":
-				r.val = s.elementText(r.val[:0])
+				r.val = s.ElementText(r.val[:0])
 				hasV = true
 			case "is":
-				if !s.empty {
+				if !s.Empty {
 					r.val = stringItem(s, r.val[:0], "is")
 				}
 				hasV = true
-			default: // <f>, <extLst>, …
-				s.skipElement()
+			case "f":
+				r.formula = s.ElementText(r.formula[:0])
+				hasF = true
+			default: // <extLst>, …
+				s.SkipElement()
 			}
 		}
 	}
@@ -279,12 +310,45 @@ func (r *Rows) store(col, style int, typ string) bool {
 	if c.Empty() {
 		return true
 	}
+	r.put(c, col)
+	return true
+}
+
+// stale reports whether a result of cell type typ cannot come from the
+// formula expr: a number for a formula that gives text, or text for one
+// that gives a number.
+func stale(expr, typ string) bool {
+	stored := formula.Number
+	switch typ {
+	case "str", "s", "inlineStr":
+		stored = formula.Text
+	case "b", "e":
+		return false
+	}
+	return formula.Stale(formula.Parse(expr), stored)
+}
+
+// put stores the non-empty cell c at column col of the current row.
+func (r *Rows) put(c Cell, col int) {
 	c.Row, c.Col = r.row, col
+	if col >= cap(r.cells) {
+		// One allocation for a far-away cell, not a series of appends.
+		r.cells = slices.Grow(r.cells, col+1-len(r.cells))
+	}
 	for len(r.cells) <= col {
 		r.cells = append(r.cells, Cell{Row: r.row, Col: len(r.cells)})
 	}
 	r.cells[col] = c
-	return true
+}
+
+// compute stores the value of the formula r.formula at column col of the
+// current row, computed by the workbook's calculation engine.
+func (r *Rows) compute(col, style int, why string) {
+	ref := Cell{Row: r.row, Col: col}.Ref()
+	c := r.wb.compute(r.name, ref, string(decodeEscapes(r.formula)), r.wb.format(style), why)
+	if !c.Empty() {
+		r.put(c, col)
+	}
 }
 
 // trim drops the empty cells at the end of the current row.

@@ -11,15 +11,30 @@
 // t="inlineStr"), booleans (t="b"), errors (t="e"), ISO dates (t="d") and
 // numbers, shown through the number format of the cell's style (cellXfs
 // and numFmts, or a built-in format id). Formulas are read by their cached
-// value. Everything else (styles beyond number formats, drawings,
+// value; a formula without one (as excelize, openpyxl and other libraries
+// write them), or with one its formula cannot give (a number for a
+// formula of text functions: [formula]), is computed by excelize's
+// calculation engine, opened only for such a workbook, and marked
+// [Cell].Computed, or marked [Cell].Unknown when it cannot be computed. Everything else (styles beyond number formats, drawings,
 // comments) is skipped.
 //
 // It reads what Excel, LibreOffice, Gnumeric and the common libraries
 // write, prefixed element names included. Every index and length read from
 // the file is checked: a damaged file gives an error, never a panic.
+//
+// Memory: the small parts read whole (each refused past its limit), the
+// shared strings as strings, one row of cells (at most 16,384 columns)
+// and the largest single tag or text of a sheet ([xmlscan.MaxToken]):
+// never what counts in the file claim (uniqueCount, dimension, far-away
+// cell references). Fuzzing checks that reading a sheet allocates less
+// than 64 times its XML and 4 MiB. The calculation engine, opened only for
+// formulas without results, holds the workbook in memory, unzipping at
+// most 64 times the file's size (and 64 MiB).
 package xlsx
 
 import (
+	"github.com/ovsync/ovsync/convert/internal/xmlscan"
+
 	"archive/zip"
 	"encoding/xml"
 	"errors"
@@ -42,6 +57,10 @@ var (
 	ErrNotWorkbook = errors.New("a zip archive, but not an Excel workbook")
 	// ErrCorrupt means a truncated or damaged file.
 	ErrCorrupt = errors.New("workbook is truncated or corrupt")
+	// ErrXLSB means an Excel binary workbook, a zip of binary parts.
+	ErrXLSB = errors.New("an Excel binary workbook (.xlsb), which convert does not read: open it in Excel and save it as .xlsx")
+	// ErrNumbers means an Apple Numbers spreadsheet.
+	ErrNumbers = errors.New("an Apple Numbers spreadsheet, which convert does not read: in Numbers, choose File > Export To > Excel, and convert the .xlsx")
 )
 
 // corruptHint ends every corruption error.
@@ -70,6 +89,12 @@ type Workbook struct {
 	sst      []string
 	xf       []cellfmt.Format // number format of each cellXfs entry
 	date1904 bool
+
+	// The file, and its calculation engine once a formula without a
+	// stored result needs it.
+	r    io.ReaderAt
+	size int64
+	calc calc
 }
 
 // sheet is a worksheet of the workbook.
@@ -88,10 +113,17 @@ type Cell struct {
 	Value string
 	// Err is the error shown by an error cell ("#N/A", "#DIV/0!", …).
 	Err string
+	// Computed is set for a formula whose result the workbook does not
+	// store: Value (or Err) was computed by the calculation engine.
+	Computed bool
+	// Unknown is set for a formula whose result the workbook does not
+	// store and that cannot be computed: it says why.
+	Unknown string
 }
 
-// Empty reports whether the cell holds nothing: no value and no error.
-func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" }
+// Empty reports whether the cell holds nothing: no value, no error and
+// no formula without a result.
+func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" && c.Unknown == "" }
 
 // Ref returns the cell's A1-style reference, such as "G12".
 func (c Cell) Ref() string { return xls.Ref(c.Row, c.Col) }
@@ -114,12 +146,15 @@ func Open(r io.ReaderAt, size int64) (*Workbook, error) {
 	if err != nil {
 		return nil, corrupt("damaged zip archive: %v", err)
 	}
-	w := &Workbook{files: make(map[string]*zip.File, len(zr.File))}
+	w := &Workbook{files: make(map[string]*zip.File, len(zr.File)), r: r, size: size}
 	for _, f := range zr.File {
 		w.files[partName(f.Name)] = f
 	}
 	book := w.officeDocument()
-	if w.files[book] == nil {
+	switch {
+	case strings.HasSuffix(book, ".bin") && w.files[book] != nil, w.files["xl/workbook.bin"] != nil && w.files["xl/workbook.xml"] == nil:
+		return nil, ErrXLSB
+	case w.files[book] == nil:
 		return nil, w.notWorkbook()
 	}
 	if err := w.readWorkbook(book); err != nil {
@@ -138,18 +173,37 @@ func partName(name string) string {
 // notWorkbook explains what a zip archive without a workbook part is.
 func (w *Workbook) notWorkbook() error {
 	if f := w.files["mimetype"]; f != nil {
-		if b, err := readPart(f, 256); err == nil && strings.Contains(string(b), "opendocument.spreadsheet") {
+		b, _ := readPart(f, 256)
+		kind := strings.TrimSpace(string(b))
+		if kind == ods {
 			return fmt.Errorf("%w: it is an OpenDocument spreadsheet (.ods): open it in a spreadsheet program and save it as .xlsx", ErrNotWorkbook)
 		}
-		return fmt.Errorf("%w: it is an OpenDocument file: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
+		if name, ok := openDocumentKinds[kind]; ok {
+			return fmt.Errorf("%w: it is an OpenDocument %s: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook, name)
+		}
+		if strings.HasPrefix(kind, "application/vnd.oasis.opendocument.") {
+			return fmt.Errorf("%w: it is an OpenDocument file: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
+		}
 	}
 	switch {
+	case w.files["index/document.iwa"] != nil, w.files["index.zip"] != nil, w.files["index.xml.gz"] != nil, w.files["index.xml"] != nil && w.files["quicklook/preview.pdf"] != nil:
+		return ErrNumbers
 	case w.files["word/document.xml"] != nil:
 		return fmt.Errorf("%w: it is a Word document: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
 	case w.files["ppt/presentation.xml"] != nil:
 		return fmt.Errorf("%w: it is a PowerPoint presentation: export the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
 	}
 	return fmt.Errorf("%w (no xl/workbook.xml): unzip it and convert the workbook inside, or save the data from a spreadsheet program as .xlsx", ErrNotWorkbook)
+}
+
+// ods is the media type of an OpenDocument spreadsheet.
+const ods = "application/vnd.oasis.opendocument.spreadsheet"
+
+// openDocumentKinds name the other OpenDocument files by media type.
+var openDocumentKinds = map[string]string{
+	"application/vnd.oasis.opendocument.text":         "text document (.odt)",
+	"application/vnd.oasis.opendocument.presentation": "presentation (.odp)",
+	"application/vnd.oasis.opendocument.graphics":     "drawing (.odg)",
 }
 
 // officeDocument returns the workbook part named by the package's
@@ -323,26 +377,27 @@ func (w *Workbook) readSharedStrings(f *zip.File) error {
 		return corrupt("%s: %v", f.Name, err)
 	}
 	defer rc.Close()
-	s := newScanner(rc)
+	s := xmlscan.New(rc)
 	var text []byte
-	for s.next() != tokEOF {
-		if s.kind == tokStart && string(s.name) == "sst" {
-			if v, ok := attr(s.attrs, "uniqueCount"); ok {
+	for s.Next() != xmlscan.EOF {
+		if s.Kind == xmlscan.Start && string(s.Name) == "sst" {
+			if v, ok := xmlscan.Attr(s.Attrs, "uniqueCount"); ok {
+				// A count is a claim: trust it only so far, append does the rest.
 				if n, err := strconv.Atoi(string(v)); err == nil && n > 0 {
-					w.sst = make([]string, 0, min(n, 1<<20))
+					w.sst = make([]string, 0, min(n, 4096))
 				}
 			}
 		}
-		if s.kind != tokStart || string(s.name) != "si" {
+		if s.Kind != xmlscan.Start || string(s.Name) != "si" {
 			continue
 		}
 		text = text[:0]
-		if !s.empty {
+		if !s.Empty {
 			text = stringItem(s, text, "si")
 		}
 		w.sst = append(w.sst, string(decodeEscapes(text)))
 	}
-	if err := s.err(); err != nil {
+	if err := s.Err(); err != nil {
 		return corrupt("%s: %v", f.Name, zipErr(err))
 	}
 	return nil
@@ -350,21 +405,21 @@ func (w *Workbook) readSharedStrings(f *zip.File) error {
 
 // stringItem appends the text of the <t> elements inside the element end
 // (<si> or <is>) whose start tag was just read, skipping phonetic runs.
-func stringItem(s *scanner, dst []byte, end string) []byte {
+func stringItem(s *xmlscan.Scanner, dst []byte, end string) []byte {
 	for {
-		switch s.next() {
-		case tokEOF:
+		switch s.Next() {
+		case xmlscan.EOF:
 			return dst
-		case tokEnd:
-			if string(s.name) == end {
+		case xmlscan.End:
+			if string(s.Name) == end {
 				return dst
 			}
-		case tokStart:
-			switch string(s.name) {
+		case xmlscan.Start:
+			switch string(s.Name) {
 			case "t":
-				dst = s.elementText(dst)
+				dst = s.ElementText(dst)
 			case "rPh":
-				s.skipElement()
+				s.SkipElement()
 			}
 		}
 	}
@@ -445,7 +500,7 @@ func (w *Workbook) sharedString(i int) (string, bool) {
 
 // errText is the text of an error: a scan error past the zip layer.
 func errText(err error) string {
-	if errors.Is(err, errSyntax) {
+	if errors.Is(err, xmlscan.ErrSyntax) {
 		return "malformed XML"
 	}
 	return zipErr(err).Error()

@@ -1,4 +1,14 @@
-package xlsx
+// Package xmlscan is a small XML tokenizer for the large parts of
+// spreadsheet files: the sheets and shared strings of .xlsx workbooks and
+// the content of OpenDocument spreadsheets. It reads its input through a
+// buffer that grows only to hold the largest single tag or text (at most
+// [MaxToken] bytes), so memory does not depend on the size of the part,
+// and it is several times faster than encoding/xml because it knows the
+// few things a spreadsheet's XML uses: elements, attributes, text with
+// entity references, comments, processing instructions and CDATA. It does
+// not check well-formedness beyond what it needs; names are compared by
+// their local part, so prefixed elements (<x:row>) read as well.
+package xmlscan
 
 import (
 	"bytes"
@@ -8,61 +18,60 @@ import (
 	"unicode/utf8"
 )
 
-// scanner is a small XML tokenizer for the large parts of a workbook (the
-// sheets and the shared strings). It reads its input through a buffer
-// that grows only to hold the largest single tag or text, so memory does
-// not depend on the size of the part, and it is several times faster than
-// encoding/xml because it knows the few things a workbook's XML uses:
-// elements, attributes, text with entity references, comments,
-// processing instructions and CDATA. It does not check well-formedness
-// beyond what it needs; names are compared by their local part, so
-// prefixed elements (<x:row>) read as well.
-type scanner struct {
+// Scanner reads the tokens of an XML document one at a time.
+type Scanner struct {
 	r        io.Reader
 	buf      []byte
 	pos, end int   // unread data is buf[pos:end]
 	base     int64 // input offset of buf[0]
 	rerr     error // the error that stopped reading, io.EOF at the end
 
-	// The current token, valid until the next call of next.
-	kind  tokenKind
-	name  []byte // local name of a start or end tag
-	attrs []byte // the raw attributes of a start tag
-	empty bool   // a start tag that closes itself (<c r="A1"/>)
-	text  []byte // unescaped text of a text token
+	// The current token, valid until the next call of Next.
+	Kind  Kind
+	Name  []byte // local name of a start or end tag
+	Qual  []byte // the name of a start tag as written, prefix included
+	Attrs []byte // the raw attributes of a start tag, for [Attr]
+	Empty bool   // a start tag that closes itself (<c r="A1"/>)
+	Text  []byte // unescaped text of a text token
 
 	scratch []byte // buffer of text being assembled
 }
 
-// tokenKind is what scanner.next found.
-type tokenKind uint8
+// Kind is the kind of token [Scanner.Next] found.
+type Kind uint8
 
+// The kinds of tokens.
 const (
-	tokEOF tokenKind = iota
-	tokStart
-	tokEnd
-	tokText
+	// EOF is the end of the input, or an error ([Scanner.Err]).
+	EOF Kind = iota
+	// Start is a start tag (or a tag that closes itself).
+	Start
+	// End is an end tag.
+	End
+	// Text is character data.
+	Text
 )
 
-// maxToken bounds a single tag or text run: a cell holds 32,767
+// MaxToken bounds a single tag or text run: a cell holds 32,767
 // characters at most, so anything far longer is a damaged file, not data
 // to buffer.
-const maxToken = 16 << 20
+const MaxToken = 16 << 20
 
-// errSyntax is returned for XML the scanner cannot read.
-var errSyntax = errors.New("malformed XML")
+// ErrSyntax is returned for XML the scanner cannot read.
+var ErrSyntax = errors.New("malformed XML")
 
-func newScanner(r io.Reader) *scanner {
-	return &scanner{r: r, buf: make([]byte, 64<<10)}
+// New returns a scanner reading r.
+func New(r io.Reader) *Scanner {
+	return &Scanner{r: r, buf: make([]byte, 64<<10)}
 }
 
-// offset returns how many bytes of input have been consumed.
-func (s *scanner) offset() int64 { return s.base + int64(s.pos) }
+// Offset returns how many bytes of input have been consumed.
+func (s *Scanner) Offset() int64 { return s.base + int64(s.pos) }
 
 // fill reads more input after the unread data, moving it to the start of
 // the buffer and growing the buffer when it is full. It reports whether
 // any byte was added.
-func (s *scanner) fill() bool {
+func (s *Scanner) fill() bool {
 	if s.rerr != nil {
 		return false
 	}
@@ -72,8 +81,8 @@ func (s *scanner) fill() bool {
 		s.pos, s.end = 0, n
 	}
 	if s.end == len(s.buf) {
-		if len(s.buf) >= maxToken {
-			s.rerr = errSyntax
+		if len(s.buf) >= MaxToken {
+			s.rerr = ErrSyntax
 			return false
 		}
 		nb := make([]byte, 2*len(s.buf))
@@ -95,8 +104,8 @@ func (s *scanner) fill() bool {
 	return false
 }
 
-// err returns the error that stopped reading, nil at a clean end.
-func (s *scanner) err() error {
+// Err returns the error that stopped reading, nil at a clean end.
+func (s *Scanner) Err() error {
 	if s.rerr == io.EOF {
 		return nil
 	}
@@ -106,7 +115,7 @@ func (s *scanner) err() error {
 // index returns the index, relative to s.pos, of the first sep at or
 // after s.pos+from, reading more input as needed, or -1 at the end of the
 // input.
-func (s *scanner) index(from int, sep []byte) int {
+func (s *Scanner) index(from int, sep []byte) int {
 	for {
 		if s.pos+from <= s.end {
 			if i := bytes.Index(s.buf[s.pos+from:s.end], sep); i >= 0 {
@@ -124,7 +133,7 @@ func (s *scanner) index(from int, sep []byte) int {
 // tagEnd returns the index, relative to s.pos, of the '>' that ends the
 // tag starting at s.pos, skipping quoted attribute values; -1 at the end
 // of the input.
-func (s *scanner) tagEnd() int {
+func (s *Scanner) tagEnd() int {
 	var quote byte
 	i := 1
 	for {
@@ -147,23 +156,23 @@ func (s *scanner) tagEnd() int {
 	}
 }
 
-// next reads the next token. At the end of the input, or on an error
-// (see err), it returns tokEOF.
-func (s *scanner) next() tokenKind {
+// Next reads the next token. At the end of the input, or on an error
+// (see Err), it returns EOF.
+func (s *Scanner) Next() Kind {
 	for {
 		if s.pos >= s.end && !s.fill() {
-			s.kind = tokEOF
-			return s.kind
+			s.Kind = EOF
+			return s.Kind
 		}
 		if s.buf[s.pos] != '<' {
 			s.readText()
-			s.kind = tokText
-			return s.kind
+			s.Kind = Text
+			return s.Kind
 		}
 		if s.pos+1 >= s.end && !s.fill() {
-			s.rerr = errSyntax
-			s.kind = tokEOF
-			return s.kind
+			s.rerr = ErrSyntax
+			s.Kind = EOF
+			return s.Kind
 		}
 		switch s.buf[s.pos+1] {
 		case '?':
@@ -183,11 +192,11 @@ func (s *scanner) next() tokenKind {
 				if i < 0 {
 					return s.fail()
 				}
-				s.text = append(s.scratch[:0], s.buf[s.pos+9:s.pos+i]...)
-				s.scratch = s.text
+				s.Text = append(s.scratch[:0], s.buf[s.pos+9:s.pos+i]...)
+				s.scratch = s.Text
 				s.pos += i + 3
-				s.kind = tokText
-				return s.kind
+				s.Kind = Text
+				return s.Kind
 			}
 			// A DOCTYPE: workbooks have none; skip it.
 			i := s.tagEnd()
@@ -201,10 +210,10 @@ func (s *scanner) next() tokenKind {
 			if i < 0 {
 				return s.fail()
 			}
-			s.name = localName(bytes.TrimSpace(s.buf[s.pos+2 : s.pos+i]))
+			s.Name = localName(bytes.TrimSpace(s.buf[s.pos+2 : s.pos+i]))
 			s.pos += i + 1
-			s.kind = tokEnd
-			return s.kind
+			s.Kind = End
+			return s.Kind
 		}
 		i := s.tagEnd()
 		if i < 0 {
@@ -212,33 +221,34 @@ func (s *scanner) next() tokenKind {
 		}
 		tag := s.buf[s.pos+1 : s.pos+i]
 		s.pos += i + 1
-		s.empty = len(tag) > 0 && tag[len(tag)-1] == '/'
-		if s.empty {
+		s.Empty = len(tag) > 0 && tag[len(tag)-1] == '/'
+		if s.Empty {
 			tag = tag[:len(tag)-1]
 		}
 		n := 0
 		for n < len(tag) && !isSpace(tag[n]) {
 			n++
 		}
-		s.name = localName(tag[:n])
-		s.attrs = tag[n:]
-		s.kind = tokStart
-		return s.kind
+		s.Qual = tag[:n]
+		s.Name = localName(s.Qual)
+		s.Attrs = tag[n:]
+		s.Kind = Start
+		return s.Kind
 	}
 }
 
 // fail ends the scan on malformed input.
-func (s *scanner) fail() tokenKind {
+func (s *Scanner) fail() Kind {
 	if s.rerr == nil || s.rerr == io.EOF {
-		s.rerr = errSyntax
+		s.rerr = ErrSyntax
 	}
-	s.kind = tokEOF
-	return s.kind
+	s.Kind = EOF
+	return s.Kind
 }
 
 // hasPrefix reports whether the unread data starts with p, reading more
 // input as needed.
-func (s *scanner) hasPrefix(p string) bool {
+func (s *Scanner) hasPrefix(p string) bool {
 	for s.end-s.pos < len(p) {
 		if !s.fill() {
 			return false
@@ -247,8 +257,26 @@ func (s *scanner) hasPrefix(p string) bool {
 	return string(s.buf[s.pos:s.pos+len(p)]) == p
 }
 
+// SkipPast moves past the next occurrence of sep in the input, without
+// reading tokens: a fast way past an element whose end tag is known (and
+// not nested). It reports false at the end of the input.
+func (s *Scanner) SkipPast(sep []byte) bool {
+	for {
+		if i := bytes.Index(s.buf[s.pos:s.end], sep); i >= 0 {
+			s.pos += i + len(sep)
+			return true
+		}
+		// Keep the last len(sep)-1 bytes, which may start sep: the rest
+		// is skipped, so the buffer does not grow.
+		s.pos = max(s.pos, s.end-len(sep)+1)
+		if !s.fill() {
+			return false
+		}
+	}
+}
+
 // skipPast moves past the next sep; false at the end of the input.
-func (s *scanner) skipPast(sep []byte) bool {
+func (s *Scanner) skipPast(sep []byte) bool {
 	i := s.index(1, sep)
 	if i < 0 {
 		return false
@@ -258,8 +286,8 @@ func (s *scanner) skipPast(sep []byte) bool {
 }
 
 // readText reads the text up to the next '<' (or the end of the input)
-// into s.text, unescaped, with line ends normalised as XML requires.
-func (s *scanner) readText() {
+// into s.Text, unescaped, with line ends normalised as XML requires.
+func (s *Scanner) readText() {
 	i := s.index(0, []byte("<"))
 	if i < 0 {
 		i = s.end - s.pos
@@ -267,29 +295,29 @@ func (s *scanner) readText() {
 	raw := s.buf[s.pos : s.pos+i]
 	s.pos += i
 	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
-		s.text = raw
+		s.Text = raw
 		return
 	}
-	s.text = unescape(s.scratch[:0], raw)
-	s.scratch = s.text
+	s.Text = Unescape(s.scratch[:0], raw)
+	s.scratch = s.Text
 }
 
-// skipElement skips the content of the element whose start tag was just
+// SkipElement skips the content of the element whose start tag was just
 // read, through its end tag.
-func (s *scanner) skipElement() {
-	if s.empty {
+func (s *Scanner) SkipElement() {
+	if s.Empty {
 		return
 	}
 	depth := 1
 	for {
-		switch s.next() {
-		case tokEOF:
+		switch s.Next() {
+		case EOF:
 			return
-		case tokStart:
-			if !s.empty {
+		case Start:
+			if !s.Empty {
 				depth++
 			}
-		case tokEnd:
+		case End:
 			depth--
 			if depth == 0 {
 				return
@@ -298,27 +326,28 @@ func (s *scanner) skipElement() {
 	}
 }
 
-// elementText returns the text of the element whose start tag was just
+// ElementText returns the text of the element whose start tag was just
 // read (its text tokens joined, child elements skipped), appended to dst.
-func (s *scanner) elementText(dst []byte) []byte {
-	if s.empty {
+func (s *Scanner) ElementText(dst []byte) []byte {
+	if s.Empty {
 		return dst
 	}
 	for {
-		switch s.next() {
-		case tokEOF, tokEnd:
+		switch s.Next() {
+		case EOF, End:
 			return dst
-		case tokText:
-			dst = append(dst, s.text...)
-		case tokStart:
-			s.skipElement()
+		case Text:
+			dst = append(dst, s.Text...)
+		case Start:
+			s.SkipElement()
 		}
 	}
 }
 
-// attr returns the value of the attribute called name among the raw
-// attributes a (matched by its full name, prefix included).
-func attr(a []byte, name string) ([]byte, bool) {
+// Attr returns the value of the attribute called name among the raw
+// attributes a (matched by its full name, prefix included), not
+// unescaped: see [Unescape].
+func Attr(a []byte, name string) ([]byte, bool) {
 	for len(a) > 0 {
 		for len(a) > 0 && isSpace(a[0]) {
 			a = a[1:]
@@ -358,10 +387,10 @@ func localName(name []byte) []byte {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// unescape appends raw to dst with entity and character references
+// Unescape appends raw to dst with entity and character references
 // replaced and CR LF or lone CR turned into LF. An unknown or malformed
 // reference is kept as written.
-func unescape(dst, raw []byte) []byte {
+func Unescape(dst, raw []byte) []byte {
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		switch c {
@@ -414,25 +443,4 @@ func entity(name []byte) (rune, bool) {
 		return 0, false
 	}
 	return rune(v), true
-}
-
-// decodeEscapes replaces the _xHHHH_ escapes of Office Open XML strings
-// (ST_Xstring: Excel writes a carriage return as _x000D_ and a literal
-// "_x" as _x005F_x) by the characters they name.
-func decodeEscapes(s []byte) []byte {
-	if !bytes.Contains(s, []byte("_x")) {
-		return s
-	}
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] == '_' && i+6 < len(s) && s[i+1] == 'x' && s[i+6] == '_' {
-			if v, err := strconv.ParseUint(string(s[i+2:i+6]), 16, 16); err == nil {
-				out = utf8.AppendRune(out, rune(v))
-				i += 6
-				continue
-			}
-		}
-		out = append(out, s[i])
-	}
-	return out
 }

@@ -1,0 +1,44 @@
+package xmlscan
+
+import (
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// TestSkipPast skips to an end tag wherever it falls against the buffer's
+// refills (the input read a byte at a time, or with the tag across the
+// first 64 KiB), without growing the buffer past a token's size.
+func TestSkipPast(t *testing.T) {
+	for _, pad := range []int{0, 10, 64<<10 - 8, 64<<10 - 3, 64<<10 + 1, 1 << 20} {
+		body := strings.Repeat("<c>x</c>", pad/8) + strings.Repeat("y", pad%8)
+		doc := `<t:table>` + body + `</t:table><next/>`
+		for _, oneByte := range []bool{false, true} {
+			r := strings.NewReader(doc)
+			s := New(r)
+			if oneByte {
+				s = New(iotest.OneByteReader(strings.NewReader(doc)))
+			}
+			if s.Next() != Start || string(s.Qual) != "t:table" {
+				t.Fatalf("pad %d: first token %v %q", pad, s.Kind, s.Qual)
+			}
+			if !s.SkipPast([]byte("</" + string(s.Qual) + ">")) {
+				t.Fatalf("pad %d: end tag not found: %v", pad, s.Err())
+			}
+			if s.Next() != Start || string(s.Name) != "next" {
+				t.Fatalf("pad %d: after the skip %v %q", pad, s.Kind, s.Name)
+			}
+			if len(s.buf) > 128<<10 {
+				t.Fatalf("pad %d: buffer grew to %d bytes", pad, len(s.buf))
+			}
+			if got, want := s.Offset(), int64(len(doc)); got != want {
+				t.Fatalf("pad %d: offset %d, want %d", pad, got, want)
+			}
+		}
+	}
+	s := New(strings.NewReader("<a>no end"))
+	s.Next()
+	if s.SkipPast([]byte("</a>")) {
+		t.Error("found an end tag that is not there")
+	}
+}

@@ -1,0 +1,233 @@
+// Package ods reads OpenDocument spreadsheets: .ods files (a zip archive
+// whose content.xml holds the sheets) and flat .fods files (the same XML
+// as one document), as LibreOffice, Google Sheets and other programs
+// write them. It gives the sheet names and every cell as the value a
+// person means, with the rendering rules of [cellfmt]: numbers,
+// percentages and currencies at 15 significant digits, dates and times in
+// ISO 8601, booleans as TRUE and FALSE.
+//
+// The content is streamed with a small tokenizer ([xmlscan]): [Open]
+// reads it once to list the sheets (names, hidden ones, where each
+// starts), and [Workbook.Rows] reads one sheet from its start. It knows
+// repeated rows and columns (table:number-rows-repeated,
+// table:number-columns-repeated: an empty repeat costs nothing), covered
+// cells of merged areas (empty, as spreadsheets show them), the value
+// types float, percentage, currency, date, time, boolean and string
+// (office:string-value, or the text of the cell's paragraphs with text:s,
+// text:tab and text:line-break), and error results. A formula is read by
+// its stored value; one without a stored value, or whose stored value has
+// a kind its formula cannot give (a number for a text formula), is marked
+// [Cell].Unknown unless it is made of constants and text functions, which
+// are computed ([formula]; [Cell].Computed).
+//
+// Memory: the sheet list, and for each sheet read one row of cells (at
+// most 16,384 columns) and the largest single tag or text of the file
+// ([xmlscan.MaxToken]); fuzzing checks that reading allocates less than
+// 64 times the content's XML and 4 MiB for each sheet read. Repeat
+// counts are never allocated: a repeated row is given again, not copied,
+// and the spaces a text:s element claims count against a budget of 32
+// bytes for each byte of the row's XML (and 64 KiB), past which the file
+// is refused as corrupt. Every count and index read from the file is
+// checked: a damaged file gives an error, never a panic.
+package ods
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ovsync/ovsync/convert/internal/xmlscan"
+)
+
+// The errors that [Open] and [Workbook.Rows] wrap; test for them with
+// errors.Is. Their texts say what to do.
+var (
+	// ErrNotODS means a file that is neither a zip archive nor XML.
+	ErrNotODS = errors.New("not an OpenDocument spreadsheet: check the file's real format")
+	// ErrEncrypted means a spreadsheet saved with a password.
+	ErrEncrypted = errors.New("spreadsheet is password-protected: open it, save it again without the password (in LibreOffice: File > Save As, clear \"Save with password\"), and convert again")
+	// ErrCorrupt means a truncated or damaged file.
+	ErrCorrupt = errors.New("spreadsheet is truncated or corrupt")
+)
+
+// corruptHint ends every corruption error.
+const corruptHint = "open it in a spreadsheet program and save it again"
+
+// corrupt returns an [ErrCorrupt] error saying what was wrong.
+func corrupt(format string, args ...any) error {
+	return fmt.Errorf("%w (%s): %s", ErrCorrupt, fmt.Sprintf(format, args...), corruptHint)
+}
+
+// Workbook is an open OpenDocument spreadsheet. Its methods may be called
+// concurrently: reading a sheet changes nothing.
+type Workbook struct {
+	open   func() (io.ReadCloser, error) // the content XML, from its start
+	size   int64                         // its size, as far as known
+	sheets []sheet
+}
+
+// sheet is a table of the spreadsheet.
+type sheet struct {
+	name   string
+	offset int64 // of its <table:table> start tag in the content
+	hidden bool
+}
+
+// Open reads the sheet list of the .ods or .fods file r of the given size.
+func Open(r io.ReaderAt, size int64) (*Workbook, error) {
+	head := make([]byte, min(size, 4))
+	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
+		return nil, err
+	}
+	w := &Workbook{}
+	switch {
+	case string(head) == "PK\x03\x04":
+		zr, err := zip.NewReader(r, size)
+		if err != nil {
+			return nil, corrupt("damaged zip archive: %v", err)
+		}
+		var content, manifest *zip.File
+		for _, f := range zr.File {
+			switch f.Name {
+			case "content.xml":
+				content = f
+			case "META-INF/manifest.xml":
+				manifest = f
+			}
+		}
+		if manifest != nil && encrypted(manifest) {
+			return nil, ErrEncrypted
+		}
+		if content == nil {
+			return nil, corrupt("no content.xml")
+		}
+		w.open = content.Open
+		w.size = int64(content.UncompressedSize64)
+	case len(head) > 0 && (head[0] == '<' || head[0] == 0xEF || head[0] == ' ' || head[0] == '\n' || head[0] == '\r' || head[0] == '\t'):
+		w.open = func() (io.ReadCloser, error) { return io.NopCloser(io.NewSectionReader(r, 0, size)), nil }
+		w.size = size
+	default:
+		return nil, ErrNotODS
+	}
+	if err := w.index(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// encrypted reports whether the manifest f lists encrypted entries.
+func encrypted(f *zip.File) bool {
+	rc, err := f.Open()
+	if err != nil {
+		return false
+	}
+	defer rc.Close()
+	s := xmlscan.New(rc)
+	for s.Next() != xmlscan.EOF {
+		if s.Kind == xmlscan.Start && string(s.Name) == "encryption-data" {
+			return true
+		}
+	}
+	return false
+}
+
+// index reads the content once: the table styles that hide a sheet, and
+// the name and start of each sheet. A sheet's content is skipped to its
+// end tag without being read (spreadsheets do not nest tables).
+func (w *Workbook) index() error {
+	rc, err := w.open()
+	if err != nil {
+		return corrupt("content.xml: %v", err)
+	}
+	defer rc.Close()
+	s := xmlscan.New(rc)
+	hiddenStyles := map[string]bool{}
+	var style string // the table style being read
+	body := false    // inside office:body
+	for {
+		off := s.Offset()
+		k := s.Next()
+		if k == xmlscan.EOF {
+			break
+		}
+		if k != xmlscan.Start {
+			if k == xmlscan.End && string(s.Name) == "style" {
+				style = ""
+			}
+			continue
+		}
+		switch string(s.Name) {
+		case "body":
+			body = true
+		case "style":
+			if fam, _ := xmlscan.Attr(s.Attrs, "style:family"); string(fam) == "table" && !s.Empty {
+				name, _ := xmlscan.Attr(s.Attrs, "style:name")
+				style = unescape(name)
+			}
+		case "table-properties":
+			if v, _ := xmlscan.Attr(s.Attrs, "table:display"); style != "" && string(v) == "false" {
+				hiddenStyles[style] = true
+			}
+		case "table":
+			if !body {
+				continue
+			}
+			name, _ := xmlscan.Attr(s.Attrs, "table:name")
+			st, _ := xmlscan.Attr(s.Attrs, "table:style-name")
+			sh := sheet{name: unescape(name), offset: off, hidden: hiddenStyles[unescape(st)]}
+			w.sheets = append(w.sheets, sh)
+			if !s.Empty && !s.SkipPast([]byte("</"+string(s.Qual)+">")) {
+				return corrupt("content.xml: the sheet %q does not end", sh.name)
+			}
+		}
+	}
+	if err := s.Err(); err != nil {
+		return corrupt("content.xml: %v", errText(err))
+	}
+	if !body {
+		return corrupt("no office:body: not a spreadsheet's content")
+	}
+	return nil
+}
+
+// unescape returns an attribute value with its references replaced.
+func unescape(v []byte) string {
+	if strings.ContainsAny(string(v), "&\r") {
+		return string(xmlscan.Unescape(nil, v))
+	}
+	return string(v)
+}
+
+// errText names a scan error.
+func errText(err error) string {
+	switch {
+	case errors.Is(err, xmlscan.ErrSyntax):
+		return "malformed XML"
+	case errors.Is(err, zip.ErrChecksum):
+		return "checksum mismatch"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "data cut short"
+	}
+	return err.Error()
+}
+
+// Sheets returns the names of the sheets, in order; [Workbook.Rows] takes
+// an index into this list. Hidden sheets are listed.
+func (w *Workbook) Sheets() []string {
+	names := make([]string, len(w.sheets))
+	for i, s := range w.sheets {
+		names[i] = s.name
+	}
+	return names
+}
+
+// Hidden reports whether sheet i is hidden.
+func (w *Workbook) Hidden(i int) bool {
+	return i >= 0 && i < len(w.sheets) && w.sheets[i].hidden
+}
+
+// Size returns the size in bytes of the content XML, the total that
+// [Rows.Offset] counts towards.
+func (w *Workbook) Size() int64 { return w.size }

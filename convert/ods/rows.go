@@ -1,0 +1,568 @@
+package ods
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ovsync/ovsync/convert/cellfmt"
+	"github.com/ovsync/ovsync/convert/formula"
+	"github.com/ovsync/ovsync/convert/internal/xmlscan"
+	"github.com/ovsync/ovsync/convert/xls"
+)
+
+// maxCols and maxRows are the size of the largest sheet a spreadsheet
+// program makes (A1:XFD1048576).
+const (
+	maxCols = 16384
+	maxRows = 1 << 20
+)
+
+// Text budget of a row: the spaces text:s elements claim may add this
+// much to the row's own bytes, and 32 bytes for each.
+const (
+	spaceBudget  = 64 << 10
+	spacePerByte = 32
+)
+
+// Cell is one cell of a row. An empty cell has no Value, no Err and no
+// Unknown.
+type Cell struct {
+	// Row and Col are 0-based: A1 is row 0, column 0.
+	Row, Col int
+	// Value is the cell's value as cellfmt renders it: the stored value
+	// of a formula.
+	Value string
+	// Err is the error a formula's result is ("#N/A", "Err:502", …).
+	Err string
+	// Computed is set for a formula whose stored value is missing or
+	// stale and whose value was computed from its constants.
+	Computed bool
+	// Unknown is set for a formula whose value cannot be known (no stored
+	// value, or one its formula cannot give): it says why.
+	Unknown string
+}
+
+// Empty reports whether the cell holds nothing.
+func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" && c.Unknown == "" }
+
+// Ref returns the cell's A1-style reference, such as "G12".
+func (c Cell) Ref() string { return xls.Ref(c.Row, c.Col) }
+
+// Rows streams the rows of a sheet; see [Workbook.Rows]. Only rows
+// holding a value are returned, in order: compare [Rows.Row] from one to
+// the next to find the empty ones.
+type Rows struct {
+	name   string
+	base   int64 // offset in the content of the scanner's start
+	rc     io.ReadCloser
+	s      *xmlscan.Scanner
+	row    int // 0-based index of the current row
+	next   int // index of the next row to read
+	repeat int // times the current row is still to be given again
+	cells  []Cell
+	text   []byte // text being assembled
+	budget int64  // text:s spaces the current row may still add
+	err    error
+	done   bool
+}
+
+// Rows opens sheet i (an index into [Workbook.Sheets]) for reading.
+func (w *Workbook) Rows(i int) (*Rows, error) {
+	if i < 0 || i >= len(w.sheets) {
+		return nil, fmt.Errorf("no sheet %d: the spreadsheet has %d sheets", i, len(w.sheets))
+	}
+	sh := w.sheets[i]
+	rc, err := w.open()
+	if err != nil {
+		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("%v", err))
+	}
+	if _, err := io.CopyN(io.Discard, rc, sh.offset); err != nil {
+		rc.Close()
+		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("%s", errText(err)))
+	}
+	r := newRows(sh.name, rc)
+	r.base = sh.offset
+	if r.s.Next() != xmlscan.Start || string(r.s.Name) != "table" {
+		rc.Close()
+		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("the sheet moved in content.xml"))
+	}
+	if r.s.Empty {
+		r.done = true
+	}
+	return r, nil
+}
+
+// newRows reads the rows of the table whose start tag comes next in rc,
+// or, for tests, the rows of any XML.
+func newRows(name string, rc io.ReadCloser) *Rows {
+	return &Rows{name: name, rc: rc, s: xmlscan.New(rc)}
+}
+
+// Close releases the content.
+func (r *Rows) Close() error {
+	r.done = true
+	if r.rc != nil {
+		err := r.rc.Close()
+		r.rc = nil
+		return err
+	}
+	return nil
+}
+
+// Row returns the 0-based index of the current row.
+func (r *Rows) Row() int { return r.row }
+
+// Cells returns the cells of the current row, from column A to its last
+// non-empty cell: Cells()[c] is column c. The slice is reused by the next
+// call of [Rows.Next].
+func (r *Rows) Cells() []Cell { return r.cells }
+
+// Err returns the error that ended the rows early, naming the sheet and
+// the row.
+func (r *Rows) Err() error { return r.err }
+
+// Offset returns how many bytes of the content XML have been read, the
+// sheets before this one included; see [Workbook.Size] for the total.
+func (r *Rows) Offset() int64 { return r.base + r.s.Offset() }
+
+// fail records err, naming the sheet and the current place.
+func (r *Rows) fail(err error) {
+	r.done = true
+	if r.err == nil {
+		r.err = fmt.Errorf("sheet %q near row %d: %w", r.name, r.next+1, err)
+	}
+}
+
+// Next moves to the next row that holds a value, reporting false at the
+// end of the sheet or on an error.
+func (r *Rows) Next() bool {
+	if r.repeat > 0 && r.next < maxRows {
+		// The same row again: a repeated row gives its cells once more.
+		r.repeat--
+		r.row, r.next = r.next, r.next+1
+		for i := range r.cells {
+			r.cells[i].Row = r.row
+		}
+		return true
+	}
+	r.repeat = 0
+	if r.done {
+		return false
+	}
+	s := r.s
+	for {
+		switch s.Next() {
+		case xmlscan.EOF:
+			r.done = true
+			if err := s.Err(); err != nil {
+				r.fail(corrupt("%s", errText(err)))
+			}
+			return false
+		case xmlscan.End:
+			if string(s.Name) == "table" {
+				r.done = true
+				return false
+			}
+		case xmlscan.Start:
+			switch string(s.Name) {
+			case "table-row":
+			case "table-row-group", "table-header-rows", "table-rows":
+				continue // rows inside
+			default:
+				if string(s.Name) != "table-column" && string(s.Name) != "table-columns" && string(s.Name) != "table-header-columns" && string(s.Name) != "table-column-group" {
+					s.SkipElement() // shapes, named ranges, forms…
+				}
+				continue
+			}
+			n := 1
+			if v, ok := xmlscan.Attr(s.Attrs, "table:number-rows-repeated"); ok {
+				var err error
+				if n, err = strconv.Atoi(string(v)); err != nil || n < 1 {
+					r.fail(corrupt("row repeated %q times", v))
+					return false
+				}
+			}
+			if r.next >= maxRows {
+				if !r.skipRow() {
+					return false
+				}
+				continue
+			}
+			start := s.Offset()
+			if !r.readRow(start) {
+				return false
+			}
+			if len(r.cells) == 0 {
+				r.next += min(n, maxRows)
+				r.next = min(r.next, maxRows)
+				continue
+			}
+			r.row, r.next = r.next, r.next+1
+			r.repeat = min(n-1, maxRows-r.next)
+			return true
+		}
+	}
+}
+
+// skipRow skips a row past the last row a sheet can have, refusing one
+// that holds a value.
+func (r *Rows) skipRow() bool {
+	if !r.readRow(r.s.Offset()) {
+		return false
+	}
+	if len(r.cells) > 0 {
+		r.fail(corrupt("a value past row %d, the last a sheet can have", maxRows))
+		return false
+	}
+	return true
+}
+
+// readRow reads the <table:table-row> whose start tag was just read into
+// r.cells, trimmed after its last non-empty cell.
+func (r *Rows) readRow(start int64) bool {
+	s := r.s
+	r.cells = r.cells[:0]
+	r.budget = spaceBudget
+	if s.Empty {
+		return true
+	}
+	col := 0
+	for {
+		switch s.Next() {
+		case xmlscan.EOF:
+			r.fail(corrupt("%s", endErr(s)))
+			return false
+		case xmlscan.End:
+			if string(s.Name) == "table-row" {
+				r.trim()
+				return true
+			}
+		case xmlscan.Start:
+			name := string(s.Name)
+			if name != "table-cell" && name != "covered-table-cell" {
+				s.SkipElement()
+				continue
+			}
+			n := 1
+			if v, ok := xmlscan.Attr(s.Attrs, "table:number-columns-repeated"); ok {
+				var err error
+				if n, err = strconv.Atoi(string(v)); err != nil || n < 1 {
+					r.fail(corrupt("cell repeated %q times", v))
+					return false
+				}
+			}
+			var c Cell
+			if name == "table-cell" {
+				var ok bool
+				if c, ok = r.readCell(start); !ok {
+					return false
+				}
+			} else {
+				s.SkipElement() // a cell hidden by a merged one: shown empty
+			}
+			if !c.Empty() {
+				if col+n > maxCols {
+					r.fail(corrupt("a value past column %d, the last a sheet can have", maxCols))
+					return false
+				}
+				if need := col + n; need > cap(r.cells) {
+					// One allocation for a repeat, not a series of appends.
+					r.cells = slices.Grow(r.cells, need-len(r.cells))
+				}
+				for range n {
+					r.put(c, col)
+					col++
+				}
+				continue
+			}
+			col = min(col+n, maxCols) // empty cells cost nothing
+		}
+	}
+}
+
+// put stores the non-empty cell c at column col of the current row.
+func (r *Rows) put(c Cell, col int) {
+	c.Row, c.Col = r.next, col
+	for len(r.cells) < col {
+		r.cells = append(r.cells, Cell{Row: r.next, Col: len(r.cells)})
+	}
+	r.cells = append(r.cells, c)
+}
+
+// trim drops the empty cells at the end of the current row.
+func (r *Rows) trim() {
+	n := len(r.cells)
+	for n > 0 && r.cells[n-1].Empty() {
+		n--
+	}
+	r.cells = r.cells[:n]
+}
+
+// endErr is the error of content that ends inside an element.
+func endErr(s *xmlscan.Scanner) string {
+	if err := s.Err(); err != nil {
+		return errText(err)
+	}
+	return "the content ends inside a row"
+}
+
+// readCell reads the <table:table-cell> whose start tag was just read.
+// rowStart is where the row's XML starts, for the text budget.
+func (r *Rows) readCell(rowStart int64) (Cell, bool) {
+	s := r.s
+	// The attributes are read before the content, which moves the
+	// scanner's buffer.
+	a := s.Attrs
+	rawType, _ := xmlscan.Attr(a, "office:value-type")
+	typ := string(rawType)
+	calcType, _ := xmlscan.Attr(a, "calcext:value-type")
+	isErr := string(calcType) == "error"
+	rawExpr, hasFormula := xmlscan.Attr(a, "table:formula")
+	var expr string
+	if hasFormula {
+		expr = unescape(rawExpr)
+	}
+	rawString, hasStringValue := xmlscan.Attr(a, "office:string-value")
+	var stringValue string
+	if hasStringValue && typ == "string" {
+		stringValue = unescape(rawString)
+	}
+	var c Cell
+	stored := formula.Unknown
+	var err error
+	switch typ {
+	case "float", "percentage", "currency":
+		c.Value, err = number(a, "office:value")
+		stored = formula.Number
+	case "date":
+		v, _ := xmlscan.Attr(a, "office:date-value")
+		c.Value, err = isoDate(string(v))
+		stored = formula.Number
+	case "time":
+		v, _ := xmlscan.Attr(a, "office:time-value")
+		c.Value, err = isoDuration(string(v))
+		stored = formula.Number
+	case "boolean":
+		v, _ := xmlscan.Attr(a, "office:boolean-value")
+		b := strings.TrimSpace(string(v))
+		c.Value = cellfmt.Bool(b == "true" || b == "1")
+		stored = formula.Bool
+	case "string":
+		stored = formula.Text
+	}
+	if err != nil {
+		r.fail(corrupt("cell %s: %v", Cell{Row: r.next, Col: len(r.cells)}.Ref(), err))
+		return Cell{}, false
+	}
+	// The text of the cell's paragraphs: the value of a string without
+	// office:string-value, the text of an error.
+	if isErr || stored == formula.Text && !hasStringValue {
+		text, err := r.cellText(rowStart)
+		if err != nil {
+			r.fail(err)
+			return Cell{}, false
+		}
+		if isErr {
+			if text == "" {
+				text = "#VALUE!"
+			}
+			return Cell{Err: text}, true
+		}
+		c.Value = text
+	} else {
+		s.SkipElement()
+		if stored == formula.Text {
+			c.Value = stringValue
+		}
+	}
+	if !hasFormula {
+		return c, true
+	}
+	v := formula.Parse(expr)
+	switch {
+	case typ == "" || typ == "void":
+		if v.Const && v.Kind == formula.Text {
+			return Cell{Value: v.Text, Computed: v.Text != ""}, true
+		}
+		return Cell{Unknown: "a formula the spreadsheet stores no value for"}, true
+	case formula.Stale(v, stored):
+		if v.Const && v.Kind == formula.Text {
+			return Cell{Value: v.Text, Computed: true}, true
+		}
+		return Cell{Unknown: fmt.Sprintf("a stale result: the spreadsheet stores %s for a formula that gives %s", stored, v.Kind)}, true
+	}
+	return c, true
+}
+
+// cellText returns the text of the cell whose start tag was just read:
+// its paragraphs joined by line breaks, text:s giving spaces, text:tab a
+// tab, text:line-break a line break; annotations are left out.
+func (r *Rows) cellText(rowStart int64) (string, error) {
+	s := r.s
+	if s.Empty {
+		return "", nil
+	}
+	r.text = r.text[:0]
+	paragraphs := 0
+	depth := 0 // of elements inside a paragraph
+	inPara := false
+	for {
+		switch s.Next() {
+		case xmlscan.EOF:
+			return "", corrupt("%s", endErr(s))
+		case xmlscan.Text:
+			if inPara {
+				r.text = append(r.text, s.Text...)
+			}
+		case xmlscan.End:
+			switch {
+			case inPara && depth == 0:
+				inPara = false
+			case inPara:
+				depth--
+			default: // the end of the cell
+				return string(r.text), nil
+			}
+		case xmlscan.Start:
+			name := string(s.Name)
+			switch {
+			case name == "annotation" || name == "note" || name == "frame":
+				s.SkipElement()
+			case !inPara && (name == "p" || name == "h"):
+				if paragraphs > 0 {
+					r.text = append(r.text, '\n')
+				}
+				paragraphs++
+				inPara = !s.Empty
+			case !inPara:
+				s.SkipElement()
+			case name == "s":
+				n := int64(1)
+				if v, ok := xmlscan.Attr(s.Attrs, "text:c"); ok {
+					c, err := strconv.ParseInt(string(v), 10, 64)
+					if err != nil || c < 0 {
+						return "", corrupt("text:s of %q spaces", v)
+					}
+					n = c
+				}
+				limit := r.budget + spacePerByte*(s.Offset()-rowStart)
+				if n > limit {
+					return "", corrupt("text:s claims %d spaces, more than the row holds", n)
+				}
+				r.budget -= n
+				r.text = append(r.text, bytes.Repeat([]byte{' '}, int(n))...)
+				s.SkipElement()
+			case name == "tab":
+				r.text = append(r.text, '\t')
+				s.SkipElement()
+			case name == "line-break":
+				r.text = append(r.text, '\n')
+				s.SkipElement()
+			case !s.Empty:
+				depth++ // text:span, text:a…: their text counts
+			}
+		}
+	}
+}
+
+// number renders the number in attribute name of a.
+func number(a []byte, name string) (string, error) {
+	v, ok := xmlscan.Attr(a, name)
+	if !ok {
+		return "", fmt.Errorf("a number without %s", name)
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(string(v)), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return "", fmt.Errorf("%s=%q is not a number", name, v)
+	}
+	return cellfmt.Number(f), nil
+}
+
+// isoDate renders an office:date-value (2019-03-04, or
+// 2019-03-04T08:30:00.5 with a time) as cellfmt renders dates: the date
+// alone at midnight, date and time to the second otherwise.
+func isoDate(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	date, clock, hasClock := strings.Cut(v, "T")
+	if len(date) < 10 || date[4] != '-' || date[7] != '-' {
+		return "", fmt.Errorf("date %q", v)
+	}
+	if !hasClock {
+		return date, nil
+	}
+	// A time zone is not a spreadsheet's: drop it.
+	if i := strings.IndexAny(clock, "Z+-"); i >= 0 {
+		clock = clock[:i]
+	}
+	h, m, sec, ok := hms(clock, ":")
+	if !ok {
+		return "", fmt.Errorf("date %q", v)
+	}
+	secs := int64(math.Round(h*3600 + m*60 + sec))
+	if secs == 0 {
+		return date, nil
+	}
+	if secs >= 86400 {
+		secs = 86399 // 23:59:59.6: spreadsheets show the next day; keep the date
+	}
+	return fmt.Sprintf("%sT%02d:%02d:%02d", date, secs/3600, secs/60%60, secs%60), nil
+}
+
+// isoDuration renders an office:time-value (PT08H30M00S) as hh:mm:ss, the
+// hours going past 24 for a duration.
+func isoDuration(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	neg := strings.HasPrefix(v, "-")
+	rest, ok := strings.CutPrefix(strings.TrimPrefix(v, "-"), "PT")
+	if !ok {
+		return "", fmt.Errorf("time %q", v)
+	}
+	var h, m, sec float64
+	for rest != "" {
+		i := strings.IndexAny(rest, "HMS")
+		if i <= 0 {
+			return "", fmt.Errorf("time %q", v)
+		}
+		f, err := strconv.ParseFloat(rest[:i], 64)
+		if err != nil || f < 0 || f > 1e9 {
+			return "", fmt.Errorf("time %q", v)
+		}
+		switch rest[i] {
+		case 'H':
+			h = f
+		case 'M':
+			m = f
+		case 'S':
+			sec = f
+		}
+		rest = rest[i+1:]
+	}
+	secs := int64(math.Round(h*3600 + m*60 + sec))
+	out := fmt.Sprintf("%02d:%02d:%02d", secs/3600, secs/60%60, secs%60)
+	if neg && secs != 0 {
+		out = "-" + out
+	}
+	return out, nil
+}
+
+// hms reads h:m:s.
+func hms(s, sep string) (h, m, sec float64, ok bool) {
+	parts := strings.Split(s, sep)
+	if len(parts) != 3 {
+		return 0, 0, 0, false
+	}
+	var v [3]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(p, 64)
+		if err != nil || f < 0 || f >= 100 {
+			return 0, 0, 0, false
+		}
+		v[i] = f
+	}
+	return v[0], v[1], v[2], true
+}
