@@ -90,6 +90,7 @@ Examples:
 			convertCommand(),
 			templateCommand(),
 			graphCommand(),
+			reportCommand(),
 			migrateCommand(),
 			schemaCommand(),
 			pushCommand(),
