@@ -115,8 +115,12 @@
     li.id = "f" + i;
     li.tabIndex = -1;
     var where = add(el("p", "where"), el("code", "loc", D.sources[f.source].file + ":" + f.line + ":" + f.column));
-    if (f.team >= 0) add(where, " ", button("link goto", "team " + D.teams[f.team].id + " in the org chart", function () { selectTeam(f.team, true); }));
-    if (f.user >= 0) add(where, " ", button("link goto", "user " + D.users[f.user][0] + " in the org chart", function () { selectUser(f.user, true); }));
+    if (f.team >= 0) {
+      var tb = add(where, " ", button("link goto", "team " + D.teams[f.team].id + " in the org chart", function () { selectTeam(f.team, true); })).lastChild;
+      tb.dataset.team = f.team;
+      tb.dataset.teamId = D.teams[f.team].id;
+    }
+    if (f.user >= 0) add(where, " ", button("link goto", "user " + D.users[f.user][0] + " in the org chart", function () { selectUser(f.user, true); })).lastChild.dataset.user = f.user;
     add(li, where, el("p", "msg", f.message), f.hint ? el("p", "hint", f.hint) : null, rowTable(f));
     return li;
   }
@@ -325,7 +329,7 @@
       n++;
       (function (i) {
         var f = D.findings[i];
-        add(ul, add(el("li"), button("link", f.severity + " " + f.rule + " at line " + f.line, function () { goToFinding(i); }), ": ", f.message));
+        add(ul, add(el("li"), button("link tofinding", f.severity + " " + f.rule + " at line " + f.line, function () { goToFinding(i); }), ": ", f.message));
       })(i);
     }
     if (n) add(box, add(section("Findings"), ul));
@@ -417,7 +421,7 @@
   matchesBox.hidden = true;
   controls();
   document.getElementById("controls").after(matchesBox);
-  document.getElementById("static-findings").hidden = true;
+  document.getElementById("static-findings").remove();
   renderFindings();
   org();
   document.body.dataset.readyMs = String(Math.round(performance.now()));
