@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,8 +16,10 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/lint"
@@ -284,6 +287,46 @@ func TestBrowserBroken(t *testing.T) {
 			t.Errorf("the org matches %q do not list Dana Reyes", m)
 		}
 	})
+	t.Run("keyboard", func(t *testing.T) {
+		b.click(t, "#org-view .toolbar button:nth-child(2)") // collapse all
+		root, ok := org.TeamIndex("T-ALL")
+		if !ok {
+			t.Fatal("no team T-ALL")
+		}
+		first := fmt.Sprint(eval[int](t, b, fmt.Sprintf(`(() => { const li = document.querySelector('#tree li[data-team="%d"]'); return +li.dataset.team; })()`, root)))
+		if err := chromedp.Do(b.ctx, chromedp.Focus(chromedp.CSS(`#tree li[data-team="`+first+`"] > .node > .team`)), chromedp.KeyEvent(kb.ArrowRight)); err != nil {
+			t.Fatal(err)
+		}
+		if got := eval[string](t, b, `document.querySelector('#tree li[data-team="`+first+`"]').getAttribute("aria-expanded")`); got != "true" {
+			t.Errorf("after ArrowRight aria-expanded is %q, want true", got)
+		}
+		if err := chromedp.Do(b.ctx, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter)); err != nil {
+			t.Fatal(err)
+		}
+		sub := org.Teams[r.Data().Teams[root].Subs[0]]
+		if got := eval[string](t, b, `document.activeElement.querySelector(".tid").textContent`); got != sub.ID {
+			t.Errorf("after ArrowDown the focus is on %q, want the first sub-team %s", got, sub.ID)
+		}
+		if got := eval[string](t, b, `document.querySelector("#details h3").textContent`); got != sub.Name {
+			t.Errorf("after Enter the details show %q, want %q", got, sub.Name)
+		}
+	})
+
+	t.Run("print", func(t *testing.T) {
+		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		hidden := eval[[]bool](t, b, `["#controls", "#org-view .toolbar", "#details", "nav"].map(s => getComputedStyle(document.querySelector(s)).display === "none")`)
+		if slices.Contains(hidden, false) {
+			t.Errorf("controls, toolbar, details, nav hidden in print: %v, want all", hidden)
+		}
+		// What the filters show is what prints (here, the search above).
+		vis := eval[[]int](t, b, `[Array.from(document.querySelectorAll("#live-findings .finding")).filter(e => e.offsetParent !== null).length, document.querySelectorAll("#live-findings .finding").length]`)
+		if vis[0] != vis[1] || vis[1] == 0 {
+			t.Errorf("%d of %d findings shown printed", vis[0], vis[1])
+		}
+	})
 	b.check(t, path)
 }
 
@@ -336,4 +379,72 @@ func TestBrowserWithoutScript(t *testing.T) {
 		t.Errorf("%d findings visible without script, want %d", n, len(r.Data().Findings))
 	}
 	b.check(t, path)
+}
+
+// shot captures the page from the top of the element sel, height pixels
+// tall and the viewport wide.
+func (b *browser) shot(t testing.TB, sel string, height float64) []byte {
+	t.Helper()
+	y := eval[float64](t, b, fmt.Sprintf(`document.querySelector(%q).getBoundingClientRect().top + window.scrollY`, sel))
+	beyond := true
+	res, err := chromedp.Call(b.ctx, cdppage.CaptureScreenshot, cdppage.CaptureScreenshotParams{
+		Clip:                  &cdppage.Viewport{X: 0, Y: y, Width: 1280, Height: height, Scale: 1},
+		CaptureBeyondViewport: &beyond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Data
+}
+
+// TestScreenshots checks the README's pictures of the report for
+// testdata/broken; -update takes them again in Chromium.
+func TestScreenshots(t *testing.T) {
+	team := -1 // the team selected in the tree's picture: T-OPS-SC
+	shots := []struct {
+		file string
+		take func(b *browser) []byte
+	}{
+		{"report.png", func(b *browser) []byte { return b.shot(t, "#top", 1300) }},
+		{"report-tree.png", func(b *browser) []byte {
+			b.click(t, "#org-view .toolbar button")
+			b.click(t, fmt.Sprintf(`#tree button.team[data-team="%d"]`, team))
+			return b.shot(t, "#org", 1000)
+		}},
+	}
+	docs, err := filepath.Abs("../../docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		b := newBrowser(t, 60*time.Second)
+		t.Chdir("../..") // the paths a user at the top of the repository sees
+		r := newReport(t, Options{Lint: lint.Options{Path: "testdata/broken"}})
+		var ok bool
+		if team, ok = r.Lint().Org.TeamIndex("T-OPS-SC"); !ok {
+			t.Fatal("no team T-OPS-SC in testdata/broken")
+		}
+		path := filepath.Join(t.TempDir(), "report.html")
+		if err := atomicfile.Write(path, r.Write); err != nil {
+			t.Fatal(err)
+		}
+		b.open(t, path)
+		for _, s := range shots {
+			if err := atomicfile.WriteFile(filepath.Join(docs, s.file), s.take(b)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b.check(t, path)
+	}
+	for _, s := range shots {
+		f, err := os.Open(filepath.Join(docs, s.file))
+		if err != nil {
+			t.Fatalf("%v (go test -run Screenshots -update takes it)", err)
+		}
+		cfg, err := png.DecodeConfig(f)
+		f.Close()
+		if err != nil || cfg.Width != 1280 {
+			t.Errorf("docs/%s: not a 1280 pixels wide PNG (%v)", s.file, err)
+		}
+	}
 }
