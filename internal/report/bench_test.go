@@ -5,8 +5,11 @@ import (
 	"io"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/internal/orggen"
@@ -86,7 +89,26 @@ func BenchmarkInteractive(b *testing.B) {
 				total += ms
 			}
 			b.ReportMetric(total/float64(b.N), "ready-ms")
+			b.StopTimer()
+			works(b, br, rep)
 			br.check(b, path)
 		})
+	}
+}
+
+// works checks that a big report still works once open: a click on a
+// team lists its members, and a search by user id finds the user.
+func works(b *testing.B, br *browser, rep *lint.Report) {
+	b.Helper()
+	br.click(b, "#tree button.team")
+	if heads := eval[string](b, br, `document.getElementById("details").textContent`); !strings.Contains(heads, "Members (") {
+		b.Errorf("a click on a team shows %q, no members", heads)
+	}
+	id := rep.Org.Users[len(rep.Org.Users)/2].ID
+	if err := chromedp.Do(br.ctx, chromedp.SendKeys(chromedp.CSS("#f-search"), id)); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := chromedp.Run(br.ctx, chromedp.Poll[bool](`document.getElementById("matches").textContent.includes(`+strconv.Quote(id)+`)`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		b.Errorf("searching for user %s: %v", id, err)
 	}
 }

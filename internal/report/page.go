@@ -202,7 +202,7 @@ const pageHTML = `<!DOCTYPE html>
 <p class="where"><code class="loc">{{.Loc}}</code></p>
 <p class="msg">{{.Finding.Message}}</p>
 {{with .Finding.Hint}}<p class="hint">{{.}}</p>{{end}}
-{{if .Cells}}<div class="rowwrap"><table class="row{{if .WholeRow}} whole{{end}}"><thead><tr><th scope="col" class="ln">line</th>{{range .Header}}<th scope="col"{{if .Hi}} class="hi"{{end}}>{{.Text}}</th>{{end}}</tr></thead>
+{{if .Cells}}<div class="rowwrap"><table class="row{{if .WholeRow}} whole{{end}}{{if .HeaderOnly}} headeronly{{end}}"><thead><tr><th scope="col" class="ln">line</th>{{range .Header}}<th scope="col"{{if .Hi}} class="hi"{{end}}>{{.Text}}</th>{{end}}</tr></thead>
 {{if not .HeaderOnly}}<tbody><tr><td class="ln">{{.Finding.Line}}</td>{{range .Cells}}<td{{if .Hi}} class="hi"{{end}}>{{.Text}}</td>{{end}}</tr></tbody>{{end}}</table></div>{{end}}
 </li>{{end}}</ol>
 </section>{{end}}

@@ -92,7 +92,7 @@
     var src = D.sources[f.source];
     if (f.row < 0) return null;
     var row = src.rows[f.row], header = src.header || [], headerOnly = row.line === 1;
-    var t = el("table", "row" + (f.cell < 0 ? " whole" : "")), thead = el("thead"), tr = el("tr");
+    var t = el("table", "row" + (f.cell < 0 ? " whole" : "") + (headerOnly ? " headeronly" : "")), thead = el("thead"), tr = el("tr");
     add(tr, el("th", "ln", "line"));
     var n = Math.max(header.length, row.fields.length);
     for (var c = 0; c < n; c++) {
