@@ -46,7 +46,7 @@ func BenchmarkWrite(b *testing.B) {
 			b.ResetTimer()
 			var size int64
 			for b.Loop() {
-				r, err := FromLint(rep, Plan{Status: PlanNotAsked}, "bench", time.Unix(0, 0))
+				r, err := FromLint(rep, NoPlan(PlanNotAsked, "benchmark"), "bench", time.Unix(0, 0))
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -69,7 +69,7 @@ func BenchmarkInteractive(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			rep := benchLint(b, n)
-			r, err := FromLint(rep, Plan{Status: PlanNotAsked}, "bench", time.Unix(0, 0))
+			r, err := FromLint(rep, NoPlan(PlanNotAsked, "benchmark"), "bench", time.Unix(0, 0))
 			if err != nil {
 				b.Fatal(err)
 			}

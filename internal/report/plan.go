@@ -97,9 +97,7 @@ func FromPush(p *push.Plan, guard []string) Plan {
 // when the org was given as files (a push needs config.json) or lint
 // found errors (a push stops before planning).
 func pushPlan(ctx context.Context, rep *lint.Report, path string) Plan {
-	stopped := func(reason string) Plan {
-		return Plan{Status: PlanStopped, Reason: reason, Counts: []PlanCount{}, Removed: []string{}, EmailChanged: []string{}, Guard: []string{}, Notes: []string{}}
-	}
+	stopped := func(reason string) Plan { return NoPlan(PlanStopped, reason) }
 	if rep.Config == "" {
 		return stopped("the files were given without a config.json: a push reads the org through one, so there is no plan")
 	}
@@ -121,6 +119,11 @@ func pushPlan(ctx context.Context, rep *lint.Report, path string) Plan {
 		return stopped("the push could not be planned: " + err.Error())
 	}
 	return stopped("the push could not be planned")
+}
+
+// NoPlan returns a plan that only says why there is none.
+func NoPlan(status PlanStatus, reason string) Plan {
+	return Plan{Status: status, Reason: reason, Counts: []PlanCount{}, Removed: []string{}, EmailChanged: []string{}, Guard: []string{}, Notes: []string{}}
 }
 
 // nonNil returns s, or an empty list for nil, so that JSON shows [].

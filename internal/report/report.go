@@ -62,7 +62,7 @@ func New(ctx context.Context, opt Options) (*Report, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	plan := Plan{Status: PlanNotAsked}
+	plan := NoPlan(PlanNotAsked, "this report was made without the plan of the next push")
 	if !opt.NoPlan {
 		plan = pushPlan(ctx, rep, opt.Lint.Path)
 	}
