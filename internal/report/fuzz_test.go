@@ -21,7 +21,7 @@ func FuzzPage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, field, message string) {
 		d := &Data{
 			Version: DataVersion, Tool: name, Generated: name, Format: name, Config: name,
-			Sources: []Source{{File: name, Header: []string{field, name}, Rows: []Row{{Line: 2, Fields: []string{field, message}}}}},
+			Sources:  []Source{{File: name, Header: []string{field, name}, Rows: []Row{{Line: 2, Fields: []string{field, message}}}}},
 			Findings: []Finding{{Rule: name, Severity: "error", Line: 2, Column: 1, Field: field, Message: message, Hint: name, Row: 0, Cell: 0, Team: 0, User: 0}},
 			Users:    [][4]any{{name, field, message, 0}},
 			Teams:    []Team{{ID: name, Name: field, Members: []int32{0}, Managers: []int32{0}, Subs: []int32{}}},
