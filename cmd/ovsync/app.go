@@ -94,6 +94,7 @@ Examples:
 			convertCommand(),
 			templateCommand(),
 			graphCommand(),
+			reportCommand(),
 			migrateCommand(),
 			schemaCommand(),
 			pushCommand(),

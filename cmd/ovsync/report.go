@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/report"
+	"github.com/ovsync/ovsync/lint"
+)
+
+// reportCommand is "ovsync report".
+func reportCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "report",
+		Usage:     "write one self-contained HTML page: findings, the next push's plan and the team tree",
+		ArgsUsage: "[PATH]",
+		Description: `Writes a single HTML file that needs nothing else (no network, no fonts or
+scripts fetched): open it from disk, attach it to an e-mail or keep it as a
+CI artifact. It shows the files and the verdict, every lint finding with
+its row and the offending field highlighted (filters by severity, rule and
+file, and a search box), what a push would change against the state file
+of the last push (or that it would be the first), and the teams as a
+collapsible tree with the marks of "ovsync graph"; click a team to list its
+members and managers.
+
+PATH is a config.json or its folder, as for lint; --users, --groups and
+--mapping read files without a config (there is no plan then). The API key
+is never read into the page.
+
+Exit status: 0 the report is written; 1 it is written but lint found
+errors; 2 the run failed (usage, unreadable file).
+
+Examples:
+   ovsync report testdata/sample
+   ovsync report . -o /tmp/org.html
+   ovsync report --users users.csv --groups groups.csv --mapping groups-mapping.csv`,
+		Flags: append(orgFileFlags(func(f string) string { return f + " to read (no config)" }),
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "ovsync-report.html", Usage: "write the page to `FILE` (atomically); - for stdout", TakesFile: true},
+		),
+		Action: runReport,
+	}
+}
+
+// runReport is the action of "ovsync report".
+func runReport(c *cli.Context) error {
+	var opt report.Options
+	var err error
+	if opt.Lint.Path, opt.Lint.Users, opt.Lint.Groups, opt.Lint.Mapping, err = orgArgs(c); err != nil {
+		return exitWith(exitUsage, err)
+	}
+	opt.Version = toolVersion()
+	r, err := report.New(c.Context, opt)
+	if err != nil {
+		return exitWith(exitUsage, err)
+	}
+	out := c.String("output")
+	if out == "-" {
+		err = r.Write(c.App.Writer)
+	} else {
+		err = atomicfile.Write(out, r.Write)
+	}
+	if err != nil {
+		return exitWith(exitUsage, err)
+	}
+	s := r.Lint().Summary
+	if out != "-" {
+		fmt.Fprintf(c.App.ErrWriter, "ovsync: report written to %s: %s, %s, %d info\n", lint.DisplayPath(out),
+			countWord(s.Errors, "error"), countWord(s.Warnings, "warning"), s.Infos)
+	}
+	if s.Errors > 0 {
+		return exitWith(exitFindings, nil)
+	}
+	return nil
+}

@@ -1,0 +1,219 @@
+package report
+
+import (
+	"bufio"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+)
+
+// The page's own style and script, allowed by the Content-Security-Policy
+// through their hashes: nothing else may run or load.
+var (
+	//go:embed assets/report.css
+	pageCSS string
+	//go:embed assets/report.js
+	pageJS string
+)
+
+// csp is the Content-Security-Policy of the page: no source at all but
+// its inline style and script.
+var csp = fmt.Sprintf("default-src 'none'; style-src '%s'; script-src '%s'; img-src 'none'; connect-src 'none'; font-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'",
+	hashOf(pageCSS), hashOf(pageJS))
+
+func hashOf(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// staticFindings is how many findings the page shows as plain HTML,
+// before its script renders them all.
+const staticFindings = 100
+
+// pageView is what the page template shows.
+type pageView struct {
+	CSP     string
+	CSS     template.CSS
+	D       *Data
+	Verdict string
+	Failed  bool
+	Groups  []staticGroup
+	More    int
+	Counts  []PlanCount
+}
+
+// staticGroup is a rule's findings as plain HTML.
+type staticGroup struct {
+	Rule, Severity string
+	Total          int
+	Findings       []staticFinding
+}
+
+// staticFinding is one finding as plain HTML, with its row.
+type staticFinding struct {
+	Index                int
+	Finding              Finding
+	File, Loc            string
+	Header               []staticCell
+	Cells                []staticCell
+	HeaderOnly, WholeRow bool
+}
+
+// staticCell is one field of a finding's row.
+type staticCell struct {
+	Text string
+	Hi   bool
+}
+
+// writePage writes the page: the HTML, the data as JSON, the script.
+func writePage(w io.Writer, d *Data) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if err := pageTemplate.Execute(bw, view(d)); err != nil {
+		return err
+	}
+	bw.WriteString(`<script type="application/json" id="ovsync-data">`)
+	enc := json.NewEncoder(bw) // escapes <, > and &: no "</script>" can appear
+	if err := enc.Encode(d); err != nil {
+		return err
+	}
+	bw.WriteString("</script>\n<script>")
+	bw.WriteString(pageJS)
+	bw.WriteString("</script>\n</body>\n</html>\n")
+	return bw.Flush()
+}
+
+// view builds the template's view of the data.
+func view(d *Data) *pageView {
+	v := &pageView{CSP: csp, CSS: template.CSS(pageCSS), D: d, Failed: d.Summary.Errors > 0}
+	v.Verdict = fmt.Sprintf("%s, %s, %s", plural(d.Summary.Errors, "error", "errors"),
+		plural(d.Summary.Warnings, "warning", "warnings"), plural(d.Summary.Infos, "info", "info"))
+	for i, f := range d.Findings {
+		key := f.Rule + "/" + f.Severity
+		if n := len(v.Groups); n == 0 || v.Groups[n-1].Rule+"/"+v.Groups[n-1].Severity != key {
+			v.Groups = append(v.Groups, staticGroup{Rule: f.Rule, Severity: f.Severity})
+		}
+		g := &v.Groups[len(v.Groups)-1]
+		g.Total++
+		if i >= staticFindings {
+			v.More++
+			continue
+		}
+		g.Findings = append(g.Findings, staticRow(d, i))
+	}
+	return v
+}
+
+// staticRow is finding i with its row, for the template.
+func staticRow(d *Data, i int) staticFinding {
+	f := d.Findings[i]
+	src := &d.Sources[f.Source]
+	sf := staticFinding{Index: i, Finding: f, File: src.File, Loc: location(src.File, f.Line, f.Column)}
+	if f.Row < 0 {
+		return sf
+	}
+	row := src.Rows[f.Row]
+	sf.HeaderOnly = row.Line == 1
+	sf.WholeRow = f.Cell < 0
+	for c, text := range src.Header {
+		sf.Header = append(sf.Header, staticCell{Text: text, Hi: sf.HeaderOnly && c == f.Cell})
+	}
+	for c, text := range row.Fields {
+		sf.Cells = append(sf.Cells, staticCell{Text: text, Hi: c == f.Cell})
+	}
+	for len(sf.Header) < len(sf.Cells) {
+		sf.Header = append(sf.Header, staticCell{})
+	}
+	return sf
+}
+
+// location writes file:line:col as the text output does.
+func location(file string, line, col int) string {
+	return fmt.Sprintf("%s:%d:%d", file, line, col)
+}
+
+var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
+	"upper": strings.ToUpper,
+	"count": func(n int) string {
+		if n < 0 {
+			return "?"
+		}
+		return fmt.Sprint(n)
+	},
+}).Parse(pageHTML))
+
+// pageHTML is the page up to its data. The script replaces the plain
+// findings with its own lists and fills the tree.
+const pageHTML = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{{.CSP}}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="ovsync {{.D.Tool}}">
+<title>ovsync report{{with .D.Config}}: {{.}}{{end}}</title>
+<style>{{.CSS}}</style>
+</head>
+<body>
+<a class="skip" href="#findings">Skip to the findings</a>
+<header id="top">
+<h1>ovsync report</h1>
+<p class="verdict {{if .Failed}}failed{{else}}passed{{end}}" id="verdict">{{if .Failed}}A push would stop: {{else}}Lint passed: {{end}}{{.Verdict}}</p>
+<dl class="facts">
+{{with .D.Config}}<dt>Config</dt><dd><code>{{.}}</code></dd>{{end}}
+{{with .D.Files.Users}}<dt>Users file</dt><dd><code>{{.}}</code> — {{$.D.Summary.Users}} rows</dd>{{end}}
+{{with .D.Files.Groups}}<dt>Teams file</dt><dd><code>{{.}}</code> — {{$.D.Summary.Teams}} rows</dd>{{end}}
+{{with .D.Files.Mapping}}<dt>Mapping file</dt><dd><code>{{.}}</code> — {{$.D.Summary.Mappings}} rows</dd>{{end}}
+<dt>Format</dt><dd>{{.D.Format}}</dd>
+<dt>Made</dt><dd><time datetime="{{.D.Generated}}">{{.D.Generated}}</time> by ovsync {{.D.Tool}}</dd>
+</dl>
+<nav aria-label="sections"><a href="#plan">Plan</a> <a href="#findings">Findings</a> <a href="#org">Org chart</a></nav>
+</header>
+<main>
+<section id="plan" aria-labelledby="plan-title">
+<h2 id="plan-title">The next push</h2>
+{{with .D.Plan}}
+{{if eq .Status "stopped" "not-asked"}}<p class="notice" id="plan-status">{{.Reason}}</p>
+{{else}}
+{{if eq .Status "first"}}<p class="notice" id="plan-status">First push: there is no state file{{with .StateFile}} (<code>{{.}}</code>){{end}}, so what Officevibe holds now is not known. Every user counts as added; removals cannot be counted.</p>
+{{else}}<p id="plan-status">Changes since the last push{{with .PreviousPush}} on <time datetime="{{.}}">{{.}}</time>{{end}} (state file <code>{{.StateFile}}</code>).{{if .Unchanged}} No change: the push sends what the last one sent.{{end}}</p>{{end}}
+<table class="counts"><thead><tr><th scope="col"></th><th scope="col">Added</th><th scope="col">Removed</th><th scope="col">Changed</th><th scope="col">Total</th></tr></thead>
+<tbody>{{range .Counts}}<tr><th scope="row">{{.Kind}}</th><td>{{.Added}}</td><td>{{count .Removed}}</td><td>{{count .Changed}}</td><td>{{.Total}}</td></tr>{{end}}</tbody></table>
+{{if .Removed}}<p>Users removed: {{range $i, $u := .Removed}}{{if $i}}, {{end}}{{$u}}{{end}}{{if gt .RemovedUsers (len .Removed)}} and {{.RemovedUsers}} in all{{end}}</p>{{end}}
+{{if .EmailChanged}}<p>Emails changed (Officevibe keys members by email): {{range $i, $u := .EmailChanged}}{{if $i}}, {{end}}{{$u}}{{end}}{{if gt .EmailChanges (len .EmailChanged)}} and {{.EmailChanges}} in all{{end}}</p>{{end}}
+{{if .Invites}}<p>Invitations: {{.Invites}} new users will be invited (InviteNewUsers is true).</p>{{end}}
+{{range .Guard}}<p class="guard">The push stops without --yes: {{.}}</p>{{end}}
+{{range .Notes}}<p class="note">{{.}}</p>{{end}}
+{{end}}
+{{end}}
+</section>
+<section id="findings" aria-labelledby="findings-title">
+<h2 id="findings-title">Findings <span class="total">({{len .D.Findings}})</span></h2>
+<div id="controls" hidden></div>
+<div id="static-findings">
+{{if not .D.Findings}}<p class="notice">No findings: the files pass every rule.</p>{{end}}
+{{range .Groups}}<section class="group sev-{{.Severity}}">
+<h3><span class="sev">{{.Severity}}</span> <code>{{.Rule}}</code> <span class="n">{{.Total}}</span></h3>
+<ol class="list">{{range .Findings}}<li class="finding" id="f{{.Index}}">
+<p class="where"><code class="loc">{{.Loc}}</code></p>
+<p class="msg">{{.Finding.Message}}</p>
+{{with .Finding.Hint}}<p class="hint">{{.}}</p>{{end}}
+{{if .Cells}}<div class="rowwrap"><table class="row{{if .WholeRow}} whole{{end}}{{if .HeaderOnly}} headeronly{{end}}"><thead><tr><th scope="col" class="ln">line</th>{{range .Header}}<th scope="col"{{if .Hi}} class="hi"{{end}}>{{.Text}}</th>{{end}}</tr></thead>
+{{if not .HeaderOnly}}<tbody><tr><td class="ln">{{.Finding.Line}}</td>{{range .Cells}}<td{{if .Hi}} class="hi"{{end}}>{{.Text}}</td>{{end}}</tr></tbody>{{end}}</table></div>{{end}}
+</li>{{end}}</ol>
+</section>{{end}}
+{{if .More}}<p class="notice more">{{.More}} more findings: open the page with JavaScript enabled to see them all.</p>{{end}}
+</div>
+<div id="live-findings"></div>
+</section>
+<section id="org" aria-labelledby="org-title">
+<h2 id="org-title">Org chart <span class="total">({{len .D.Teams}} teams, {{len .D.Users}} users)</span></h2>
+<noscript><p class="notice">The org chart needs JavaScript; the findings and the plan above do not.</p></noscript>
+<div id="org-view"></div>
+</section>
+</main>
+`

@@ -1,0 +1,93 @@
+// Package report writes an org's lint findings, the plan of its next push
+// and its team tree as one self-contained HTML page that an HR analyst
+// can open from a file, an e-mail or a CI artifact.
+//
+// It adds no reader and no rule of its own. [New] lints the org with
+// [lint.Run]; it takes the rows the findings point at from the files
+// through lint's [lint.CSVReader], the marks of the tree (cycle, team
+// missing from the teams file, empty team, no manager, hierarchy gap)
+// from the same [lint.Org] and [lint.Problems] that package graph draws,
+// and the plan from package push ([Plan]). [Report.Write] writes the page:
+//
+//   - a header (files, format, counts, verdict, time, version), the plan
+//     and the first findings as plain HTML, readable without JavaScript;
+//   - the whole report once, as compact JSON in a script element that is
+//     data, not code ([Data]), from which an inline script renders the
+//     findings (filters, search, paged lists) and the collapsible team
+//     tree (click a team to list its members and managers);
+//   - a Content-Security-Policy meta tag that allows the page's own inline
+//     style and script (by hash) and nothing else: no request leaves it.
+//
+// Every value from the files reaches the page escaped: through
+// html/template in the HTML, through encoding/json (which escapes <, >
+// and &) in the data, and through textContent in the script.
+package report
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/ovsync/ovsync/lint"
+)
+
+// Options say which org to report on.
+type Options struct {
+	// Lint says which files to read, as for lint.
+	Lint lint.Options
+	// Version is ovsync's version, shown in the header.
+	Version string
+	// Now is the time the report is made; the zero time means time.Now.
+	Now time.Time
+	// NoPlan leaves the plan out (for benchmarks and for tests of other
+	// parts): the page says it was not asked for.
+	NoPlan bool
+}
+
+// Report is a report ready to be written.
+type Report struct {
+	lint *lint.Report
+	data *Data
+}
+
+// New lints the org of opt, takes the rows of the findings from the files
+// and plans the push, and returns the report. An error means the run
+// failed (as for [lint.Run]); findings are part of the report.
+func New(ctx context.Context, opt Options) (*Report, error) {
+	rep, err := lint.Run(opt.Lint)
+	if err != nil {
+		return nil, err
+	}
+	now := opt.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	plan := NoPlan(PlanNotAsked, "this report was made without the plan of the next push")
+	if !opt.NoPlan {
+		plan = pushPlan(ctx, rep, opt.Lint.Path)
+	}
+	return FromLint(rep, plan, opt.Version, now)
+}
+
+// FromLint builds the report of a lint run that has already happened, with
+// the plan given, reading the rows of the findings from the files.
+func FromLint(rep *lint.Report, plan Plan, version string, now time.Time) (*Report, error) {
+	sources, err := readSources(rep)
+	if err != nil {
+		return nil, err
+	}
+	d := build(rep, sources)
+	d.Plan = plan
+	d.Tool = version
+	d.Generated = now.UTC().Format(time.RFC3339)
+	return &Report{lint: rep, data: d}, nil
+}
+
+// Lint returns the lint report the report was made from.
+func (r *Report) Lint() *lint.Report { return r.lint }
+
+// Data returns the data the page embeds.
+func (r *Report) Data() *Data { return r.data }
+
+// Write writes the page to w.
+func (r *Report) Write(w io.Writer) error { return writePage(w, r.data) }
