@@ -145,7 +145,7 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 	}
 	if cfg != nil && strings.TrimSpace(cfg.APIKey) != "" && opt.Log != nil {
 		fmt.Fprintf(opt.Log, "%s: ApiKey not copied into %s, so that no new file holds the key: give it to push and ping with OFFICEVIBE_API_KEY or --api-key-file\n",
-			cfg.Path, lint.DisplayPath(newConfig))
+			lint.DisplayPath(cfg.Path), lint.DisplayPath(newConfig))
 	}
 	return renamed, nil
 }
