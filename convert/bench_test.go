@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ovsync/ovsync/internal/redact"
 )
 
 // usersCSV returns n users in FORMAT.md's columns and three custom ones,
@@ -95,6 +97,12 @@ func BenchmarkConvertXLSX(b *testing.B) {
 // BenchmarkConvertCSV converts 100,000 users of UTF-8 CSV.
 func BenchmarkConvertCSV(b *testing.B) {
 	benchmarkConvert(b, "users.csv", usersCSV(100000), Options{})
+}
+
+// BenchmarkConvertCSVRedacted is BenchmarkConvertCSV with an API key
+// known: the output goes through the redactor.
+func BenchmarkConvertCSVRedacted(b *testing.B) {
+	benchmarkConvert(b, "users.csv", usersCSV(100000), Options{Redactor: redact.New("ovk-Bench-QwErTyUiOp-7731-ZxCvBnMpLk")})
 }
 
 // BenchmarkConvertWindows1252 converts 100,000 users of Windows-1252

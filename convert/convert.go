@@ -35,6 +35,7 @@ import (
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -79,6 +80,10 @@ type Options struct {
 	// Progress receives a progress line, rewritten in place, while a
 	// large input is converted; nil shows none. Give a terminal only.
 	Progress io.Writer
+	// Redactor removes the API key from every file written (a key pasted
+	// into a cell); the ApiKey of Config is added to it. Nil removes
+	// nothing.
+	Redactor *redact.Redactor
 }
 
 // Result says what was converted.
@@ -270,6 +275,10 @@ func (c *converter) setup() error {
 		}
 		if c.cfg, _, err = lint.LoadConfig(path, path); err != nil {
 			return err
+		}
+		if opt.Redactor != nil {
+			opt.Redactor.Add(c.cfg.APIKey)
+			opt.Redactor.Add(strings.TrimSpace(c.cfg.APIKey))
 		}
 	case opt.OutDir != "":
 		if st, err := os.Stat(opt.OutDir); err == nil && !st.IsDir() {
@@ -726,11 +735,12 @@ func (c *converter) write(byKind map[lint.Kind]*plan) {
 	for i, k := range kinds {
 		p := byKind[k]
 		err := batch.Add(paths[i], func(w io.Writer) error {
-			if err := c.convertSheet(p, w); err != nil {
+			rw := c.opt.Redactor.Writer(w)
+			if err := c.convertSheet(p, rw); err != nil {
 				c.fail(err)
 				return errAbort
 			}
-			return nil
+			return rw.Close()
 		})
 		if err != nil && !errors.Is(err, errAbort) {
 			c.fail(err)

@@ -9,8 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -25,6 +27,13 @@ type MigrateOptions struct {
 	// config.json and Data/members.csv, Data/teams.csv and
 	// Data/teams-mappings.csv; without, the three files.
 	Out string
+	// Redactor removes the API key from every file written (a key in a
+	// cell of the legacy files); the config's ApiKey is added to it. Nil
+	// removes nothing.
+	Redactor *redact.Redactor
+	// Log receives notes (an ApiKey of the config that was not copied);
+	// nil is quiet.
+	Log io.Writer
 }
 
 // Renamed is one name the migration changed, for the report.
@@ -42,7 +51,10 @@ type Renamed struct {
 // columns renamed, language names turned into codes, every other column
 // and every row kept as written and in order. It reads the rows through
 // lint's reader and writes all files or none. It refuses to write over
-// its input, and input that is not in the legacy format.
+// its input, and input that is not in the legacy format. The config's
+// ApiKey is not copied: the new config.json has an empty ApiKey, and a
+// note to opt.Log says where the key goes instead (OFFICEVIBE_API_KEY),
+// so that no new file holds the key.
 func Migrate(opt MigrateOptions) ([]Renamed, error) {
 	if opt.Out == "" {
 		return nil, errors.New("give the output folder with --out DIR")
@@ -56,6 +68,10 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 		}
 		if cfg, _, err = lint.LoadConfig(path, lint.DisplayPath(path)); err != nil {
 			return nil, err
+		}
+		if opt.Redactor != nil {
+			opt.Redactor.Add(cfg.APIKey)
+			opt.Redactor.Add(strings.TrimSpace(cfg.APIKey))
 		}
 		in = [3]string{cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV}
 	}
@@ -99,24 +115,39 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 		renamed = append(renamed, Renamed{What: "file", From: filepath.Base(in[k]), To: lint.Provisioning.FileNames[k]})
 		var changed []Renamed
 		err := batch.Add(out[k], func(w io.Writer) error {
+			rw := opt.Redactor.Writer(w)
 			var err error
-			changed, err = migrateFile(kind, in[k], w)
-			return err
+			if changed, err = migrateFile(kind, in[k], rw); err != nil {
+				return err
+			}
+			return rw.Close()
 		})
 		if err != nil {
 			return nil, err
 		}
 		renamed = append(renamed, changed...)
 	}
+	newConfig := filepath.Join(opt.Out, "config.json")
 	if cfg != nil {
-		err := batch.Add(filepath.Join(opt.Out, "config.json"), func(w io.Writer) error {
-			return writeConfig(w, cfg, out)
+		err := batch.Add(newConfig, func(w io.Writer) error {
+			rw := opt.Redactor.Writer(w)
+			if err := writeConfig(rw, cfg, out); err != nil {
+				return err
+			}
+			return rw.Close()
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	return renamed, batch.Commit()
+	if err := batch.Commit(); err != nil {
+		return nil, err
+	}
+	if cfg != nil && strings.TrimSpace(cfg.APIKey) != "" && opt.Log != nil {
+		fmt.Fprintf(opt.Log, "%s: ApiKey not copied into %s, so that no new file holds the key: give it to push and ping with OFFICEVIBE_API_KEY or --api-key-file\n",
+			lint.DisplayPath(cfg.Path), lint.DisplayPath(newConfig))
+	}
+	return renamed, nil
 }
 
 // migrateFile writes the successor version of one legacy file to w and
@@ -176,7 +207,8 @@ func languageCode(name string) (string, bool) {
 }
 
 // writeConfig writes the config of the migrated org: the legacy config's
-// settings, with the CSV paths of the new files relative to it.
+// settings, with the CSV paths of the new files relative to it, and
+// ApiKey empty (a key is given to push from the environment or a file).
 func writeConfig(w io.Writer, cfg *lint.Config, out [3]string) error {
 	rel := func(p string) string {
 		if p == "" {
@@ -196,7 +228,7 @@ func writeConfig(w io.Writer, cfg *lint.Config, out [3]string) error {
 	}
 	doc := struct {
 		Configuration configuration
-	}{configuration{cfg.APIURL, cfg.APIKey, rel(out[lint.KindUsers]), rel(out[lint.KindGroups]),
+	}{configuration{cfg.APIURL, "", rel(out[lint.KindUsers]), rel(out[lint.KindGroups]),
 		rel(out[lint.KindMapping]), cfg.SyncManagerEmail, cfg.InviteNewUsers}}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ovsync/ovsync/graph"
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -117,6 +118,57 @@ func TestMigrateRefusals(t *testing.T) {
 			_, err := Migrate(tt.opt)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want one with %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestMigrateAPIKey migrates a config that holds the API key, the key also
+// pasted into a users.csv cell: with a redactor, the new files hold
+// neither, and Log says the key was not copied; without one (nil), the new
+// config still has no key.
+func TestMigrateAPIKey(t *testing.T) {
+	const key = "ovk-Migrate-8c1f-44d0-KeyKeyKey"
+	for _, tc := range []struct {
+		name string
+		r    *redact.Redactor
+		log  bool
+	}{
+		{"redactor and log", redact.New(), true},
+		{"nil redactor, no log", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "users.csv"), []byte("id,email,jobTitle\n1,a@x.co,Keeper of "+key+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cfg := `{"Configuration": {"ApiUrl": "https://app.officevibe.com", "ApiKey": "` + key + `", "UsersCsv": "users.csv", "GroupsCsv": "", "MappingCsv": "", "SyncManagerEmail": "", "InviteNewUsers": false}}`
+			if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(cfg), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "new")
+			var log bytes.Buffer
+			opt := MigrateOptions{Config: dir, Out: out, Redactor: tc.r}
+			if tc.log {
+				opt.Log = &log
+			}
+			if _, err := Migrate(opt); err != nil {
+				t.Fatal(err)
+			}
+			newCfg, _ := os.ReadFile(filepath.Join(out, "config.json"))
+			if !strings.Contains(string(newCfg), `"ApiKey": "",`) || strings.Contains(string(newCfg), key[4:10]) {
+				t.Errorf("new config.json holds the key, or no empty ApiKey:\n%s", newCfg)
+			}
+			members, _ := os.ReadFile(filepath.Join(out, "Data", "members.csv"))
+			want := "1,a@x.co,Keeper of " + key + "\n"
+			if tc.r != nil {
+				want = "1,a@x.co,Keeper of " + redact.Mask + "\n"
+			}
+			if !strings.HasSuffix(string(members), want) {
+				t.Errorf("members.csv:\n%s\nwant its row %q", members, want)
+			}
+			if tc.log && !strings.Contains(log.String(), "ApiKey not copied into") {
+				t.Errorf("Log = %q, want a note that the key was not copied", log.String())
 			}
 		})
 	}

@@ -94,6 +94,7 @@ func runConvert(c *cli.Context) error {
 		Sheets:    c.StringSlice("sheet"),
 		Kind:      c.String("kind"),
 		Format:    c.String("file-format"),
+		Redactor:  redactorOf(c),
 	}
 	if !c.Bool("quiet") {
 		opt.Log = c.App.ErrWriter

@@ -21,7 +21,9 @@ legacy users.csv, groups.csv and groups-mapping.csv: files and columns
 renamed (id -> externalMemberId, groupId -> externalTeamId, ...), language
 names turned into codes (Français -> fr), every other column and every row
 kept as written and in order. All files are written, or none; it never
-writes over its input. PATH is a config.json or its folder, as for lint
+writes over its input. The ApiKey of a config is not copied (the new
+config.json has "ApiKey": ""): give the key to push with OFFICEVIBE_API_KEY
+or --api-key-file. PATH is a config.json or its folder, as for lint
 (the new org then gets its own config.json and Data/ folder), or name the
 files with --users, --groups and --mapping.
 
@@ -34,7 +36,7 @@ Examples:
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print the table of what was renamed"},
 		),
 		Action: func(c *cli.Context) error {
-			opt := convert.MigrateOptions{Out: c.String("out")}
+			opt := convert.MigrateOptions{Out: c.String("out"), Redactor: redactorOf(c), Log: c.App.ErrWriter}
 			var err error
 			if opt.Config, opt.Users, opt.Groups, opt.Mapping, err = orgArgs(c); err != nil {
 				return exitWith(exitUsage, err)

@@ -185,3 +185,113 @@ func TestPushAndPingNeverPrintKey(t *testing.T) {
 		}
 	}
 }
+
+// keySheet is a workbook, written by LibreOffice, whose cells hold cliKey
+// (in jobTitle) and an upper-case piece of it (in a custom column).
+func keySheet(t *testing.T) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("testdata", "apikey", "Users With Key.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// checkFileMasked fails when the file p holds a piece of cliKey, or
+// does not show redact.Mask where the key was.
+func checkFileMasked(t *testing.T, what, p string) {
+	t.Helper()
+	b := string(readFile(t, p))
+	if l := cliLeak(b); l != "" {
+		t.Errorf("%s: %q of the key is in %s:\n%s", what, l, p, b)
+	}
+	if !strings.Contains(b, redact.Mask) {
+		t.Errorf("%s: %s does not show %s where the key was:\n%s", what, p, redact.Mask, b)
+	}
+}
+
+// TestConvertNeverWritesKey converts a workbook with the key in its cells,
+// the key known from config.json (--config) or from the environment
+// (--out, -o -): no file written holds a piece of it.
+func TestConvertNeverWritesKey(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  bool
+		args func(dir string) []string
+		out  func(dir string) string // the file written, "" for stdout
+	}{
+		{"config", false,
+			func(dir string) []string { return []string{"--config", filepath.Join(dir, "config.json")} },
+			func(dir string) string { return filepath.Join(dir, "Data", "users.csv") }},
+		{"out", true,
+			func(dir string) []string { return []string{"--out", filepath.Join(dir, "out")} },
+			func(dir string) string { return filepath.Join(dir, "out", "users.csv") }},
+		{"stdout", true,
+			func(string) []string { return []string{"-o", "-"} },
+			func(string) string { return "" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			key := ""
+			if tc.env {
+				key = cliKey
+			}
+			t.Setenv(push.KeyEnv, key)
+			dir := keyOrg(t, func(cfg map[string]any) {
+				if !tc.env {
+					cfg["ApiKey"] = cliKey
+				}
+			})
+			var stdout, stderr bytes.Buffer
+			args := append(append([]string{"ovsync", "convert"}, tc.args(dir)...), keySheet(t))
+			if code := run(args, &stdout, &stderr); code != 0 {
+				t.Fatalf("exit status %d\n%s", code, stderr.String())
+			}
+			if out := tc.out(dir); out != "" {
+				checkFileMasked(t, "convert "+tc.name, out)
+				checkNoKey(t, "convert "+tc.name, stdout.String()+stderr.String(), dir)
+			} else {
+				checkNoKey(t, "convert -o -", stderr.String(), dir)
+				if l := cliLeak(stdout.String()); l != "" || !strings.Contains(stdout.String(), redact.Mask) {
+					t.Errorf("convert -o -: %q of the key on stdout, or no %s:\n%s", l, redact.Mask, stdout.String())
+				}
+			}
+		})
+	}
+}
+
+// TestMigrateNeverWritesKey migrates an org whose config.json holds the
+// key and whose users.csv holds it in cells: the new files hold no piece
+// of it, the new config.json has an empty ApiKey, and stderr says where
+// the key goes instead.
+func TestMigrateNeverWritesKey(t *testing.T) {
+	t.Setenv(push.KeyEnv, "")
+	dir := keyOrg(t, func(cfg map[string]any) { cfg["ApiKey"] = " " + cliKey + "\n" })
+	src := readFile(t, filepath.Join("testdata", "apikey", "Users With Key.csv"))
+	if err := os.WriteFile(filepath.Join(dir, "Data", "users.csv"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "new")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"ovsync", "migrate", dir, "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit status %d\n%s", code, stderr.String())
+	}
+	checkNoKey(t, "migrate", stdout.String()+stderr.String(), out)
+	checkFileMasked(t, "migrate", filepath.Join(out, "Data", "members.csv"))
+	cfg := readFile(t, filepath.Join(out, "config.json"))
+	if l := cliLeak(string(cfg)); l != "" {
+		t.Errorf("%q of the key is in the new config.json:\n%s", l, cfg)
+	}
+	var doc struct{ Configuration map[string]any }
+	if err := json.Unmarshal(cfg, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if k, ok := doc.Configuration["ApiKey"]; !ok || k != "" {
+		t.Errorf("new config.json: ApiKey = %#v, want \"\":\n%s", k, cfg)
+	}
+	if doc.Configuration["SyncManagerEmail"] != "hr-ops@cedarline.example" {
+		t.Errorf("new config.json lost the other settings:\n%s", cfg)
+	}
+	if note := stderr.String(); !strings.Contains(note, "ApiKey not copied into") || !strings.Contains(note, push.KeyEnv) {
+		t.Errorf("stderr does not say that the key was not copied, nor where it goes:\n%s", note)
+	}
+}

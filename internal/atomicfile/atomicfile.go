@@ -43,7 +43,9 @@ type pending struct {
 }
 
 // Add writes the future content of path to a temporary file beside it.
-// The folder must exist.
+// The folder must exist. An error of the file system names path, never
+// the temporary file; an error of write that a failed write to the file
+// caused is that file system error.
 func (b *Batch) Add(path string, write func(w io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -59,28 +61,51 @@ func (b *Batch) Add(path string, write func(w io.Writer) error) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	bw := bufio.NewWriterSize(tmp, 256<<10)
+	// An error of the temporary file names the target: the temporary
+	// name means nothing to the user, and the file is gone by then.
+	failed := func(err error) error {
+		return fmt.Errorf("%s: cannot write: %w", path, fserr.WithoutPath(err))
+	}
+	fw := &fileWriter{f: tmp}
+	bw := bufio.NewWriterSize(fw, 256<<10)
 	if err := write(bw); err != nil {
+		if fw.err != nil {
+			return failed(fw.err) // the cause of what write returned
+		}
 		return err
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return failed(err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return failed(err)
 	}
 	mode := os.FileMode(0o644)
 	if st, err := os.Stat(path); err == nil {
 		mode = st.Mode().Perm() // keep the permissions of the file replaced
 	}
 	if err := tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return failed(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return failed(err)
 	}
 	b.files = append(b.files, pending{path: path, tmp: tmp.Name()})
 	return nil
+}
+
+// fileWriter writes to the temporary file and remembers its first error.
+type fileWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *fileWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
 }
 
 // Commit renames every written file over its target.
