@@ -137,7 +137,8 @@ func (h *Header) Col(r Role) int { return h.index[r] }
 func (h *Header) Custom() []int { return h.custom }
 
 // matchHeader matches a header record against the vocabulary's columns of
-// kind, reporting header-case, header-duplicate and header-missing.
+// kind, reporting header-blank, header-case, header-duplicate and
+// header-missing. A column without a name is neither standard nor custom.
 func matchHeader(v *Vocabulary, k Kind, rec *Record, file string, report func(Finding)) *Header {
 	h := &Header{Names: make([]string, len(rec.Fields)), schemaName: make([]string, len(rec.Fields))}
 	for i := range h.index {
@@ -150,6 +151,12 @@ func matchHeader(v *Vocabulary, k Kind, rec *Record, file string, report func(Fi
 		h.Names[i] = name
 		h.schemaName[i] = name
 		line, col := rec.Pos(i)
+		if name == "" {
+			report(Finding{Rule: RuleHeaderBlank, File: file, Line: line, Column: col, Value: raw,
+				Message: fmt.Sprintf("column %d of the header has no name", i+1),
+				Hint:    "name the column, or remove it together with its field on every row"})
+			continue
+		}
 		std := -1
 		for j, c := range cols {
 			if strings.EqualFold(c.name, name) {

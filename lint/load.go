@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -126,7 +127,21 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 	if err != nil {
 		return err
 	}
-	fr.header = matchHeader(fr.vocab, fr.kind, rec, fr.file, fr.report)
+	// header-missing waits for the first lines: one of them may be the
+	// real header, below a title row, and the hint then says so.
+	var missing []Finding
+	fr.header = matchHeader(fr.vocab, fr.kind, rec, fr.file, func(f Finding) {
+		if f.Rule == RuleHeaderMissing {
+			missing = append(missing, f)
+			return
+		}
+		fr.report(f)
+	})
+	defer func() {
+		for _, f := range missing {
+			fr.report(f)
+		}
+	}()
 	if err := fr.compileChecks(); err != nil {
 		return err
 	}
@@ -138,6 +153,17 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 		}
 		if err != nil {
 			return err
+		}
+		if len(missing) > 0 && rec.Line <= maxHeaderLine && holdsRequired(fr.vocab, fr.kind, rec.Fields) {
+			for i := range missing {
+				missing[i].Hint = fmt.Sprintf("line %d looks like the header: remove the %s above it, so that the header is line 1",
+					rec.Line, nounCount(rec.Line-1, "line", "lines"))
+			}
+			fr.report(missing[0])
+			for _, f := range missing[1:] {
+				fr.report(f)
+			}
+			missing = nil
 		}
 		fr.rows++
 		if fr.rows == 256 && fr.sizeHint != nil && size > 0 {
@@ -171,6 +197,21 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 		fr.report(f)
 	}
 	return nil
+}
+
+// maxHeaderLine is the last line where a header below title rows is
+// looked for.
+const maxHeaderLine = 20
+
+// holdsRequired reports whether a record holds every required column of
+// kind, as a header would (in any case, spaces around them aside).
+func holdsRequired(v *Vocabulary, k Kind, fields []string) bool {
+	for _, c := range v.columns[k] {
+		if c.required && !slices.ContainsFunc(fields, func(f string) bool { return strings.EqualFold(strings.TrimSpace(f), c.name) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // compileChecks lines up the schema's checks with the header's columns.
