@@ -74,6 +74,9 @@ type Finding struct {
 	Message string
 	// Hint says how to fix it, if there is something to say.
 	Hint string
+	// Path is the whole path of a cycle (rule cycle), team ids from the
+	// closing row's team back to it; the message shows at most 20.
+	Path []string
 }
 
 // String formats the finding as the text output does, without the hint:

@@ -39,6 +39,8 @@ type (
 		Value    string `json:"value,omitempty"`
 		Message  string `json:"message"`
 		Hint     string `json:"hint,omitempty"`
+		// Path is a cycle's whole path of team ids.
+		Path []string `json:"path,omitempty"`
 	}
 	jsonSummary struct {
 		Errors   int `json:"errors"`
@@ -90,6 +92,7 @@ func (p *jsonPrinter) print(r *Report) error {
 			Value:    shortenValue(f.Value, maxJSONValue),
 			Message:  f.Message,
 			Hint:     f.Hint,
+			Path:     f.Path,
 		})
 	}
 	return encodeJSON(p.w, out)

@@ -224,15 +224,32 @@ func (c *orgChecker) cycles() {
 			for _, t := range path {
 				ids = append(ids, c.org.Teams[t].ID)
 			}
-			c.mappingFinding(r, RuleCycle,
-				fmt.Sprintf("sub-teams form a cycle: %s", strings.Join(ids, " → ")),
-				fmt.Sprintf("a team cannot contain itself: remove this row or another row of the cycle (team %q inside %q)",
-					c.org.Teams[m.SubTeam].ID, c.org.Teams[m.Team].ID))
+			c.report(Finding{Rule: RuleCycle, File: c.org.Files.Mapping, Line: int(m.Line), Column: int(c.targetCols[r]),
+				Message: cycleMessage(ids), Path: ids,
+				Hint: fmt.Sprintf("a team cannot contain itself: remove this row or another row of the cycle (team %q inside %q)",
+					c.org.Teams[m.SubTeam].ID, c.org.Teams[m.Team].ID)})
 			if reportedHere++; reportedHere == maxCyclesPerTangle {
 				break
 			}
 		}
 	}
+}
+
+// maxPathInMessage is the most teams a cycle's message lists; the JSON
+// finding has the whole path.
+const maxPathInMessage = 20
+
+// cycleMessage describes a cycle by its path of team ids, which starts and
+// ends with the same team. A long one shows its first and closing teams
+// around "…", and its length.
+func cycleMessage(ids []string) string {
+	if len(ids) <= maxPathInMessage {
+		return "sub-teams form a cycle: " + strings.Join(ids, " → ")
+	}
+	head := ids[:maxPathInMessage/2]
+	tail := ids[len(ids)-maxPathInMessage/2:]
+	return fmt.Sprintf("sub-teams form a cycle of %d teams: %s → … → %s",
+		len(ids)-1, strings.Join(head, " → "), strings.Join(tail, " → "))
 }
 
 // shortestPath returns the teams on a shortest way of sub-team rows from
