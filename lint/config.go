@@ -107,7 +107,7 @@ func LoadConfig(path, display string) (*Config, []Finding, error) {
 	note := func(off int64, sev Severity, field, value, msg, hint string) {
 		line, col := offsetPos(raw, off)
 		findings = append(findings, Finding{Rule: RuleConfig, Severity: sev, File: display, Line: line, Column: col,
-			Field: field, Value: value, Message: msg, Hint: hint})
+			Field: field, Value: value, Message: msg, Hint: hint, Key: field})
 	}
 	shapeHint := `the file must look like {"Configuration": {"ApiUrl": "https://app.officevibe.com", "UsersCsv": "./Data/users.csv", ...}}`
 

@@ -316,7 +316,7 @@ func FuzzCSVReader(f *testing.F) {
 	f.Add([]byte("a,b\n\"x\"y,z\n"))
 	f.Add([]byte("a;b\n1;\"2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lines := bytes.Count(data, []byte{'\n'}) + bytes.Count(data, []byte{'\r'}) + 1
+		lines := inputLines(t, data)
 		var findings []Finding
 		r := NewCSVReader("f.csv", bytes.NewReader(data), func(f Finding) { findings = append(findings, f) })
 		var got [][]string
@@ -331,13 +331,13 @@ func FuzzCSVReader(f *testing.F) {
 			if n > len(data)+1 {
 				t.Fatal("more records than bytes")
 			}
-			if rec.Line < 1 || rec.Line > lines {
-				t.Fatalf("record line %d outside 1..%d", rec.Line, lines)
+			if err := checkInside(lines, rec.Line, 1, -1); err != nil {
+				t.Fatalf("record: %v", err)
 			}
 			for i := range rec.Fields {
 				l, c := rec.Pos(i)
-				if l < 1 || l > lines || c < 1 || c > len(data)+1 {
-					t.Fatalf("field %d at %d:%d outside the input", i, l, c)
+				if err := checkInside(lines, l, c, -1); err != nil || c < 1 {
+					t.Fatalf("field %d at %d:%d: %v", i, l, c, err)
 				}
 			}
 			if !rec.Broken {
@@ -345,8 +345,8 @@ func FuzzCSVReader(f *testing.F) {
 			}
 		}
 		for _, f := range findings {
-			if f.Line < 0 || f.Line > lines || f.Column < 0 || f.Column > len(data)+1 {
-				t.Fatalf("finding %v outside the input", f)
+			if err := checkInside(lines, f.Line, f.Column, -1); err != nil {
+				t.Fatalf("finding %v: %v", f, err)
 			}
 		}
 		// Warnings (empty lines, mixed line ends, long quoted fields) do

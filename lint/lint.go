@@ -76,6 +76,7 @@ func Run(opt Options) (*Report, error) {
 	rep.Files = org.Files
 	rep.Findings = applySeverities(append(cfgFindings, findings...), opt.Severities)
 	SortFindings(rep.Findings)
+	fillUTF16Columns(rep.Findings)
 	rep.count()
 	rep.Summary.Users, rep.Summary.Teams, rep.Summary.Mappings = org.Rows[KindUsers], org.Rows[KindGroups], org.Rows[KindMapping]
 	rep.Summary.Format = vocab.Name

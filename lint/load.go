@@ -147,6 +147,7 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 	}
 	headerEnd := cr.Offset()
 	for {
+		before := len(fr.findings)
 		rec, err := cr.Next()
 		if err == io.EOF {
 			break
@@ -154,6 +155,7 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 		if err != nil {
 			return err
 		}
+
 		if len(missing) > 0 && rec.Line <= maxHeaderLine && holdsRequired(fr.vocab, fr.kind, rec.Fields) {
 			for i := range missing {
 				missing[i].Hint = fmt.Sprintf("line %d looks like the header: remove the %s above it, so that the header is line 1",
@@ -182,6 +184,9 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 			fr.checkFields(rec, vals)
 		}
 		row(rec, vals, ok)
+		// The findings about this record, the CSV reader's included, are
+		// keyed by its id.
+		fr.keyFindings(before, rec)
 	}
 	if fr.rows == 0 && len(fr.header.Names) > 0 {
 		f := Finding{Rule: RuleNoRows, Line: 1, Message: fmt.Sprintf("%s has a header and no rows", fr.vocab.FileNames[fr.kind])}
@@ -197,6 +202,39 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 		fr.report(f)
 	}
 	return nil
+}
+
+// keyFindings gives the findings from index from on, those without a
+// key, the key of rec: its id, or for a mapping row its team and target.
+func (fr *fileReader) keyFindings(from int, rec *Record) {
+	if from == len(fr.findings) {
+		return
+	}
+	col := func(r Role) string {
+		if i := fr.header.Col(r); i >= 0 && i < len(rec.Fields) {
+			return strings.TrimSpace(rec.Fields[i])
+		}
+		return ""
+	}
+	var key string
+	switch fr.kind {
+	case KindUsers:
+		key = col(UserID)
+	case KindGroups:
+		key = col(TeamID)
+	default:
+		target := col(MapUser)
+		if target == "" {
+			target = col(MapSubTeam)
+		}
+		key = col(MapTeam) + "/" + target
+	}
+	key = strings.Clone(key)
+	for i := from; i < len(fr.findings); i++ {
+		if fr.findings[i].Key == "" {
+			fr.findings[i].Key = key
+		}
+	}
 }
 
 // maxHeaderLine is the last line where a header below title rows is

@@ -100,6 +100,23 @@ func (o *Org) TeamIndex(id string) (int, bool) {
 	return int(i), ok
 }
 
+// mappingKey names mapping row i by its team and its user or sub-team,
+// "T-A/1001", for [Finding.Key].
+func (o *Org) mappingKey(i int32) string {
+	m := &o.Mappings[i]
+	team, target := "", ""
+	if m.Team >= 0 {
+		team = o.Teams[m.Team].ID
+	}
+	switch {
+	case m.SubTeam >= 0:
+		target = o.Teams[m.SubTeam].ID
+	case m.User >= 0:
+		target = o.Users[m.User].ID
+	}
+	return team + "/" + target
+}
+
 // internTeam returns the index of the team id, adding an undeclared team
 // when it is new.
 func (o *Org) internTeam(id string) int32 {

@@ -204,11 +204,14 @@ func FuzzLint(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
+		lines := map[string][][]byte{}
+		for name, b := range files {
+			lines[name] = inputLines(t, b)
+		}
 		for _, fd := range rep.Findings {
-			b := files[filepath.Base(fd.File)]
-			lines := strings.Count(string(b), "\n") + strings.Count(string(b), "\r") + 1
-			if fd.Line < 0 || fd.Line > lines || fd.Column < 0 || fd.Column > len(b)+1 {
-				t.Fatalf("finding outside its file (%d lines, %d bytes): %v", lines, len(b), fd)
+			// A column needs its UTF-16 twin, and both lie inside the line.
+			if err := checkInside(lines[filepath.Base(fd.File)], fd.Line, fd.Column, fd.UTF16Column); err != nil || fd.Column > 0 && fd.UTF16Column < 1 {
+				t.Fatalf("finding outside its file: %v (UTF-16 column %d): %v", fd, fd.UTF16Column, err)
 			}
 		}
 	})

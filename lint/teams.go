@@ -191,7 +191,7 @@ func (t *teamsReader) checkPairs() {
 		if !dup {
 			first[key] = int32(i)
 			if m.User >= 0 && !m.IsMember && !m.IsManager {
-				t.mapping.report(Finding{Rule: RuleNoRole, Line: int(m.Line),
+				t.mapping.report(Finding{Rule: RuleNoRole, Line: int(m.Line), Key: t.org.mappingKey(int32(i)),
 					Message: fmt.Sprintf("%s is neither a member nor a manager of team %q", what(), t.org.Teams[m.Team].ID),
 					Hint: fmt.Sprintf("set %s or %s to TRUE, or remove the row",
 						t.mapping.vocab.Column(KindMapping, MapIsMember), t.mapping.vocab.Column(KindMapping, MapIsManager))})
@@ -201,13 +201,13 @@ func (t *teamsReader) checkPairs() {
 		prev := &ms[j]
 		team := t.org.Teams[m.Team].ID
 		if prev.IsMember == m.IsMember && prev.IsManager == m.IsManager {
-			t.mapping.report(Finding{Rule: RuleDuplicateMapping, Line: int(m.Line),
+			t.mapping.report(Finding{Rule: RuleDuplicateMapping, Line: int(m.Line), Key: t.org.mappingKey(int32(i)),
 				Message: fmt.Sprintf("%s is put into team %q again, as on line %d", what(), team, prev.Line),
 				Hint:    "remove the repeated row"})
 			continue
 		}
 		m.Valid = false
-		t.mapping.report(Finding{Rule: RuleConflicting, Line: int(m.Line),
+		t.mapping.report(Finding{Rule: RuleConflicting, Line: int(m.Line), Key: t.org.mappingKey(int32(i)),
 			Message: fmt.Sprintf("%s is put into team %q again with other flags than on line %d (%s %s, %s %s there)",
 				what(), team, prev.Line, t.mapping.vocab.Column(KindMapping, MapIsMember), boolWord(prev.IsMember),
 				t.mapping.vocab.Column(KindMapping, MapIsManager), boolWord(prev.IsManager)),
