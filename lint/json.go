@@ -117,10 +117,16 @@ func (p *jsonPrinter) print(r *Report) error {
 type jsonStream struct {
 	w   *bufio.Writer
 	buf bytes.Buffer
+	enc *json.Encoder
 	err error
 }
 
-func newJSONStream(w *bufio.Writer) *jsonStream { return &jsonStream{w: w} }
+func newJSONStream(w *bufio.Writer) *jsonStream {
+	s := &jsonStream{w: w}
+	s.enc = json.NewEncoder(&s.buf)
+	s.enc.SetEscapeHTML(false)
+	return s
+}
 
 // value writes v, its lines after the first starting with prefix, and no
 // final newline. The first error is kept and returned by every later call.
@@ -129,10 +135,8 @@ func (s *jsonStream) value(prefix string, v any) error {
 		return s.err
 	}
 	s.buf.Reset()
-	enc := json.NewEncoder(&s.buf)
-	enc.SetIndent(prefix, "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	s.enc.SetIndent(prefix, "  ")
+	if err := s.enc.Encode(v); err != nil {
 		s.err = fmt.Errorf("encode json: %w", err)
 		return s.err
 	}

@@ -74,7 +74,10 @@ func Run(opt Options) (*Report, error) {
 	}
 	rep.Org = org
 	rep.Files = org.Files
-	rep.Findings = applySeverities(append(cfgFindings, findings...), opt.Severities)
+	if len(cfgFindings) > 0 {
+		findings = append(cfgFindings, findings...)
+	}
+	rep.Findings = applySeverities(findings, opt.Severities)
 	SortFindings(rep.Findings)
 	fillUTF16Columns(rep.Findings)
 	rep.count()
@@ -195,8 +198,6 @@ func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema) (*O
 	org.Rows = [3]int{users.fr.rows, teams.groups.rows, teams.mapping.rows}
 	teams.resolveUsers()
 	teams.checkPairs()
-	findings := append(users.fr.findings, teams.groups.findings...)
-	findings = append(findings, teams.mapping.findings...)
 	check := &orgChecker{
 		org:        org,
 		haveUsers:  paths[KindUsers] != "" && users.usable(),
@@ -204,6 +205,18 @@ func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema) (*O
 		haveMap:    paths[KindMapping] != "" && teams.mappingUsable(),
 	}
 	org.Usable = [3]bool{check.haveUsers, check.haveGroups, check.haveMap}
-	findings = append(findings, check.run(teams)...)
+	orgFindings := check.run(teams)
+	// One array for all of them, sized once: a run with many findings
+	// copies them once, not at every growth.
+	parts := [][]Finding{users.fr.findings, teams.groups.findings, teams.mapping.findings, orgFindings}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	findings := make([]Finding, 0, n)
+	for _, p := range parts {
+		findings = append(findings, p...)
+	}
+	users.fr.findings, teams.groups.findings, teams.mapping.findings = nil, nil, nil
 	return org, findings, nil
 }

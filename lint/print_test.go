@@ -644,7 +644,7 @@ func TestSARIFShape(t *testing.T) {
 		}
 		var fps []string
 		for _, res := range log.Runs[0].Results {
-			fps = append(fps, res.PartialFingerprints["ovsync/v1"])
+			fps = append(fps, res.PartialFingerprints.V1)
 		}
 		return fps
 	}

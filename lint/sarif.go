@@ -22,9 +22,6 @@ const (
 	// sarifColumnKind is the unit of the columns: UTF-16 code units, the
 	// default of SARIF 2.1.0 (section 3.14.17), written out all the same.
 	sarifColumnKind = "utf16CodeUnits"
-	// sarifFingerprint names the partial fingerprint of each result: rule,
-	// file and what the finding is about ([Finding.Key]), not its line.
-	sarifFingerprint = "ovsync/v1"
 )
 
 // The subset of SARIF 2.1.0 that the output uses, with the spec's names.
@@ -67,7 +64,14 @@ type (
 		Level               string            `json:"level"`
 		Message             sarifMessage      `json:"message"`
 		Locations           []sarifLocation   `json:"locations,omitempty"`
-		PartialFingerprints map[string]string `json:"partialFingerprints"`
+		PartialFingerprints sarifFingerprints `json:"partialFingerprints"`
+	}
+	// sarifFingerprints is a result's partialFingerprints object: one
+	// fingerprint, "ovsync/v1", of the rule, the file and what the finding
+	// is about ([Finding.Key]), not its line. A struct, not a map, so that
+	// a million results make no million maps.
+	sarifFingerprints struct {
+		V1 string `json:"ovsync/v1"`
 	}
 	sarifLocation struct {
 		PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
@@ -128,18 +132,27 @@ func (p *sarifPrinter) print(r *Report) error {
 	js.value("      ", sarifColumnKind)
 	p.w.WriteString(",\n      \"results\": [")
 	seen := make(map[string]int)
+	ruleIndexes := make([]int, len(Rules))
+	for i := range ruleIndexes {
+		ruleIndexes[i] = i
+	}
+	var artifactFile string // the findings are sorted by file: one artifact per file
+	var artifact sarifArtifactLocation
 	for i, f := range r.Findings {
 		res := sarifResult{
 			RuleID:              f.Rule,
 			Level:               sarifLevel(f.Severity),
 			Message:             sarifMessage{Text: withHint(f)},
-			PartialFingerprints: map[string]string{sarifFingerprint: fingerprint(f, seen)},
+			PartialFingerprints: sarifFingerprints{V1: fingerprint(f, seen)},
 		}
 		if i, ok := index[f.Rule]; ok {
-			res.RuleIndex = &i
+			res.RuleIndex = &ruleIndexes[i]
 		}
 		if f.File != "" {
-			loc := sarifPhysicalLocation{ArtifactLocation: sarifArtifact(f.File)}
+			if f.File != artifactFile {
+				artifactFile, artifact = f.File, sarifArtifact(f.File)
+			}
+			loc := sarifPhysicalLocation{ArtifactLocation: artifact}
 			if f.Line > 0 {
 				loc.Region = &sarifRegion{StartLine: f.Line}
 				if f.UTF16Column > 0 {
