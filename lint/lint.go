@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -15,8 +16,12 @@ import (
 // Options says what to lint and how.
 type Options struct {
 	// Path is a config.json, or a folder holding one. It is read when no
-	// file is given directly; "" means the current folder.
+	// file is given directly and Config is nil; "" means the current folder.
 	Path string
+	// Config is a config already loaded by [LoadConfig]: its files are
+	// linted and its findings reported, without reading config.json again
+	// (push reads it once for the key and the service, then lints).
+	Config *Config
 	// Users, Groups and Mapping lint files without a config; any subset
 	// may be given. Cross-file rules run only where both sides are given.
 	Users, Groups, Mapping string
@@ -39,7 +44,11 @@ func Run(opt Options) (*Report, error) {
 	rep := &Report{}
 	var cfgFindings []Finding
 	paths := [3]string{opt.Users, opt.Groups, opt.Mapping}
-	if paths == [3]string{} {
+	if paths == [3]string{} && opt.Config != nil {
+		rep.Config = opt.Config.display
+		cfgFindings = slices.Clone(opt.Config.findings)
+		paths = [3]string{opt.Config.UsersCSV, opt.Config.GroupsCSV, opt.Config.MappingCSV}
+	} else if paths == [3]string{} {
 		cfgPath, err := FindConfig(opt.Path)
 		if err != nil {
 			return nil, err
@@ -197,6 +206,7 @@ func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema) (*O
 	}
 	org.Rows = [3]int{users.fr.rows, teams.groups.rows, teams.mapping.rows}
 	teams.resolveUsers()
+	org.teamRows = newAdjacency(len(org.Teams), org.Mappings, func(m *Mapping) int32 { return m.Team })
 	teams.checkPairs()
 	check := &orgChecker{
 		org:        org,

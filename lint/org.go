@@ -32,6 +32,7 @@ type Org struct {
 
 	userIndex map[string]int32
 	teamIndex map[string]int32
+	teamRows  adjacency // team -> its mapping rows (groupId), in file order
 }
 
 // User is one user of the org.
@@ -92,6 +93,16 @@ type Mapping struct {
 func (o *Org) UserIndex(id string) (int, bool) {
 	i, ok := o.userIndex[id]
 	return int(i), ok
+}
+
+// TeamRows returns the indexes in Mappings of the rows whose groupId is
+// team t, in file order, valid or not: the one list of each team's rows
+// that lint's rules and graph share. Do not modify it.
+func (o *Org) TeamRows(t int) []int32 {
+	if t < 0 || t+1 >= len(o.teamRows.start) {
+		return nil
+	}
+	return o.teamRows.of(int32(t))
 }
 
 // TeamIndex returns the index of the team with id, if any.

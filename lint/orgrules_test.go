@@ -262,3 +262,24 @@ func TestLongCycleMessage(t *testing.T) {
 		t.Errorf("path has %d teams, %q … %q; want %d from T-99999 back to it", len(f.Path), f.Path[:2], f.Path[len(f.Path)-1], n+1)
 	}
 }
+
+// TestTeamRows checks the org's list of rows per team: every row naming
+// the team as groupId, in file order, malformed ones included.
+func TestTeamRows(t *testing.T) {
+	dir := t.TempDir()
+	g, m := filepath.Join(dir, "groups.csv"), filepath.Join(dir, "mapping.csv")
+	os.WriteFile(g, []byte("id,name\nT-A,A\nT-B,B\n"), 0o644)
+	os.WriteFile(m, []byte(mapHeader+"T-B,1,,TRUE,FALSE\nT-A,1,,TRUE,TRUE\nT-B,,T-A,yes,FALSE\nT-B,2,,FALSE,TRUE\n,3,,TRUE,FALSE\n"), 0o644)
+	rep := runOK(t, Options{Groups: g, Mapping: m})
+	a, _ := rep.Org.TeamIndex("T-A")
+	b, _ := rep.Org.TeamIndex("T-B")
+	if diff := cmp.Diff([]int32{1}, rep.Org.TeamRows(a)); diff != "" {
+		t.Errorf("T-A rows (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int32{0, 2, 3}, rep.Org.TeamRows(b)); diff != "" {
+		t.Errorf("T-B rows (-want +got):\n%s", diff)
+	}
+	if rep.Org.Mappings[2].Valid || rep.Org.TeamRows(99) != nil {
+		t.Error("the bad boolean row is valid, or an unknown team has rows")
+	}
+}

@@ -179,18 +179,17 @@ func (t *teamsReader) checkPairs() {
 		}
 		return -1
 	}
-	// The rows of each team, sorted by target (stably, so in file order
-	// among equal ones): a repeated pair follows its first row. Two flat
-	// arrays instead of a map of every pair.
-	byTeam := newAdjacency(len(t.org.Teams), ms, func(m *Mapping) int32 {
-		if m.Valid && m.Team >= 0 && target(m) >= 0 {
-			return m.Team
-		}
-		return -1
-	})
+	// The valid rows of each team, sorted by target (stably, so in file
+	// order among equal ones): a repeated pair follows its first row. The
+	// org's lists of rows per team, not a map of every pair.
 	var rows []int32
 	for team := range t.org.Teams {
-		rows = append(rows[:0], byTeam.of(int32(team))...)
+		rows = rows[:0]
+		for _, r := range t.org.TeamRows(team) {
+			if ms[r].Valid && target(&ms[r]) >= 0 {
+				rows = append(rows, r)
+			}
+		}
 		slices.SortStableFunc(rows, func(a, b int32) int { return cmp.Compare(target(&ms[a]), target(&ms[b])) })
 		first := int32(-1)
 		for k, r := range rows {
