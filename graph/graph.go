@@ -28,11 +28,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/ovsync/ovsync/internal/editdist"
 	"github.com/ovsync/ovsync/lint"
+
+	"github.com/ovsync/ovsync/internal/plural"
 )
 
 // Format names an output format of [Graph.Write].
@@ -515,9 +516,9 @@ func (g *Graph) teamLabel(n *node, lines []string) []string {
 	default:
 		lines = append(lines, t.Name, t.ID)
 	}
-	count := plural(int(n.members), "member", "members")
+	count := plural.Count(int(n.members), "member", "members")
 	if n.hidden > 0 {
-		count += ", " + plural(int(n.hidden), "sub-team", "sub-teams") + " not drawn"
+		count += ", " + plural.Count(int(n.hidden), "sub-team", "sub-teams") + " not drawn"
 	}
 	lines = append(lines, count)
 	mgrs := g.refs[n.mgrStart : n.mgrStart+n.mgrLen]
@@ -626,17 +627,9 @@ func (g *Graph) legend() []legendEntry {
 		es = append(es, legendEntry{text: "\"N sub-teams not drawn\":\nbelow the depth limit", note: true})
 	}
 	if g.undrawn > 0 {
-		es = append(es, legendEntry{text: plural(g.undrawn, "malformed mapping row", "malformed mapping rows") + "\nnot drawn (see the lint findings)", note: true})
+		es = append(es, legendEntry{text: plural.Count(g.undrawn, "malformed mapping row", "malformed mapping rows") + "\nnot drawn (see the lint findings)", note: true})
 	}
 	return es
-}
-
-// plural writes n with the singular or plural noun.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 // direction returns the layout direction, TB by default.

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ovsync/ovsync/internal/lineends"
+	"github.com/ovsync/ovsync/internal/plural"
 )
 
 // Record is one CSV record with the position of every field.
@@ -249,7 +250,7 @@ func (c *CSVReader) runawayQuote() {
 		if breaks < 3 && recordAt == 0 {
 			continue
 		}
-		msg := fmt.Sprintf("quoted field runs from line %d to line %d, swallowing %s", line, line+breaks, nounCount(breaks, "line", "lines"))
+		msg := fmt.Sprintf("quoted field runs from line %d to line %d, swallowing %s", line, line+breaks, plural.Count(breaks, "line", "lines"))
 		if recordAt > 0 {
 			msg += fmt.Sprintf("; line %d reads as a row of its own", recordAt)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/plural"
 )
 
 // ValidEmail reports whether s is a plain address as the users schema's
@@ -159,7 +160,7 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 		if len(missing) > 0 && rec.Line <= maxHeaderLine && holdsRequired(fr.vocab, fr.kind, rec.Fields) {
 			for i := range missing {
 				missing[i].Hint = fmt.Sprintf("line %d looks like the header: remove the %s above it, so that the header is line 1",
-					rec.Line, nounCount(rec.Line-1, "line", "lines"))
+					rec.Line, plural.Count(rec.Line-1, "line", "lines"))
 			}
 			fr.report(missing[0])
 			for _, f := range missing[1:] {

@@ -53,8 +53,9 @@ func toolVersion() string {
 	return "dev"
 }
 
-// newApp builds the command-line application writing to stdout and stderr.
-func newApp(stdout, stderr io.Writer) *cli.App {
+// newApp builds the command-line application reading stdin and writing
+// to stdout and stderr.
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
 		Name:  "ovsync",
 		Usage: "check, convert, draw and push Officevibe org files",
@@ -75,6 +76,7 @@ Examples:
 		Version:              toolVersion(),
 		EnableBashCompletion: true,
 		HideHelpCommand:      false,
+		Reader:               stdin,
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		ExitErrHandler:       func(*cli.Context, error) {}, // run decides the exit status
@@ -114,10 +116,11 @@ func usageError(c *cli.Context, err error, _ bool) error {
 	return exitWith(exitUsage, fmt.Errorf("%v (see \"%s --help\")", err, name))
 }
 
-// run runs the application with args (args[0] is the program name) and
-// returns the exit status. main and the CLI tests share it.
-func run(args []string, stdout, stderr io.Writer) int {
-	app := newApp(stdout, stderr)
+// run runs the application with args (args[0] is the program name) on
+// the three streams and returns the exit status. main and the CLI tests
+// share it.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(stdin, stdout, stderr)
 	err := app.Run(flagsFirst(app, args))
 	if err == nil {
 		return exitOK
@@ -132,19 +135,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// Errors from flag parsing and urfave/cli itself are usage errors.
 	printError(stderr, err)
 	return exitUsage
-}
-
-// printError prints an error as "ovsync: message", with any "hint:" lines
-// of the message indented below it.
-func printError(w io.Writer, err error) {
-	msg := err.Error()
-	first, rest, _ := strings.Cut(msg, "\n")
-	fmt.Fprintf(w, "ovsync: %s\n", first)
-	if rest != "" {
-		for _, l := range strings.Split(rest, "\n") {
-			fmt.Fprintf(w, "    %s\n", strings.TrimSpace(l))
-		}
-	}
 }
 
 // flagsFirst moves a subcommand's flags before its arguments, so that
