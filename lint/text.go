@@ -122,4 +122,3 @@ func rowCounts(s Summary) string {
 		plural.Count(s.Teams, "team", "teams"),
 		plural.Count(s.Mappings, "mapping", "mappings"))
 }
-
