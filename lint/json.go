@@ -112,8 +112,9 @@ func (p *jsonPrinter) print(r *Report) error {
 }
 
 // jsonStream writes JSON values one by one, indented by two spaces below
-// a given prefix, HTML not escaped (see [encodeJSON]): the pieces of one
-// document that is never held whole.
+// a given prefix: the pieces of one document that is never held whole.
+// HTML is not escaped: the output is read by people and tools, not
+// browsers, and "<" in a value should stay "<".
 type jsonStream struct {
 	w   *bufio.Writer
 	buf bytes.Buffer
@@ -141,19 +142,6 @@ func (s *jsonStream) value(prefix string, v any) error {
 		return s.err
 	}
 	s.w.Write(bytes.TrimSuffix(s.buf.Bytes(), []byte{'\n'}))
-	return nil
-}
-
-// encodeJSON writes v with a 2-space indent and a final newline. HTML is
-// not escaped: the output is read by people and tools, not browsers, and
-// "<" in a value should stay "<".
-func encodeJSON(w *bufio.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("encode json: %w", err)
-	}
 	return nil
 }
 
