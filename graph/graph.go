@@ -28,11 +28,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/ovsync/ovsync/internal/editdist"
 	"github.com/ovsync/ovsync/lint"
+
+	"github.com/ovsync/ovsync/internal/plural"
 )
 
 // Format names an output format of [Graph.Write].
@@ -252,47 +253,28 @@ func New(org *lint.Org, opt Options) (*Graph, error) {
 	return g, nil
 }
 
-// index chains the drawable mapping rows of each team in file order:
-// team t's rows are first[t]-1, then next[r]-1 after each row r, until -1.
-// Indexes are stored plus one so that the zeroed arrays need no filling.
+// index gives the drawable mapping rows of each team, from the org's own
+// list of rows per team ([lint.Org.TeamRows]): drawing one department
+// reads its teams' rows, no more.
 type index struct {
-	org         *lint.Org
-	first, last []int32 // team -> its first row + 1 (0: none), its last row
-	next        []int32 // row -> the next row of its team + 1 (0: none)
-	undrawn     int
+	org     *lint.Org
+	undrawn int // malformed rows, not drawn
 }
 
-// newIndex chains the valid mapping rows of org by team in one pass over
-// the rows: drawing one department reads every row once, no more.
+// newIndex counts the rows that are not drawn.
 func newIndex(org *lint.Org) *index {
-	nt := len(org.Teams)
-	ix := &index{
-		org:   org,
-		first: make([]int32, nt),
-		last:  make([]int32, nt),
-		next:  make([]int32, len(org.Mappings)),
-	}
+	ix := &index{org: org}
 	for i := range org.Mappings {
-		m := &org.Mappings[i]
-		if !m.Valid || m.Team < 0 {
+		if m := &org.Mappings[i]; !m.Valid || m.Team < 0 {
 			ix.undrawn++
-			continue
 		}
-		if ix.first[m.Team] == 0 {
-			ix.first[m.Team] = int32(i) + 1
-		} else {
-			ix.next[ix.last[m.Team]] = int32(i) + 1
-		}
-		ix.last[m.Team] = int32(i)
 	}
 	return ix
 }
 
-// head returns the first row of team t, -1 if it has none.
-func (ix *index) head(t int32) int32 { return ix.first[t] - 1 }
-
-// after returns the row of the same team after row r, -1 after the last.
-func (ix *index) after(r int32) int32 { return ix.next[r] - 1 }
+// rows returns the rows of team t, valid or not: callers skip the
+// invalid ones.
+func (ix *index) rows(t int32) []int32 { return ix.org.TeamRows(int(t)) }
 
 // tops returns the teams to start from when drawing the whole org to a
 // depth: the teams that are no team's sub-team, then, for teams reachable
@@ -323,8 +305,8 @@ func (ix *index) tops() []int32 {
 		for len(stack) > 0 {
 			x := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			for r := ix.head(x); r >= 0; r = ix.after(r) {
-				if s := org.Mappings[r].SubTeam; s >= 0 && !reached[s] {
+			for _, r := range ix.rows(x) {
+				if s := org.Mappings[r].SubTeam; s >= 0 && org.Mappings[r].Valid && !reached[s] {
 					reached[s] = true
 					stack = append(stack, s)
 				}
@@ -365,8 +347,8 @@ func (ix *index) subtree(roots []int32, depth int) (teams []int32, level []int32
 		if depth > 0 && int(level[t]) >= depth {
 			continue
 		}
-		for r := ix.head(t); r >= 0; r = ix.after(r) {
-			if s := org.Mappings[r].SubTeam; s >= 0 && level[s] < 0 {
+		for _, r := range ix.rows(t) {
+			if s := org.Mappings[r].SubTeam; s >= 0 && org.Mappings[r].Valid && level[s] < 0 {
 				level[s] = level[t] + 1
 				queue = append(queue, s)
 			}
@@ -417,8 +399,11 @@ func (g *Graph) build(ix *index, teams []int32, level []int32) {
 		mgrStart := int32(len(g.refs))
 		firstSub := len(g.edges)
 		var members, hidden int32
-		for r := ix.head(t); r >= 0; r = ix.after(r) {
+		for _, r := range ix.rows(t) {
 			m := &org.Mappings[r]
+			if !m.Valid {
+				continue
+			}
 			if s := m.SubTeam; s >= 0 {
 				if subSeen[s] == stamp {
 					if cycleRows[r] { // a repeated row of a cycle edge
@@ -531,9 +516,9 @@ func (g *Graph) teamLabel(n *node, lines []string) []string {
 	default:
 		lines = append(lines, t.Name, t.ID)
 	}
-	count := plural(int(n.members), "member", "members")
+	count := plural.Count(int(n.members), "member", "members")
 	if n.hidden > 0 {
-		count += ", " + plural(int(n.hidden), "sub-team", "sub-teams") + " not drawn"
+		count += ", " + plural.Count(int(n.hidden), "sub-team", "sub-teams") + " not drawn"
 	}
 	lines = append(lines, count)
 	mgrs := g.refs[n.mgrStart : n.mgrStart+n.mgrLen]
@@ -642,17 +627,9 @@ func (g *Graph) legend() []legendEntry {
 		es = append(es, legendEntry{text: "\"N sub-teams not drawn\":\nbelow the depth limit", note: true})
 	}
 	if g.undrawn > 0 {
-		es = append(es, legendEntry{text: plural(g.undrawn, "malformed mapping row", "malformed mapping rows") + "\nnot drawn (see the lint findings)", note: true})
+		es = append(es, legendEntry{text: plural.Count(g.undrawn, "malformed mapping row", "malformed mapping rows") + "\nnot drawn (see the lint findings)", note: true})
 	}
 	return es
-}
-
-// plural writes n with the singular or plural noun.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 // direction returns the layout direction, TB by default.

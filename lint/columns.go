@@ -137,7 +137,8 @@ func (h *Header) Col(r Role) int { return h.index[r] }
 func (h *Header) Custom() []int { return h.custom }
 
 // matchHeader matches a header record against the vocabulary's columns of
-// kind, reporting header-case, header-duplicate and header-missing.
+// kind, reporting header-blank, header-case, header-duplicate and
+// header-missing. A column without a name is neither standard nor custom.
 func matchHeader(v *Vocabulary, k Kind, rec *Record, file string, report func(Finding)) *Header {
 	h := &Header{Names: make([]string, len(rec.Fields)), schemaName: make([]string, len(rec.Fields))}
 	for i := range h.index {
@@ -150,6 +151,12 @@ func matchHeader(v *Vocabulary, k Kind, rec *Record, file string, report func(Fi
 		h.Names[i] = name
 		h.schemaName[i] = name
 		line, col := rec.Pos(i)
+		if name == "" {
+			report(Finding{Rule: RuleHeaderBlank, File: file, Line: line, Column: col, Value: raw, Key: fmt.Sprintf("header:%d", i+1),
+				Message: fmt.Sprintf("column %d of the header has no name", i+1),
+				Hint:    "name the column, or remove it together with its field on every row"})
+			continue
+		}
 		std := -1
 		for j, c := range cols {
 			if strings.EqualFold(c.name, name) {
@@ -163,7 +170,7 @@ func matchHeader(v *Vocabulary, k Kind, rec *Record, file string, report func(Fi
 		}
 		if first, dup := seen[key]; dup {
 			fl, fc := rec.Pos(first)
-			report(Finding{Rule: RuleHeaderDuplicate, File: file, Line: line, Column: col, Field: name, Value: raw,
+			report(Finding{Rule: RuleHeaderDuplicate, File: file, Line: line, Column: col, Field: name, Value: raw, Key: "header:" + name,
 				Message: fmt.Sprintf("column %q appears twice (first at %d:%d, field %d)", name, fl, fc, first+1),
 				Hint:    "remove or rename one of them: only the first is read"})
 			continue
@@ -175,7 +182,7 @@ func matchHeader(v *Vocabulary, k Kind, rec *Record, file string, report func(Fi
 		}
 		c := cols[std]
 		if raw != c.name {
-			report(Finding{Rule: RuleHeaderCase, File: file, Line: line, Column: col, Field: c.name, Value: raw,
+			report(Finding{Rule: RuleHeaderCase, File: file, Line: line, Column: col, Field: c.name, Value: raw, Key: "header:" + c.name,
 				Message: fmt.Sprintf("column %q should be written %q", raw, c.name),
 				Hint:    fmt.Sprintf("rename the column to %q", c.name)})
 		}
@@ -184,7 +191,7 @@ func matchHeader(v *Vocabulary, k Kind, rec *Record, file string, report func(Fi
 	}
 	for _, c := range cols {
 		if c.required && h.index[c.role] < 0 {
-			report(Finding{Rule: RuleHeaderMissing, File: file, Line: 1, Field: c.name,
+			report(Finding{Rule: RuleHeaderMissing, File: file, Line: 1, Field: c.name, Key: "header:" + c.name,
 				Message: fmt.Sprintf("required column %q is missing from the header", c.name),
 				Hint:    fmt.Sprintf("the %s header needs the columns %s", v.FileNames[k], requiredList(v, k))})
 		}

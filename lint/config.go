@@ -35,6 +35,11 @@ type Config struct {
 	SyncManagerEmail string
 	// InviteNewUsers sends an invitation to every member a sync creates.
 	InviteNewUsers bool
+
+	// display and findings are the config's path as displayed and what
+	// LoadConfig found in it, for a [Run] given this config.
+	display  string
+	findings []Finding
 }
 
 // configKeys are the keys of the Configuration object, as the original
@@ -107,7 +112,7 @@ func LoadConfig(path, display string) (*Config, []Finding, error) {
 	note := func(off int64, sev Severity, field, value, msg, hint string) {
 		line, col := offsetPos(raw, off)
 		findings = append(findings, Finding{Rule: RuleConfig, Severity: sev, File: display, Line: line, Column: col,
-			Field: field, Value: value, Message: msg, Hint: hint})
+			Field: field, Value: value, Message: msg, Hint: hint, Key: field})
 	}
 	shapeHint := `the file must look like {"Configuration": {"ApiUrl": "https://app.officevibe.com", "UsersCsv": "./Data/users.csv", ...}}`
 
@@ -203,6 +208,7 @@ func LoadConfig(path, display string) (*Config, []Finding, error) {
 	cfg.UsersCSV = resolvePath(dir, cfg.UsersCSV)
 	cfg.GroupsCSV = resolvePath(dir, cfg.GroupsCSV)
 	cfg.MappingCSV = resolvePath(dir, cfg.MappingCSV)
+	cfg.display, cfg.findings = display, findings
 	return cfg, findings, nil
 }
 

@@ -137,3 +137,48 @@ func FuzzLoadConfig(f *testing.F) {
 		}
 	})
 }
+
+// TestRunWithLoadedConfig lints with a config LoadConfig already read:
+// the same report as from its path, config findings included, and
+// config.json is not read again (here it is gone).
+func TestRunWithLoadedConfig(t *testing.T) {
+	t.Chdir("..")
+	byPath := runOK(t, Options{Path: "testdata/broken"})
+	dir := t.TempDir()
+	data := filepath.Join(dir, "Data")
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"config.json", "Data/users.csv", "Data/groups.csv", "Data/groups-mapping.csv"} {
+		b, err := os.ReadFile(filepath.Join("testdata/broken", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfgPath := filepath.Join(dir, "config.json")
+	cfg, _, err := LoadConfig(cfgPath, "testdata/broken/config.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(cfgPath); err != nil {
+		t.Fatal(err)
+	}
+	loaded := runOK(t, Options{Config: cfg})
+	strip := func(r *Report) []string {
+		var out []string
+		for _, f := range r.Findings {
+			f.File = filepath.Base(f.File)
+			out = append(out, strings.ReplaceAll(f.String(), dir, "testdata/broken"))
+		}
+		return out
+	}
+	if diff := cmp.Diff(strip(byPath), strip(loaded)); diff != "" {
+		t.Errorf("findings differ (-by path +loaded):\n%s", diff)
+	}
+	if loaded.Config != "testdata/broken/config.json" || loaded.Summary.Infos != byPath.Summary.Infos {
+		t.Errorf("config %q, %d infos; want the displayed path and %d infos", loaded.Config, loaded.Summary.Infos, byPath.Summary.Infos)
+	}
+}

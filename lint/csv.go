@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/ovsync/ovsync/internal/lineends"
+	"github.com/ovsync/ovsync/internal/plural"
 )
 
 // Record is one CSV record with the position of every field.
@@ -60,6 +62,10 @@ type CSVReader struct {
 	done   bool
 	failed bool // the file cannot be read as UTF-8 CSV at all
 	badUTF bool
+
+	ends     *endTracker // how records end, for line-endings; nil with CR line ends
+	nextLine int         // the line after the last record, 0 when unknown
+	width    int         // the number of fields of the first record (the header)
 }
 
 // NewCSVReader returns a reader for the CSV data in r, named name in
@@ -72,11 +78,12 @@ type CSVReader struct {
 // (rule delimiter) and the file is then read with that separator, so that
 // the rest of it is still checked.
 func NewCSVReader(name string, r io.Reader, report func(Finding)) *CSVReader {
-	c := &CSVReader{name: name, comma: ',', report: report}
+	c := &CSVReader{name: name, comma: ',', report: report, nextLine: 1}
 	if ra, ok := r.(io.ReaderAt); ok {
 		c.src = ra
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
+	c.ends = &endTracker{r: r}
+	br := bufio.NewReaderSize(c.ends, 64<<10)
 	head, _ := br.Peek(4096)
 	switch {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
@@ -100,7 +107,8 @@ func NewCSVReader(name string, r io.Reader, report func(Finding)) *CSVReader {
 			Message: "lines end with a lone carriage return (old Mac OS format)",
 			Hint:    "save the file with Windows (CRLF) or Unix (LF) line ends"})
 		in = lineends.FromCR(br)
-		c.src = nil // positions of quote errors come from encoding/csv then
+		c.src = nil  // positions of quote errors come from encoding/csv then
+		c.ends = nil // every line ends alike
 	}
 	if d := sniffDelimiter(head); d != ',' {
 		sepName := "semicolons"
@@ -153,6 +161,7 @@ func (c *CSVReader) Next() (*Record, error) {
 	switch {
 	case err == io.EOF:
 		c.done = true
+		c.endings()
 		return nil, io.EOF
 	case errors.As(err, &pe):
 		// An unterminated quote swallows the rest of the file.
@@ -163,6 +172,10 @@ func (c *CSVReader) Next() (*Record, error) {
 		c.rec.Line = pe.StartLine
 		if !c.rec.Broken && !c.badUTF {
 			c.checkUTF8()
+		}
+		c.blankLines()
+		if unterminated {
+			c.endings()
 		}
 		return &c.rec, nil
 	case err != nil:
@@ -175,7 +188,90 @@ func (c *CSVReader) Next() (*Record, error) {
 	if !c.badUTF {
 		c.checkUTF8()
 	}
+	c.blankLines()
 	return &c.rec, nil
+}
+
+// blankLines reports the empty lines that encoding/csv skipped before
+// the record just read (rule blank-line), one finding per run of them,
+// and notes where the record ends. After a broken record, where it ends
+// is not known for sure, and the next gap is not reported.
+func (c *CSVReader) blankLines() {
+	rec := &c.rec
+	if c.width == 0 {
+		c.width = len(rec.Fields)
+	}
+	if n := rec.Line - c.nextLine; c.nextLine > 0 && n > 0 {
+		where := "between records"
+		if c.nextLine == 1 {
+			where = "before the header"
+		}
+		msg := "an empty line " + where
+		if n > 1 {
+			msg = fmt.Sprintf("%d empty lines %s (lines %d to %d)", n, where, c.nextLine, rec.Line-1)
+		}
+		c.report(Finding{Rule: RuleBlankLine, File: c.name, Line: c.nextLine, Message: msg,
+			Hint: "remove the empty lines: some readers take an empty line for a row with no values, others for the end of the file"})
+	}
+	c.nextLine = 0
+	if rec.Broken || len(rec.Fields) == 0 {
+		return
+	}
+	last := len(rec.Fields) - 1
+	end := rec.pos[last][0] + strings.Count(rec.Fields[last], "\n")
+	c.nextLine = end + 1
+	if end > rec.Line {
+		c.runawayQuote()
+	}
+}
+
+// runawayQuote reports a quoted field of the record just read that looks
+// like a missing closing quote (rule runaway-quote): it spans more than
+// 3 lines, or a line of it reads as a whole record of the file.
+func (c *CSVReader) runawayQuote() {
+	for i, v := range c.rec.Fields {
+		breaks := strings.Count(v, "\n")
+		if breaks == 0 {
+			continue
+		}
+		line, col := c.rec.Pos(i)
+		recordAt := 0
+		if c.width > 1 {
+			rest := v
+			for k := 1; k <= breaks; k++ {
+				_, rest, _ = strings.Cut(rest, "\n")
+				seg, _, _ := strings.Cut(rest, "\n")
+				if strings.Count(seg, string(c.comma))+1 == c.width {
+					recordAt = line + k
+					break
+				}
+			}
+		}
+		if breaks < 3 && recordAt == 0 {
+			continue
+		}
+		msg := fmt.Sprintf("quoted field runs from line %d to line %d, swallowing %s", line, line+breaks, plural.Count(breaks, "line", "lines"))
+		if recordAt > 0 {
+			msg += fmt.Sprintf("; line %d reads as a row of its own", recordAt)
+		}
+		c.report(Finding{Rule: RuleRunawayQuote, File: c.name, Line: line, Column: col, Value: v, Message: msg,
+			Hint: `close the quote where the field should end (a quote meant as text is doubled: "")`})
+	}
+}
+
+// endings reports, once the whole file is read, a mix of CRLF and LF
+// record ends (rule line-endings).
+func (c *CSVReader) endings() {
+	if c.ends == nil || c.failed {
+		return
+	}
+	line, first, this, ok := c.ends.mixed()
+	if !ok {
+		return
+	}
+	c.report(Finding{Rule: RuleLineEndings, File: c.name, Line: line,
+		Message: fmt.Sprintf("line %d ends with %s, but line 1 ends with %s: the file mixes line ends", line, this, first),
+		Hint:    fmt.Sprintf("save the file with one kind of line end throughout (%s, as line 1)", first)})
 }
 
 // moreAfter reports whether the csv reader can still return records after

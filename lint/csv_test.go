@@ -171,7 +171,59 @@ func TestCSVReaderPositions(t *testing.T) {
 				{Line: 3, Fields: []string{"1", "2"}, Pos: [][2]int{{3, 1}, {3, 3}}},
 				{Line: 4, Fields: []string{"3"}, Pos: [][2]int{{4, 1}}, Broken: true},
 			},
-			findings: []string{"csv-syntax 4:3"},
+			findings: []string{"blank-line 2:0", "csv-syntax 4:3"},
+		},
+		{
+			name: "one finding per run of empty lines, none for the final newline",
+			in:   "\n\na,b\n1,2\n\n\n\n3,4\r\n\r\n5,\"x\n\ny\"\n\n6,7\n\n",
+			want: []testRecord{
+				{Line: 3, Fields: []string{"a", "b"}, Pos: [][2]int{{3, 1}, {3, 3}}},
+				{Line: 4, Fields: []string{"1", "2"}, Pos: [][2]int{{4, 1}, {4, 3}}},
+				{Line: 8, Fields: []string{"3", "4"}, Pos: [][2]int{{8, 1}, {8, 3}}},
+				{Line: 10, Fields: []string{"5", "x\n\ny"}, Pos: [][2]int{{10, 1}, {10, 3}}},
+				{Line: 14, Fields: []string{"6", "7"}, Pos: [][2]int{{14, 1}, {14, 3}}},
+			},
+			// The empty line inside the quoted field is text, not a gap.
+			findings: []string{"blank-line 1:0", "blank-line 5:0", "blank-line 9:0", "blank-line 13:0", "line-endings 8:0"},
+		},
+		{
+			name: "crlf file with lf inside a quoted field is not a mix",
+			in:   "id,note\r\n1,\"two\nlines\"\r\n2,x\r\n",
+			want: []testRecord{
+				{Line: 1, Fields: []string{"id", "note"}, Pos: [][2]int{{1, 1}, {1, 4}}},
+				{Line: 2, Fields: []string{"1", "two\nlines"}, Pos: [][2]int{{2, 1}, {2, 3}}},
+				{Line: 4, Fields: []string{"2", "x"}, Pos: [][2]int{{4, 1}, {4, 3}}},
+			},
+		},
+		{
+			name: "mixed record ends are reported once, at the first that differs",
+			in:   "id,note\n1,a\r\n2,b\n3,c\r\n",
+			want: []testRecord{
+				{Line: 1, Fields: []string{"id", "note"}, Pos: [][2]int{{1, 1}, {1, 4}}},
+				{Line: 2, Fields: []string{"1", "a"}, Pos: [][2]int{{2, 1}, {2, 3}}},
+				{Line: 3, Fields: []string{"2", "b"}, Pos: [][2]int{{3, 1}, {3, 3}}},
+				{Line: 4, Fields: []string{"3", "c"}, Pos: [][2]int{{4, 1}, {4, 3}}},
+			},
+			findings: []string{"line-endings 2:0"},
+		},
+		{
+			name: "a quoted field over more than 3 lines is a runaway quote",
+			in:   "id,note\n1,\"a\nb\nc\"\n2,\"a\nb\nc\nd\"\n",
+			want: []testRecord{
+				{Line: 1, Fields: []string{"id", "note"}, Pos: [][2]int{{1, 1}, {1, 4}}},
+				{Line: 2, Fields: []string{"1", "a\nb\nc"}, Pos: [][2]int{{2, 1}, {2, 3}}},
+				{Line: 5, Fields: []string{"2", "a\nb\nc\nd"}, Pos: [][2]int{{5, 1}, {5, 3}}},
+			},
+			findings: []string{"runaway-quote 5:3"},
+		},
+		{
+			name: "a quoted field holding a whole record is a runaway quote",
+			in:   "id,name,email\n1,\"Ana,a@b.co\n2,Bo,b@c.co\n3,Cy\",c@d.co\n",
+			want: []testRecord{
+				{Line: 1, Fields: []string{"id", "name", "email"}, Pos: [][2]int{{1, 1}, {1, 4}, {1, 9}}},
+				{Line: 2, Fields: []string{"1", "Ana,a@b.co\n2,Bo,b@c.co\n3,Cy", "c@d.co"}, Pos: [][2]int{{2, 1}, {2, 3}, {4, 7}}},
+			},
+			findings: []string{"runaway-quote 2:3"},
 		},
 		{
 			name: "semicolons are reported and read",
@@ -264,7 +316,7 @@ func FuzzCSVReader(f *testing.F) {
 	f.Add([]byte("a,b\n\"x\"y,z\n"))
 	f.Add([]byte("a;b\n1;\"2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lines := bytes.Count(data, []byte{'\n'}) + bytes.Count(data, []byte{'\r'}) + 1
+		lines := inputLines(t, data)
 		var findings []Finding
 		r := NewCSVReader("f.csv", bytes.NewReader(data), func(f Finding) { findings = append(findings, f) })
 		var got [][]string
@@ -279,13 +331,13 @@ func FuzzCSVReader(f *testing.F) {
 			if n > len(data)+1 {
 				t.Fatal("more records than bytes")
 			}
-			if rec.Line < 1 || rec.Line > lines {
-				t.Fatalf("record line %d outside 1..%d", rec.Line, lines)
+			if err := checkInside(lines, rec.Line, 1, -1); err != nil {
+				t.Fatalf("record: %v", err)
 			}
 			for i := range rec.Fields {
 				l, c := rec.Pos(i)
-				if l < 1 || l > lines || c < 1 || c > len(data)+1 {
-					t.Fatalf("field %d at %d:%d outside the input", i, l, c)
+				if err := checkInside(lines, l, c, -1); err != nil || c < 1 {
+					t.Fatalf("field %d at %d:%d: %v", i, l, c, err)
 				}
 			}
 			if !rec.Broken {
@@ -293,11 +345,19 @@ func FuzzCSVReader(f *testing.F) {
 			}
 		}
 		for _, f := range findings {
-			if f.Line < 0 || f.Line > lines || f.Column < 0 || f.Column > len(data)+1 {
-				t.Fatalf("finding %v outside the input", f)
+			if err := checkInside(lines, f.Line, f.Column, -1); err != nil {
+				t.Fatalf("finding %v: %v", f, err)
 			}
 		}
-		if len(findings) > 0 || len(data) > 0 && (data[0] == 0xFF || data[0] == 0xFE || data[0] == 0xEF) {
+		// Warnings (empty lines, mixed line ends, long quoted fields) do
+		// not change the records: only errors end the comparison.
+		errs := 0
+		for _, f := range findings {
+			if withDefaultSeverity(f).Severity == Error {
+				errs++
+			}
+		}
+		if errs > 0 || len(data) > 0 && (data[0] == 0xFF || data[0] == 0xFE || data[0] == 0xEF) {
 			return
 		}
 		cr := csv.NewReader(bytes.NewReader(data))

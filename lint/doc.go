@@ -13,7 +13,8 @@
 // The pieces, in reading order:
 //
 //   - [CSVReader] is encoding/csv with the position of every field, and
-//     the file-level rules (encoding, delimiter, csv-syntax);
+//     the file-level rules (encoding, delimiter, csv-syntax, blank-line,
+//     line-endings, runaway-quote);
 //   - [Vocabulary] names each format's files and columns ([Legacy],
 //     [Provisioning]); rules speak of [Role] values, never of names, and
 //     [DetectFormat] tells a file's format from its header;
@@ -25,5 +26,9 @@
 //     on the model's indexes ([Org.Problems] keeps their results).
 //
 // Memory grows with the number of distinct ids, not with the files'
-// size: a million users lint in about two seconds and half a gigabyte.
+// size: a million users lint in a few seconds and about 600 MB at peak,
+// within twice the standard-library floor of lint/internal/floor, in
+// every format: the printers stream, one finding at a time. SARIF columns
+// count UTF-16 code units ([Finding.UTF16Column]), filled by reading each
+// file with a column once more after the findings are sorted.
 package lint

@@ -74,6 +74,19 @@ type Finding struct {
 	Message string
 	// Hint says how to fix it, if there is something to say.
 	Hint string
+	// Path is the whole path of a cycle (rule cycle), team ids from the
+	// closing row's team back to it; the message shows at most 20.
+	Path []string
+	// UTF16Column is Column counted in UTF-16 code units of its line, as
+	// SARIF counts columns (a BOM not counted); 0 when Column is 0 or the
+	// file could not be read again. [Run] fills it.
+	UTF16Column int
+	// Key names what the finding is about apart from its position: the id
+	// of its row (a user or team id; a mapping row's team and target),
+	// "header:" and a column for the header, a config key; "" when
+	// nothing names it. SARIF's partialFingerprints are made from it, so
+	// that an alert stays the same when lines move.
+	Key string
 }
 
 // String formats the finding as the text output does, without the hint:

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
@@ -39,6 +40,8 @@ type (
 		Value    string `json:"value,omitempty"`
 		Message  string `json:"message"`
 		Hint     string `json:"hint,omitempty"`
+		// Path is a cycle's whole path of team ids.
+		Path []string `json:"path,omitempty"`
 	}
 	jsonSummary struct {
 		Errors   int `json:"errors"`
@@ -60,27 +63,30 @@ type jsonPrinter struct {
 func newJSONPrinter(w *bufio.Writer, _ PrintOptions) printer { return &jsonPrinter{w: w} }
 
 func (p *jsonPrinter) print(r *Report) error {
-	out := jsonReport{
-		Version: jsonVersion,
-		Files: jsonFiles{
-			Users:   r.Files.Users,
-			Groups:  r.Files.Groups,
-			Mapping: r.Files.Mapping,
-		},
-		// Never nil: an empty list prints as [], not null.
-		Findings: make([]jsonFinding, 0, len(r.Findings)),
-		Summary: jsonSummary{
-			Errors:   r.Summary.Errors,
-			Warnings: r.Summary.Warnings,
-			Infos:    r.Summary.Infos,
-			Users:    r.Summary.Users,
-			Teams:    r.Summary.Teams,
-			Mappings: r.Summary.Mappings,
-			Format:   r.Summary.Format,
-		},
+	files := jsonFiles{Users: r.Files.Users, Groups: r.Files.Groups, Mapping: r.Files.Mapping}
+	summary := jsonSummary{
+		Errors:   r.Summary.Errors,
+		Warnings: r.Summary.Warnings,
+		Infos:    r.Summary.Infos,
+		Users:    r.Summary.Users,
+		Teams:    r.Summary.Teams,
+		Mappings: r.Summary.Mappings,
+		Format:   r.Summary.Format,
 	}
-	for _, f := range r.Findings {
-		out.Findings = append(out.Findings, jsonFinding{
+	// The object is written as encoding/json would indent it whole, but
+	// one finding at a time: the findings are never copied all at once.
+	js := newJSONStream(p.w)
+	p.w.WriteString("{\n  \"version\": ")
+	js.value("  ", jsonVersion)
+	p.w.WriteString(",\n  \"files\": ")
+	js.value("  ", files)
+	p.w.WriteString(",\n  \"findings\": [")
+	for i, f := range r.Findings {
+		if i > 0 {
+			p.w.WriteByte(',')
+		}
+		p.w.WriteString("\n    ")
+		err := js.value("    ", jsonFinding{
 			Rule:     f.Rule,
 			Severity: f.Severity.String(),
 			File:     f.File,
@@ -90,21 +96,52 @@ func (p *jsonPrinter) print(r *Report) error {
 			Value:    shortenValue(f.Value, maxJSONValue),
 			Message:  f.Message,
 			Hint:     f.Hint,
+			Path:     f.Path,
 		})
+		if err != nil {
+			return err
+		}
 	}
-	return encodeJSON(p.w, out)
+	if len(r.Findings) > 0 {
+		p.w.WriteString("\n  ")
+	}
+	p.w.WriteString("],\n  \"summary\": ")
+	js.value("  ", summary)
+	p.w.WriteString("\n}\n")
+	return js.err
 }
 
-// encodeJSON writes v with a 2-space indent and a final newline. HTML is
-// not escaped: the output is read by people and tools, not browsers, and
-// "<" in a value should stay "<".
-func encodeJSON(w *bufio.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("encode json: %w", err)
+// jsonStream writes JSON values one by one, indented by two spaces below
+// a given prefix: the pieces of one document that is never held whole.
+// HTML is not escaped: the output is read by people and tools, not
+// browsers, and "<" in a value should stay "<".
+type jsonStream struct {
+	w   *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	err error
+}
+
+func newJSONStream(w *bufio.Writer) *jsonStream {
+	s := &jsonStream{w: w}
+	s.enc = json.NewEncoder(&s.buf)
+	s.enc.SetEscapeHTML(false)
+	return s
+}
+
+// value writes v, its lines after the first starting with prefix, and no
+// final newline. The first error is kept and returned by every later call.
+func (s *jsonStream) value(prefix string, v any) error {
+	if s.err != nil {
+		return s.err
 	}
+	s.buf.Reset()
+	s.enc.SetIndent(prefix, "  ")
+	if err := s.enc.Encode(v); err != nil {
+		s.err = fmt.Errorf("encode json: %w", err)
+		return s.err
+	}
+	s.w.Write(bytes.TrimSuffix(s.buf.Bytes(), []byte{'\n'}))
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -15,8 +16,12 @@ import (
 // Options says what to lint and how.
 type Options struct {
 	// Path is a config.json, or a folder holding one. It is read when no
-	// file is given directly; "" means the current folder.
+	// file is given directly and Config is nil; "" means the current folder.
 	Path string
+	// Config is a config already loaded by [LoadConfig]: its files are
+	// linted and its findings reported, without reading config.json again
+	// (push reads it once for the key and the service, then lints).
+	Config *Config
 	// Users, Groups and Mapping lint files without a config; any subset
 	// may be given. Cross-file rules run only where both sides are given.
 	Users, Groups, Mapping string
@@ -39,7 +44,11 @@ func Run(opt Options) (*Report, error) {
 	rep := &Report{}
 	var cfgFindings []Finding
 	paths := [3]string{opt.Users, opt.Groups, opt.Mapping}
-	if paths == [3]string{} {
+	if paths == [3]string{} && opt.Config != nil {
+		rep.Config = opt.Config.display
+		cfgFindings = slices.Clone(opt.Config.findings)
+		paths = [3]string{opt.Config.UsersCSV, opt.Config.GroupsCSV, opt.Config.MappingCSV}
+	} else if paths == [3]string{} {
 		cfgPath, err := FindConfig(opt.Path)
 		if err != nil {
 			return nil, err
@@ -74,8 +83,12 @@ func Run(opt Options) (*Report, error) {
 	}
 	rep.Org = org
 	rep.Files = org.Files
-	rep.Findings = applySeverities(append(cfgFindings, findings...), opt.Severities)
+	if len(cfgFindings) > 0 {
+		findings = append(cfgFindings, findings...)
+	}
+	rep.Findings = applySeverities(findings, opt.Severities)
 	SortFindings(rep.Findings)
+	fillUTF16Columns(rep.Findings)
 	rep.count()
 	rep.Summary.Users, rep.Summary.Teams, rep.Summary.Mappings = org.Rows[KindUsers], org.Rows[KindGroups], org.Rows[KindMapping]
 	rep.Summary.Format = vocab.Name
@@ -193,9 +206,8 @@ func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema) (*O
 	}
 	org.Rows = [3]int{users.fr.rows, teams.groups.rows, teams.mapping.rows}
 	teams.resolveUsers()
+	org.teamRows = newAdjacency(len(org.Teams), org.Mappings, func(m *Mapping) int32 { return m.Team })
 	teams.checkPairs()
-	findings := append(users.fr.findings, teams.groups.findings...)
-	findings = append(findings, teams.mapping.findings...)
 	check := &orgChecker{
 		org:        org,
 		haveUsers:  paths[KindUsers] != "" && users.usable(),
@@ -203,6 +215,18 @@ func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema) (*O
 		haveMap:    paths[KindMapping] != "" && teams.mappingUsable(),
 	}
 	org.Usable = [3]bool{check.haveUsers, check.haveGroups, check.haveMap}
-	findings = append(findings, check.run(teams)...)
+	orgFindings := check.run(teams)
+	// One array for all of them, sized once: a run with many findings
+	// copies them once, not at every growth.
+	parts := [][]Finding{users.fr.findings, teams.groups.findings, teams.mapping.findings, orgFindings}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	findings := make([]Finding, 0, n)
+	for _, p := range parts {
+		findings = append(findings, p...)
+	}
+	users.fr.findings, teams.groups.findings, teams.mapping.findings = nil, nil, nil
 	return org, findings, nil
 }

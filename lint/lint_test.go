@@ -115,18 +115,38 @@ func TestBrokenOrgFindsWhatREADMEDocuments(t *testing.T) {
 	}
 }
 
-// TestGoldenBroken prints the report of testdata/broken in every format
-// and compares it with testdata/golden/broken.*; -update rewrites them.
+// TestGoldenBroken prints the report of testdata/broken, and of each of
+// its single files, in every format and compares them with
+// testdata/golden/broken.* and broken-single-NAME.*; -update rewrites them.
 func TestGoldenBroken(t *testing.T) {
-	rep := runFromRoot(t, Options{Path: "testdata/broken"})
-	for _, format := range Formats() {
-		t.Run(format, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := Print(&buf, format, rep, PrintOptions{MaxPerRule: 50, Version: "test"}); err != nil {
-				t.Fatal(err)
-			}
-			checkGolden(t, filepath.Join("lint", "testdata", "golden", "broken."+format), buf.Bytes())
-		})
+	t.Chdir("..")
+	runs := map[string]Options{"broken": {Path: "testdata/broken"}}
+	singles, _ := filepath.Glob("testdata/broken/single/*.csv")
+	for _, p := range singles {
+		name := "broken-single-" + strings.TrimSuffix(filepath.Base(p), ".csv")
+		if strings.Contains(p, "users") {
+			runs[name] = Options{Users: p}
+		} else {
+			runs[name] = Options{Groups: p}
+		}
+	}
+	if len(runs) < 5 {
+		t.Fatalf("only %d runs: single files missing", len(runs))
+	}
+	for name, opt := range runs {
+		rep, err := Run(opt)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, format := range Formats() {
+			t.Run(name+"/"+format, func(t *testing.T) {
+				var buf bytes.Buffer
+				if err := Print(&buf, format, rep, PrintOptions{MaxPerRule: 50, Version: "test"}); err != nil {
+					t.Fatal(err)
+				}
+				checkGolden(t, filepath.Join("lint", "testdata", "golden", name+"."+format), buf.Bytes())
+			})
+		}
 	}
 }
 

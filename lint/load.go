@@ -6,11 +6,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/plural"
 )
 
 // ValidEmail reports whether s is a plain address as the users schema's
@@ -126,18 +128,45 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 	if err != nil {
 		return err
 	}
-	fr.header = matchHeader(fr.vocab, fr.kind, rec, fr.file, fr.report)
+	// header-missing waits for the first lines: one of them may be the
+	// real header, below a title row, and the hint then says so.
+	var missing []Finding
+	fr.header = matchHeader(fr.vocab, fr.kind, rec, fr.file, func(f Finding) {
+		if f.Rule == RuleHeaderMissing {
+			missing = append(missing, f)
+			return
+		}
+		fr.report(f)
+	})
+	defer func() {
+		for _, f := range missing {
+			fr.report(f)
+		}
+	}()
 	if err := fr.compileChecks(); err != nil {
 		return err
 	}
 	headerEnd := cr.Offset()
 	for {
+		before := len(fr.findings)
 		rec, err := cr.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return err
+		}
+
+		if len(missing) > 0 && rec.Line <= maxHeaderLine && holdsRequired(fr.vocab, fr.kind, rec.Fields) {
+			for i := range missing {
+				missing[i].Hint = fmt.Sprintf("line %d looks like the header: remove the %s above it, so that the header is line 1",
+					rec.Line, plural.Count(rec.Line-1, "line", "lines"))
+			}
+			fr.report(missing[0])
+			for _, f := range missing[1:] {
+				fr.report(f)
+			}
+			missing = nil
 		}
 		fr.rows++
 		if fr.rows == 256 && fr.sizeHint != nil && size > 0 {
@@ -156,6 +185,9 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 			fr.checkFields(rec, vals)
 		}
 		row(rec, vals, ok)
+		// The findings about this record, the CSV reader's included, are
+		// keyed by its id.
+		fr.keyFindings(before, rec)
 	}
 	if fr.rows == 0 && len(fr.header.Names) > 0 {
 		f := Finding{Rule: RuleNoRows, Line: 1, Message: fmt.Sprintf("%s has a header and no rows", fr.vocab.FileNames[fr.kind])}
@@ -171,6 +203,54 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 		fr.report(f)
 	}
 	return nil
+}
+
+// keyFindings gives the findings from index from on, those without a
+// key, the key of rec: its id, or for a mapping row its team and target.
+func (fr *fileReader) keyFindings(from int, rec *Record) {
+	if from == len(fr.findings) {
+		return
+	}
+	col := func(r Role) string {
+		if i := fr.header.Col(r); i >= 0 && i < len(rec.Fields) {
+			return strings.TrimSpace(rec.Fields[i])
+		}
+		return ""
+	}
+	var key string
+	switch fr.kind {
+	case KindUsers:
+		key = col(UserID)
+	case KindGroups:
+		key = col(TeamID)
+	default:
+		target := col(MapUser)
+		if target == "" {
+			target = col(MapSubTeam)
+		}
+		key = col(MapTeam) + "/" + target
+	}
+	key = strings.Clone(key)
+	for i := from; i < len(fr.findings); i++ {
+		if fr.findings[i].Key == "" {
+			fr.findings[i].Key = key
+		}
+	}
+}
+
+// maxHeaderLine is the last line where a header below title rows is
+// looked for.
+const maxHeaderLine = 20
+
+// holdsRequired reports whether a record holds every required column of
+// kind, as a header would (in any case, spaces around them aside).
+func holdsRequired(v *Vocabulary, k Kind, fields []string) bool {
+	for _, c := range v.columns[k] {
+		if c.required && !slices.ContainsFunc(fields, func(f string) bool { return strings.EqualFold(strings.TrimSpace(f), c.name) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // compileChecks lines up the schema's checks with the header's columns.

@@ -32,6 +32,7 @@ type Org struct {
 
 	userIndex map[string]int32
 	teamIndex map[string]int32
+	teamRows  adjacency // team -> its mapping rows (groupId), in file order
 }
 
 // User is one user of the org.
@@ -94,10 +95,37 @@ func (o *Org) UserIndex(id string) (int, bool) {
 	return int(i), ok
 }
 
+// TeamRows returns the indexes in Mappings of the rows whose groupId is
+// team t, in file order, valid or not: the one list of each team's rows
+// that lint's rules and graph share. Do not modify it.
+func (o *Org) TeamRows(t int) []int32 {
+	if t < 0 || t+1 >= len(o.teamRows.start) {
+		return nil
+	}
+	return o.teamRows.of(int32(t))
+}
+
 // TeamIndex returns the index of the team with id, if any.
 func (o *Org) TeamIndex(id string) (int, bool) {
 	i, ok := o.teamIndex[id]
 	return int(i), ok
+}
+
+// mappingKey names mapping row i by its team and its user or sub-team,
+// "T-A/1001", for [Finding.Key].
+func (o *Org) mappingKey(i int32) string {
+	m := &o.Mappings[i]
+	team, target := "", ""
+	if m.Team >= 0 {
+		team = o.Teams[m.Team].ID
+	}
+	switch {
+	case m.SubTeam >= 0:
+		target = o.Teams[m.SubTeam].ID
+	case m.User >= 0:
+		target = o.Users[m.User].ID
+	}
+	return team + "/" + target
 }
 
 // internTeam returns the index of the team id, adding an undeclared team

@@ -148,7 +148,8 @@ func (c *orgChecker) describeUser(u int32) string {
 // mappingFinding reports a finding at mapping row i, at its userId or
 // subGroupId field.
 func (c *orgChecker) mappingFinding(i int32, rule, msg, hint string) {
-	c.report(Finding{Rule: rule, File: c.org.Files.Mapping, Line: int(c.org.Mappings[i].Line), Column: int(c.targetCols[i]), Message: msg, Hint: hint})
+	c.report(Finding{Rule: rule, File: c.org.Files.Mapping, Line: int(c.org.Mappings[i].Line), Column: int(c.targetCols[i]),
+		Message: msg, Hint: hint, Key: c.org.mappingKey(i)})
 }
 
 // teamFinding reports a finding at a team's row of groups.csv, or at its
@@ -156,12 +157,12 @@ func (c *orgChecker) mappingFinding(i int32, rule, msg, hint string) {
 func (c *orgChecker) teamFinding(t int32, rule, msg, hint string) {
 	tm := &c.org.Teams[t]
 	if tm.Declared {
-		c.report(Finding{Rule: rule, File: c.org.Files.Groups, Line: int(tm.Line), Field: "", Value: tm.ID, Message: msg, Hint: hint})
+		c.report(Finding{Rule: rule, File: c.org.Files.Groups, Line: int(tm.Line), Value: tm.ID, Message: msg, Hint: hint, Key: tm.ID})
 		return
 	}
 	for _, m := range c.org.Mappings {
 		if m.Team == t {
-			c.report(Finding{Rule: rule, File: c.org.Files.Mapping, Line: int(m.Line), Value: tm.ID, Message: msg, Hint: hint})
+			c.report(Finding{Rule: rule, File: c.org.Files.Mapping, Line: int(m.Line), Value: tm.ID, Message: msg, Hint: hint, Key: tm.ID})
 			return
 		}
 	}
@@ -172,7 +173,7 @@ func (c *orgChecker) unknownUsers() {
 	for i, m := range c.org.Mappings {
 		if m.User >= 0 && !c.org.Users[m.User].Declared {
 			id := c.org.Users[m.User].ID
-			c.report(Finding{Rule: RuleUnknownUser, File: c.org.Files.Mapping, Line: int(m.Line), Column: int(c.targetCols[i]),
+			c.report(Finding{Rule: RuleUnknownUser, File: c.org.Files.Mapping, Line: int(m.Line), Column: int(c.targetCols[i]), Key: c.org.mappingKey(int32(i)),
 				Field: c.org.Vocabulary.Column(KindMapping, MapUser), Value: id,
 				Message: fmt.Sprintf("user %q is not in %s", id, c.org.Files.Users),
 				Hint: fmt.Sprintf("add the user to %s, or correct the id (a user missing from %[1]s is removed from Officevibe)",
@@ -224,15 +225,32 @@ func (c *orgChecker) cycles() {
 			for _, t := range path {
 				ids = append(ids, c.org.Teams[t].ID)
 			}
-			c.mappingFinding(r, RuleCycle,
-				fmt.Sprintf("sub-teams form a cycle: %s", strings.Join(ids, " → ")),
-				fmt.Sprintf("a team cannot contain itself: remove this row or another row of the cycle (team %q inside %q)",
-					c.org.Teams[m.SubTeam].ID, c.org.Teams[m.Team].ID))
+			c.report(Finding{Rule: RuleCycle, File: c.org.Files.Mapping, Line: int(m.Line), Column: int(c.targetCols[r]), Key: c.org.mappingKey(r),
+				Message: cycleMessage(ids), Path: ids,
+				Hint: fmt.Sprintf("a team cannot contain itself: remove this row or another row of the cycle (team %q inside %q)",
+					c.org.Teams[m.SubTeam].ID, c.org.Teams[m.Team].ID)})
 			if reportedHere++; reportedHere == maxCyclesPerTangle {
 				break
 			}
 		}
 	}
+}
+
+// maxPathInMessage is the most teams a cycle's message lists; the JSON
+// finding has the whole path.
+const maxPathInMessage = 20
+
+// cycleMessage describes a cycle by its path of team ids, which starts and
+// ends with the same team. A long one shows its first and closing teams
+// around "…", and its length.
+func cycleMessage(ids []string) string {
+	if len(ids) <= maxPathInMessage {
+		return "sub-teams form a cycle: " + strings.Join(ids, " → ")
+	}
+	head := ids[:maxPathInMessage/2]
+	tail := ids[len(ids)-maxPathInMessage/2:]
+	return fmt.Sprintf("sub-teams form a cycle of %d teams: %s → … → %s",
+		len(ids)-1, strings.Join(head, " → "), strings.Join(tail, " → "))
 }
 
 // shortestPath returns the teams on a shortest way of sub-team rows from
@@ -403,7 +421,7 @@ func (c *orgChecker) usersWithoutTeam() {
 	for u := range c.org.Users {
 		us := &c.org.Users[u]
 		if us.Declared && !c.inTeam[u] {
-			c.report(Finding{Rule: RuleUserWithoutTeam, File: c.org.Files.Users, Line: int(us.Line), Value: us.ID,
+			c.report(Finding{Rule: RuleUserWithoutTeam, File: c.org.Files.Users, Line: int(us.Line), Value: us.ID, Key: us.ID,
 				Message: fmt.Sprintf("user %s is in no team", c.describeUser(int32(u))),
 				Hint:    "fine for administrators and executives; anyone else needs a team to answer surveys"})
 		}

@@ -204,12 +204,82 @@ func FuzzLint(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
+		lines := map[string][][]byte{}
+		for name, b := range files {
+			lines[name] = inputLines(t, b)
+		}
 		for _, fd := range rep.Findings {
-			b := files[filepath.Base(fd.File)]
-			lines := strings.Count(string(b), "\n") + strings.Count(string(b), "\r") + 1
-			if fd.Line < 0 || fd.Line > lines || fd.Column < 0 || fd.Column > len(b)+1 {
-				t.Fatalf("finding outside its file (%d lines, %d bytes): %v", lines, len(b), fd)
+			// A column needs its UTF-16 twin, and both lie inside the line.
+			if err := checkInside(lines[filepath.Base(fd.File)], fd.Line, fd.Column, fd.UTF16Column); err != nil || fd.Column > 0 && fd.UTF16Column < 1 {
+				t.Fatalf("finding outside its file: %v (UTF-16 column %d): %v", fd, fd.UTF16Column, err)
 			}
 		}
 	})
+}
+
+// TestLongCycleMessage checks that a cycle of 100,000 teams gives a short
+// message with the cycle's length, and the whole path in the finding.
+func TestLongCycleMessage(t *testing.T) {
+	const n = 100_000
+	var groups, mapping strings.Builder
+	groups.WriteString("id,name\n")
+	mapping.WriteString(mapHeader)
+	id := func(i int) string { return "T-" + itoa(i%n) }
+	for i := range n {
+		groups.WriteString(id(i) + ",Team " + itoa(i) + "\n")
+	}
+	for i := range n {
+		mapping.WriteString(id(i) + ",," + id(i+1) + ",FALSE,FALSE\n")
+	}
+	dir := t.TempDir()
+	g, m := filepath.Join(dir, "groups.csv"), filepath.Join(dir, "mapping.csv")
+	if err := os.WriteFile(g, []byte(groups.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(m, []byte(mapping.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(Options{Groups: g, Mapping: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cycles []Finding
+	for _, f := range rep.Findings {
+		if f.Rule == RuleCycle {
+			cycles = append(cycles, f)
+		}
+	}
+	if len(cycles) != 1 {
+		t.Fatalf("got %d cycle findings, want 1", len(cycles))
+	}
+	f := cycles[0]
+	want := "sub-teams form a cycle of 100000 teams: T-99999 → T-0 → T-1 → T-2 → T-3 → T-4 → T-5 → T-6 → T-7 → T-8 → … → " +
+		"T-99990 → T-99991 → T-99992 → T-99993 → T-99994 → T-99995 → T-99996 → T-99997 → T-99998 → T-99999"
+	if f.Message != want {
+		t.Errorf("message:\n got %s\nwant %s", f.Message, want)
+	}
+	if len(f.Path) != n+1 || f.Path[0] != "T-99999" || f.Path[1] != "T-0" || f.Path[n] != "T-99999" {
+		t.Errorf("path has %d teams, %q … %q; want %d from T-99999 back to it", len(f.Path), f.Path[:2], f.Path[len(f.Path)-1], n+1)
+	}
+}
+
+// TestTeamRows checks the org's list of rows per team: every row naming
+// the team as groupId, in file order, malformed ones included.
+func TestTeamRows(t *testing.T) {
+	dir := t.TempDir()
+	g, m := filepath.Join(dir, "groups.csv"), filepath.Join(dir, "mapping.csv")
+	os.WriteFile(g, []byte("id,name\nT-A,A\nT-B,B\n"), 0o644)
+	os.WriteFile(m, []byte(mapHeader+"T-B,1,,TRUE,FALSE\nT-A,1,,TRUE,TRUE\nT-B,,T-A,yes,FALSE\nT-B,2,,FALSE,TRUE\n,3,,TRUE,FALSE\n"), 0o644)
+	rep := runOK(t, Options{Groups: g, Mapping: m})
+	a, _ := rep.Org.TeamIndex("T-A")
+	b, _ := rep.Org.TeamIndex("T-B")
+	if diff := cmp.Diff([]int32{1}, rep.Org.TeamRows(a)); diff != "" {
+		t.Errorf("T-A rows (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int32{0, 2, 3}, rep.Org.TeamRows(b)); diff != "" {
+		t.Errorf("T-B rows (-want +got):\n%s", diff)
+	}
+	if rep.Org.Mappings[2].Valid || rep.Org.TeamRows(99) != nil {
+		t.Error("the bad boolean row is valid, or an unknown team has rows")
+	}
 }

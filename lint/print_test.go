@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -31,35 +32,35 @@ func printFixture() *Report {
 		{Rule: RuleConfig, Severity: Info, File: "config.json",
 			Message: "ApiKey is written in config.json",
 			Hint:    "set OFFICEVIBE_API_KEY instead and remove ApiKey from the file"},
-		{Rule: RuleConfig, Severity: Warning, File: "config.json", Line: 3, Column: 5,
+		{Rule: RuleConfig, Severity: Warning, File: "config.json", Line: 3, Column: 5, UTF16Column: 5, Key: "ApiURL",
 			Message: `unknown key "ApiURL"`, Hint: `did you mean "ApiUrl"?`},
-		{Rule: RuleHeaderCase, Severity: Warning, File: "Data/users.csv", Line: 1, Column: 12,
+		{Rule: RuleHeaderCase, Severity: Warning, File: "Data/users.csv", Line: 1, Column: 12, UTF16Column: 12, Key: "header:email",
 			Field: "Email", Value: "Email",
 			Message: `column "Email" differs from "email" only by case`, Hint: `rename it "email"`},
 		{Rule: RuleNamePair, Severity: Warning, File: "Data/users.csv", Line: 14,
 			Message: "lastName is empty but firstName is not"},
-		{Rule: RuleEmailFormat, Severity: Error, File: "Data/users.csv", Line: 21, Column: 10,
+		{Rule: RuleEmailFormat, Severity: Error, File: "Data/users.csv", Line: 21, Column: 10, UTF16Column: 9, Key: "U-21",
 			Field: "email", Value: "100% a:b,c\nd@x.org",
 			Message: "email \"100% a:b,c\nd@x.org\" is not a plain address",
 			Hint:    "write one address local@domain.tld, 100% plain"},
-		{Rule: RuleImageURL, Severity: Warning, File: "Data/users.csv", Line: 30, Column: 40,
+		{Rule: RuleImageURL, Severity: Warning, File: "Data/users.csv", Line: 30, Column: 40, UTF16Column: 38, Key: "U-30",
 			Field: "imageUrl", Value: longValue,
 			Message: "imageUrl is not an absolute http(s) URL"},
 		{Rule: RuleNoManager, Severity: Info, File: "Data/groups.csv", Line: 3,
 			Message: `team "T-SALES" has members and no manager`},
-		{Rule: RuleUnknownTeam, Severity: Error, File: `Data\groups-mapping.csv`, Line: 4, Column: 1,
+		{Rule: RuleUnknownTeam, Severity: Error, File: `Data\groups-mapping.csv`, Line: 4, Column: 1, UTF16Column: 1, Key: "T-NOPE/U-1",
 			Field: "groupId", Value: "T-NOPE",
 			Message: `team "T-NOPE" is not in groups.csv`},
 		{Rule: RuleNoRole, Severity: Warning, File: `Data\groups-mapping.csv`, Line: 9,
 			Message: `user "U-7" is neither member nor manager of "T-HR"`,
 			Hint:    "set isMember or isManager to TRUE, or remove the row"},
-		{Rule: RuleDuplicateEmail, Severity: Error, File: `C:\HR\exports\users, final.csv`, Line: 2, Column: 7,
+		{Rule: RuleDuplicateEmail, Severity: Error, File: `C:\HR\exports\users, final.csv`, Line: 2, Column: 7, UTF16Column: 7, Key: "U-2",
 			Field: "email", Value: "Ann@x.org",
 			Message: `email "Ann@x.org" is already used on line 1`, Hint: "give each user their own email"},
 	}
 	for i, v := range []string{"French", "german", "fr", "English ", "Deutsch", "Italiano"} {
 		f := Finding{Rule: RuleLanguageValue, Severity: Error, File: "Data/users.csv",
-			Line: 12 + i, Column: 28, Field: "language", Value: v,
+			Line: 12 + i, Column: 28, UTF16Column: 27, Key: "U-" + strconv.Itoa(12+i), Field: "language", Value: v,
 			Message: fmt.Sprintf("language %q is not an Officevibe language", v)}
 		if v != "Italiano" {
 			f.Hint = `use "Français"`
@@ -627,9 +628,40 @@ func TestSARIFShape(t *testing.T) {
 			t.Errorf("results[%d].startLine = %v, want %d", i, region["startLine"], f.Line)
 		}
 		col, hasCol := region["startColumn"]
-		if hasCol != (f.Column > 0) || hasCol && int(col.(float64)) != f.Column {
-			t.Errorf("results[%d].startColumn = %v, want %d (absent for 0)", i, col, f.Column)
+		if hasCol != (f.UTF16Column > 0) || hasCol && int(col.(float64)) != f.UTF16Column {
+			t.Errorf("results[%d].startColumn = %v, want the UTF-16 column %d (absent for 0)", i, col, f.UTF16Column)
 		}
+	}
+	if got := run["columnKind"]; got != "utf16CodeUnits" {
+		t.Errorf("columnKind = %v, want utf16CodeUnits", got)
+	}
+	// Every result has its own fingerprint, and the same findings on other
+	// lines keep theirs.
+	prints := func(r *Report) []string {
+		var log sarifLog
+		if err := json.Unmarshal([]byte(printString(t, "sarif", r, PrintOptions{})), &log); err != nil {
+			t.Fatal(err)
+		}
+		var fps []string
+		for _, res := range log.Runs[0].Results {
+			fps = append(fps, res.PartialFingerprints.V1)
+		}
+		return fps
+	}
+	before := prints(r)
+	seen := map[string]bool{}
+	for i, fp := range before {
+		if len(fp) != 32 || seen[fp] {
+			t.Errorf("results[%d] fingerprint %q is empty, malformed or not unique", i, fp)
+		}
+		seen[fp] = true
+	}
+	moved := printFixture()
+	for i := range moved.Findings {
+		moved.Findings[i].Line += 7
+	}
+	if diff := cmp.Diff(before, prints(moved)); diff != "" {
+		t.Errorf("fingerprints change when lines move (-before +after):\n%s", diff)
 	}
 }
 

@@ -44,7 +44,9 @@ func readFile(v *Vocabulary, kind Kind, path string, onHeader func(*Header) erro
 	defer f.Close()
 	var problem *Finding
 	cr := NewCSVReader(path, f, func(fd Finding) {
-		if problem == nil && fd.Rule != RuleDelimiter { // a file read with its own separator is still read
+		// A file read with its own separator is still read, and warnings
+		// (blank lines, mixed line ends) do not change what it holds.
+		if problem == nil && fd.Rule != RuleDelimiter && withDefaultSeverity(fd).Severity == Error {
 			problem = &fd
 		}
 	})

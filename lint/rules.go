@@ -12,6 +12,10 @@ const (
 	RuleHeaderCase       = "header-case"
 	RuleNoRows           = "no-rows"
 	RuleWhitespace       = "whitespace"
+	RuleHeaderBlank      = "header-blank"
+	RuleBlankLine        = "blank-line"
+	RuleLineEndings      = "line-endings"
+	RuleRunawayQuote     = "runaway-quote"
 	RuleRequired         = "required"
 	RuleEmailFormat      = "email-format"
 	RuleEmailCase        = "email-case"
@@ -60,6 +64,10 @@ var Rules = []Rule{
 	{RuleHeaderCase, Warning, "a column differs from a standard one only by case or surrounding spaces"},
 	{RuleNoRows, Error, "users or groups has a header and no rows (warning for mapping)"},
 	{RuleWhitespace, Warning, "leading or trailing spaces in an id, email, language or boolean field"},
+	{RuleHeaderBlank, Error, "a header cell is empty"},
+	{RuleBlankLine, Warning, "an empty line between records"},
+	{RuleLineEndings, Warning, "the file mixes CRLF and LF record ends"},
+	{RuleRunawayQuote, Warning, "a quoted field spans more than 3 lines or swallows what reads as a record"},
 	{RuleRequired, Error, "an empty required field (users id and email, groups id and name, mapping groupId)"},
 	{RuleEmailFormat, Error, "an email that is not a single plain address local@domain.tld"},
 	{RuleEmailCase, Warning, "an email with upper-case letters"},

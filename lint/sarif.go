@@ -2,7 +2,10 @@ package lint
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -16,6 +19,9 @@ const (
 	// sarifSrcRoot is the base of relative paths; code scanning resolves it to
 	// the checkout.
 	sarifSrcRoot = "%SRCROOT%"
+	// sarifColumnKind is the unit of the columns: UTF-16 code units, the
+	// default of SARIF 2.1.0 (section 3.14.17), written out all the same.
+	sarifColumnKind = "utf16CodeUnits"
 )
 
 // The subset of SARIF 2.1.0 that the output uses, with the spec's names.
@@ -26,8 +32,9 @@ type (
 		Runs    []sarifRun `json:"runs"`
 	}
 	sarifRun struct {
-		Tool    sarifTool     `json:"tool"`
-		Results []sarifResult `json:"results"`
+		Tool       sarifTool     `json:"tool"`
+		ColumnKind string        `json:"columnKind"`
+		Results    []sarifResult `json:"results"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -52,11 +59,19 @@ type (
 		Text string `json:"text"`
 	}
 	sarifResult struct {
-		RuleID    string          `json:"ruleId"`
-		RuleIndex *int            `json:"ruleIndex,omitempty"`
-		Level     string          `json:"level"`
-		Message   sarifMessage    `json:"message"`
-		Locations []sarifLocation `json:"locations,omitempty"`
+		RuleID              string            `json:"ruleId"`
+		RuleIndex           *int              `json:"ruleIndex,omitempty"`
+		Level               string            `json:"level"`
+		Message             sarifMessage      `json:"message"`
+		Locations           []sarifLocation   `json:"locations,omitempty"`
+		PartialFingerprints sarifFingerprints `json:"partialFingerprints"`
+	}
+	// sarifFingerprints is a result's partialFingerprints object: one
+	// fingerprint, "ovsync/v1", of the rule, the file and what the finding
+	// is about ([Finding.Key]), not its line. A struct, not a map, so that
+	// a million results make no million maps.
+	sarifFingerprints struct {
+		V1 string `json:"ovsync/v1"`
 	}
 	sarifLocation struct {
 		PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
@@ -104,33 +119,73 @@ func (p *sarifPrinter) print(r *Report) error {
 			HelpURI:              sarifHelpURI,
 		})
 	}
-	results := make([]sarifResult, 0, len(r.Findings))
-	for _, f := range r.Findings {
+	// The log is written as encoding/json would indent it whole, but one
+	// result at a time: the results are never all in memory.
+	js := newJSONStream(p.w)
+	p.w.WriteString("{\n  \"$schema\": ")
+	js.value("  ", sarifSchema)
+	p.w.WriteString(",\n  \"version\": ")
+	js.value("  ", sarifVersion)
+	p.w.WriteString(",\n  \"runs\": [\n    {\n      \"tool\": ")
+	js.value("      ", sarifTool{Driver: driver})
+	p.w.WriteString(",\n      \"columnKind\": ")
+	js.value("      ", sarifColumnKind)
+	p.w.WriteString(",\n      \"results\": [")
+	seen := make(map[string]int)
+	ruleIndexes := make([]int, len(Rules))
+	for i := range ruleIndexes {
+		ruleIndexes[i] = i
+	}
+	var artifactFile string // the findings are sorted by file: one artifact per file
+	var artifact sarifArtifactLocation
+	for i, f := range r.Findings {
 		res := sarifResult{
-			RuleID:  f.Rule,
-			Level:   sarifLevel(f.Severity),
-			Message: sarifMessage{Text: withHint(f)},
+			RuleID:              f.Rule,
+			Level:               sarifLevel(f.Severity),
+			Message:             sarifMessage{Text: withHint(f)},
+			PartialFingerprints: sarifFingerprints{V1: fingerprint(f, seen)},
 		}
 		if i, ok := index[f.Rule]; ok {
-			res.RuleIndex = &i
+			res.RuleIndex = &ruleIndexes[i]
 		}
 		if f.File != "" {
-			loc := sarifPhysicalLocation{ArtifactLocation: sarifArtifact(f.File)}
+			if f.File != artifactFile {
+				artifactFile, artifact = f.File, sarifArtifact(f.File)
+			}
+			loc := sarifPhysicalLocation{ArtifactLocation: artifact}
 			if f.Line > 0 {
 				loc.Region = &sarifRegion{StartLine: f.Line}
-				if f.Column > 0 {
-					loc.Region.StartColumn = f.Column
+				if f.UTF16Column > 0 {
+					loc.Region.StartColumn = f.UTF16Column
 				}
 			}
 			res.Locations = []sarifLocation{{PhysicalLocation: loc}}
 		}
-		results = append(results, res)
+		if i > 0 {
+			p.w.WriteByte(',')
+		}
+		p.w.WriteString("\n        ")
+		if err := js.value("        ", res); err != nil {
+			return err
+		}
 	}
-	return encodeJSON(p.w, sarifLog{
-		Schema:  sarifSchema,
-		Version: sarifVersion,
-		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}},
-	})
+	if len(r.Findings) > 0 {
+		p.w.WriteString("\n      ")
+	}
+	p.w.WriteString("]\n    }\n  ]\n}\n")
+	return js.err
+}
+
+// fingerprint returns a result's partial fingerprint: a hash of its rule,
+// file (with forward slashes) and key, and of how many findings with the
+// same three came before it, so that two alike stay apart. seen counts
+// them along the run.
+func fingerprint(f Finding, seen map[string]int) string {
+	id := f.Rule + "\x00" + slashPath(f.File) + "\x00" + f.Key
+	n := seen[id]
+	seen[id] = n + 1
+	sum := sha256.Sum256([]byte(id + "\x00" + strconv.Itoa(n)))
+	return hex.EncodeToString(sum[:16])
 }
 
 // sarifRuleName turns a rule ID into the name SARIF shows people:

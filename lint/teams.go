@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,7 +34,9 @@ func (t *teamsReader) readGroups(v *Vocabulary, path, display string, schema *js
 		t.names = regrow(t.names, rows)
 		t.org.Teams = slices.Grow(t.org.Teams, rows)
 	}
-	return t.groups.read(path, schema, t.groupRow)
+	err := t.groups.read(path, schema, t.groupRow)
+	t.names = nil // only the file's own rows compare names
+	return err
 }
 
 // groupsUsable reports whether team ids could be read from groups.csv.
@@ -149,7 +152,7 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 		m.Valid = false // reported by the schema's boolean rule
 	}
 	if u != "" {
-		userID = u // resolved by resolveUsers
+		userID = cloneString(u) // resolved by resolveUsers; a copy, not to pin the record
 		_, col := rec.Pos(h.Col(MapUser))
 		targetCol = int32(col)
 	}
@@ -166,53 +169,75 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 // resolveUsers, on the rows' model indexes.
 func (t *teamsReader) checkPairs() {
 	ms := t.org.Mappings
-	first := make(map[uint64]int32, len(ms)) // team and target -> first row
-	for i := range ms {
-		m := &ms[i]
-		if !m.Valid || m.Team < 0 {
-			continue
-		}
-		var key uint64
+	// A row's target: a sub-team (odd) or a user (even), -1 for none.
+	target := func(m *Mapping) int64 {
 		switch {
 		case m.SubTeam >= 0:
-			key = uint64(m.Team)<<33 | uint64(m.SubTeam)<<1 | 1
+			return int64(m.SubTeam)<<1 | 1
 		case m.User >= 0:
-			key = uint64(m.Team)<<33 | uint64(m.User)<<1
-		default:
-			continue
+			return int64(m.User) << 1
 		}
-		what := func() string {
-			if m.SubTeam >= 0 {
-				return fmt.Sprintf("sub-team %q", t.org.Teams[m.SubTeam].ID)
-			}
-			return fmt.Sprintf("user %q", t.org.Users[m.User].ID)
-		}
-		j, dup := first[key]
-		if !dup {
-			first[key] = int32(i)
-			if m.User >= 0 && !m.IsMember && !m.IsManager {
-				t.mapping.report(Finding{Rule: RuleNoRole, Line: int(m.Line),
-					Message: fmt.Sprintf("%s is neither a member nor a manager of team %q", what(), t.org.Teams[m.Team].ID),
-					Hint: fmt.Sprintf("set %s or %s to TRUE, or remove the row",
-						t.mapping.vocab.Column(KindMapping, MapIsMember), t.mapping.vocab.Column(KindMapping, MapIsManager))})
-			}
-			continue
-		}
-		prev := &ms[j]
-		team := t.org.Teams[m.Team].ID
-		if prev.IsMember == m.IsMember && prev.IsManager == m.IsManager {
-			t.mapping.report(Finding{Rule: RuleDuplicateMapping, Line: int(m.Line),
-				Message: fmt.Sprintf("%s is put into team %q again, as on line %d", what(), team, prev.Line),
-				Hint:    "remove the repeated row"})
-			continue
-		}
-		m.Valid = false
-		t.mapping.report(Finding{Rule: RuleConflicting, Line: int(m.Line),
-			Message: fmt.Sprintf("%s is put into team %q again with other flags than on line %d (%s %s, %s %s there)",
-				what(), team, prev.Line, t.mapping.vocab.Column(KindMapping, MapIsMember), boolWord(prev.IsMember),
-				t.mapping.vocab.Column(KindMapping, MapIsManager), boolWord(prev.IsManager)),
-			Hint: "keep one row per team and user, with both flags set as meant (a manager who is also a member: TRUE, TRUE)"})
+		return -1
 	}
+	// The valid rows of each team, sorted by target (stably, so in file
+	// order among equal ones): a repeated pair follows its first row. The
+	// org's lists of rows per team, not a map of every pair.
+	var rows []int32
+	for team := range t.org.Teams {
+		rows = rows[:0]
+		for _, r := range t.org.TeamRows(team) {
+			if ms[r].Valid && target(&ms[r]) >= 0 {
+				rows = append(rows, r)
+			}
+		}
+		slices.SortStableFunc(rows, func(a, b int32) int { return cmp.Compare(target(&ms[a]), target(&ms[b])) })
+		first := int32(-1)
+		for k, r := range rows {
+			if k == 0 || target(&ms[r]) != target(&ms[rows[k-1]]) {
+				first = -1
+			}
+			t.checkPair(r, first)
+			if first < 0 {
+				first = r
+			}
+		}
+	}
+}
+
+// checkPair checks mapping row i against the first row that puts the same
+// user or sub-team into its team (-1 when i is that first row).
+func (t *teamsReader) checkPair(i, j int32) {
+	ms := t.org.Mappings
+	m := &ms[i]
+	what := func() string {
+		if m.SubTeam >= 0 {
+			return fmt.Sprintf("sub-team %q", t.org.Teams[m.SubTeam].ID)
+		}
+		return fmt.Sprintf("user %q", t.org.Users[m.User].ID)
+	}
+	if j < 0 {
+		if m.User >= 0 && !m.IsMember && !m.IsManager {
+			t.mapping.report(Finding{Rule: RuleNoRole, Line: int(m.Line), Key: t.org.mappingKey(i),
+				Message: fmt.Sprintf("%s is neither a member nor a manager of team %q", what(), t.org.Teams[m.Team].ID),
+				Hint: fmt.Sprintf("set %s or %s to TRUE, or remove the row",
+					t.mapping.vocab.Column(KindMapping, MapIsMember), t.mapping.vocab.Column(KindMapping, MapIsManager))})
+		}
+		return
+	}
+	prev := &ms[j]
+	team := t.org.Teams[m.Team].ID
+	if prev.IsMember == m.IsMember && prev.IsManager == m.IsManager {
+		t.mapping.report(Finding{Rule: RuleDuplicateMapping, Line: int(m.Line), Key: t.org.mappingKey(i),
+			Message: fmt.Sprintf("%s is put into team %q again, as on line %d", what(), team, prev.Line),
+			Hint:    "remove the repeated row"})
+		return
+	}
+	m.Valid = false
+	t.mapping.report(Finding{Rule: RuleConflicting, Line: int(m.Line), Key: t.org.mappingKey(i),
+		Message: fmt.Sprintf("%s is put into team %q again with other flags than on line %d (%s %s, %s %s there)",
+			what(), team, prev.Line, t.mapping.vocab.Column(KindMapping, MapIsMember), boolWord(prev.IsMember),
+			t.mapping.vocab.Column(KindMapping, MapIsManager), boolWord(prev.IsManager)),
+		Hint: "keep one row per team and user, with both flags set as meant (a manager who is also a member: TRUE, TRUE)"})
 }
 
 // boolWord spells a flag as the files do.

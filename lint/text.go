@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"github.com/ovsync/ovsync/internal/table"
+
+	"github.com/ovsync/ovsync/internal/plural"
 )
 
 // textPrinter writes the format people read and problem matchers parse:
@@ -56,16 +58,16 @@ func (p *textPrinter) print(r *Report) error {
 	rows := summaryRows(r.Findings)
 	for _, rule := range cappedRules(rows, hidden) {
 		fmt.Fprintf(p.w, "%s: %s not shown (--max-per-rule 0 shows all)\n",
-			rule, nounCount(hidden[rule], "more finding", "more findings"))
+			rule, plural.Count(hidden[rule], "more finding", "more findings"))
 	}
 	p.w.WriteByte('\n')
 	if err := p.table(rows); err != nil {
 		return err
 	}
 	fmt.Fprintf(p.w, "%s, %s, %s in %s\n",
-		nounCount(s.Errors, "error", "errors"),
-		nounCount(s.Warnings, "warning", "warnings"),
-		nounCount(s.Infos, "info", "info"),
+		plural.Count(s.Errors, "error", "errors"),
+		plural.Count(s.Warnings, "warning", "warnings"),
+		plural.Count(s.Infos, "info", "info"),
 		rowCounts(s))
 	return nil
 }
@@ -116,15 +118,7 @@ func cappedRules(rows []summaryRow, hidden map[string]int) []string {
 // 402 mappings".
 func rowCounts(s Summary) string {
 	return fmt.Sprintf("%s, %s, %s",
-		nounCount(s.Users, "user", "users"),
-		nounCount(s.Teams, "team", "teams"),
-		nounCount(s.Mappings, "mapping", "mappings"))
-}
-
-// nounCount writes n and the noun in the form that agrees with it.
-func nounCount(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
+		plural.Count(s.Users, "user", "users"),
+		plural.Count(s.Teams, "team", "teams"),
+		plural.Count(s.Mappings, "mapping", "mappings"))
 }

@@ -27,6 +27,7 @@ func (u *usersReader) read(v *Vocabulary, path, display string, schema *jsonsche
 		u.org.Users = slices.Grow(u.org.Users, rows)
 	}
 	err := u.fr.read(path, schema, u.row)
+	u.emails = nil // only the file's own rows compare emails: free it for the rest of the run
 	if u.fr.header != nil {
 		u.org.UserColumns = u.fr.header.Names
 	}

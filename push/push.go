@@ -192,7 +192,7 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	}
 
 	start := time.Now()
-	rep, err := lint.Run(lint.Options{Path: cfgPath})
+	rep, err := lint.Run(lint.Options{Config: cfg})
 	if err != nil {
 		return res, err
 	}

@@ -55,9 +55,9 @@ func toolVersion() string {
 	return "dev"
 }
 
-// newApp builds the command-line application writing to stdout and
-// stderr, which go through red (see redact.go).
-func newApp(stdout, stderr io.Writer, red *redact.Redactor) *cli.App {
+// newApp builds the command-line application reading stdin and writing
+// to stdout and stderr, which go through red (see redact.go).
+func newApp(stdin io.Reader, stdout, stderr io.Writer, red *redact.Redactor) *cli.App {
 	app := &cli.App{
 		Name:  "ovsync",
 		Usage: "check, convert, draw and push Officevibe org files",
@@ -78,6 +78,7 @@ Examples:
 		Version:              toolVersion(),
 		EnableBashCompletion: true,
 		HideHelpCommand:      false,
+		Reader:               stdin,
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		Metadata:             map[string]any{redactorKey: red},
@@ -119,21 +120,21 @@ func usageError(c *cli.Context, err error, _ bool) error {
 	return exitWith(exitUsage, fmt.Errorf("%v (see \"%s --help\")", err, name))
 }
 
-// run runs the application with args (args[0] is the program name) and
-// returns the exit status. main and the CLI tests share it. Everything it
-// writes goes through the run's redactor.
-func run(args []string, stdout, stderr io.Writer) int {
+// run runs the application with args (args[0] is the program name) on
+// the three streams and returns the exit status. main and the CLI tests
+// share it. Everything it writes goes through the run's redactor.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	red := newRedactor()
 	out, errOut := red.Writer(stdout), red.Writer(stderr)
-	code := runApp(args, out, errOut, red)
+	code := runApp(args, stdin, out, errOut, red)
 	out.Flush()
 	errOut.Flush()
 	return code
 }
 
 // runApp is run on the redacted streams.
-func runApp(args []string, stdout, stderr io.Writer, red *redact.Redactor) int {
-	app := newApp(stdout, stderr, red)
+func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, red *redact.Redactor) int {
+	app := newApp(stdin, stdout, stderr, red)
 	err := app.Run(flagsFirst(app, args))
 	if err == nil {
 		return exitOK
@@ -148,19 +149,6 @@ func runApp(args []string, stdout, stderr io.Writer, red *redact.Redactor) int {
 	// Errors from flag parsing and urfave/cli itself are usage errors.
 	printError(stderr, err)
 	return exitUsage
-}
-
-// printError prints an error as "ovsync: message", with any "hint:" lines
-// of the message indented below it.
-func printError(w io.Writer, err error) {
-	msg := err.Error()
-	first, rest, _ := strings.Cut(msg, "\n")
-	fmt.Fprintf(w, "ovsync: %s\n", first)
-	if rest != "" {
-		for _, l := range strings.Split(rest, "\n") {
-			fmt.Fprintf(w, "    %s\n", strings.TrimSpace(l))
-		}
-	}
 }
 
 // flagsFirst moves a subcommand's flags before its arguments, so that

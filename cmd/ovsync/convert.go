@@ -84,7 +84,7 @@ func runConvert(c *cli.Context) error {
 	}
 	opt := convert.Options{
 		Inputs:    c.Args().Slice(),
-		Stdin:     os.Stdin,
+		Stdin:     c.App.Reader,
 		Config:    c.String("config"),
 		OutDir:    c.String("out"),
 		Output:    c.String("output"),

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ovsync/ovsync/graph"
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -98,18 +99,10 @@ func runGraph(c *cli.Context) error {
 		return exitWith(exitFindings, nil)
 	}
 	if n := rep.Summary.Warnings + rep.Summary.Infos; n > 0 {
-		fmt.Fprintf(c.App.ErrWriter, "ovsync: lint found %s and %s, marked in the graph where they concern its structure; \"ovsync lint\" lists them\n",
-			countWord(rep.Summary.Warnings, "warning"), countWord(rep.Summary.Infos, "info"))
+		notef(c.App.ErrWriter, "lint found %s and %s, marked in the graph where they concern its structure; \"ovsync lint\" lists them",
+			plural.Count(rep.Summary.Warnings, "warning", "warnings"), plural.Count(rep.Summary.Infos, "info", "infos"))
 	}
 	return nil
-}
-
-// countWord writes n and a noun, plural when n is not 1.
-func countWord(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // warnLarge warns on w when the graph is too large to render well.
@@ -119,11 +112,11 @@ func warnLarge(w io.Writer, g *graph.Graph, opt graph.Options) {
 		if opt.Root != "" {
 			hint = "draw fewer levels with --depth N, or a smaller part with --root"
 		}
-		fmt.Fprintf(w, "ovsync: warning: the graph has %d teams and %d nodes in all: rendering it will be slow and the picture hard to read\n    hint: %s\n",
-			g.Teams(), g.Nodes(), hint)
+		warnf(w, hint, "the graph has %d teams and %d nodes in all: rendering it will be slow and the picture hard to read",
+			g.Teams(), g.Nodes())
 	}
 	if opt.Format == graph.Mermaid && g.Edges() > graph.MermaidMaxEdges {
-		fmt.Fprintf(w, "ovsync: warning: the graph has %d edges: GitHub and mermaid.live refuse to render more than %d\n    hint: use --format svg, or draw a part with --root and --depth\n",
-			g.Edges(), graph.MermaidMaxEdges)
+		warnf(w, "use --format svg, or draw a part with --root and --depth",
+			"the graph has %d edges: GitHub and mermaid.live refuse to render more than %d", g.Edges(), graph.MermaidMaxEdges)
 	}
 }

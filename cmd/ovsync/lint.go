@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -31,11 +32,14 @@ Examples:
    ovsync lint --users users.csv --groups groups.csv --mapping groups-mapping.csv
    ovsync lint --format github .                     annotations in GitHub Actions
    ovsync lint --format sarif -o lint.sarif .        for code scanning upload
+   ovsync lint --format github --format sarif=lint.sarif --format json=lint.json .
+                                                     several reports of one run
    ovsync lint --rule user-without-team=off --strict config.json
    ovsync lint --schema users=our-users.schema.json .`,
 		Flags: append(orgFileFlags(func(f string) string { return f + " to lint (no config)" }),
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: " + strings.Join(lint.Formats(), ", ")},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically) instead of stdout", TakesFile: true},
+			&cli.GenericFlag{Name: "format", Aliases: []string{"f"}, Value: &formatFlags{},
+				Usage: "output format: " + strings.Join(lint.Formats(), ", ") + " (default text); `FORMAT[=FILE]` writes that format to FILE (atomically), repeatable"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report of the --format without =FILE to `FILE` (atomically) instead of stdout", TakesFile: true},
 			&cli.StringSliceFlag{Name: "rule", Usage: "set a rule's severity: `ID=SEV` with SEV error, warning, info or off (repeatable)"},
 			&cli.BoolFlag{Name: "strict", Usage: "warnings fail the run too (exit status 1)"},
 			&cli.IntFlag{Name: "max-per-rule", Value: 50, Usage: "text format: show at most `N` findings of each rule (0: all)"},
@@ -52,9 +56,9 @@ func runLint(c *cli.Context) error {
 	if opt.Path, opt.Users, opt.Groups, opt.Mapping, err = orgArgs(c); err != nil {
 		return exitWith(exitUsage, err)
 	}
-	format := c.String("format")
-	if !slices.Contains(lint.Formats(), format) {
-		return exitWith(exitUsage, fmt.Errorf("unknown format %q (use %s)", format, strings.Join(lint.Formats(), ", ")))
+	outputs, err := parseFormatFlags(*c.Generic("format").(*formatFlags), c.String("output"))
+	if err != nil {
+		return exitWith(exitUsage, err)
 	}
 	if opt.Severities, err = parseRuleFlags(c.StringSlice("rule")); err != nil {
 		return exitWith(exitUsage, err)
@@ -67,19 +71,102 @@ func runLint(c *cli.Context) error {
 		return exitWith(exitUsage, err)
 	}
 	popt := lint.PrintOptions{MaxPerRule: c.Int("max-per-rule"), Version: toolVersion()}
-	write := func(w io.Writer) error { return lint.Print(w, format, rep, popt) }
-	if out := c.String("output"); out != "" && out != "-" {
-		err = writeOutput(c, out, write)
-	} else {
-		err = write(c.App.Writer)
-	}
-	if err != nil {
-		return exitWith(exitUsage, err)
+	for _, out := range outputs {
+		write := func(w io.Writer) error { return lint.Print(w, out.format, rep, popt) }
+		if out.file != "" {
+			err = writeOutput(c, out.file, write)
+		} else {
+			err = write(c.App.Writer)
+		}
+		if err != nil {
+			return exitWith(exitUsage, err)
+		}
 	}
 	if rep.Failed(c.Bool("strict")) {
 		return exitWith(exitFindings, nil)
 	}
 	return nil
+}
+
+// formatFlags are the --format flags as given, one per flag: not split at
+// commas as a string slice would be, since a file name may hold one.
+type formatFlags []string
+
+// formatFlagsCopy starts the form in which urfave/cli copies the flags
+// from --format to -f ([formatFlags.Serialize]).
+const formatFlagsCopy = "\x00formats:"
+
+// Set adds one --format flag, or takes the whole list when urfave/cli
+// copies it between the flag's two names.
+func (f *formatFlags) Set(s string) error {
+	if list, ok := strings.CutPrefix(s, formatFlagsCopy); ok {
+		return json.Unmarshal([]byte(list), (*[]string)(f))
+	}
+	*f = append(*f, s)
+	return nil
+}
+
+// String lists the flags as given.
+func (f *formatFlags) String() string { return strings.Join(*f, " ") }
+
+// Serialize writes the list for urfave/cli to copy it whole to the
+// flag's other name, instead of adding its String as one more flag.
+func (f *formatFlags) Serialize() string {
+	b, _ := json.Marshal([]string(*f))
+	return formatFlagsCopy + string(b)
+}
+
+// lintOutput is one report to write: a format, and the file to write it
+// to ("" for stdout).
+type lintOutput struct{ format, file string }
+
+// parseFormatFlags reads the --format FORMAT[=FILE] flags (text when none)
+// with -o, which names the file of the format given without one. At most
+// one format goes to stdout, and no file is named twice.
+func parseFormatFlags(flags []string, output string) ([]lintOutput, error) {
+	if len(flags) == 0 {
+		flags = []string{"text"}
+	}
+	if output == "-" {
+		output = ""
+	}
+	var outs []lintOutput
+	var bare []string
+	files := map[string]string{} // file -> the flag naming it
+	for _, f := range flags {
+		format, file, hasFile := strings.Cut(f, "=")
+		format = strings.TrimSpace(format)
+		if !slices.Contains(lint.Formats(), format) {
+			return nil, fmt.Errorf("unknown format %q (use %s)", format, strings.Join(lint.Formats(), ", "))
+		}
+		if hasFile && file == "" {
+			return nil, fmt.Errorf("--format %q: no file after =; want FORMAT=FILE, e.g. --format sarif=ovsync.sarif", f)
+		}
+		if file == "-" {
+			file = ""
+		}
+		if !hasFile {
+			bare = append(bare, f)
+			file = output
+		}
+		if file == "" && len(bare) > 1 || file == "" && slices.ContainsFunc(outs, func(o lintOutput) bool { return o.file == "" }) {
+			return nil, fmt.Errorf("--format %q: only one report can go to stdout; write the others to files: --format %s=FILE", f, format)
+		}
+		if file != "" && !hasFile && len(bare) > 1 {
+			return nil, fmt.Errorf("--format %q: -o names the file of one format only; write the others as --format %s=FILE", f, format)
+		}
+		if first, dup := files[file]; dup && file != "" {
+			return nil, fmt.Errorf("--format %q: %s is also the file of --format %q", f, file, first)
+		}
+		if file != "" {
+			files[file] = f
+		}
+		outs = append(outs, lintOutput{format, file})
+	}
+	if output != "" && len(bare) == 0 {
+		return nil, fmt.Errorf("-o %s: every --format names its own file; give -o with a --format without =FILE, or drop it", output)
+	}
+	return outs, nil
 }
 
 // parseRuleFlags reads --rule ID=SEV flags.

@@ -35,7 +35,7 @@ var update = flag.Bool("update", false, "rewrite the expected output in testdata
 // function as main.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"ovsync": func() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) },
+		"ovsync": func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 

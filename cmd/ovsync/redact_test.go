@@ -111,7 +111,7 @@ func TestLintNeverPrintsKey(t *testing.T) {
 	for _, format := range []string{"text", "json", "github", "sarif"} {
 		t.Run(format, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run([]string{"ovsync", "lint", "--format", format, dir}, &stdout, &stderr)
+			code := run([]string{"ovsync", "lint", "--format", format, dir}, strings.NewReader(""), &stdout, &stderr)
 			if code != exitFindings {
 				t.Fatalf("exit status %d, want %d\n%s", code, exitFindings, stderr.String())
 			}
@@ -121,7 +121,7 @@ func TestLintNeverPrintsKey(t *testing.T) {
 			}
 			out := filepath.Join(dir, "report."+format)
 			stdout.Reset()
-			if code := run([]string{"ovsync", "lint", "--format", format, "-o", out, dir}, &stdout, &stderr); code != exitFindings {
+			if code := run([]string{"ovsync", "lint", "--format", format, "-o", out, dir}, strings.NewReader(""), &stdout, &stderr); code != exitFindings {
 				t.Fatalf("-o: exit status %d", code)
 			}
 			if !strings.Contains(string(readFile(t, out)), redact.Mask) {
@@ -172,8 +172,8 @@ func TestPushAndPingNeverPrintKey(t *testing.T) {
 					flags = append(flags, "--api-key-file", keyFile)
 				}
 				var all bytes.Buffer
-				run(append(append([]string{"ovsync", "push", "--yes", "--dump", filepath.Join(dir, "dump.json")}, flags...), dir), &all, &all)
-				run(append(append([]string{"ovsync", "ping"}, flags...), dir), &all, &all)
+				run(append(append([]string{"ovsync", "push", "--yes", "--dump", filepath.Join(dir, "dump.json")}, flags...), dir), strings.NewReader(""), &all, &all)
+				run(append(append([]string{"ovsync", "ping"}, flags...), dir), strings.NewReader(""), &all, &all)
 				checkNoKey(t, source+" "+kind, all.String(), dir)
 				if !strings.Contains(all.String(), "attempt 1: ") {
 					t.Fatalf("%s %s at %d: nothing was sent:\n%s", source, kind, off, all.String())
@@ -243,7 +243,7 @@ func TestConvertNeverWritesKey(t *testing.T) {
 			})
 			var stdout, stderr bytes.Buffer
 			args := append(append([]string{"ovsync", "convert"}, tc.args(dir)...), keySheet(t))
-			if code := run(args, &stdout, &stderr); code != 0 {
+			if code := run(args, strings.NewReader(""), &stdout, &stderr); code != 0 {
 				t.Fatalf("exit status %d\n%s", code, stderr.String())
 			}
 			if out := tc.out(dir); out != "" {
@@ -272,7 +272,7 @@ func TestMigrateNeverWritesKey(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "new")
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"ovsync", "migrate", dir, "--out", out}, &stdout, &stderr); code != 0 {
+	if code := run([]string{"ovsync", "migrate", dir, "--out", out}, strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Fatalf("exit status %d\n%s", code, stderr.String())
 	}
 	checkNoKey(t, "migrate", stdout.String()+stderr.String(), out)

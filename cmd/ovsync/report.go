@@ -1,11 +1,10 @@
 package main
 
 import (
-	"fmt"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/internal/report"
 	"github.com/ovsync/ovsync/lint"
 )
@@ -59,15 +58,15 @@ func runReport(c *cli.Context) error {
 	if out == "-" {
 		err = r.Write(c.App.Writer)
 	} else {
-		err = atomicfile.Write(out, r.Write)
+		err = writeOutput(c, out, r.Write)
 	}
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
 	s := r.Lint().Summary
 	if out != "-" {
-		fmt.Fprintf(c.App.ErrWriter, "ovsync: report written to %s: %s, %s, %d info\n", lint.DisplayPath(out),
-			countWord(s.Errors, "error"), countWord(s.Warnings, "warning"), s.Infos)
+		notef(c.App.ErrWriter, "report written to %s: %s, %s, %d info", lint.DisplayPath(out),
+			plural.Count(s.Errors, "error", "errors"), plural.Count(s.Warnings, "warning", "warnings"), s.Infos)
 	}
 	if s.Errors > 0 {
 		return exitWith(exitFindings, nil)

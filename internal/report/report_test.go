@@ -241,8 +241,8 @@ func TestReadableWithoutScript(t *testing.T) {
 	html := page(t, r)
 	head, _, _ := strings.Cut(html, `<script type="application/json"`)
 	for _, want := range []string{
-		"A push would stop: 19 errors, 11 warnings, 5 info",
-		"lint found 19 errors: a push stops before planning",
+		"A push would stop: 20 errors, 13 warnings, 5 info",
+		"lint found 20 errors: a push stops before planning",
 		`<time datetime="2026-03-04T05:06:07Z">2026-03-04T05:06:07Z</time> by ovsync v0.0.0-test`,
 		"Officevibe reads comma-separated files",
 		`<td class="hi">dana reyes &lt;dana.reyes@cedarline.example&gt;</td>`,
@@ -264,7 +264,7 @@ func TestPlan(t *testing.T) {
 		want   string // in the plain HTML
 	}{
 		{"first push", lint.Options{Path: sampleOrg}, PlanFirst, "First push: there is no state file"},
-		{"lint errors", lint.Options{Path: brokenOrg}, PlanStopped, "lint found 19 errors: a push stops before planning"},
+		{"lint errors", lint.Options{Path: brokenOrg}, PlanStopped, "lint found 20 errors: a push stops before planning"},
 		{"files without config", lint.Options{Users: sampleOrg + "/Data/users.csv"}, PlanStopped, "given without a config.json"},
 	}
 	for _, tt := range tests {

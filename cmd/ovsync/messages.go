@@ -1,0 +1,49 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// The command's own messages on stderr (reports and drawings go to stdout
+// or their files) follow these rules, and are written only by the
+// functions of this file:
+//
+//   - Every line starts with "ovsync: ", then "warning: " for a warning;
+//     an error has no word of its own (the exit status says it failed).
+//   - The message is lower case, says what is wrong, and has no final
+//     period. It names the file, line and column when there is one.
+//   - The fix is a hint on its own line below, indented by four spaces:
+//     "    hint: ...". An error's text holds it after "\nhint: ".
+//   - Counts agree with their noun (internal/plural), as in lint's report.
+//   - Nothing printed holds the API key: run's streams and every file
+//     written through writeOutput pass through one redactor (redact.go).
+
+// printError prints an error as "ovsync: message", with any "hint:" lines
+// of the message indented below it.
+func printError(w io.Writer, err error) {
+	msg := err.Error()
+	first, rest, _ := strings.Cut(msg, "\n")
+	fmt.Fprintf(w, "ovsync: %s\n", first)
+	if rest != "" {
+		for _, l := range strings.Split(rest, "\n") {
+			fmt.Fprintf(w, "    %s\n", strings.TrimSpace(l))
+		}
+	}
+}
+
+// warnf prints a warning, "ovsync: warning: message", and its hint on its
+// own line when hint is not "".
+func warnf(w io.Writer, hint, format string, args ...any) {
+	fmt.Fprintf(w, "ovsync: warning: "+format+"\n", args...)
+	if hint != "" {
+		fmt.Fprintf(w, "    hint: %s\n", hint)
+	}
+}
+
+// notef prints a note, "ovsync: message": something the user should know
+// that is no problem of the run.
+func notef(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "ovsync: "+format+"\n", args...)
+}
