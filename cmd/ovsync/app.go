@@ -92,6 +92,7 @@ Examples:
 			graphCommand(),
 			migrateCommand(),
 			schemaCommand(),
+			planCommand(),
 			pushCommand(),
 			pingCommand(),
 			completionCommand(),
