@@ -158,7 +158,9 @@ func TestGuardsPerKind(t *testing.T) {
 				}
 				return l, true
 			})
-		}, func(o *push.Options) { o.MaxRemovals, o.MaxTeamRemovals, o.MaxManagerChanges = push.Limit{Count: 2}, loose, loose },
+		}, func(o *push.Options) {
+			o.MaxRemovals, o.MaxTeamRemovals, o.MaxManagerChanges = push.Limit{Count: 2}, loose, loose
+		},
 			"it would remove 0 users and change 3 emails (each a removal in the legacy protocol) of the 87 sent last time (--max-removals 2 allows 2)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

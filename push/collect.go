@@ -6,22 +6,22 @@ import (
 	"github.com/ovsync/ovsync/lint"
 )
 
-// collector is told of each user while the planning pass writes the
-// body, and builds the state of the files as the plan compares them and
-// the state file keeps them: every user's values as sent, the teams and
-// the mapping rows from lint's model of the same files.
+// collector is told of each user, team and mapping row while the
+// planning pass writes the body, and builds the state of the files as
+// the plan compares them and the state file keeps them: exactly what the
+// body holds, every user's values as sent.
 type collector struct {
-	org  *lint.Org
 	keys []string
 	// pos are the positions of the id, email, first and last names
 	// among the keys (-1 for none).
 	pos   [4]int
-	users []stateUser
+	st    state
 	buf   []byte
+	names lint.User
 }
 
-func newCollector(org *lint.Org) *collector {
-	return &collector{org: org, users: make([]stateUser, 0, len(org.Users)), pos: [4]int{-1, -1, -1, -1}}
+func newCollector() *collector {
+	return &collector{pos: [4]int{-1, -1, -1, -1}}
 }
 
 // userKeys gets the keys of the user objects and their roles.
@@ -42,6 +42,14 @@ func (c *collector) userKeys(keys []string, roles []lint.Role) {
 	}
 }
 
+// value returns the value at position p, "" for none.
+func value(vals []string, p int) string {
+	if p < 0 || p >= len(vals) {
+		return ""
+	}
+	return vals[p]
+}
+
 // user gets a user's values in key order and its JSON object.
 func (c *collector) user(vals []string, obj []byte) {
 	c.buf = c.buf[:0]
@@ -51,44 +59,59 @@ func (c *collector) user(vals []string, obj []byte) {
 		}
 		c.buf = appendEscaped(c.buf, v)
 	}
-	u := stateUser{Values: string(c.buf), Hash: hash64(hashBytes(hashSeed, obj))}
-	if p := c.pos[0]; p >= 0 {
-		u.ID = strings.TrimSpace(vals[p])
+	line := string(c.buf)
+	u := stateUser{Values: line, Hash: hash64(hashBytes(hashSeed, obj))}
+	// The id and email are cut from the line when they need no escape,
+	// so that they share its memory.
+	u.ID = share(line, strings.TrimSpace(value(vals, c.pos[0])))
+	u.Email = share(line, value(vals, c.pos[1]))
+	c.names = lint.User{ID: u.ID, FirstName: value(vals, c.pos[2]), LastName: value(vals, c.pos[3])}
+	u.Name = c.names.Name()
+	if u.Name != u.ID {
+		u.Name = strings.Clone(u.Name)
 	}
-	if i, ok := c.org.UserIndex(u.ID); ok {
-		ou := &c.org.Users[i]
-		u.ID, u.Email, u.Name = ou.ID, ou.Email, ou.Name()
-	} else if p := c.pos[1]; p >= 0 {
-		u.Email = vals[p]
+	c.st.Users = append(c.st.Users, u)
+}
+
+// share returns v as a part of line when line holds it, else a copy.
+func share(line, v string) string {
+	if v == "" {
+		return ""
 	}
-	c.users = append(c.users, u)
+	if i := strings.Index(line, v); i >= 0 {
+		return line[i : i+len(v)]
+	}
+	return strings.Clone(v)
+}
+
+// team gets a team's id and name.
+func (c *collector) team(id, name string) {
+	c.st.Teams = append(c.st.Teams, stateTeam{ID: strings.Clone(strings.TrimSpace(id)), Name: strings.Clone(name)})
+}
+
+// mapping gets a mapping row's ids as written and its flags.
+func (c *collector) mapping(team, user, sub string, member, manager bool) {
+	c.st.Mappings = append(c.st.Mappings, stateMapping{
+		Team: c.intern(strings.TrimSpace(team)), User: c.intern(strings.TrimSpace(user)), SubTeam: c.intern(strings.TrimSpace(sub)),
+		Member: member, Manager: manager,
+	})
+}
+
+// intern copies an id of a mapping row; the ids repeat, so the last
+// ones are kept to be shared.
+func (c *collector) intern(id string) string {
+	if id == "" {
+		return ""
+	}
+	return strings.Clone(id)
 }
 
 // state returns the state of the files, once the pass is over.
 func (c *collector) state(head stateHead) *state {
-	org := c.org
 	head.Version, head.UserKeys, head.UserRoles = stateVersion, c.keys, c.pos
-	st := &state{stateHead: head, Users: c.users}
-	st.Teams = make([]stateTeam, 0, len(org.Teams))
-	for i := range org.Teams {
-		if t := &org.Teams[i]; t.Declared {
-			st.Teams = append(st.Teams, stateTeam{ID: t.ID, Name: t.Name})
-		}
-	}
-	st.Mappings = make([]stateMapping, 0, len(org.Mappings))
-	id := func(i int32, teams bool) string {
-		switch {
-		case i < 0:
-			return ""
-		case teams:
-			return org.Teams[i].ID
-		}
-		return org.Users[i].ID
-	}
-	for _, m := range org.Mappings {
-		st.Mappings = append(st.Mappings, stateMapping{Team: id(m.Team, true), User: id(m.User, false), SubTeam: id(m.SubTeam, true), Member: m.IsMember, Manager: m.IsManager})
-	}
-	return st
+	st := c.st
+	st.stateHead = head
+	return &st
 }
 
 // mappingKey identifies a mapping row: a hash of its team, user and

@@ -131,12 +131,16 @@ func (w *wireFormat) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) e
 	}
 
 	err = w.writeArray(bw, w.groups, false, lint.KindGroups, cfg.GroupsCSV, func(h *lint.Header, rec *lint.Record) error {
+		id, name := field(rec, h.Col(lint.TeamID)), field(rec, h.Col(lint.TeamName))
 		bw.raw("{")
 		bw.raw(w.groupKeys[0])
-		bw.str(field(rec, h.Col(lint.TeamID)))
+		bw.str(id)
 		bw.raw(w.groupKeys[1])
-		bw.str(field(rec, h.Col(lint.TeamName)))
+		bw.str(name)
 		bw.raw("}")
+		if obs != nil {
+			obs.team(id, name)
+		}
 		return nil
 	})
 	if err != nil {
@@ -162,6 +166,9 @@ func (w *wireFormat) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) e
 		bw.raw(w.mappingKeys[4])
 		bw.boolean(manager)
 		bw.raw("}")
+		if obs != nil {
+			obs.mapping(team, user, sub, member, manager)
+		}
 		return nil
 	})
 	if err != nil {

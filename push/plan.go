@@ -90,7 +90,10 @@ type Plan struct {
 	Version int `json:"version"`
 	// Protocol is the name of the protocol the push speaks.
 	Protocol string `json:"protocol"`
-	// Target is where the push goes ("" for a diff).
+	// Old and New are the two sides of a diff, as displayed.
+	Old string `json:"old,omitempty"`
+	New string `json:"new,omitempty"`
+	// Target is where the push goes (none for a diff).
 	Target Target `json:"target,omitzero"`
 	// Inputs are the files the plan was made from, with their digests.
 	Inputs []Input `json:"inputs"`

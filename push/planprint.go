@@ -77,7 +77,7 @@ func (p *Plan) print(w io.Writer) error {
 	case "PUSH":
 		fmt.Fprintf(w, "PUSH to %s (%s protocol)\n", p.Target.Host, p.Protocol)
 	case "DIFF":
-		fmt.Fprintf(w, "DIFF %s → %s: nothing is sent\n", p.State.Path, p.Target.URL)
+		fmt.Fprintf(w, "DIFF %s → %s\n", p.Old, p.New)
 	default:
 		mode := p.Mode
 		if mode == "" {
@@ -167,7 +167,10 @@ func (p *Plan) print(w io.Writer) error {
 	for _, n := range p.Notes {
 		fmt.Fprintln(w, n)
 	}
-	if p.Unchanged {
+	switch {
+	case p.Mode == "DIFF" && p.Unchanged:
+		fmt.Fprintln(w, "no change: a push of the new org would send what the old one did")
+	case p.Unchanged:
 		fmt.Fprintln(w, "no change since the last push: the body is the same")
 	}
 	return nil

@@ -156,6 +156,10 @@ type observer interface {
 	userKeys(keys []string, roles []lint.Role)
 	// user gets a user's values in key order and its JSON object.
 	user(vals []string, obj []byte)
+	// team gets a team's id and name as written.
+	team(id, name string)
+	// mapping gets a mapping row's ids as written and its flags.
+	mapping(team, user, subTeam string, member, manager bool)
 }
 
 // syncOutcome is what an answer to a sync said.

@@ -378,7 +378,7 @@ func prepare(opt Options, o *output, cfgPath string, cfg *lint.Config, t pushTar
 	}
 
 	start = time.Now()
-	c := newCollector(rep.Org)
+	c := newCollector()
 	size, digest, err := planPass(proto, cfg, c, opt.Dump)
 	if err != nil {
 		return nil, err

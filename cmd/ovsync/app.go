@@ -93,6 +93,7 @@ Examples:
 			migrateCommand(),
 			schemaCommand(),
 			planCommand(),
+			diffCommand(),
 			pushCommand(),
 			pingCommand(),
 			completionCommand(),
