@@ -17,7 +17,9 @@ type collector struct {
 	pos   [4]int
 	st    state
 	buf   []byte
-	names lint.User
+	// lastTeam is the team id of the last mapping row, shared by the
+	// next rows of the same team.
+	lastTeam string
 }
 
 func newCollector() *collector {
@@ -65,11 +67,6 @@ func (c *collector) user(vals []string, obj []byte) {
 	// so that they share its memory.
 	u.ID = share(line, strings.TrimSpace(value(vals, c.pos[0])))
 	u.Email = share(line, value(vals, c.pos[1]))
-	c.names = lint.User{ID: u.ID, FirstName: value(vals, c.pos[2]), LastName: value(vals, c.pos[3])}
-	u.Name = c.names.Name()
-	if u.Name != u.ID {
-		u.Name = strings.Clone(u.Name)
-	}
 	c.st.Users = append(c.st.Users, u)
 }
 
@@ -92,7 +89,7 @@ func (c *collector) team(id, name string) {
 // mapping gets a mapping row's ids as written and its flags.
 func (c *collector) mapping(team, user, sub string, member, manager bool) {
 	c.st.Mappings = append(c.st.Mappings, stateMapping{
-		Team: c.intern(strings.TrimSpace(team)), User: c.intern(strings.TrimSpace(user)), SubTeam: c.intern(strings.TrimSpace(sub)),
+		Team: c.teamID(strings.TrimSpace(team)), User: c.intern(strings.TrimSpace(user)), SubTeam: c.intern(strings.TrimSpace(sub)),
 		Member: member, Manager: manager,
 	})
 }
@@ -104,6 +101,15 @@ func (c *collector) intern(id string) string {
 		return ""
 	}
 	return strings.Clone(id)
+}
+
+// teamID copies a team id of a mapping row, or shares the last row's
+// when it is the same: the rows of a team come together.
+func (c *collector) teamID(id string) string {
+	if id != c.lastTeam {
+		c.lastTeam = strings.Clone(id)
+	}
+	return c.lastTeam
 }
 
 // state returns the state of the files, once the pass is over.

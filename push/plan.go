@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ovsync/ovsync/lint"
 )
 
 // Defaults of the guards that the command uses for its flags.
@@ -265,7 +267,7 @@ func comparePlan(prev, cur *state, invite bool) *Plan {
 	if prev == nil {
 		p.Users.Added, p.Teams.Added, p.Mappings.Added, p.Managers.Added = p.Users.Total, p.Teams.Total, p.Mappings.Total, p.Managers.Total
 		for i := range cur.Users {
-			p.Changes.UsersAdded = append(p.Changes.UsersAdded, cur.Users[i].ref())
+			p.Changes.UsersAdded = append(p.Changes.UsersAdded, cur.ref(i))
 		}
 		members := memberCounts(cur)
 		for i, t := range cur.Teams {
@@ -284,21 +286,42 @@ func comparePlan(prev, cur *state, invite bool) *Plan {
 	if prev.v1() {
 		p.Mappings.Previous = len(prev.MappingKeys)
 	}
-	compareUsers(p, prev, cur)
+	added, removed := compareUsers(p, prev, cur)
 	compareTeams(p, prev, cur)
-	compareMappings(p, prev, cur)
+	compareMappings(p, prev, cur, added, removed)
 	if invite {
 		p.Invites = p.Users.Added
 	}
 	return p
 }
 
-// ref names the user.
-func (u *stateUser) ref() UserRef { return UserRef{ID: u.ID, Email: u.Email, Name: u.Name} }
+// ref names user i of the state; the name is cut from the user's values
+// (a version 1 state has none: the id stands for it).
+func (st *state) ref(i int) UserRef {
+	u := &st.Users[i]
+	r := UserRef{ID: u.ID, Email: u.Email, Name: u.ID}
+	if st.v1() || st.UserRoles[2] < 0 && st.UserRoles[3] < 0 {
+		return r
+	}
+	var first, last string
+	n := 0
+	for v := range strings.SplitSeq(u.Values, "\t") {
+		switch n {
+		case st.UserRoles[2]:
+			first = unescape(v)
+		case st.UserRoles[3]:
+			last = unescape(v)
+		}
+		n++
+	}
+	r.Name = (&lint.User{ID: u.ID, FirstName: first, LastName: last}).Name()
+	return r
+}
 
 // compareUsers finds the users added, removed and changed, and the email
-// changes.
-func compareUsers(p *Plan, prev, cur *state) {
+// changes. It returns the ids of the users added and removed.
+func compareUsers(p *Plan, prev, cur *state) (added, removed map[string]bool) {
+	added, removed = map[string]bool{}, map[string]bool{}
 	old := make(map[string]int32, len(prev.Users))
 	for i := range prev.Users {
 		old[prev.Users[i].ID] = int32(i)
@@ -310,8 +333,9 @@ func compareUsers(p *Plan, prev, cur *state) {
 		u := &cur.Users[i]
 		j, ok := old[u.ID]
 		if !ok {
+			added[u.ID] = true
 			p.Users.Added++
-			p.Changes.UsersAdded = append(p.Changes.UsersAdded, u.ref())
+			p.Changes.UsersAdded = append(p.Changes.UsersAdded, cur.ref(i))
 			continue
 		}
 		seen[j] = true
@@ -320,27 +344,29 @@ func compareUsers(p *Plan, prev, cur *state) {
 		case prev.v1():
 			if was.Hash != u.Hash {
 				p.Users.Changed++
-				p.Changes.UsersChanged = append(p.Changes.UsersChanged, UserChange{UserRef: u.ref()})
+				p.Changes.UsersChanged = append(p.Changes.UsersChanged, UserChange{UserRef: cur.ref(i)})
 			}
 		case keysSame && was.Values == u.Values:
 		default:
 			a, b = splitValues(was.Values, a[:0]), splitValues(u.Values, b[:0])
 			if fields := changedFields(prev.UserKeys, a, cur.UserKeys, b); len(fields) > 0 {
 				p.Users.Changed++
-				p.Changes.UsersChanged = append(p.Changes.UsersChanged, UserChange{UserRef: u.ref(), Fields: fields})
+				p.Changes.UsersChanged = append(p.Changes.UsersChanged, UserChange{UserRef: cur.ref(i), Fields: fields})
 			}
 		}
 		if !strings.EqualFold(was.Email, u.Email) {
 			p.EmailChanges++
-			p.Changes.EmailChanges = append(p.Changes.EmailChanges, EmailChange{ID: u.ID, Name: u.Name, From: was.Email, To: u.Email})
+			p.Changes.EmailChanges = append(p.Changes.EmailChanges, EmailChange{ID: u.ID, Name: cur.ref(i).Name, From: was.Email, To: u.Email})
 		}
 	}
 	for j, ok := range seen {
 		if !ok {
 			p.Users.Removed++
-			p.Changes.UsersRemoved = append(p.Changes.UsersRemoved, prev.Users[j].ref())
+			p.Changes.UsersRemoved = append(p.Changes.UsersRemoved, prev.ref(j))
+			removed[prev.Users[j].ID] = true
 		}
 	}
+	return added, removed
 }
 
 // changedFields returns the keys whose values differ between two users,
@@ -495,12 +521,15 @@ func mergePairs(a, b []pairRef, onlyA, onlyB func(row int32)) {
 
 // compareMappings counts the mapping rows added, removed and changed,
 // and finds the managers who gain or lose access and the members moved.
-func compareMappings(p *Plan, prev, cur *state) {
+// Rows are compared by sorted hashes; only the few users and teams a
+// change names are looked up.
+func compareMappings(p *Plan, prev, cur *state, added, removed map[string]bool) {
 	p.Mappings.Added, p.Mappings.Removed, p.Mappings.Changed = diffMappings(prev.mappingKeys(), cur.mappingKeys())
 	if prev.v1() {
 		return
 	}
 	isManager := func(m *stateMapping) bool { return m.Manager && m.User != "" }
+	isMember := func(m *stateMapping) bool { return m.Member && m.User != "" }
 	team := func(m *stateMapping) string { return m.Team }
 	user := func(m *stateMapping) string { return m.User }
 	for i := range prev.Mappings {
@@ -508,47 +537,114 @@ func compareMappings(p *Plan, prev, cur *state) {
 			p.Managers.Previous++
 		}
 	}
-	prevTeams := teamNames(prev)
-	curTeams := teamNames(cur)
-	prevUsers := userRefs(prev)
-	curUsers := userRefs(cur)
-	people := newReach(prev)
-	var curReach *reach
-	var lost []int32
+	var lost, gained []int32
 	mergePairs(pairs(prev, isManager, team, user), pairs(cur, isManager, team, user),
-		func(row int32) { lost = append(lost, row) },
 		func(row int32) {
-			m := &cur.Mappings[row]
-			if curReach == nil {
-				curReach = newReach(cur)
+			if !removed[prev.Mappings[row].User] { // a removed user is listed with the removals
+				lost = append(lost, row)
 			}
-			p.Changes.ManagersGained = append(p.Changes.ManagersGained, ManagerChange{Team: m.Team, TeamName: curTeams[m.Team], UserRef: curUsers.ref(m.User), People: curReach.people(m.Team)})
-		})
-	slices.Sort(lost)
-	for _, row := range lost {
-		m := &prev.Mappings[row]
-		if _, kept := curUsers[m.User]; !kept {
-			continue // a removed user: listed with the removals
+		},
+		func(row int32) { gained = append(gained, row) })
+	// Users whose member rows changed, kept on both sides, moved.
+	moved := map[string]bool{}
+	note := func(st *state) func(row int32) {
+		return func(row int32) {
+			if u := st.Mappings[row].User; !added[u] && !removed[u] {
+				moved[u] = true
+			}
 		}
-		p.Changes.ManagersLost = append(p.Changes.ManagersLost, ManagerChange{Team: m.Team, TeamName: prevTeams[m.Team], UserRef: prevUsers.ref(m.User), People: people.people(m.Team)})
 	}
-	slices.SortFunc(p.Changes.ManagersGained, func(a, b ManagerChange) int { return strings.Compare(a.Team+"\x00"+a.ID, b.Team+"\x00"+b.ID) })
+	mergePairs(pairs(prev, isMember, user, team), pairs(cur, isMember, user, team), note(prev), note(cur))
+
+	prevNames, curNames := lookup{}, lookup{}
+	for _, row := range lost {
+		prevNames.want(prev.Mappings[row].Team, prev.Mappings[row].User)
+	}
+	for _, row := range gained {
+		curNames.want(cur.Mappings[row].Team, cur.Mappings[row].User)
+	}
+	for u := range moved {
+		curNames.want("", u)
+	}
+	prevNames.fill(prev)
+	curNames.fill(cur)
+	if len(lost) > 0 {
+		people := newReach(prev)
+		slices.Sort(lost)
+		for _, row := range lost {
+			m := &prev.Mappings[row]
+			p.Changes.ManagersLost = append(p.Changes.ManagersLost, ManagerChange{Team: m.Team, TeamName: prevNames.teams[m.Team], UserRef: prevNames.user(m.User), People: people.people(m.Team)})
+		}
+	}
+	if len(gained) > 0 {
+		people := newReach(cur)
+		slices.Sort(gained)
+		for _, row := range gained {
+			m := &cur.Mappings[row]
+			p.Changes.ManagersGained = append(p.Changes.ManagersGained, ManagerChange{Team: m.Team, TeamName: curNames.teams[m.Team], UserRef: curNames.user(m.User), People: people.people(m.Team)})
+		}
+	}
 	p.Managers.Removed, p.Managers.Added = len(p.Changes.ManagersLost), len(p.Changes.ManagersGained)
 
-	// Moves: users of both sides whose member teams differ.
-	isMember := func(m *stateMapping) bool { return m.Member && m.User != "" }
-	from, to := memberTeams(prev, isMember), memberTeams(cur, isMember)
-	for i := range cur.Users {
-		u := &cur.Users[i]
-		if _, kept := prevUsers[u.ID]; !kept {
-			continue
-		}
-		a, b := from[u.ID], to[u.ID]
-		if !slices.Equal(a, b) {
-			p.Changes.Moves = append(p.Changes.Moves, Move{UserRef: u.ref(), From: orEmpty(a), To: orEmpty(b)})
+	if len(moved) > 0 {
+		from, to := memberTeams(prev, moved), memberTeams(cur, moved)
+		for i := range cur.Users {
+			u := &cur.Users[i]
+			if !moved[u.ID] {
+				continue
+			}
+			if a, b := from[u.ID], to[u.ID]; !slices.Equal(a, b) {
+				p.Changes.Moves = append(p.Changes.Moves, Move{UserRef: curNames.user(u.ID), From: orEmpty(a), To: orEmpty(b)})
+			}
 		}
 	}
 	p.Moves = len(p.Changes.Moves)
+}
+
+// lookup finds the names of a few teams and users of a state in one
+// pass over it.
+type lookup struct {
+	teams map[string]string
+	users map[string]UserRef
+}
+
+// want asks for a team and a user ("" for none).
+func (l *lookup) want(team, user string) {
+	if l.teams == nil {
+		l.teams, l.users = map[string]string{}, map[string]UserRef{}
+	}
+	if team != "" {
+		l.teams[team] = ""
+	}
+	if user != "" {
+		l.users[user] = UserRef{ID: user, Name: user}
+	}
+}
+
+// fill looks the wanted teams and users up in st.
+func (l *lookup) fill(st *state) {
+	if len(l.teams) > 0 {
+		for _, t := range st.Teams {
+			if _, ok := l.teams[t.ID]; ok {
+				l.teams[t.ID] = t.Name
+			}
+		}
+	}
+	if len(l.users) > 0 {
+		for i := range st.Users {
+			if _, ok := l.users[st.Users[i].ID]; ok {
+				l.users[st.Users[i].ID] = st.ref(i)
+			}
+		}
+	}
+}
+
+// user names the user of id, or the id alone when no user has it.
+func (l *lookup) user(id string) UserRef {
+	if r, ok := l.users[id]; ok {
+		return r
+	}
+	return UserRef{ID: id, Name: id}
 }
 
 // orEmpty returns s, or an empty list for nil (JSON writes [] then).
@@ -559,40 +655,12 @@ func orEmpty(s []string) []string {
 	return s
 }
 
-// teamNames maps a state's team ids to their names.
-func teamNames(st *state) map[string]string {
-	m := make(map[string]string, len(st.Teams))
-	for _, t := range st.Teams {
-		m[t.ID] = t.Name
-	}
-	return m
-}
-
-// users maps ids to the users of a state.
-type users map[string]*stateUser
-
-func userRefs(st *state) users {
-	m := make(users, len(st.Users))
-	for i := range st.Users {
-		m[st.Users[i].ID] = &st.Users[i]
-	}
-	return m
-}
-
-// ref names the user of id, or the id alone when no user has it.
-func (us users) ref(id string) UserRef {
-	if u, ok := us[id]; ok {
-		return u.ref()
-	}
-	return UserRef{ID: id, Name: id}
-}
-
-// memberTeams returns the sorted member teams of each user of st that
-// has any.
-func memberTeams(st *state, keep func(m *stateMapping) bool) map[string][]string {
-	out := make(map[string][]string)
+// memberTeams returns the sorted member teams of the users of st that
+// only names.
+func memberTeams(st *state, only map[string]bool) map[string][]string {
+	out := make(map[string][]string, len(only))
 	for i := range st.Mappings {
-		if m := &st.Mappings[i]; keep(m) {
+		if m := &st.Mappings[i]; m.Member && only[m.User] {
 			out[m.User] = append(out[m.User], m.Team)
 		}
 	}

@@ -371,7 +371,13 @@ func prepare(opt Options, o *output, cfgPath string, cfg *lint.Config, t pushTar
 	if err != nil {
 		return nil, err
 	}
-	if prev != nil {
+	var notes []string
+	switch {
+	case prev == nil:
+	case prev.succeeds(proto.name()):
+		notes = append(notes, fmt.Sprintf("planned against the last legacy push (state file %s, ids kept by ovsync migrate): its state becomes the provisioning one once sent", lint.DisplayPath(sp)))
+		prev.asProvisioning()
+	default:
 		if err := prev.checkFor(sp, proto.name(), e); err != nil {
 			return nil, err
 		}
@@ -389,7 +395,7 @@ func prepare(opt Options, o *output, cfgPath string, cfg *lint.Config, t pushTar
 	}
 	cur := c.state(stateHead{Protocol: proto.name(), APIURL: e.String(), Digest: digest, Bytes: size, InviteNewUsers: proto.invites(cfg)})
 	p := comparePlan(prev, cur, proto.invites(cfg))
-	p.Mode, p.Protocol, p.Notes = mode, proto.name(), proto.notes(cfg)
+	p.Mode, p.Protocol, p.Notes = mode, proto.name(), append(notes, proto.notes(cfg)...)
 	p.Target = Target{URL: e.String(), Host: e.base.Host}
 	p.Inputs = in
 	p.StateFile, p.Bytes, p.Digest = lint.DisplayPath(sp), size, digest

@@ -83,8 +83,6 @@ type stateHead struct {
 type stateUser struct {
 	ID    string `json:"id"`
 	Email string `json:"email"`
-	// Name is the full name (version 2).
-	Name string `json:"-"`
 	// Values are the user's values in the order of UserKeys, escaped
 	// and joined by tabs as in the file (version 2).
 	Values string `json:"-"`
@@ -205,7 +203,15 @@ func parseStateV2(head stateHead, z []byte) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the lists of the state file cannot be read: %v", err)
 	}
-	all, err := io.ReadAll(zr)
+	// The gzip trailer's last 4 bytes are the text's size (mod 4 GiB):
+	// read it into a buffer of that size at once.
+	var size int
+	if len(z) >= 4 {
+		size = int(uint32(z[len(z)-4]) | uint32(z[len(z)-3])<<8 | uint32(z[len(z)-2])<<16 | uint32(z[len(z)-1])<<24)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+1))
+	_, err = buf.ReadFrom(zr)
+	all := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("the lists of the state file cannot be read: %v", err)
 	}
@@ -226,20 +232,18 @@ func parseStateV2(head stateHead, z []byte) (*state, error) {
 		switch line[0] {
 		case 'U':
 			u := stateUser{Values: body}
-			var first, last string
-			for i, v := range splitValues(body, nil) {
+			i := 0
+			for v := range strings.SplitSeq(body, "\t") {
 				switch i {
 				case roles[0]:
-					u.ID = v
+					u.ID = unescape(v)
 				case roles[1]:
-					u.Email = v
-				case roles[2]:
-					first = v
-				case roles[3]:
-					last = v
+					u.Email = unescape(v)
+				}
+				if i++; i > roles[0] && i > roles[1] {
+					break
 				}
 			}
-			u.Name = (&lint.User{ID: u.ID, FirstName: first, LastName: last}).Name()
 			st.Users = append(st.Users, u)
 		case 'T':
 			id, name, _ := strings.Cut(body, "\t")
