@@ -204,10 +204,12 @@ func parseStateV2(head stateHead, z []byte) (*state, error) {
 		return nil, fmt.Errorf("the lists of the state file cannot be read: %v", err)
 	}
 	// The gzip trailer's last 4 bytes are the text's size (mod 4 GiB):
-	// read it into a buffer of that size at once.
+	// read it into a buffer of that size at once, unless it is far more
+	// than the lists compress to (a damaged or crafted file).
 	var size int
 	if len(z) >= 4 {
 		size = int(uint32(z[len(z)-4]) | uint32(z[len(z)-3])<<8 | uint32(z[len(z)-2])<<16 | uint32(z[len(z)-1])<<24)
+		size = min(size, 16*len(z))
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, size+1))
 	_, err = buf.ReadFrom(zr)
