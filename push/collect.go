@@ -14,9 +14,9 @@ type collector struct {
 	keys []string
 	// pos are the positions of the id, email, first and last names
 	// among the keys (-1 for none).
-	pos   [4]int
-	st    state
-	buf   []byte
+	pos [4]int
+	st  state
+	buf []byte
 	// lastTeam is the team id of the last mapping row, shared by the
 	// next rows of the same team.
 	lastTeam string
