@@ -89,14 +89,14 @@ func (c *collector) team(id, name string) {
 // mapping gets a mapping row's ids as written and its flags.
 func (c *collector) mapping(team, user, sub string, member, manager bool) {
 	c.st.Mappings = append(c.st.Mappings, stateMapping{
-		Team: c.teamID(strings.TrimSpace(team)), User: c.intern(strings.TrimSpace(user)), SubTeam: c.intern(strings.TrimSpace(sub)),
+		Team: c.teamID(strings.TrimSpace(team)), User: c.own(strings.TrimSpace(user)), SubTeam: c.own(strings.TrimSpace(sub)),
 		Member: member, Manager: manager,
 	})
 }
 
-// intern copies an id of a mapping row; the ids repeat, so the last
-// ones are kept to be shared.
-func (c *collector) intern(id string) string {
+// own copies an id of a mapping row out of the reader's buffer, which
+// the next row reuses.
+func (c *collector) own(id string) string {
 	if id == "" {
 		return ""
 	}
