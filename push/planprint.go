@@ -69,10 +69,6 @@ func (p *Plan) guard(g guards) []string {
 // changes, teams removed, then additions and other changes. Each list
 // shows its first elements and counts the others.
 func (p *Plan) Print(w io.Writer) error {
-	return p.print(w)
-}
-
-func (p *Plan) print(w io.Writer) error {
 	switch p.Mode {
 	case "PUSH":
 		fmt.Fprintf(w, "PUSH to %s (%s protocol)\n", p.Target.Host, p.Protocol)

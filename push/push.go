@@ -214,7 +214,7 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 			return res, err
 		}
 	}
-	if err := p.print(o.out); err != nil {
+	if err := p.Print(o.out); err != nil {
 		return res, err
 	}
 	if p.First {
