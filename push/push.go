@@ -24,10 +24,19 @@
 // and errors are scrubbed of it as a last defence.
 //
 // The outcomes a caller tells apart are typed errors: [*LintError],
-// [*GuardError], [*RejectedError], [*PausedError] and
-// [*UnavailableError]. Any other error means the run could not start
+// [*GuardError], [*PlanMismatchError], [*LockedError], [*RejectedError],
+// [*PausedError] and [*UnavailableError]. Any other error means the run could not start
 // (usage, config, key, endpoint, a protocol that does not send the files'
 // format).
+//
+// [MakePlan] makes the same plan without a key or network (ovsync plan,
+// and the HTML report): a [Plan] lists every change (users removed,
+// managers losing access, email changes, teams removed, additions, renames,
+// changed fields, moves) and has a stable JSON form. With Options.PlanFile
+// a push sends exactly a plan written earlier, or stops with a
+// [*PlanMismatchError]. [Diff] plans between two orgs or state files. A
+// push holds an OS lock beside the state file from before planning until
+// the state is written; a second push on it stops with a [*LockedError].
 //
 // The wire facts (paths, headers, keys, answers) are in api.go; the
 // choice of protocol is the protocols table of protocol.go.
