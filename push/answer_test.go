@@ -172,7 +172,7 @@ func TestParseLimit(t *testing.T) {
 				t.Errorf("ParseLimit(%q) (-want +got):\n%s", tt.in, diff)
 			}
 			for i, prev := range []int{0, 87, 1000} {
-				if a := got.Allowed(prev); a != tt.allowed[i] {
+				if a := got.Allowed(prev, MinRemovals); a != tt.allowed[i] {
 					t.Errorf("Allowed(%d) = %d, want %d", prev, a, tt.allowed[i])
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -101,7 +102,8 @@ func BenchmarkPush(b *testing.B) {
 	}
 }
 
-// writeBenchConfig points a generated org's config at url.
+// writeBenchConfig points a generated org's config at url, whatever
+// ApiUrl it had (an earlier run's fake included).
 func writeBenchConfig(b *testing.B, dir, url string) {
 	b.Helper()
 	p := filepath.Join(dir, "config.json")
@@ -109,10 +111,11 @@ func writeBenchConfig(b *testing.B, dir, url string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := strings.Replace(string(raw), push.ProductionURL, url, 1)
-	if s == string(raw) && !strings.Contains(s, "127.0.0.1") {
+	apiURL := regexp.MustCompile(`"ApiUrl": *"[^"]*"`)
+	if !apiURL.Match(raw) {
 		b.Fatal("no ApiUrl to replace in the generated config")
 	}
+	s := apiURL.ReplaceAllLiteralString(string(raw), `"ApiUrl": "`+url+`"`)
 	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
 		b.Fatal(err)
 	}

@@ -28,7 +28,8 @@ func (e *LintError) Error() string {
 }
 
 // GuardError stops a push whose plan goes over a limit (--max-removals,
-// --max-invites). Nothing was sent.
+// --max-team-removals, --max-manager-changes, --max-invites). Nothing
+// was sent.
 type GuardError struct {
 	// Reasons says which limits the plan goes over, one sentence each.
 	Reasons []string

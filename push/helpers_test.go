@@ -193,9 +193,11 @@ func testOptions(dir string, s *sleeps) push.Options {
 			RetryWait: time.Millisecond,
 			Timeout:   time.Minute,
 		},
-		MaxRemovals: push.Limit{Share: 10, Percent: true},
-		MaxInvites:  push.DefaultMaxInvites,
-		Verbose:     true,
+		MaxRemovals:       push.Limit{Share: 10, Percent: true},
+		MaxTeamRemovals:   push.Limit{Share: 10, Percent: true},
+		MaxManagerChanges: push.Limit{Share: 10, Percent: true},
+		MaxInvites:        push.DefaultMaxInvites,
+		Verbose:           true,
 	}
 	if s != nil {
 		push.SetSleep(&opt.Remote, s.sleep)

@@ -56,6 +56,30 @@ func userColumns(h *lint.Header, keys []roleKey) []column {
 	return cols
 }
 
+// keyNames are the keys of a user object for header h, in order.
+func (w *wireFormat) keyNames(h *lint.Header) []string {
+	names := make([]string, 0, len(w.userKeys)+len(h.Custom()))
+	for _, k := range w.userKeys {
+		names = append(names, k.key)
+	}
+	for _, i := range h.Custom() {
+		names = append(names, h.Names[i])
+	}
+	return names
+}
+
+// keyRoles are the roles of keyNames (-1 for a custom column).
+func (w *wireFormat) keyRoles(h *lint.Header) []lint.Role {
+	roles := make([]lint.Role, 0, len(w.userKeys)+len(h.Custom()))
+	for _, k := range w.userKeys {
+		roles = append(roles, k.role)
+	}
+	for range h.Custom() {
+		roles = append(roles, -1)
+	}
+	return roles
+}
+
 // field returns field i of rec as written, or "" when there is none (a
 // missing column, a short row).
 func field(rec *lint.Record, i int) string {
@@ -79,20 +103,26 @@ func (w *wireFormat) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) e
 	}
 	var cols []column
 	var header *lint.Header
-	idCol := -1
+	var vals []string
 	err := w.writeArray(bw, w.users, first, lint.KindUsers, cfg.UsersCSV, func(h *lint.Header, rec *lint.Record) error {
 		if h != header {
-			header, cols, idCol = h, userColumns(h, w.userKeys), h.Col(lint.UserID)
+			header, cols = h, userColumns(h, w.userKeys)
+			if obs != nil {
+				obs.userKeys(w.keyNames(h), w.keyRoles(h))
+			}
 		}
 		start := len(bw.buf)
+		vals = vals[:0]
 		bw.raw("{")
 		for _, c := range cols {
+			v := field(rec, c.index)
+			vals = append(vals, v)
 			bw.raw(c.prefix)
-			bw.str(field(rec, c.index))
+			bw.str(v)
 		}
 		bw.raw("}")
 		if obs != nil {
-			obs.user(field(rec, idCol), bw.buf[start:])
+			obs.user(vals, bw.buf[start:])
 		}
 		return nil
 	})
@@ -101,12 +131,16 @@ func (w *wireFormat) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) e
 	}
 
 	err = w.writeArray(bw, w.groups, false, lint.KindGroups, cfg.GroupsCSV, func(h *lint.Header, rec *lint.Record) error {
+		id, name := field(rec, h.Col(lint.TeamID)), field(rec, h.Col(lint.TeamName))
 		bw.raw("{")
 		bw.raw(w.groupKeys[0])
-		bw.str(field(rec, h.Col(lint.TeamID)))
+		bw.str(id)
 		bw.raw(w.groupKeys[1])
-		bw.str(field(rec, h.Col(lint.TeamName)))
+		bw.str(name)
 		bw.raw("}")
+		if obs != nil {
+			obs.team(id, name)
+		}
 		return nil
 	})
 	if err != nil {

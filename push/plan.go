@@ -2,14 +2,12 @@ package push
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/ovsync/ovsync/internal/table"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -18,20 +16,30 @@ const (
 	// DefaultMaxRemovals is the share of the previous users a push may
 	// remove without --yes.
 	DefaultMaxRemovals = "10%"
-	// MinRemovals is the least a share allows, so that a small org can
-	// lose a few people without --yes.
+	// MinRemovals is the least a share of users allows, so that a small
+	// org can lose a few people without --yes.
 	MinRemovals = 5
+	// DefaultMaxTeamRemovals is the share of the previous teams a push
+	// may delete without --yes.
+	DefaultMaxTeamRemovals = "10%"
+	// MinTeamRemovals is the least a share of teams allows.
+	MinTeamRemovals = 3
+	// DefaultMaxManagerChanges is the share of the previous managers
+	// (manager rows) that may lose access to a team without --yes.
+	DefaultMaxManagerChanges = "10%"
+	// MinManagerChanges is the least a share of managers allows.
+	MinManagerChanges = 3
 	// DefaultMaxInvites is how many invitations a push may send without
 	// --yes when InviteNewUsers is true.
 	DefaultMaxInvites = 50
 )
 
-// Limit is a maximum number of removals: a count ("12") or a share of the
-// previous users ("10%"). The zero Limit allows none.
+// Limit is a maximum number of changes: a count ("12") or a share of
+// what the last push sent ("10%"). The zero Limit allows none.
 type Limit struct {
 	// Count is the maximum when Percent is false.
 	Count int
-	// Share is the percentage of the previous users when Percent is true.
+	// Share is the percentage of the previous count when Percent is true.
 	Share float64
 	// Percent says which of Count and Share applies.
 	Percent bool
@@ -54,14 +62,13 @@ func ParseLimit(s string) (Limit, error) {
 	return Limit{Count: n}, nil
 }
 
-// Allowed returns the most removals the limit allows out of previous
-// users: the count, or the share rounded down but never less than
-// [MinRemovals].
-func (l Limit) Allowed(previous int) int {
+// Allowed returns the most changes the limit allows out of previous: the
+// count, or the share rounded down but never less than least.
+func (l Limit) Allowed(previous, least int) int {
 	if !l.Percent {
 		return l.Count
 	}
-	return max(MinRemovals, int(math.Floor(float64(previous)*l.Share/100)))
+	return max(least, int(math.Floor(float64(previous)*l.Share/100)))
 }
 
 // String writes the limit as ParseLimit reads it.
@@ -72,347 +79,657 @@ func (l Limit) String() string {
 	return strconv.Itoa(l.Count)
 }
 
+// PlanVersion is the version of a plan's JSON form.
+const PlanVersion = 1
+
 // Plan is what a push changes in Officevibe, compared with what the last
-// successful push sent (the state file). Officevibe may have changed
-// since, by hand or by another tool: the plan is what ovsync knows.
+// successful push sent (the state file), or what changes between two
+// orgs (diff). Officevibe may have changed since, by hand or by another
+// tool: the plan is what ovsync knows. Its JSON form is what
+// "ovsync plan -o" writes and "ovsync push --plan" applies.
 type Plan struct {
+	// Version is [PlanVersion].
+	Version int `json:"version"`
+	// Protocol is the name of the protocol the push speaks.
+	Protocol string `json:"protocol"`
+	// Old and New are the two sides of a diff, as displayed.
+	Old string `json:"old,omitempty"`
+	New string `json:"new,omitempty"`
+	// Target is where the push goes (none for a diff).
+	Target Target `json:"target,omitzero"`
+	// Inputs are the files the plan was made from, with their digests.
+	Inputs []Input `json:"inputs"`
+	// State is the state file compared with; its SHA256 is "" when there
+	// was none (a first push).
+	State Input `json:"state"`
 	// First is set when there is no state: what Officevibe holds is not
 	// known, so removals are not counted and every user counts as added.
-	First bool
-	// StateFile is the state file compared with, as displayed.
-	StateFile string
+	First bool `json:"first"`
 	// PreviousPush is when the state was written (zero when First).
-	PreviousPush time.Time
+	PreviousPush time.Time `json:"previousPush,omitzero"`
 	// Users, Teams and Mappings count the changes. A changed user is one
 	// whose values changed; a changed team was renamed; a changed mapping
 	// kept its team and member but not its flags.
-	Users, Teams, Mappings Count
-	// Removed lists the first removed users, as "email (id)".
-	Removed []string
-	// EmailChanges counts the users whose email changed, and
-	// EmailChanged lists the first, as "old → new (id)": Officevibe keys
-	// members by email, so the member may be replaced rather than updated.
-	EmailChanges int
-	EmailChanged []string
+	Users    Count `json:"users"`
+	Teams    Count `json:"teams"`
+	Mappings Count `json:"mappings"`
+	// Managers counts the (team, manager) pairs: Added are managers who
+	// gain access to a team's results, Removed those who lose it and are
+	// still users (removed users are counted as removals).
+	Managers Count `json:"managers"`
+	// EmailChanges counts the users whose email changed; Moves those
+	// whose member teams changed.
+	EmailChanges int `json:"emailChanges"`
+	Moves        int `json:"moves"`
 	// Invites counts the invitations the push sends: the new users when
 	// InviteNewUsers is true, else 0; always 0 with the provisioning
 	// protocol, which sends no settings.
-	Invites int
+	Invites int `json:"invites"`
 	// Unchanged is set when the body is the same as the last push's.
-	Unchanged bool
-	// Protocol is the name of the protocol the push speaks.
-	Protocol string
+	Unchanged bool `json:"unchanged"`
+	// Bytes and Digest ("sha256:HEX") describe the body ("" for a diff).
+	Bytes  int64  `json:"bytes,omitempty"`
+	Digest string `json:"digest,omitempty"`
+	// Changes lists every change.
+	Changes Changes `json:"changes"`
+	// Known says what the state could tell: a state file of version 1
+	// knows neither the fields of a user nor who manages which team.
+	Known Known `json:"known"`
+
+	// StateFile is the state file as displayed (also State.Path).
+	StateFile string `json:"-"`
 	// Notes are what the protocol says before anything is sent, a line
 	// each: with the successor, where invitations are decided and that
 	// its risk thresholds may pause the sync.
-	Notes []string
-	// Bytes and Digest ("sha256:HEX") describe the body.
-	Bytes  int64
-	Digest string
+	Notes []string `json:"-"`
+	// Mode is the first line's word: "PLAN", "DRY RUN", "PUSH" or "DIFF".
+	Mode string `json:"-"`
+	// source is the plan file it was read from, as displayed.
+	source string
+}
+
+// Target is where a push goes.
+type Target struct {
+	// URL is the service's URL; Host its host.
+	URL  string `json:"url"`
+	Host string `json:"host"`
+}
+
+// Input is one file a plan was made from.
+type Input struct {
+	// Role is "config", "users", "groups", "mapping" or "state".
+	Role string `json:"role"`
+	// Path is the file as displayed.
+	Path string `json:"path"`
+	// SHA256 is the hex digest of the file's bytes.
+	SHA256 string `json:"sha256"`
+}
+
+// Known says which parts of a plan the state could tell.
+type Known struct {
+	// Fields is set when the changed fields of users are known.
+	Fields bool `json:"fields"`
+	// Mappings is set when managers and moves are known.
+	Mappings bool `json:"mappings"`
 }
 
 // Count is the changes of one kind of element.
 type Count struct {
-	Added, Removed, Changed int
+	Added   int `json:"added"`
+	Removed int `json:"removed"`
+	Changed int `json:"changed"`
 	// Total is the count in this push, Previous in the last one.
-	Total, Previous int
+	Total    int `json:"total"`
+	Previous int `json:"previous"`
 }
 
-// maxPlanList caps the users a plan lists by name.
-const maxPlanList = 10
-
-// collector is told of each user and mapping while the planning pass
-// writes the body, and keeps a hash of each.
-type collector struct {
-	org      *lint.Org
-	users    []hash64 // by index of org.Users
-	mappings []hash64
+// Changes are every change of a plan, each list in file order (of the
+// last push for what goes, of this one for the rest).
+type Changes struct {
+	UsersRemoved   []UserRef       `json:"usersRemoved"`
+	ManagersLost   []ManagerChange `json:"managersLost"`
+	EmailChanges   []EmailChange   `json:"emailChanges"`
+	TeamsRemoved   []TeamRef       `json:"teamsRemoved"`
+	UsersAdded     []UserRef       `json:"usersAdded"`
+	TeamsAdded     []TeamRef       `json:"teamsAdded"`
+	ManagersGained []ManagerChange `json:"managersGained"`
+	TeamsRenamed   []TeamRename    `json:"teamsRenamed"`
+	UsersChanged   []UserChange    `json:"usersChanged"`
+	Moves          []Move          `json:"moves"`
 }
 
-func newCollector(org *lint.Org) *collector {
-	return &collector{org: org, users: make([]hash64, len(org.Users)), mappings: make([]hash64, 0, len(org.Mappings))}
+// UserRef names a user.
+type UserRef struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
 }
 
-func (c *collector) user(id string, obj []byte) {
-	if i, ok := c.org.UserIndex(strings.TrimSpace(id)); ok {
-		c.users[i] = hash64(hashBytes(hashSeed, obj))
-	}
+// UserChange is a user whose values changed; Fields are the keys of the
+// values that did (nil when the state does not know them).
+type UserChange struct {
+	UserRef
+	Fields []string `json:"fields"`
 }
 
-func (c *collector) mapping(team, user, sub string, member, manager bool) {
-	c.mappings = append(c.mappings, mappingKey(team, user, sub, member, manager))
+// EmailChange is a user whose email changed, the id kept.
+type EmailChange struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
-// mappingKey identifies a mapping row: a hash of its team, user and
-// sub-team in the high 62 bits, its flags in the low two, so that sorted
-// keys put a row's old and new flags side by side.
-func mappingKey(team, user, sub string, member, manager bool) hash64 {
-	h := hashBytes(hashSeed, team)
-	h = hashBytes(h^1, user)
-	h = hashBytes(h^2, sub)
-	h &^= 3
-	if member {
-		h |= 1
-	}
-	if manager {
-		h |= 2
-	}
-	return hash64(h)
+// TeamRef names a team; Members counts its member rows (of the last push
+// for a removed team).
+type TeamRef struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Members int    `json:"members"`
 }
 
-// hashSeed starts every hash.
-const hashSeed = 0x9E3779B97F4A7C15
-
-// hashBytes hashes b eight bytes at a time with a multiply-xorshift
-// round and a final mix (MurmurHash3's fmix64): fast on a million users,
-// and stable across runs and platforms, as the state file needs. It is no
-// defence against a crafted collision, which would only hide a change
-// from the plan.
-func hashBytes[T string | []byte](h uint64, b T) uint64 {
-	h ^= uint64(len(b)) * 0xff51afd7ed558ccd
-	for ; len(b) >= 8; b = b[8:] {
-		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		h = (h ^ w) * 0x9E3779B97F4A7C15
-		h ^= h >> 29
-	}
-	for i := 0; i < len(b); i++ {
-		h = (h ^ uint64(b[i])) * 0x100000001b3
-	}
-	return fmix64(h)
+// TeamRename is a team whose name changed.
+type TeamRename struct {
+	ID   string `json:"id"`
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
-// fmix64 is MurmurHash3's finaliser.
-func fmix64(h uint64) uint64 {
-	h ^= h >> 33
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	h *= 0xc4ceb9fe1a85ec53
-	h ^= h >> 33
-	return h
+// ManagerChange is a manager who gains or loses access to a team's
+// results. People counts the members they see(saw) there: the team's and
+// its sub-teams' member rows.
+type ManagerChange struct {
+	Team     string `json:"team"`
+	TeamName string `json:"teamName"`
+	UserRef
+	People int `json:"people"`
 }
 
-// makePlan compares the org about to be sent with the state of the last
-// push (nil for a first push).
-func makePlan(org *lint.Org, c *collector, prev *state, invite bool) *Plan {
-	p := &Plan{First: prev == nil}
-	slices.Sort(c.mappings)
-	declaredUsers, declaredTeams := 0, 0
-	for i := range org.Users {
-		if org.Users[i].Declared {
-			declaredUsers++
+// Move is a user (kept) whose member teams changed.
+type Move struct {
+	UserRef
+	From []string `json:"from"`
+	To   []string `json:"to"`
+}
+
+// comparePlan compares the org about to be sent (cur) with the state of
+// the last push (prev, nil for a first push), as package lint read it.
+func comparePlan(prev, cur *state, invite bool) *Plan {
+	p := &Plan{Version: PlanVersion, First: prev == nil}
+	p.Users.Total, p.Teams.Total, p.Mappings.Total = len(cur.Users), len(cur.Teams), len(cur.Mappings)
+	for _, m := range cur.Mappings {
+		if m.Manager && m.User != "" {
+			p.Managers.Total++
 		}
 	}
-	for i := range org.Teams {
-		if org.Teams[i].Declared {
-			declaredTeams++
-		}
-	}
-	p.Users.Total, p.Teams.Total, p.Mappings.Total = declaredUsers, declaredTeams, len(c.mappings)
+	p.Changes = Changes{UsersRemoved: []UserRef{}, ManagersLost: []ManagerChange{}, EmailChanges: []EmailChange{}, TeamsRemoved: []TeamRef{},
+		UsersAdded: []UserRef{}, TeamsAdded: []TeamRef{}, ManagersGained: []ManagerChange{}, TeamsRenamed: []TeamRename{}, UsersChanged: []UserChange{}, Moves: []Move{}}
 	if prev == nil {
-		p.Users.Added, p.Teams.Added, p.Mappings.Added = declaredUsers, declaredTeams, len(c.mappings)
-		if invite {
-			p.Invites = declaredUsers
+		p.Users.Added, p.Teams.Added, p.Mappings.Added, p.Managers.Added = p.Users.Total, p.Teams.Total, p.Mappings.Total, p.Managers.Total
+		for i := range cur.Users {
+			p.Changes.UsersAdded = append(p.Changes.UsersAdded, cur.ref(i))
 		}
+		members := memberCounts(cur)
+		for i, t := range cur.Teams {
+			p.Changes.TeamsAdded = append(p.Changes.TeamsAdded, TeamRef{ID: t.ID, Name: t.Name, Members: members[i]})
+		}
+		if invite {
+			p.Invites = p.Users.Total
+		}
+		p.Known = Known{Fields: true, Mappings: true}
 		return p
 	}
 	p.PreviousPush = prev.PushedAt
-	p.Users.Previous, p.Teams.Previous, p.Mappings.Previous = len(prev.Users), len(prev.Teams), len(prev.Mappings)
+	p.Known = Known{Fields: !prev.v1(), Mappings: !prev.v1()}
+	p.Users.Previous, p.Teams.Previous = len(prev.Users), len(prev.Teams)
+	p.Mappings.Previous = len(prev.Mappings)
+	if prev.v1() {
+		p.Mappings.Previous = len(prev.MappingKeys)
+	}
+	added, removed := compareUsers(p, prev, cur)
+	compareTeams(p, prev, cur)
+	compareMappings(p, prev, cur, added, removed)
+	if invite {
+		p.Invites = p.Users.Added
+	}
+	return p
+}
 
+// ref names user i of the state; the name is cut from the user's values
+// (a version 1 state has none: the id stands for it).
+func (st *state) ref(i int) UserRef {
+	u := &st.Users[i]
+	r := UserRef{ID: u.ID, Email: u.Email, Name: u.ID}
+	if st.v1() || st.UserRoles[2] < 0 && st.UserRoles[3] < 0 {
+		return r
+	}
+	var first, last string
+	n := 0
+	for v := range strings.SplitSeq(u.Values, "\t") {
+		switch n {
+		case st.UserRoles[2]:
+			first = unescape(v)
+		case st.UserRoles[3]:
+			last = unescape(v)
+		}
+		n++
+	}
+	r.Name = (&lint.User{ID: u.ID, FirstName: first, LastName: last}).Name()
+	return r
+}
+
+// compareUsers finds the users added, removed and changed, and the email
+// changes. It returns the ids of the users added and removed.
+func compareUsers(p *Plan, prev, cur *state) (added, removed map[string]bool) {
+	added, removed = map[string]bool{}, map[string]bool{}
 	old := make(map[string]int32, len(prev.Users))
-	for i, u := range prev.Users {
-		old[u.ID] = int32(i)
+	for i := range prev.Users {
+		old[prev.Users[i].ID] = int32(i)
 	}
 	seen := make([]bool, len(prev.Users))
-	for i := range org.Users {
-		u := &org.Users[i]
-		if !u.Declared {
-			continue
-		}
+	keysSame := slices.Equal(prev.UserKeys, cur.UserKeys)
+	var a, b []string
+	for i := range cur.Users {
+		u := &cur.Users[i]
 		j, ok := old[u.ID]
 		if !ok {
+			added[u.ID] = true
 			p.Users.Added++
+			p.Changes.UsersAdded = append(p.Changes.UsersAdded, cur.ref(i))
 			continue
 		}
 		seen[j] = true
 		was := &prev.Users[j]
-		if was.Hash != c.users[i] {
-			p.Users.Changed++
+		switch {
+		case prev.v1():
+			if was.Hash != u.Hash {
+				p.Users.Changed++
+				p.Changes.UsersChanged = append(p.Changes.UsersChanged, UserChange{UserRef: cur.ref(i)})
+			}
+		case keysSame && was.Values == u.Values:
+		default:
+			a, b = splitValues(was.Values, a[:0]), splitValues(u.Values, b[:0])
+			if fields := changedFields(prev.UserKeys, a, cur.UserKeys, b); len(fields) > 0 {
+				p.Users.Changed++
+				p.Changes.UsersChanged = append(p.Changes.UsersChanged, UserChange{UserRef: cur.ref(i), Fields: fields})
+			}
 		}
 		if !strings.EqualFold(was.Email, u.Email) {
 			p.EmailChanges++
-			if len(p.EmailChanged) < maxPlanList {
-				p.EmailChanged = append(p.EmailChanged, fmt.Sprintf("%s → %s (%s)", was.Email, u.Email, u.ID))
+			p.Changes.EmailChanges = append(p.Changes.EmailChanges, EmailChange{ID: u.ID, Name: cur.ref(i).Name, From: was.Email, To: u.Email})
+		}
+	}
+	for j, ok := range seen {
+		if !ok {
+			p.Users.Removed++
+			p.Changes.UsersRemoved = append(p.Changes.UsersRemoved, prev.ref(j))
+			removed[prev.Users[j].ID] = true
+		}
+	}
+	return added, removed
+}
+
+// changedFields returns the keys whose values differ between two users,
+// in the order of the new keys, then the keys that only the old one had.
+// A key on one side only counts when its value there is not empty.
+func changedFields(oldKeys, oldVals, newKeys, newVals []string) []string {
+	value := func(keys, vals []string, k string) (string, bool) {
+		i := slices.Index(keys, k)
+		if i < 0 || i >= len(vals) {
+			return "", false
+		}
+		return vals[i], true
+	}
+	var fields []string
+	for i, k := range newKeys {
+		v := ""
+		if i < len(newVals) {
+			v = newVals[i]
+		}
+		if w, _ := value(oldKeys, oldVals, k); w != v {
+			fields = append(fields, k)
+		}
+	}
+	for i, k := range oldKeys {
+		if _, ok := value(newKeys, newVals, k); !ok && i < len(oldVals) && oldVals[i] != "" {
+			fields = append(fields, k)
+		}
+	}
+	return fields
+}
+
+// memberCounts counts the member rows of each team of st, by index.
+func memberCounts(st *state) []int {
+	index := make(map[string]int32, len(st.Teams))
+	for i, t := range st.Teams {
+		index[t.ID] = int32(i)
+	}
+	n := make([]int, len(st.Teams))
+	for _, m := range st.Mappings {
+		if m.Member && m.User != "" {
+			if i, ok := index[m.Team]; ok {
+				n[i]++
 			}
 		}
 	}
+	return n
+}
+
+// compareTeams finds the teams added, removed (with their members) and
+// renamed.
+func compareTeams(p *Plan, prev, cur *state) {
+	old := make(map[string]int32, len(prev.Teams))
+	for i, t := range prev.Teams {
+		old[t.ID] = int32(i)
+	}
+	seen := make([]bool, len(prev.Teams))
+	var curMembers []int
+	for i, t := range cur.Teams {
+		j, ok := old[t.ID]
+		if !ok {
+			if curMembers == nil {
+				curMembers = memberCounts(cur)
+			}
+			p.Teams.Added++
+			p.Changes.TeamsAdded = append(p.Changes.TeamsAdded, TeamRef{ID: t.ID, Name: t.Name, Members: curMembers[i]})
+			continue
+		}
+		seen[j] = true
+		if was := prev.Teams[j].Name; was != t.Name {
+			p.Teams.Changed++
+			p.Changes.TeamsRenamed = append(p.Changes.TeamsRenamed, TeamRename{ID: t.ID, From: was, To: t.Name})
+		}
+	}
+	var prevMembers []int
 	for j, ok := range seen {
 		if ok {
 			continue
 		}
-		p.Users.Removed++
-		if len(p.Removed) < maxPlanList {
-			p.Removed = append(p.Removed, fmt.Sprintf("%s (%s)", prev.Users[j].Email, prev.Users[j].ID))
+		if prevMembers == nil {
+			prevMembers = memberCounts(prev)
 		}
+		t := prev.Teams[j]
+		p.Teams.Removed++
+		p.Changes.TeamsRemoved = append(p.Changes.TeamsRemoved, TeamRef{ID: t.ID, Name: t.Name, Members: prevMembers[j]})
 	}
-	if invite {
-		p.Invites = p.Users.Added
-	}
-
-	oldTeams := make(map[string]string, len(prev.Teams))
-	for _, t := range prev.Teams {
-		oldTeams[t.ID] = t.Name
-	}
-	for i := range org.Teams {
-		t := &org.Teams[i]
-		if !t.Declared {
-			continue
-		}
-		name, ok := oldTeams[t.ID]
-		switch {
-		case !ok:
-			p.Teams.Added++
-		case name != t.Name:
-			p.Teams.Changed++
-		}
-		delete(oldTeams, t.ID)
-	}
-	p.Teams.Removed = len(oldTeams)
-
-	p.Mappings.Added, p.Mappings.Removed, p.Mappings.Changed = diffMappings(prev.Mappings, c.mappings)
-	return p
 }
 
-// diffMappings compares two sorted lists of mapping keys as multisets: a
-// key in only one list is added or removed, unless the same row (the
-// same key but its flags) is in the other, which makes it changed.
-func diffMappings(old, cur []hash64) (added, removed, changed int) {
-	var gone, came []hash64
-	i, j := 0, 0
-	for i < len(old) || j < len(cur) {
-		switch {
-		case j == len(cur) || i < len(old) && old[i] < cur[j]:
-			gone = append(gone, old[i])
-			i++
-		case i == len(old) || cur[j] < old[i]:
-			came = append(came, cur[j])
-			j++
-		default:
-			i++
-			j++
-		}
+// mappingKeys returns the sorted [mappingKey] values of a state's rows.
+func (st *state) mappingKeys() []hash64 {
+	if st.v1() {
+		return st.MappingKeys
 	}
-	// Both lists are sorted; pair rows whose keys differ only in flags.
-	i, j = 0, 0
-	for i < len(gone) && j < len(came) {
-		a, b := gone[i]>>2, came[j]>>2
-		switch {
-		case a < b:
-			removed++
-			i++
-		case b < a:
-			added++
-			j++
-		default:
-			changed++
-			i++
-			j++
-		}
+	keys := make([]hash64, len(st.Mappings))
+	for i, m := range st.Mappings {
+		keys[i] = mappingKey(m.Team, m.User, m.SubTeam, m.Member, m.Manager)
 	}
-	return added + len(came) - j, removed + len(gone) - i, changed
+	slices.Sort(keys)
+	return keys
 }
 
-// newState is the state to keep once the push succeeds.
-func newState(org *lint.Org, c *collector, proto string, e endpoint, invite bool, p *Plan, at time.Time) *state {
-	st := &state{stateHead: stateHead{
-		Version: stateVersion, Protocol: proto, APIURL: e.String(), PushedAt: at.UTC(),
-		Digest: p.Digest, Bytes: p.Bytes, InviteNewUsers: invite,
-	}}
-	st.Users = make([]stateUser, 0, p.Users.Total)
-	for i := range org.Users {
-		if u := &org.Users[i]; u.Declared {
-			st.Users = append(st.Users, stateUser{ID: u.ID, Email: u.Email, Hash: c.users[i]})
-		}
-	}
-	st.Teams = make([]stateTeam, 0, p.Teams.Total)
-	for i := range org.Teams {
-		if t := &org.Teams[i]; t.Declared {
-			st.Teams = append(st.Teams, stateTeam{ID: t.ID, Name: t.Name})
-		}
-	}
-	st.Mappings = c.mappings
-	return st
+// pairRef is a (team, user) pair of a mapping row, by hash, with the row.
+type pairRef struct {
+	key uint64
+	row int32
 }
 
-// guard returns the reasons the plan goes over the limits, if any.
-func (p *Plan) guard(maxRemovals Limit, maxInvites int) []string {
-	var reasons []string
-	if !p.First {
-		if allowed := maxRemovals.Allowed(p.Users.Previous); p.Users.Removed > allowed {
-			how := fmt.Sprintf("--max-removals %s allows %d", maxRemovals, allowed)
-			if maxRemovals.Percent {
-				how = fmt.Sprintf("--max-removals %s of %d allows %d; a share never allows fewer than %d", maxRemovals, p.Users.Previous, allowed, MinRemovals)
+// pairs returns the rows of st that keep(filter) as (first, second)
+// pairs sorted by their hash.
+func pairs(st *state, keep func(m *stateMapping) bool, first, second func(m *stateMapping) string) []pairRef {
+	var out []pairRef
+	for i := range st.Mappings {
+		m := &st.Mappings[i]
+		if keep(m) {
+			out = append(out, pairRef{key: hashBytes(hashBytes(hashSeed, first(m))^3, second(m)), row: int32(i)})
+		}
+	}
+	slices.SortFunc(out, func(a, b pairRef) int {
+		if a.key != b.key {
+			if a.key < b.key {
+				return -1
 			}
-			reasons = append(reasons, fmt.Sprintf("it would remove %s of the %d sent last time (%s): a partial export removes those people from Officevibe",
-				nounCount(p.Users.Removed, "user", "users"), p.Users.Previous, how))
+			return 1
 		}
-	}
-	if p.Invites > maxInvites {
-		msg := fmt.Sprintf("it would invite %s (InviteNewUsers is true), more than --max-invites %d allows", nounCount(p.Invites, "new user", "new users"), maxInvites)
-		if p.First {
-			msg += `: a first import invites every member it creates; set "InviteNewUsers": false and invite from the app`
-		}
-		reasons = append(reasons, msg)
-	}
-	return reasons
+		return int(a.row - b.row)
+	})
+	return out
 }
 
-// print writes the plan: a table of the changes, then the users removed
-// and those whose email changed.
-func (p *Plan) print(w io.Writer) error {
-	if p.First {
-		fmt.Fprintf(w, "plan: first push (no state file %s)\n", p.StateFile)
-	} else {
-		fmt.Fprintf(w, "plan: changes since the last push (state file %s)\n", p.StateFile)
-	}
-	unknown := func(n int) string {
-		if p.First {
-			return "?"
+// mergePairs walks two sorted pair lists and calls onlyA and onlyB with
+// the rows of keys that are in one list only.
+func mergePairs(a, b []pairRef, onlyA, onlyB func(row int32)) {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i].key < b[j].key:
+			onlyA(a[i].row)
+			i++
+		case i == len(a) || b[j].key < a[i].key:
+			onlyB(b[j].row)
+			j++
+		default:
+			k := a[i].key
+			for i < len(a) && a[i].key == k {
+				i++
+			}
+			for j < len(b) && b[j].key == k {
+				j++
+			}
 		}
-		return strconv.Itoa(n)
 	}
-	var cells [][]string
-	for _, r := range []struct {
-		name string
-		c    Count
-	}{{"users", p.Users}, {"teams", p.Teams}, {"mappings", p.Mappings}} {
-		cells = append(cells, []string{r.name, strconv.Itoa(r.c.Added), unknown(r.c.Removed), unknown(r.c.Changed), strconv.Itoa(r.c.Total)})
-	}
-	if err := table.Write(w, []string{"", "ADDED", "REMOVED", "CHANGED", "TOTAL"}, cells, 1, 2, 3, 4); err != nil {
-		return fmt.Errorf("plan %w", err)
-	}
-	if len(p.Removed) > 0 {
-		fmt.Fprintf(w, "users removed: %s%s\n", strings.Join(p.Removed, ", "), more(p.Users.Removed, len(p.Removed)))
-	}
-	if len(p.EmailChanged) > 0 {
-		fmt.Fprintf(w, "emails changed (Officevibe keys members by email): %s%s\n", strings.Join(p.EmailChanged, ", "), more(p.EmailChanges, len(p.EmailChanged)))
-	}
-	if p.Invites > 0 {
-		fmt.Fprintf(w, "invitations: %s will be invited (InviteNewUsers is true)\n", nounCount(p.Invites, "new user", "new users"))
-	}
-	for _, n := range p.Notes {
-		fmt.Fprintln(w, n)
-	}
-	if p.Unchanged {
-		fmt.Fprintln(w, "no change since the last push: the body is the same")
-	}
-	return nil
 }
 
-// more says how many of a list were not shown: " and 3 more".
-func more(total, shown int) string {
-	if total > shown {
-		return fmt.Sprintf(" and %d more", total-shown)
+// compareMappings counts the mapping rows added, removed and changed,
+// and finds the managers who gain or lose access and the members moved.
+// Rows are compared by sorted hashes; only the few users and teams a
+// change names are looked up.
+func compareMappings(p *Plan, prev, cur *state, added, removed map[string]bool) {
+	p.Mappings.Added, p.Mappings.Removed, p.Mappings.Changed = diffMappings(prev.mappingKeys(), cur.mappingKeys())
+	if prev.v1() {
+		return
 	}
-	return ""
+	isManager := func(m *stateMapping) bool { return m.Manager && m.User != "" }
+	isMember := func(m *stateMapping) bool { return m.Member && m.User != "" }
+	team := func(m *stateMapping) string { return m.Team }
+	user := func(m *stateMapping) string { return m.User }
+	for i := range prev.Mappings {
+		if isManager(&prev.Mappings[i]) {
+			p.Managers.Previous++
+		}
+	}
+	var lost, gained []int32
+	mergePairs(pairs(prev, isManager, team, user), pairs(cur, isManager, team, user),
+		func(row int32) {
+			if !removed[prev.Mappings[row].User] { // a removed user is listed with the removals
+				lost = append(lost, row)
+			}
+		},
+		func(row int32) { gained = append(gained, row) })
+	// Users whose member rows changed, kept on both sides, moved.
+	moved := map[string]bool{}
+	note := func(st *state) func(row int32) {
+		return func(row int32) {
+			if u := st.Mappings[row].User; !added[u] && !removed[u] {
+				moved[u] = true
+			}
+		}
+	}
+	mergePairs(pairs(prev, isMember, user, team), pairs(cur, isMember, user, team), note(prev), note(cur))
+
+	prevNames, curNames := lookup{}, lookup{}
+	for _, row := range lost {
+		prevNames.want(prev.Mappings[row].Team, prev.Mappings[row].User)
+	}
+	for _, row := range gained {
+		curNames.want(cur.Mappings[row].Team, cur.Mappings[row].User)
+	}
+	for u := range moved {
+		curNames.want("", u)
+	}
+	prevNames.fill(prev)
+	curNames.fill(cur)
+	if len(lost) > 0 {
+		people := newReach(prev)
+		slices.Sort(lost)
+		for _, row := range lost {
+			m := &prev.Mappings[row]
+			p.Changes.ManagersLost = append(p.Changes.ManagersLost, ManagerChange{Team: m.Team, TeamName: prevNames.teams[m.Team], UserRef: prevNames.user(m.User), People: people.people(m.Team)})
+		}
+	}
+	if len(gained) > 0 {
+		people := newReach(cur)
+		slices.Sort(gained)
+		for _, row := range gained {
+			m := &cur.Mappings[row]
+			p.Changes.ManagersGained = append(p.Changes.ManagersGained, ManagerChange{Team: m.Team, TeamName: curNames.teams[m.Team], UserRef: curNames.user(m.User), People: people.people(m.Team)})
+		}
+	}
+	p.Managers.Removed, p.Managers.Added = len(p.Changes.ManagersLost), len(p.Changes.ManagersGained)
+
+	if len(moved) > 0 {
+		from, to := memberTeams(prev, moved), memberTeams(cur, moved)
+		for i := range cur.Users {
+			u := &cur.Users[i]
+			if !moved[u.ID] {
+				continue
+			}
+			if a, b := from[u.ID], to[u.ID]; !slices.Equal(a, b) {
+				p.Changes.Moves = append(p.Changes.Moves, Move{UserRef: curNames.user(u.ID), From: orEmpty(a), To: orEmpty(b)})
+			}
+		}
+	}
+	p.Moves = len(p.Changes.Moves)
+}
+
+// lookup finds the names of a few teams and users of a state in one
+// pass over it.
+type lookup struct {
+	teams map[string]string
+	users map[string]UserRef
+}
+
+// want asks for a team and a user ("" for none).
+func (l *lookup) want(team, user string) {
+	if l.teams == nil {
+		l.teams, l.users = map[string]string{}, map[string]UserRef{}
+	}
+	if team != "" {
+		l.teams[team] = ""
+	}
+	if user != "" {
+		l.users[user] = UserRef{ID: user, Name: user}
+	}
+}
+
+// fill looks the wanted teams and users up in st.
+func (l *lookup) fill(st *state) {
+	if len(l.teams) > 0 {
+		for _, t := range st.Teams {
+			if _, ok := l.teams[t.ID]; ok {
+				l.teams[t.ID] = t.Name
+			}
+		}
+	}
+	if len(l.users) > 0 {
+		for i := range st.Users {
+			if _, ok := l.users[st.Users[i].ID]; ok {
+				l.users[st.Users[i].ID] = st.ref(i)
+			}
+		}
+	}
+}
+
+// user names the user of id, or the id alone when no user has it.
+func (l *lookup) user(id string) UserRef {
+	if r, ok := l.users[id]; ok {
+		return r
+	}
+	return UserRef{ID: id, Name: id}
+}
+
+// orEmpty returns s, or an empty list for nil (JSON writes [] then).
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// memberTeams returns the sorted member teams of the users of st that
+// only names.
+func memberTeams(st *state, only map[string]bool) map[string][]string {
+	out := make(map[string][]string, len(only))
+	for i := range st.Mappings {
+		if m := &st.Mappings[i]; m.Member && only[m.User] {
+			out[m.User] = append(out[m.User], m.Team)
+		}
+	}
+	for u, teams := range out {
+		slices.Sort(teams)
+		out[u] = slices.Compact(teams)
+	}
+	return out
+}
+
+// reach counts the people a manager of a team sees: the member rows of
+// the team and of its sub-teams, each team counted once.
+type reach struct {
+	index   map[string]int32
+	members []int
+	subs    [][]int32
+	stamp   []int32
+	epoch   int32
+}
+
+func newReach(st *state) *reach {
+	r := &reach{index: make(map[string]int32, len(st.Teams))}
+	team := func(id string) int32 {
+		if i, ok := r.index[id]; ok {
+			return i
+		}
+		i := int32(len(r.members))
+		r.index[id] = i
+		r.members = append(r.members, 0)
+		r.subs = append(r.subs, nil)
+		return i
+	}
+	for _, t := range st.Teams {
+		team(t.ID)
+	}
+	for _, m := range st.Mappings {
+		switch {
+		case m.Team == "":
+		case m.User != "" && m.Member:
+			r.members[team(m.Team)]++
+		case m.SubTeam != "":
+			t, s := team(m.Team), team(m.SubTeam)
+			r.subs[t] = append(r.subs[t], s)
+		}
+	}
+	r.stamp = make([]int32, len(r.members))
+	return r
+}
+
+// people returns the member rows under team id.
+func (r *reach) people(id string) int {
+	i, ok := r.index[id]
+	if !ok {
+		return 0
+	}
+	r.epoch++
+	n := 0
+	stack := []int32{i}
+	r.stamp[i] = r.epoch
+	for len(stack) > 0 {
+		t := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		n += r.members[t]
+		for _, s := range r.subs[t] {
+			if r.stamp[s] != r.epoch {
+				r.stamp[s] = r.epoch
+				stack = append(stack, s)
+			}
+		}
+	}
+	return n
 }

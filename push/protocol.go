@@ -151,8 +151,13 @@ func anyReadable(paths [3]string) bool {
 // observer is told of each user and mapping while a body is written, for
 // the plan and the state file.
 type observer interface {
-	// user gets the user's id as written and the bytes of its JSON object.
-	user(id string, obj []byte)
+	// userKeys gets the keys of the user objects that follow, with the
+	// role of each (-1 for a custom column).
+	userKeys(keys []string, roles []lint.Role)
+	// user gets a user's values in key order and its JSON object.
+	user(vals []string, obj []byte)
+	// team gets a team's id and name as written.
+	team(id, name string)
 	// mapping gets a mapping row's ids as written and its flags.
 	mapping(team, user, subTeam string, member, manager bool)
 }

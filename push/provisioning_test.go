@@ -540,9 +540,11 @@ func TestProvisioningKeyNeverShown(t *testing.T) {
 	}
 }
 
-// TestProvisioningStateOfAnotherProtocol checks that a state file of a
-// legacy push stops a provisioning push with its own hint.
-func TestProvisioningStateOfAnotherProtocol(t *testing.T) {
+// TestProvisioningAfterMigrate checks that the first provisioning push
+// of a migrated org plans against the state of the last legacy push
+// (same ids: no removal, no addition, no change), and that a legacy push
+// still refuses a provisioning state.
+func TestProvisioningAfterMigrate(t *testing.T) {
 	srv := newFake(t, pushtest.Options{})
 	legacy := copyOrg(t, orgConfig{apiURL: srv.URL})
 	if r := doPush(t, testOptions(legacy, nil)); r.err != nil {
@@ -552,13 +554,21 @@ func TestProvisioningStateOfAnotherProtocol(t *testing.T) {
 	opt := provisioningOptions(dir, srv.URL)
 	opt.State = filepath.Join(legacy, ".ovsync", "state.json")
 	r := doPush(t, opt)
-	want := "the state file is about a legacy push to " + srv.URL + ", not a provisioning push to " + srv.URL + push.ProvisioningPath +
-		"\nhint: give this protocol its own state file (e.g. --state .ovsync/provisioning.json)"
+	if r.err != nil {
+		t.Fatalf("Push: %v\n%s", r.err, r.stderr.String())
+	}
+	p := r.res.Plan
+	if p.First || p.Users.Added+p.Users.Removed+p.Users.Changed != 0 || p.Teams.Removed != 0 || p.Mappings.Removed != 0 {
+		t.Errorf("plan after migrate: first %t, users %+v, teams %+v, mappings %+v\n%s", p.First, p.Users, p.Teams, p.Mappings, r.stdout.String())
+	}
+	if !strings.Contains(r.stdout.String(), "planned against the last legacy push") {
+		t.Errorf("the plan does not say it compares with the legacy push:\n%s", r.stdout.String())
+	}
+	// The state is the provisioning one now: a legacy push refuses it.
+	r = doPush(t, testOptions(legacy, nil))
+	want := "the state file is about a provisioning push to " + srv.URL + push.ProvisioningPath + ", not a legacy push to " + srv.URL
 	if r.err == nil || !strings.Contains(r.err.Error(), want) {
 		t.Fatalf("Push error = %v, want %q", r.err, want)
-	}
-	if srv.Requests() != 1 {
-		t.Errorf("requests were sent")
 	}
 }
 

@@ -26,10 +26,19 @@
 // the run's own.
 //
 // The outcomes a caller tells apart are typed errors: [*LintError],
-// [*GuardError], [*RejectedError], [*PausedError] and
-// [*UnavailableError]. Any other error means the run could not start
+// [*GuardError], [*PlanMismatchError], [*LockedError], [*RejectedError],
+// [*PausedError] and [*UnavailableError]. Any other error means the run could not start
 // (usage, config, key, endpoint, a protocol that does not send the files'
 // format).
+//
+// [MakePlan] makes the same plan without a key or network (ovsync plan,
+// and the HTML report): a [Plan] lists every change (users removed,
+// managers losing access, email changes, teams removed, additions, renames,
+// changed fields, moves) and has a stable JSON form. With Options.PlanFile
+// a push sends exactly a plan written earlier, or stops with a
+// [*PlanMismatchError]. [Diff] plans between two orgs or state files. A
+// push holds an OS lock beside the state file from before planning until
+// the state is written; a second push on it stops with a [*LockedError].
 //
 // The wire facts (paths, headers, keys, answers) are in api.go; the
 // choice of protocol is the protocols table of protocol.go.
@@ -76,9 +85,16 @@ type Options struct {
 	// MaxRemovals is how many users a push may remove, compared with the
 	// last push, without Yes. The zero Limit allows none.
 	MaxRemovals Limit
+	// MaxTeamRemovals is how many teams a push may delete without Yes;
+	// MaxManagerChanges how many managers may lose access to a team.
+	MaxTeamRemovals, MaxManagerChanges Limit
 	// MaxInvites is how many invitations a push may send without Yes
 	// when InviteNewUsers is true.
 	MaxInvites int
+	// PlanFile, if set, is a plan written by "ovsync plan -o": the push
+	// goes on only if the files, the state and the target still match
+	// it, and stops with a [*PlanMismatchError] otherwise.
+	PlanFile string
 	// Verbose reports progress on Stderr: sizes, attempts, timings.
 	Verbose bool
 	// Stdout gets the plan and the summary; Stderr the lint findings that
@@ -177,79 +193,51 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	proto, how, err := chooseProtocol(opt.Protocol, cfg)
+	t, err := target(opt, cfg)
 	if err != nil {
 		return res, err
 	}
-	e, err := proto.endpoint(cfg, opt.Remote)
-	if err != nil {
-		return res, err
-	}
-	logService(o, cfg, e)
-	o.logf("protocol %s (%s)", proto.name(), how)
+	logService(o, cfg, t.e)
+	o.logf("protocol %s (%s)", t.proto.name(), t.how)
 	if o.key.value == "" && !opt.DryRun {
 		return res, errNoKey()
 	}
-
-	start := time.Now()
-	rep, err := lint.Run(lint.Options{Config: cfg})
-	if err != nil {
-		return res, err
-	}
-	if rep.Summary.Errors > 0 {
-		if err := lint.Print(o.err, "text", rep, lint.PrintOptions{MaxPerRule: 50}); err != nil {
-			return res, err
-		}
-		return res, &LintError{Report: rep}
-	}
-	if rep.Summary.Format != proto.files().Name {
-		return res, fmt.Errorf("the files are in the %s format, not the %s one of the %s protocol: did they change while pushing?", rep.Summary.Format, proto.files().Name, proto.name())
-	}
-	o.logf("lint: %d users, %d teams, %d mappings checked in %s", rep.Summary.Users, rep.Summary.Teams, rep.Summary.Mappings, time.Since(start).Round(time.Millisecond))
-	var found []string
-	if n := rep.Summary.Warnings; n > 0 {
-		found = append(found, nounCount(n, "warning", "warnings"))
-	}
-	if n := rep.Summary.Infos; n > 0 {
-		found = append(found, nounCount(n, "info", "info"))
-	}
-	if len(found) > 0 {
-		o.warnf("lint found %s (\"ovsync lint\" shows them)", strings.Join(found, " and "))
-	}
-
 	sp := statePath(opt.State, cfgPath)
-	prev, err := loadState(sp)
-	if err != nil {
-		return res, err
-	}
-	if prev != nil {
-		if err := prev.checkFor(sp, proto.name(), e); err != nil {
+	var applied *Plan
+	if opt.PlanFile != "" {
+		if applied, err = ReadPlanFile(opt.PlanFile); err != nil {
 			return res, err
 		}
 	}
-
-	start = time.Now()
-	c := newCollector(rep.Org)
-	size, digest, err := planPass(proto, cfg, c, opt.Dump, o.red)
+	if !opt.DryRun {
+		lk, err := lockState(sp, o)
+		if err != nil {
+			return res, err
+		}
+		defer lk.unlock()
+	}
+	mode := "PUSH"
+	if opt.DryRun {
+		mode = "DRY RUN"
+	}
+	pr, err := prepare(opt, o, cfgPath, cfg, t, sp, applied != nil, mode)
 	if err != nil {
 		return res, err
 	}
-	o.logf("body: %s, %s, built in %s", byteSize(size), digest, time.Since(start).Round(time.Millisecond))
-	if opt.Dump != "" {
-		o.logf("dump: %s written", lint.DisplayPath(opt.Dump))
-	}
-	p := makePlan(rep.Org, c, prev, proto.invites(cfg))
-	p.Protocol, p.Notes = proto.name(), proto.notes(cfg)
-	p.StateFile, p.Bytes, p.Digest = lint.DisplayPath(sp), size, digest
-	p.Unchanged = prev != nil && prev.Digest == digest
+	p := pr.plan
 	res.Plan = p
-	if err := p.print(o.out); err != nil {
+	if applied != nil {
+		if err := applied.matches(p); err != nil {
+			return res, err
+		}
+	}
+	if err := p.Print(o.out); err != nil {
 		return res, err
 	}
 	if p.First {
-		o.warnf("%s", proto.firstPush())
+		o.warnf("%s", t.proto.firstPush())
 	}
-	if reasons := p.guard(opt.MaxRemovals, opt.MaxInvites); len(reasons) > 0 {
+	if reasons := p.guard(opt.guards()); len(reasons) > 0 {
 		if !opt.Yes {
 			return res, &GuardError{Reasons: reasons}
 		}
@@ -257,8 +245,9 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 			o.warnf("going on with --yes, although %s", r)
 		}
 	}
+	proto, e := t.proto, t.e
 	if opt.DryRun {
-		fmt.Fprintf(o.out, "dry run: nothing sent (%s would go to %s)\n", byteSize(size), proto.syncURL(e))
+		fmt.Fprintf(o.out, "dry run: nothing sent (%s would go to %s)\n", byteSize(p.Bytes), proto.syncURL(e))
 		return res, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(sp), 0o755); err != nil {
@@ -269,12 +258,12 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	var sent atomic.Int64
 	stop := func() {}
 	if opt.Verbose {
-		stop = progress(o, &sent, size)
+		stop = progress(o, &sent, p.Bytes)
 	}
-	start = time.Now()
+	start := time.Now()
 	a, attempts, err := cl.do(ctx, "sync", func(ctx context.Context) (*http.Request, error) {
 		sent.Store(0)
-		return syncRequest(ctx, proto, e, cfg, &o.key, opt.UserAgent, size, digest, &sent)
+		return syncRequest(ctx, proto, e, cfg, &o.key, opt.UserAgent, p.Bytes, p.Digest, &sent)
 	})
 	stop()
 	res.Attempts = attempts
@@ -291,13 +280,15 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 		return res, withKeyHint(err, o.key, proto)
 	}
 	res.Sent, res.Warnings = true, outcome.warnings
-	o.logf("sent %s in %s (%.1f MB/s)", byteSize(size), res.Elapsed.Round(time.Millisecond), float64(size)/1e6/max(res.Elapsed.Seconds(), 1e-9))
+	o.logf("sent %s in %s (%.1f MB/s)", byteSize(p.Bytes), res.Elapsed.Round(time.Millisecond), float64(p.Bytes)/1e6/max(res.Elapsed.Seconds(), 1e-9))
 
 	now := time.Now
 	if opt.Now != nil {
 		now = opt.Now
 	}
-	if err := newState(rep.Org, c, proto.name(), e, proto.invites(cfg), p, now()).write(sp, o.red); err != nil {
+	st := pr.cur
+	st.PushedAt = now().UTC()
+	if err := st.write(sp, o.red); err != nil {
 		return res, fmt.Errorf("the sync succeeded, but the state file could not be written: %w\nhint: the next push would be planned against an older state; fix the folder, then push again", err)
 	}
 	o.logf("state: %s written", p.StateFile)
@@ -328,6 +319,142 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 		o.warnf("the service says: %s", oneLine(w))
 	}
 	return res, nil
+}
+
+// pushTarget is the protocol and the endpoint of a push.
+type pushTarget struct {
+	proto protocol
+	how   string
+	e     endpoint
+}
+
+// target chooses the protocol and checks the endpoint.
+func target(opt Options, cfg *lint.Config) (pushTarget, error) {
+	proto, how, err := chooseProtocol(opt.Protocol, cfg)
+	if err != nil {
+		return pushTarget{}, err
+	}
+	e, err := proto.endpoint(cfg, opt.Remote)
+	if err != nil {
+		return pushTarget{}, err
+	}
+	return pushTarget{proto: proto, how: how, e: e}, nil
+}
+
+// prepared is a planned push: the plan and the state to keep once sent.
+type prepared struct {
+	plan *Plan
+	cur  *state
+}
+
+// prepare lints the files, reads the state and plans the push. With
+// inputs, the plan holds the digests of the input files.
+func prepare(opt Options, o *output, cfgPath string, cfg *lint.Config, t pushTarget, sp string, inputs bool, mode string) (*prepared, error) {
+	proto, e := t.proto, t.e
+	var in []Input
+	if inputs {
+		var err error
+		if in, err = inputDigests(cfg); err != nil {
+			return nil, err
+		}
+	}
+	start := time.Now()
+	rep, err := lint.Run(lint.Options{Config: cfg})
+	if err != nil {
+		return nil, err
+	}
+	if rep.Summary.Errors > 0 {
+		if err := lint.Print(o.err, "text", rep, lint.PrintOptions{MaxPerRule: 50}); err != nil {
+			return nil, err
+		}
+		return nil, &LintError{Report: rep}
+	}
+	if rep.Summary.Format != proto.files().Name {
+		return nil, fmt.Errorf("the files are in the %s format, not the %s one of the %s protocol: did they change while pushing?", rep.Summary.Format, proto.files().Name, proto.name())
+	}
+	o.logf("lint: %d users, %d teams, %d mappings checked in %s", rep.Summary.Users, rep.Summary.Teams, rep.Summary.Mappings, time.Since(start).Round(time.Millisecond))
+	var found []string
+	if n := rep.Summary.Warnings; n > 0 {
+		found = append(found, nounCount(n, "warning", "warnings"))
+	}
+	if n := rep.Summary.Infos; n > 0 {
+		found = append(found, nounCount(n, "info", "info"))
+	}
+	if len(found) > 0 {
+		o.warnf("lint found %s (\"ovsync lint\" shows them)", strings.Join(found, " and "))
+	}
+
+	prev, err := loadState(sp)
+	if err != nil {
+		return nil, err
+	}
+	var notes []string
+	switch {
+	case prev == nil:
+	case prev.succeeds(proto.name()):
+		notes = append(notes, fmt.Sprintf("planned against the last legacy push (state file %s, ids kept by ovsync migrate): its state becomes the provisioning one once sent", lint.DisplayPath(sp)))
+		prev.asProvisioning()
+	default:
+		if err := prev.checkFor(sp, proto.name(), e); err != nil {
+			return nil, err
+		}
+	}
+
+	start = time.Now()
+	c := newCollector()
+	size, digest, err := planPass(proto, cfg, c, opt.Dump, o.red)
+	if err != nil {
+		return nil, err
+	}
+	o.logf("body: %s, %s, built in %s", byteSize(size), digest, time.Since(start).Round(time.Millisecond))
+	if opt.Dump != "" {
+		o.logf("dump: %s written", lint.DisplayPath(opt.Dump))
+	}
+	cur := c.state(stateHead{Protocol: proto.name(), APIURL: e.String(), Digest: digest, Bytes: size, InviteNewUsers: proto.invites(cfg)})
+	p := comparePlan(prev, cur, proto.invites(cfg))
+	p.Mode, p.Protocol, p.Notes = mode, proto.name(), append(notes, proto.notes(cfg)...)
+	p.Target = Target{URL: e.String(), Host: e.base.Host}
+	p.Inputs = in
+	p.StateFile, p.Bytes, p.Digest = lint.DisplayPath(sp), size, digest
+	p.State = Input{Role: "state", Path: p.StateFile}
+	if prev != nil {
+		p.State.SHA256 = prev.SHA256
+	}
+	p.Unchanged = prev != nil && prev.Digest == digest
+	return &prepared{plan: p, cur: cur}, nil
+}
+
+// MakePlan lints the org of opt.Path and plans its push against the
+// state file, as Push would, without a key and without sending anything:
+// what "ovsync plan" prints and writes, and what a report shows. opt's
+// Path, Protocol, URL, AllowHosts and State are used. Lint errors are a
+// [*LintError] (the findings go to opt.Stderr).
+func MakePlan(opt Options) (*Plan, error) {
+	o := newOutput(opt.Stdout, opt.Stderr, opt.Verbose, "plan", opt.Redactor)
+	defer o.flush()
+	if opt.Protocol != "" {
+		if _, err := lookupProtocol(opt.Protocol); err != nil {
+			return nil, err
+		}
+	}
+	cfgPath, err := lint.FindConfig(opt.Path)
+	if err != nil {
+		return nil, err
+	}
+	cfg, _, err := lint.LoadConfig(cfgPath, lint.DisplayPath(cfgPath))
+	if err != nil {
+		return nil, o.red.Error(err)
+	}
+	o.red.Add(cfg.APIKey) // a plan never needs the key, and never shows it
+	t, err := target(opt, cfg)
+	if err != nil {
+		return nil, o.red.Error(err)
+	}
+	pr, err := prepare(opt, o, cfgPath, cfg, t, statePath(opt.State, cfgPath), true, "PLAN")
+	if err != nil {
+		return nil, o.red.Error(err)
+	}
+	return pr.plan, nil
 }
 
 // setup reads the config and finds the key (into o.key, and into the

@@ -115,10 +115,10 @@ func TestPushThenPlan(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("plan counts (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"francoise.dubois@cedarline.example → f.dubois@cedarline.example (00005)"}, p.EmailChanged); diff != "" {
+	if diff := cmp.Diff([]push.EmailChange{{ID: "00005", Name: "Françoise Dubois", From: "francoise.dubois@cedarline.example", To: "f.dubois@cedarline.example"}}, p.Changes.EmailChanges); diff != "" {
 		t.Errorf("email changes (-want +got):\n%s", diff)
 	}
-	for _, s := range []string{"| users    |     1 |       0 |       2 |    88 |", "emails changed"} {
+	for _, s := range []string{"| users    |     1 |       0 |       2 |    88 |", "email changes (legacy protocol"} {
 		if !strings.Contains(r.stdout.String(), s) {
 			t.Errorf("plan output lacks %q:\n%s", s, r.stdout.String())
 		}

@@ -1,6 +1,11 @@
 package push
 
 import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
@@ -21,21 +27,38 @@ import (
 // file's folder, unless Options.State says otherwise.
 const DefaultStateFile = ".ovsync/state.json"
 
-// stateVersion is the version of the state file format this package
-// writes and reads.
-const stateVersion = 1
+// Versions of the state file. Version 1 is one JSON document (users with
+// a hash of their object, teams, mappings as hashes); version 2, which
+// this package writes, is a JSON head on the first line, then a gzip
+// stream of tab-separated lines: every user's values, the teams and the
+// mapping rows, so that a plan can say which fields changed and which
+// managers lose access. Both are read.
+const (
+	stateVersion1 = 1
+	stateVersion  = 2
+)
 
-// state is what the last successful push sent: enough to plan the next
-// one. Users and teams are kept readable; mappings only as hashes.
+// state is what a push sent, or an org as a plan compares it: read from
+// a state file, or built from the files in the planning pass.
 type state struct {
 	stateHead
 	// Users are the users of users.csv in file order.
-	Users []stateUser `json:"users"`
+	Users []stateUser
 	// Teams are the teams of groups.csv in file order.
-	Teams []stateTeam `json:"teams"`
-	// Mappings are the mapping rows as [mappingKey] values, sorted.
-	Mappings []hash64 `json:"mappings"`
+	Teams []stateTeam
+	// Mappings are the mapping rows in file order (version 2).
+	Mappings []stateMapping
+	// MappingKeys are the mapping rows as [mappingKey] values, sorted:
+	// all a version 1 state keeps of them.
+	MappingKeys []hash64
+	// SHA256 is the hex digest of the state file as read ("" when the
+	// state was not read from a file).
+	SHA256 string
 }
+
+// v1 reports whether the state is of version 1, which knows users by a
+// hash of their object and mappings by hashes only.
+func (st *state) v1() bool { return st.Version == stateVersion1 }
 
 // stateHead is the part of a state before its lists.
 type stateHead struct {
@@ -48,20 +71,36 @@ type stateHead struct {
 	Bytes  int64  `json:"bytes"`
 	// InviteNewUsers is the setting the body carried.
 	InviteNewUsers bool `json:"inviteNewUsers"`
+	// UserKeys are the keys of a user's values, in the order of the
+	// values (version 2); UserRoles the positions of the id, email,
+	// first and last names among them (-1 for none).
+	UserKeys  []string `json:"userKeys,omitempty"`
+	UserRoles [4]int   `json:"userRoles,omitzero"`
+	// Counts are the lengths of the lists (version 2).
+	Counts [3]int `json:"counts,omitzero"`
 }
 
-// stateUser is one user of a state: id, email and a hash of the user's
-// JSON object as sent, which changes when any value does.
+// stateUser is one user of a state.
 type stateUser struct {
 	ID    string `json:"id"`
 	Email string `json:"email"`
-	Hash  hash64 `json:"hash"`
+	// Values are the user's values in the order of UserKeys, escaped
+	// and joined by tabs as in the file (version 2).
+	Values string `json:"-"`
+	// Hash is a hash of the user's JSON object as sent (version 1).
+	Hash hash64 `json:"hash"`
 }
 
 // stateTeam is one team of a state.
 type stateTeam struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+}
+
+// stateMapping is one mapping row of a state, by ids.
+type stateMapping struct {
+	Team, User, SubTeam string
+	Member, Manager     bool
 }
 
 // hash64 is a 64-bit hash written as 16 hex digits.
@@ -99,6 +138,9 @@ func statePath(given, configPath string) string {
 	return filepath.Join(filepath.Dir(configPath), filepath.FromSlash(DefaultStateFile))
 }
 
+// stateHint ends the errors of a state file that cannot be read.
+const stateHint = "\nhint: give another --state FILE, or delete this one to make the next push a first push (which turns the removal guards off)"
+
 // loadState reads a state file; nil without error means there is none.
 func loadState(path string) (*state, error) {
 	display := lint.DisplayPath(path)
@@ -106,18 +148,185 @@ func loadState(path string) (*state, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	hint := "\nhint: give another --state FILE, or delete this one to make the next push a first push (which turns the removal guard off)"
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot read the state file: %w%s", display, fserr.WithoutPath(err), hint)
+		return nil, fmt.Errorf("%s: cannot read the state file: %w%s", display, fserr.WithoutPath(err), stateHint)
 	}
-	var st state
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return nil, fmt.Errorf("%s: not a state file of ovsync push: %v%s", display, err, hint)
+	st, err := parseState(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v%s", display, err, stateHint)
 	}
-	if st.Version != stateVersion {
-		return nil, fmt.Errorf("%s: state file version %d, this ovsync reads version %d%s", display, st.Version, stateVersion, hint)
+	sum := sha256.Sum256(raw)
+	st.SHA256 = hex.EncodeToString(sum[:])
+	return st, nil
+}
+
+// isStateFile reports whether the file at path starts as a state file
+// does, for diff's arguments.
+func isStateFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
 	}
-	return &st, nil
+	defer f.Close()
+	b := make([]byte, 64)
+	n, _ := io.ReadFull(f, b)
+	return bytes.HasPrefix(bytes.TrimSpace(b[:n]), []byte(`{"version":`))
+}
+
+// parseState reads a state file of either version.
+func parseState(raw []byte) (*state, error) {
+	line, rest, _ := bytes.Cut(raw, []byte("\n"))
+	var head stateHead
+	if err := json.Unmarshal(line, &head); err == nil && head.Version == stateVersion {
+		return parseStateV2(head, rest)
+	}
+	var v1 struct {
+		stateHead
+		Users    []stateUser `json:"users"`
+		Teams    []stateTeam `json:"teams"`
+		Mappings []hash64    `json:"mappings"`
+	}
+	if err := json.Unmarshal(raw, &v1); err != nil {
+		return nil, fmt.Errorf("not a state file of ovsync push: %v", err)
+	}
+	if v1.Version != stateVersion1 {
+		return nil, fmt.Errorf("state file version %d, this ovsync reads versions %d and %d", v1.Version, stateVersion1, stateVersion)
+	}
+	st := &state{stateHead: v1.stateHead, Users: v1.Users, Teams: v1.Teams, MappingKeys: v1.Mappings}
+	return st, nil
+}
+
+// parseStateV2 reads the lists of a version 2 state: "U" lines of
+// values, "T" lines of id and name, "M" lines of team, user, sub-team
+// and flags (0 to 3: isMember 1, isManager 2).
+func parseStateV2(head stateHead, z []byte) (*state, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(z))
+	if err != nil {
+		return nil, fmt.Errorf("the lists of the state file cannot be read: %v", err)
+	}
+	// The gzip trailer's last 4 bytes are the text's size (mod 4 GiB):
+	// read it into a buffer of that size at once, unless it is far more
+	// than the lists compress to (a damaged or crafted file).
+	var size int
+	if len(z) >= 4 {
+		size = int(uint32(z[len(z)-4]) | uint32(z[len(z)-3])<<8 | uint32(z[len(z)-2])<<16 | uint32(z[len(z)-1])<<24)
+		size = min(size, 16*len(z))
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+1))
+	_, err = buf.ReadFrom(zr)
+	all := buf.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("the lists of the state file cannot be read: %v", err)
+	}
+	// One string for the whole text: the fields are cut from it.
+	text := string(all)
+	st := &state{stateHead: head}
+	st.Users = make([]stateUser, 0, head.Counts[0])
+	st.Teams = make([]stateTeam, 0, head.Counts[1])
+	st.Mappings = make([]stateMapping, 0, head.Counts[2])
+	roles := head.UserRoles
+	for n := 1; text != ""; n++ {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		if len(line) < 2 || line[1] != '\t' {
+			return nil, fmt.Errorf("line %d of the state's lists is not a user, team or mapping", n)
+		}
+		body := line[2:]
+		switch line[0] {
+		case 'U':
+			u := stateUser{Values: body}
+			i := 0
+			for v := range strings.SplitSeq(body, "\t") {
+				switch i {
+				case roles[0]:
+					u.ID = unescape(v)
+				case roles[1]:
+					u.Email = unescape(v)
+				}
+				if i++; i > roles[0] && i > roles[1] {
+					break
+				}
+			}
+			st.Users = append(st.Users, u)
+		case 'T':
+			id, name, _ := strings.Cut(body, "\t")
+			st.Teams = append(st.Teams, stateTeam{ID: unescape(id), Name: unescape(name)})
+		case 'M':
+			f := strings.SplitN(body, "\t", 4)
+			if len(f) != 4 || len(f[3]) != 1 || f[3][0] < '0' || f[3][0] > '3' {
+				return nil, fmt.Errorf("line %d of the state's lists is not a mapping", n)
+			}
+			st.Mappings = append(st.Mappings, stateMapping{
+				Team: unescape(f[0]), User: unescape(f[1]), SubTeam: unescape(f[2]),
+				Member: (f[3][0]-'0')&1 != 0, Manager: (f[3][0]-'0')&2 != 0,
+			})
+		default:
+			return nil, fmt.Errorf("line %d of the state's lists is not a user, team or mapping", n)
+		}
+	}
+	if got := [3]int{len(st.Users), len(st.Teams), len(st.Mappings)}; got != head.Counts {
+		return nil, fmt.Errorf("the state file is cut short: %d users, %d teams and %d mappings of %d, %d and %d", got[0], got[1], got[2], head.Counts[0], head.Counts[1], head.Counts[2])
+	}
+	return st, nil
+}
+
+// splitValues appends the unescaped tab-separated values of s to dst.
+func splitValues(s string, dst []string) []string {
+	for {
+		v, rest, more := strings.Cut(s, "\t")
+		dst = append(dst, unescape(v))
+		if !more {
+			return dst
+		}
+		s = rest
+	}
+}
+
+// appendEscaped appends v with backslash, tab, newline and carriage
+// return escaped, so that a value never breaks a line of the state.
+func appendEscaped(b []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; c {
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// unescape undoes appendEscaped; a value without a backslash is returned
+// as it is, without a copy.
+func unescape(s string) string {
+	if strings.IndexByte(s, '\\') < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b = append(b, s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 't':
+			b = append(b, '\t')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		default:
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
 }
 
 // checkFor makes sure a state describes the service a push goes to: a
@@ -134,69 +343,87 @@ func (st *state) checkFor(path, proto string, e endpoint) error {
 		lint.DisplayPath(path), st.Protocol, st.APIURL, proto, e)
 }
 
-// write writes the state atomically, one user, team or mapping a line,
-// creating its folder if needed, through red as every file of a run.
+// write writes the state atomically as version 2, creating its folder if
+// needed, through red as every file of a run.
 func (st *state) write(path string, red *redact.Redactor) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("%s: cannot create the state folder: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
 	}
-	return atomicfile.Write(path, func(f io.Writer) error {
-		w := red.Writer(f)
-		head, err := json.Marshal(st.stateHead)
-		if err != nil {
-			return err
-		}
-		bw := newBodyWriter(w)
-		// The head without its closing brace, then the lists a line each.
-		bw.buf = append(bw.buf, head[:len(head)-1]...)
-		bw.raw(",\n\"users\":[")
-		for i, u := range st.Users {
-			bw.buf = appendSep(bw.buf, i)
-			bw.raw(`{"id":`)
-			bw.str(u.ID)
-			bw.raw(`,"email":`)
-			bw.str(u.Email)
-			bw.raw(`,"hash":"`)
-			bw.buf = u.Hash.appendHex(bw.buf)
-			bw.raw(`"}`)
-			if err := bw.boundary(); err != nil {
-				return err
-			}
-		}
-		bw.raw("\n],\n\"teams\":[")
-		for i, t := range st.Teams {
-			bw.buf = appendSep(bw.buf, i)
-			bw.raw(`{"id":`)
-			bw.str(t.ID)
-			bw.raw(`,"name":`)
-			bw.str(t.Name)
-			bw.raw("}")
-			if err := bw.boundary(); err != nil {
-				return err
-			}
-		}
-		bw.raw("\n],\n\"mappings\":[")
-		for i, m := range st.Mappings {
-			bw.buf = appendSep(bw.buf, i)
-			bw.raw(`"`)
-			bw.buf = m.appendHex(bw.buf)
-			bw.raw(`"`)
-			if err := bw.boundary(); err != nil {
-				return err
-			}
-		}
-		bw.raw("\n]}\n")
-		if err := bw.flush(); err != nil {
-			return err
-		}
-		return w.Close()
-	})
+	return atomicfile.Write(path, func(w io.Writer) error { return st.encode(w, red) })
 }
 
-// appendSep starts element i of a list on its own line.
-func appendSep(buf []byte, i int) []byte {
-	if i > 0 {
-		buf = append(buf, ',')
+// encode writes the state as version 2.
+//
+// The key filter red sees the text before it is compressed: the head line
+// and the lists alike.
+func (st *state) encode(out io.Writer, red *redact.Redactor) error {
+	w := red.Writer(out)
+	h := st.stateHead
+	h.Version = stateVersion
+	h.Counts = [3]int{len(st.Users), len(st.Teams), len(st.Mappings)}
+	head, err := json.Marshal(h)
+	if err != nil {
+		return err
 	}
-	return append(buf, '\n')
+	if _, err := w.Write(append(head, '\n')); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	zw, err := gzip.NewWriterLevel(out, gzip.BestSpeed)
+	if err != nil {
+		return err
+	}
+	zr := red.Writer(zw)
+	bw := bufio.NewWriterSize(zr, 1<<16)
+	var buf []byte
+	line := func() error {
+		buf = append(buf, '\n')
+		_, err := bw.Write(buf)
+		buf = buf[:0]
+		return err
+	}
+	for i := range st.Users {
+		buf = append(buf, "U\t"...)
+		buf = append(buf, st.Users[i].Values...)
+		if err := line(); err != nil {
+			return err
+		}
+	}
+	for _, t := range st.Teams {
+		buf = append(buf, "T\t"...)
+		buf = appendEscaped(buf, t.ID)
+		buf = append(buf, '\t')
+		buf = appendEscaped(buf, t.Name)
+		if err := line(); err != nil {
+			return err
+		}
+	}
+	for _, m := range st.Mappings {
+		buf = append(buf, "M\t"...)
+		buf = appendEscaped(buf, m.Team)
+		buf = append(buf, '\t')
+		buf = appendEscaped(buf, m.User)
+		buf = append(buf, '\t')
+		buf = appendEscaped(buf, m.SubTeam)
+		flags := byte('0')
+		if m.Member {
+			flags++
+		}
+		if m.Manager {
+			flags += 2
+		}
+		buf = append(buf, '\t', flags)
+		if err := line(); err != nil {
+			return err
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := zr.Flush(); err != nil {
+		return err
+	}
+	return zw.Close()
 }

@@ -98,6 +98,8 @@ Examples:
 			reportCommand(),
 			migrateCommand(),
 			schemaCommand(),
+			planCommand(),
+			diffCommand(),
 			pushCommand(),
 			pingCommand(),
 			completionCommand(),

@@ -94,7 +94,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		// [-drop N] [-delay D] [-refuse MSG] [-pause] [-job-status S]
 		// [-job-answer BODY [-answer-status N]]: start the fake API of
 		// push/pushtest on a loopback port for this script and set
-		// $FAKEURL to its base URL; -refuse answers every accepted sync
+		// $FAKEURL to its base URL ($FAKEHOST to its host:port); -refuse answers every accepted sync
 		// with isSuccess false and MSG. The fake stops with the script.
 		// Provisioning syncs: -pause answers them as paused for approval;
 		// -job-status S answers an accepted one with status S instead of
@@ -318,6 +318,7 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 		sf.srv = httptest.NewServer(sf.answering(sf.refusing(sf.fake)))
 		ts.Defer(sf.srv.Close)
 		ts.Setenv("FAKEURL", sf.srv.URL)
+		ts.Setenv("FAKEHOST", strings.TrimPrefix(sf.srv.URL, "http://"))
 	case "seturl":
 		if len(args) != 2 {
 			ts.Fatalf("usage: fakeapi seturl FILE")

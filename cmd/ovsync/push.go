@@ -20,7 +20,7 @@ import (
 const (
 	exitRejected    = 3 // the service refused: isSuccess false, key rejected
 	exitUnavailable = 4 // network failure, or 429/5xx on every attempt
-	exitGuard       = 5 // the plan goes over --max-removals or --max-invites
+	exitGuard       = 5 // nothing sent: a guard tripped, the --plan no longer matches, or another push holds the lock
 	exitPaused      = 6 // provisioning: the sync waits for an administrator's approval
 )
 
@@ -40,7 +40,10 @@ const exitStatusHelp = `Exit status:
       the sync may have been accepted all the same)
    4  the service could not be reached, or answered 429 or 5xx on every
       attempt (--retries); a push is a full overwrite, so retrying later is safe
-   5  a guard stopped the push (--max-removals, --max-invites): nothing was sent
+   5  nothing was sent: a guard stopped the push (--max-removals,
+      --max-team-removals, --max-manager-changes, --max-invites), the files,
+      state or target no longer match --plan, or another push holds the
+      lock of the state file
    6  provisioning: Workleap's risk thresholds paused the sync until an
       administrator approves it; nothing changes until then`
 
@@ -131,8 +134,11 @@ Examples:
 			&cli.StringFlag{Name: "state", Usage: "the state `FILE` of the last push (default .ovsync/state.json beside the config)", TakesFile: true},
 			&cli.StringFlag{Name: "dump", Usage: "write the request body, indented, to `FILE` (atomically)", TakesFile: true},
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "lint, build, plan and dump, but send nothing"},
-			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "go on past --max-removals and --max-invites"},
-			&cli.StringFlag{Name: "max-removals", Value: push.DefaultMaxRemovals, Usage: "stop when more than `N|P%` users would be removed"},
+			&cli.StringFlag{Name: "plan", Usage: "send only the plan of `FILE` (ovsync plan -o): stop if the files, state or target changed since", TakesFile: true},
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "go on past the --max-* guards"},
+			&cli.StringFlag{Name: "max-removals", Value: push.DefaultMaxRemovals, Usage: "stop when more than `N|P%` users would be removed (an email change counts as one in the legacy protocol)"},
+			&cli.StringFlag{Name: "max-team-removals", Value: push.DefaultMaxTeamRemovals, Usage: "stop when more than `N|P%` teams would be deleted (a share allows at least 3)"},
+			&cli.StringFlag{Name: "max-manager-changes", Value: push.DefaultMaxManagerChanges, Usage: "stop when more than `N|P%` managers would lose access to a team (a share allows at least 3)"},
 			&cli.IntFlag{Name: "max-invites", Value: push.DefaultMaxInvites, Usage: "with InviteNewUsers true, stop when more than `N` users would be invited (legacy protocol)"},
 			&cli.StringFlag{Name: "protocol", Usage: "speak `NAME`: " + strings.Join(push.Protocols(), " or ") + " (default: the one of the files' format)"},
 			&cli.StringFlag{Name: "url", Usage: "send a provisioning push to `URL` (default " + push.ProvisioningURL + "; a URL without a path gets " + push.ProvisioningPath + ")"},
@@ -154,6 +160,14 @@ func runPush(c *cli.Context) error {
 	if err != nil {
 		return exitWith(exitUsage, fmt.Errorf("--max-removals: %w", err))
 	}
+	maxTeams, err := push.ParseLimit(c.String("max-team-removals"))
+	if err != nil {
+		return exitWith(exitUsage, fmt.Errorf("--max-team-removals: %w", err))
+	}
+	maxManagers, err := push.ParseLimit(c.String("max-manager-changes"))
+	if err != nil {
+		return exitWith(exitUsage, fmt.Errorf("--max-manager-changes: %w", err))
+	}
 	if c.Int("max-invites") < 0 {
 		return exitWith(exitUsage, fmt.Errorf("--max-invites %d: cannot be negative", c.Int("max-invites")))
 	}
@@ -166,17 +180,20 @@ func runPush(c *cli.Context) error {
 		return exitWith(exitUsage, fmt.Errorf("--url is empty (leave it out to use %s)", push.ProvisioningURL))
 	}
 	opt := push.Options{
-		Path:        c.Args().First(),
-		Remote:      remote,
-		State:       c.String("state"),
-		Dump:        c.String("dump"),
-		DryRun:      c.Bool("dry-run"),
-		Yes:         c.Bool("yes"),
-		MaxRemovals: maxRemovals,
-		MaxInvites:  c.Int("max-invites"),
-		Verbose:     c.Bool("verbose"),
-		Stdout:      c.App.Writer,
-		Stderr:      c.App.ErrWriter,
+		Path:              c.Args().First(),
+		Remote:            remote,
+		State:             c.String("state"),
+		Dump:              c.String("dump"),
+		DryRun:            c.Bool("dry-run"),
+		Yes:               c.Bool("yes"),
+		MaxRemovals:       maxRemovals,
+		MaxTeamRemovals:   maxTeams,
+		MaxManagerChanges: maxManagers,
+		MaxInvites:        c.Int("max-invites"),
+		PlanFile:          c.String("plan"),
+		Verbose:           c.Bool("verbose"),
+		Stdout:            c.App.Writer,
+		Stderr:            c.App.ErrWriter,
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
 	defer stop()
@@ -232,6 +249,8 @@ func remoteExit(err error) error {
 	var (
 		lintErr     *push.LintError
 		guard       *push.GuardError
+		mismatch    *push.PlanMismatchError
+		locked      *push.LockedError
 		paused      *push.PausedError
 		rejected    *push.RejectedError
 		unavailable *push.UnavailableError
@@ -241,7 +260,7 @@ func remoteExit(err error) error {
 		return nil
 	case errors.As(err, &lintErr):
 		return exitWith(exitFindings, err)
-	case errors.As(err, &guard):
+	case errors.As(err, &guard), errors.As(err, &mismatch), errors.As(err, &locked):
 		return exitWith(exitGuard, err)
 	case errors.As(err, &paused):
 		return exitWith(exitPaused, err)

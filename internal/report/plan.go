@@ -71,8 +71,16 @@ type PlanCount struct {
 // FromPush returns the page's plan of a push's plan, with the reasons of
 // its guards, if any.
 func FromPush(p *push.Plan, guard []string) Plan {
-	out := Plan{Status: PlanChanges, StateFile: p.StateFile, Removed: nonNil(p.Removed), RemovedUsers: p.Users.Removed,
-		EmailChanged: nonNil(p.EmailChanged), EmailChanges: p.EmailChanges, Invites: p.Invites,
+	removed := []string{}
+	for _, u := range p.Changes.UsersRemoved {
+		removed = append(removed, u.String())
+	}
+	emails := []string{}
+	for _, c := range p.Changes.EmailChanges {
+		emails = append(emails, fmt.Sprintf("%s → %s (%s)", c.From, c.To, c.ID))
+	}
+	out := Plan{Status: PlanChanges, StateFile: p.StateFile, Removed: removed, RemovedUsers: p.Users.Removed,
+		EmailChanged: emails, EmailChanges: p.EmailChanges, Invites: p.Invites,
 		Guard: nonNil(guard), Notes: nonNil(p.Notes), Unchanged: p.Unchanged}
 	if p.First {
 		out.Status = PlanFirst

@@ -1,0 +1,209 @@
+package push
+
+import (
+	"strings"
+
+	"github.com/ovsync/ovsync/lint"
+)
+
+// collector is told of each user, team and mapping row while the
+// planning pass writes the body, and builds the state of the files as
+// the plan compares them and the state file keeps them: exactly what the
+// body holds, every user's values as sent.
+type collector struct {
+	keys []string
+	// pos are the positions of the id, email, first and last names
+	// among the keys (-1 for none).
+	pos [4]int
+	st  state
+	buf []byte
+	// lastTeam is the team id of the last mapping row, shared by the
+	// next rows of the same team.
+	lastTeam string
+}
+
+func newCollector() *collector {
+	return &collector{pos: [4]int{-1, -1, -1, -1}}
+}
+
+// userKeys gets the keys of the user objects and their roles.
+func (c *collector) userKeys(keys []string, roles []lint.Role) {
+	c.keys = keys
+	c.pos = [4]int{-1, -1, -1, -1}
+	for i, r := range roles {
+		switch r {
+		case lint.UserID:
+			c.pos[0] = i
+		case lint.UserEmail:
+			c.pos[1] = i
+		case lint.UserFirstName:
+			c.pos[2] = i
+		case lint.UserLastName:
+			c.pos[3] = i
+		}
+	}
+}
+
+// value returns the value at position p, "" for none.
+func value(vals []string, p int) string {
+	if p < 0 || p >= len(vals) {
+		return ""
+	}
+	return vals[p]
+}
+
+// user gets a user's values in key order and its JSON object.
+func (c *collector) user(vals []string, obj []byte) {
+	c.buf = c.buf[:0]
+	for i, v := range vals {
+		if i > 0 {
+			c.buf = append(c.buf, '\t')
+		}
+		c.buf = appendEscaped(c.buf, v)
+	}
+	line := string(c.buf)
+	u := stateUser{Values: line, Hash: hash64(hashBytes(hashSeed, obj))}
+	// The id and email are cut from the line when they need no escape,
+	// so that they share its memory.
+	u.ID = share(line, strings.TrimSpace(value(vals, c.pos[0])))
+	u.Email = share(line, value(vals, c.pos[1]))
+	c.st.Users = append(c.st.Users, u)
+}
+
+// share returns v as a part of line when line holds it, else a copy.
+func share(line, v string) string {
+	if v == "" {
+		return ""
+	}
+	if i := strings.Index(line, v); i >= 0 {
+		return line[i : i+len(v)]
+	}
+	return strings.Clone(v)
+}
+
+// team gets a team's id and name.
+func (c *collector) team(id, name string) {
+	c.st.Teams = append(c.st.Teams, stateTeam{ID: strings.Clone(strings.TrimSpace(id)), Name: strings.Clone(name)})
+}
+
+// mapping gets a mapping row's ids as written and its flags.
+func (c *collector) mapping(team, user, sub string, member, manager bool) {
+	c.st.Mappings = append(c.st.Mappings, stateMapping{
+		Team: c.teamID(strings.TrimSpace(team)), User: c.own(strings.TrimSpace(user)), SubTeam: c.own(strings.TrimSpace(sub)),
+		Member: member, Manager: manager,
+	})
+}
+
+// own copies an id of a mapping row out of the reader's buffer, which
+// the next row reuses.
+func (c *collector) own(id string) string {
+	if id == "" {
+		return ""
+	}
+	return strings.Clone(id)
+}
+
+// teamID copies a team id of a mapping row, or shares the last row's
+// when it is the same: the rows of a team come together.
+func (c *collector) teamID(id string) string {
+	if id != c.lastTeam {
+		c.lastTeam = strings.Clone(id)
+	}
+	return c.lastTeam
+}
+
+// state returns the state of the files, once the pass is over.
+func (c *collector) state(head stateHead) *state {
+	head.Version, head.UserKeys, head.UserRoles = stateVersion, c.keys, c.pos
+	st := c.st
+	st.stateHead = head
+	return &st
+}
+
+// mappingKey identifies a mapping row: a hash of its team, user and
+// sub-team in the high 62 bits, its flags in the low two, so that sorted
+// keys put a row's old and new flags side by side.
+func mappingKey(team, user, sub string, member, manager bool) hash64 {
+	h := hashBytes(hashSeed, team)
+	h = hashBytes(h^1, user)
+	h = hashBytes(h^2, sub)
+	h &^= 3
+	if member {
+		h |= 1
+	}
+	if manager {
+		h |= 2
+	}
+	return hash64(h)
+}
+
+// hashSeed starts every hash.
+const hashSeed = 0x9E3779B97F4A7C15
+
+// hashBytes hashes b eight bytes at a time with a multiply-xorshift
+// round and a final mix (MurmurHash3's fmix64): fast on a million users,
+// and stable across runs and platforms, as the state file needs. It is no
+// defence against a crafted collision, which would only hide a change
+// from the plan.
+func hashBytes[T string | []byte](h uint64, b T) uint64 {
+	h ^= uint64(len(b)) * 0xff51afd7ed558ccd
+	for ; len(b) >= 8; b = b[8:] {
+		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		h = (h ^ w) * 0x9E3779B97F4A7C15
+		h ^= h >> 29
+	}
+	for i := 0; i < len(b); i++ {
+		h = (h ^ uint64(b[i])) * 0x100000001b3
+	}
+	return fmix64(h)
+}
+
+// fmix64 is MurmurHash3's finaliser.
+func fmix64(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+// diffMappings compares two sorted lists of mapping keys as multisets: a
+// key in only one list is added or removed, unless the same row (the
+// same key but its flags) is in the other, which makes it changed.
+func diffMappings(old, cur []hash64) (added, removed, changed int) {
+	var gone, came []hash64
+	i, j := 0, 0
+	for i < len(old) || j < len(cur) {
+		switch {
+		case j == len(cur) || i < len(old) && old[i] < cur[j]:
+			gone = append(gone, old[i])
+			i++
+		case i == len(old) || cur[j] < old[i]:
+			came = append(came, cur[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	// Both lists are sorted; pair rows whose keys differ only in flags.
+	i, j = 0, 0
+	for i < len(gone) && j < len(came) {
+		a, b := gone[i]>>2, came[j]>>2
+		switch {
+		case a < b:
+			removed++
+			i++
+		case b < a:
+			added++
+			j++
+		default:
+			changed++
+			i++
+			j++
+		}
+	}
+	return added + len(came) - j, removed + len(gone) - i, changed
+}

@@ -1,0 +1,86 @@
+package push
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/ovsync/ovsync/lint"
+)
+
+// DiffOptions say which two orgs to compare.
+type DiffOptions struct {
+	// Old and New are each a config.json, a folder holding one, or a
+	// state file of a push.
+	Old, New string
+}
+
+// Diff compares two orgs as a push of New after Old would: the same plan,
+// without network or key. The files are read through package lint's
+// reader but not linted (run "ovsync lint" for that): a file that cannot
+// be read stops it. Both sides are read at the same time.
+func Diff(opt DiffOptions) (*Plan, error) {
+	type result struct {
+		st  *state
+		err error
+	}
+	oldc := make(chan result, 1)
+	go func() {
+		st, err := readSide(opt.Old)
+		oldc <- result{st, err}
+	}()
+	cur, err := readSide(opt.New)
+	old := <-oldc
+	if old.err != nil {
+		return nil, old.err
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := comparePlan(old.st, cur, false)
+	p.Mode, p.Protocol = "DIFF", cur.Protocol
+	p.Old, p.New = lint.DisplayPath(opt.Old), lint.DisplayPath(opt.New)
+	p.Bytes, p.Digest = 0, ""
+	p.Unchanged = !p.HasChanges()
+	p.Inputs = []Input{}
+	return p, nil
+}
+
+// HasChanges reports whether the plan changes anything.
+func (p *Plan) HasChanges() bool {
+	for _, c := range []Count{p.Users, p.Teams, p.Mappings} {
+		if c.Added+c.Removed+c.Changed > 0 {
+			return true
+		}
+	}
+	return p.EmailChanges > 0
+}
+
+// readSide reads one side of a diff: a state file, or the org of a
+// config (or its folder) as a push would send it.
+func readSide(path string) (*state, error) {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && isStateFile(path) {
+		st, err := loadState(path)
+		if err == nil && st == nil {
+			err = fmt.Errorf("%s: no such state file", lint.DisplayPath(path))
+		}
+		return st, err
+	}
+	cfgPath, err := lint.FindConfig(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w\nhint: give a config.json, a folder holding one, or a state file of ovsync push", err)
+	}
+	cfg, _, err := lint.LoadConfig(cfgPath, lint.DisplayPath(cfgPath))
+	if err != nil {
+		return nil, err
+	}
+	proto, _, err := chooseProtocol("", cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := newCollector()
+	size, digest, err := planPass(proto, cfg, c, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.state(stateHead{Protocol: proto.name(), Digest: digest, Bytes: size}), nil
+}

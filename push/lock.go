@@ -1,0 +1,118 @@
+package push
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/lint"
+)
+
+// LockedError stops a push because another push holds the lock of the
+// same state file. Nothing was sent.
+type LockedError struct {
+	// Lock is the lock file as displayed.
+	Lock string
+	// Holder is who holds it, as far as the lock file says.
+	Holder LockHolder
+}
+
+// Error names the holder, with a hint.
+func (e *LockedError) Error() string {
+	who := "another ovsync push"
+	if e.Holder.PID != 0 {
+		who = fmt.Sprintf("ovsync push pid %d on %s since %s", e.Holder.PID, e.Holder.Host, e.Holder.Since.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("%s: %s holds the lock of this state file, so nothing was sent\nhint: wait for that push to end (one push at a time per state file), then push again", e.Lock, who)
+}
+
+// LockHolder is what a lock file says of the push that holds it.
+type LockHolder struct {
+	PID   int       `json:"pid"`
+	Host  string    `json:"host"`
+	Since time.Time `json:"since"`
+}
+
+// stateLock is a held lock of a state file: an OS lock on the file
+// beside it (flock, LockFileEx), which the OS lets go when the process
+// ends, however it ends. The file names the holder while it is held.
+type stateLock struct {
+	f *os.File
+}
+
+// lockState takes the lock of the state file sp, or returns a
+// [*LockedError] at once when another process holds it. A lock file
+// that names a holder but is not locked was left by a process that
+// ended without letting go (killed): it is taken over with a warning.
+func lockState(sp string, o *output) (*stateLock, error) {
+	path := sp + ".lock"
+	display := lint.DisplayPath(path)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("%s: cannot create the state folder: %w", display, fserr.WithoutPath(err))
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot open the lock file: %w", display, fserr.WithoutPath(err))
+	}
+	if err := lockFile(f); err != nil {
+		holder := readHolder(f)
+		f.Close()
+		if errors.Is(err, errLocked) {
+			return nil, &LockedError{Lock: display, Holder: holder}
+		}
+		return nil, fmt.Errorf("%s: cannot lock: %w", display, fserr.WithoutPath(err))
+	}
+	if h := readHolder(f); h.PID != 0 {
+		o.warnf("%s: took over the lock left by ovsync push pid %d on %s since %s, which no longer holds it (the process ended without letting go)",
+			display, h.PID, h.Host, h.Since.Format(time.RFC3339))
+	}
+	host, _ := os.Hostname()
+	b, _ := json.Marshal(LockHolder{PID: os.Getpid(), Host: host, Since: time.Now().UTC().Truncate(time.Second)})
+	if err := writeHolder(f, append(b, '\n')); err != nil {
+		unlockFile(f)
+		f.Close()
+		return nil, fmt.Errorf("%s: cannot write the lock file: %w", display, fserr.WithoutPath(err))
+	}
+	return &stateLock{f: f}, nil
+}
+
+// unlock empties the lock file and lets the lock go.
+func (l *stateLock) unlock() {
+	_ = writeHolder(l.f, nil)
+	unlockFile(l.f)
+	l.f.Close()
+}
+
+// readHolder reads who the lock file names; the zero holder when none.
+func readHolder(f *os.File) LockHolder {
+	var h LockHolder
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return h
+	}
+	b, err := io.ReadAll(io.LimitReader(f, 4096))
+	if err != nil || strings.TrimSpace(string(b)) == "" {
+		return h
+	}
+	_ = json.Unmarshal(b, &h)
+	return h
+}
+
+// writeHolder replaces the lock file's content with b.
+func writeHolder(f *os.File, b []byte) error {
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	if _, err := f.WriteAt(b, 0); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+// errLocked is what lockFile returns when another process holds the lock.
+var errLocked = errors.New("locked by another process")

@@ -1,0 +1,160 @@
+package push
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/lint"
+)
+
+// PlanMismatchError stops a push --plan whose files, state or target no
+// longer match the plan. Nothing was sent.
+type PlanMismatchError struct {
+	// PlanFile is the plan as displayed.
+	PlanFile string
+	// Reasons names what no longer matches, one sentence each.
+	Reasons []string
+}
+
+// Error lists what no longer matches, with a hint.
+func (e *PlanMismatchError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: the push does not match the plan, so nothing was sent", e.PlanFile)
+	for _, r := range e.Reasons {
+		b.WriteString("\n- ")
+		b.WriteString(r)
+	}
+	b.WriteString("\nhint: make a new plan (ovsync plan -o FILE), review it, then push with it")
+	return b.String()
+}
+
+// inputDigests hashes the config and the three CSV files.
+func inputDigests(cfg *lint.Config) ([]Input, error) {
+	files := []struct{ role, path string }{{"config", cfg.Path}, {"users", cfg.UsersCSV}, {"groups", cfg.GroupsCSV}, {"mapping", cfg.MappingCSV}}
+	in := make([]Input, 0, len(files))
+	for _, f := range files {
+		sum, err := fileDigest(f.path)
+		if err != nil {
+			return nil, err
+		}
+		in = append(in, Input{Role: f.role, Path: lint.DisplayPath(f.path), SHA256: sum})
+	}
+	return in, nil
+}
+
+// fileDigest returns the hex SHA-256 of a file.
+func fileDigest(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("%s: cannot read: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("%s: cannot read: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// WriteJSON writes the plan's JSON form, indented.
+func (p *Plan) WriteJSON(w io.Writer) error {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// WritePlanFile writes the plan's JSON form to path, atomically.
+func (p *Plan) WritePlanFile(path string) error {
+	var buf bytes.Buffer
+	if err := p.WriteJSON(&buf); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("%s: cannot write the plan: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
+	}
+	return nil
+}
+
+// ReadPlanFile reads a plan written by [Plan.WritePlanFile].
+func ReadPlanFile(path string) (*Plan, error) {
+	display := lint.DisplayPath(path)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--plan %s: cannot read: %w", display, fserr.WithoutPath(err))
+	}
+	var p Plan
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, fmt.Errorf("--plan %s: not a plan of ovsync plan -o: %v\nhint: write one with: ovsync plan -o %s", display, err, display)
+	}
+	if p.Version != PlanVersion {
+		return nil, fmt.Errorf("--plan %s: plan version %d, this ovsync reads version %d\nhint: make the plan again with this ovsync", display, p.Version, PlanVersion)
+	}
+	if p.Digest == "" || len(p.Inputs) == 0 || p.Target.URL == "" {
+		return nil, fmt.Errorf("--plan %s: the plan lacks its digests or target\nhint: write one with: ovsync plan -o %s", display, display)
+	}
+	p.source = display
+	return &p, nil
+}
+
+// matches checks that the push about to be made (cur) is the planned
+// one: same protocol and target, same input files, same state, same
+// body.
+func (p *Plan) matches(cur *Plan) error {
+	var reasons []string
+	if p.Protocol != cur.Protocol {
+		reasons = append(reasons, fmt.Sprintf("the plan is for the %s protocol, this push speaks %s", p.Protocol, cur.Protocol))
+	}
+	if p.Target.URL != cur.Target.URL {
+		reasons = append(reasons, fmt.Sprintf("the plan goes to %s, this push to %s", p.Target.URL, cur.Target.URL))
+	}
+	planned := map[string]Input{}
+	for _, in := range p.Inputs {
+		planned[in.Role] = in
+	}
+	for _, in := range cur.Inputs {
+		was, ok := planned[in.Role]
+		switch {
+		case !ok:
+			reasons = append(reasons, fmt.Sprintf("the plan has no %s file", in.Role))
+		case was.SHA256 != in.SHA256 && was.Path != in.Path:
+			reasons = append(reasons, fmt.Sprintf("the %s file is %s, the plan's was %s (another file, or changed)", in.Role, in.Path, was.Path))
+		case was.SHA256 != in.SHA256:
+			reasons = append(reasons, fmt.Sprintf("%s changed since the plan (sha256 %s, planned %s)", in.Path, short(in.SHA256), short(was.SHA256)))
+		}
+	}
+	switch {
+	case p.State.SHA256 == cur.State.SHA256:
+	case p.State.SHA256 == "":
+		reasons = append(reasons, fmt.Sprintf("the state file %s was written since the plan, which was a first push", cur.State.Path))
+	case cur.State.SHA256 == "":
+		reasons = append(reasons, fmt.Sprintf("the state file %s of the plan is gone", p.State.Path))
+	default:
+		reasons = append(reasons, fmt.Sprintf("the state file %s changed since the plan (another push ran?)", cur.State.Path))
+	}
+	if len(reasons) == 0 && (p.Digest != cur.Digest || p.Bytes != cur.Bytes) {
+		reasons = append(reasons, fmt.Sprintf("the body is %s, the plan's was %s", cur.Digest, p.Digest))
+	}
+	if len(reasons) > 0 {
+		return &PlanMismatchError{PlanFile: p.source, Reasons: reasons}
+	}
+	return nil
+}
+
+// short is the first 12 hex digits of a digest.
+func short(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12]
+	}
+	return sum
+}

@@ -1,0 +1,212 @@
+package push
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/ovsync/ovsync/internal/table"
+)
+
+// maxPlanList caps the elements a plan's text lists per section; the
+// JSON form lists them all.
+const maxPlanList = 10
+
+// guards are the limits a plan is checked against.
+type guards struct {
+	removals, teamRemovals, managerChanges Limit
+	invites                                int
+}
+
+// guards returns the limits of the options.
+func (opt Options) guards() guards {
+	return guards{opt.MaxRemovals, opt.MaxTeamRemovals, opt.MaxManagerChanges, opt.MaxInvites}
+}
+
+// guard returns the reasons the plan goes over the limits, if any, one
+// sentence per guard that trips, with its numbers.
+func (p *Plan) guard(g guards) []string {
+	var reasons []string
+	how := func(flag string, l Limit, previous, least, allowed int) string {
+		if l.Percent {
+			return fmt.Sprintf("%s %s of %d allows %d; a share never allows fewer than %d", flag, l, previous, allowed, least)
+		}
+		return fmt.Sprintf("%s %s allows %d", flag, l, allowed)
+	}
+	if !p.First {
+		removals := p.Users.Removed
+		what := nounCount(removals, "user", "users")
+		if p.Protocol == ProtocolLegacy && p.EmailChanges > 0 {
+			removals += p.EmailChanges
+			what = fmt.Sprintf("%s and change %s (each a removal in the legacy protocol)", what, nounCount(p.EmailChanges, "email", "emails"))
+		}
+		if allowed := g.removals.Allowed(p.Users.Previous, MinRemovals); removals > allowed {
+			reasons = append(reasons, fmt.Sprintf("it would remove %s of the %d sent last time (%s): a partial export removes those people from Officevibe",
+				what, p.Users.Previous, how("--max-removals", g.removals, p.Users.Previous, MinRemovals, allowed)))
+		}
+		if allowed := g.teamRemovals.Allowed(p.Teams.Previous, MinTeamRemovals); p.Teams.Removed > allowed {
+			reasons = append(reasons, fmt.Sprintf("it would delete %s of the %d sent last time (%s): their results go with them",
+				nounCount(p.Teams.Removed, "team", "teams"), p.Teams.Previous, how("--max-team-removals", g.teamRemovals, p.Teams.Previous, MinTeamRemovals, allowed)))
+		}
+		if allowed := g.managerChanges.Allowed(p.Managers.Previous, MinManagerChanges); p.Known.Mappings && p.Managers.Removed > allowed {
+			reasons = append(reasons, fmt.Sprintf("%s would lose access to a team's results, of the %d manager rows sent last time (%s)",
+				nounCount(p.Managers.Removed, "manager", "managers"), p.Managers.Previous, how("--max-manager-changes", g.managerChanges, p.Managers.Previous, MinManagerChanges, allowed)))
+		}
+	}
+	if p.Invites > g.invites {
+		msg := fmt.Sprintf("it would invite %s (InviteNewUsers is true), more than --max-invites %d allows", nounCount(p.Invites, "new user", "new users"), g.invites)
+		if p.First {
+			msg += `: a first import invites every member it creates; set "InviteNewUsers": false and invite from the app`
+		}
+		reasons = append(reasons, msg)
+	}
+	return reasons
+}
+
+// Print writes the plan as text: the mode, the table of counts, then
+// what matters to people first: removals, managers losing access, email
+// changes, teams removed, then additions and other changes. Each list
+// shows its first elements and counts the others.
+func (p *Plan) Print(w io.Writer) error {
+	switch p.Mode {
+	case "PUSH":
+		fmt.Fprintf(w, "PUSH to %s (%s protocol)\n", p.Target.Host, p.Protocol)
+	case "DIFF":
+		fmt.Fprintf(w, "DIFF %s → %s\n", p.Old, p.New)
+	default:
+		mode := p.Mode
+		if mode == "" {
+			mode = "PLAN"
+		}
+		fmt.Fprintf(w, "%s for %s (%s protocol): nothing is sent\n", mode, p.Target.Host, p.Protocol)
+	}
+	switch {
+	case p.Mode == "DIFF":
+	case p.First:
+		fmt.Fprintf(w, "plan: first push (no state file %s)\n", p.StateFile)
+	default:
+		fmt.Fprintf(w, "plan: changes since the last push (state file %s)\n", p.StateFile)
+	}
+	unknown := func(n int, known bool) string {
+		if p.First || !known {
+			return "?"
+		}
+		return strconv.Itoa(n)
+	}
+	var cells [][]string
+	for _, r := range []struct {
+		name  string
+		c     Count
+		known bool
+	}{{"users", p.Users, true}, {"teams", p.Teams, true}, {"mappings", p.Mappings, true}, {"managers", p.Managers, p.Known.Mappings}} {
+		added := strconv.Itoa(r.c.Added)
+		if !r.known {
+			added = "?"
+		}
+		cells = append(cells, []string{r.name, added, unknown(r.c.Removed, r.known), unknown(r.c.Changed, r.known && r.name != "managers"), strconv.Itoa(r.c.Total)})
+	}
+	cells[3][3] = "-"
+	if err := table.Write(w, []string{"", "ADDED", "REMOVED", "CHANGED", "TOTAL"}, cells, 1, 2, 3, 4); err != nil {
+		return fmt.Errorf("plan %w", err)
+	}
+	c := &p.Changes
+	section(w, "users removed", len(c.UsersRemoved), func(i int) string { return c.UsersRemoved[i].String() })
+	section(w, "managers losing access to a team's results", len(c.ManagersLost), func(i int) string {
+		m := c.ManagersLost[i]
+		return fmt.Sprintf("%s on %s: no longer sees %s", m.UserRef, teamName(m.Team, m.TeamName), nounCount(m.People, "person", "people"))
+	})
+	emails := "email changes (same id, new email)"
+	if p.Protocol == ProtocolLegacy {
+		emails = "email changes (legacy protocol: Officevibe keys members by email, so each is counted as a removal and a new member; their history goes)"
+	}
+	section(w, emails, len(c.EmailChanges), func(i int) string {
+		e := c.EmailChanges[i]
+		return fmt.Sprintf("%s (%s): %s → %s", e.Name, e.ID, e.From, e.To)
+	})
+	section(w, "teams removed", len(c.TeamsRemoved), func(i int) string {
+		t := c.TeamsRemoved[i]
+		return fmt.Sprintf("%s: %s", teamName(t.ID, t.Name), nounCount(t.Members, "member", "members"))
+	})
+	if !p.First {
+		section(w, "users added", len(c.UsersAdded), func(i int) string { return c.UsersAdded[i].String() })
+		section(w, "teams added", len(c.TeamsAdded), func(i int) string {
+			t := c.TeamsAdded[i]
+			return fmt.Sprintf("%s: %s", teamName(t.ID, t.Name), nounCount(t.Members, "member", "members"))
+		})
+		section(w, "managers gaining access", len(c.ManagersGained), func(i int) string {
+			m := c.ManagersGained[i]
+			return fmt.Sprintf("%s on %s: sees %s", m.UserRef, teamName(m.Team, m.TeamName), nounCount(m.People, "person", "people"))
+		})
+	}
+	section(w, "teams renamed", len(c.TeamsRenamed), func(i int) string {
+		t := c.TeamsRenamed[i]
+		return fmt.Sprintf("%s: %q → %q", t.ID, t.From, t.To)
+	})
+	section(w, "users changed", len(c.UsersChanged), func(i int) string {
+		u := c.UsersChanged[i]
+		if u.Fields == nil {
+			return u.UserRef.String() + ": fields not known (the state file is of version 1)"
+		}
+		return u.UserRef.String() + ": " + strings.Join(u.Fields, ", ")
+	})
+	section(w, "members moved between teams", len(c.Moves), func(i int) string {
+		m := c.Moves[i]
+		return fmt.Sprintf("%s: %s → %s", m.UserRef, teamList(m.From), teamList(m.To))
+	})
+	if !p.First && !p.Known.Mappings {
+		fmt.Fprintln(w, "managers and moves: not known, the state file is of version 1 (the next push writes version 2)")
+	}
+	if p.Invites > 0 {
+		fmt.Fprintf(w, "invitations: %s will be invited (InviteNewUsers is true)\n", nounCount(p.Invites, "new user", "new users"))
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintln(w, n)
+	}
+	switch {
+	case p.Mode == "DIFF" && p.Unchanged:
+		fmt.Fprintln(w, "no change: a push of the new org would send what the old one did")
+	case p.Unchanged:
+		fmt.Fprintln(w, "no change since the last push: the body is the same")
+	}
+	return nil
+}
+
+// section writes a titled list: its count, then up to maxPlanList
+// elements a line, then how many more there are.
+func section(w io.Writer, title string, n int, elem func(i int) string) {
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%s: %d\n", title, n)
+	for i := 0; i < n && i < maxPlanList; i++ {
+		fmt.Fprintf(w, "  %s\n", elem(i))
+	}
+	if n > maxPlanList {
+		fmt.Fprintf(w, "  and %d more (the JSON form lists them all)\n", n-maxPlanList)
+	}
+}
+
+// String writes the user as "Name <email> (id)".
+func (u UserRef) String() string {
+	if u.Email == "" {
+		return fmt.Sprintf("%s (%s)", u.Name, u.ID)
+	}
+	return fmt.Sprintf("%s <%s> (%s)", u.Name, u.Email, u.ID)
+}
+
+// teamName writes a team as `"Name" (id)`.
+func teamName(id, name string) string {
+	if name == "" {
+		return id
+	}
+	return fmt.Sprintf("%q (%s)", name, id)
+}
+
+// teamList writes team ids, or "no team".
+func teamList(ids []string) string {
+	if len(ids) == 0 {
+		return "no team"
+	}
+	return strings.Join(ids, ", ")
+}
