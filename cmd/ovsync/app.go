@@ -71,6 +71,10 @@ Examples:
    ovsync lint testdata/sample                 lint the org of a config.json's folder
    ovsync lint --format sarif -o lint.sarif .  SARIF for code scanning
    ovsync graph . --format svg -o org.svg      draw the teams, problems marked
+   ovsync report . -o report.html              one HTML page: findings, plan, team tree
+   ovsync plan . -o plan.json                  what the next push changes, for review
+   ovsync push --plan plan.json .              apply exactly the reviewed plan
+   ovsync diff yesterday/ today/               what changed between two exports
    ovsync push --dry-run .                     lint, plan and show what a push would do
    ovsync push .                               push (OFFICEVIBE_API_KEY holds the key)
    ovsync migrate . --out ../workleap          legacy files to Workleap's format
