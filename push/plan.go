@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -146,6 +147,10 @@ type Plan struct {
 	Mode string `json:"-"`
 	// source is the plan file it was read from, as displayed.
 	source string
+
+	// red is the redactor of the run that made the plan, which knows its
+	// keys; WritePlanFile writes through it.
+	red *redact.Redactor
 }
 
 // Target is where a push goes.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -74,10 +75,20 @@ func (p *Plan) WriteJSON(w io.Writer) error {
 	return err
 }
 
-// WritePlanFile writes the plan's JSON form to path, atomically.
+// WritePlanFile writes the plan's JSON form to path, atomically, through
+// the redactor of the run that made it ([MakePlan]): a name or a URL that
+// holds the key is written masked, as everything a run prints.
 func (p *Plan) WritePlanFile(path string) error {
 	var buf bytes.Buffer
-	if err := p.WriteJSON(&buf); err != nil {
+	red := p.red
+	if red == nil {
+		red = redact.New()
+	}
+	w := red.Writer(&buf)
+	if err := p.WriteJSON(w); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
 		return err
 	}
 	if err := atomicfile.WriteFile(path, buf.Bytes()); err != nil {

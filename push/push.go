@@ -454,6 +454,7 @@ func MakePlan(opt Options) (*Plan, error) {
 	if err != nil {
 		return nil, o.red.Error(err)
 	}
+	pr.plan.red = o.red
 	return pr.plan, nil
 }
 

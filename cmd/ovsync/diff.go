@@ -51,6 +51,9 @@ func runDiff(c *cli.Context) error {
 	if format != "text" && format != "json" {
 		return exitWith(exitDiffTrouble, fmt.Errorf("--format %q: use text or json", format))
 	}
+	// Either side's ApiKey stays out of what diff prints.
+	seeConfig(c, c.Args().Get(0))
+	seeConfig(c, c.Args().Get(1))
 	p, err := push.Diff(push.DiffOptions{Old: c.Args().Get(0), New: c.Args().Get(1)})
 	if err != nil {
 		return exitWith(exitDiffTrouble, err)

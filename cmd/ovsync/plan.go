@@ -61,8 +61,9 @@ func runPlan(c *cli.Context) error {
 		return exitWith(exitUsage, fmt.Errorf("--protocol %q: use %s", proto, strings.Join(push.Protocols(), " or ")))
 	}
 	p, err := push.MakePlan(push.Options{
-		Path:    path,
-		Remote:  push.Remote{Protocol: proto, URL: c.String("url"), AllowHosts: c.StringSlice("allow-host")},
+		Path: path,
+		// The run's redactor learns the config's ApiKey: stdout and -o hide it.
+		Remote:  push.Remote{Protocol: proto, URL: c.String("url"), AllowHosts: c.StringSlice("allow-host"), Redactor: redactorOf(c)},
 		State:   c.String("state"),
 		Verbose: c.Bool("verbose"),
 		Stdout:  c.App.Writer,

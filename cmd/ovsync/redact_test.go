@@ -295,3 +295,178 @@ func TestMigrateNeverWritesKey(t *testing.T) {
 		t.Errorf("stderr does not say that the key was not copied, nor where it goes:\n%s", note)
 	}
 }
+
+// keyCells writes, in a folder of its own (so that checkNoKey reads only
+// what a run wrote), the sample's users.csv with cliKey pasted into the
+// lastName and jobTitle of its second user and an upper-case piece of it into that
+// user's Location, as a spreadsheet someone pasted it into would, and
+// returns its path, for UsersCsv.
+func keyCells(t *testing.T) string {
+	t.Helper()
+	repo, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(readFile(t, filepath.Join(repo, "testdata", "sample", "Data", "users.csv"))), "\n")
+	lines[2] = strings.Replace(lines[2], `Ricardo,Pinto,"Director, Supply Chain"`, `Ricardo,Pinto `+cliKey+`,"Director `+cliKey+`"`, 1)
+	lines[2] = strings.Replace(lines[2], "Lisbon Distribution Centre", "Lisbon "+strings.ToUpper(cliKey[4:16]), 1)
+	if !strings.Contains(lines[2], cliKey) || !strings.Contains(lines[2], "Lisbon OVK") && !strings.Contains(lines[2], "Lisbon CLI") {
+		t.Fatalf("the sample's users.csv changed: %s", lines[2])
+	}
+	p := filepath.Join(t.TempDir(), "users.csv")
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// keySources are where the key of the plan, diff and report key tests
+// comes from: the environment, or ApiKey in config.json.
+var keySources = []string{"env", "config"}
+
+// keyRun runs ovsync with args and returns what it printed.
+func keyRun(t *testing.T, args ...string) (code int, out string) {
+	t.Helper()
+	var all bytes.Buffer
+	code = run(append([]string{"ovsync"}, args...), strings.NewReader(""), &all, &all)
+	return code, all.String()
+}
+
+// setKeySource sets OFFICEVIBE_API_KEY for source and returns the edit
+// of config.json that puts the key in ApiKey for it.
+func setKeySource(t *testing.T, source string) func(cfg map[string]any) {
+	key := ""
+	if source == "env" {
+		key = cliKey
+	}
+	t.Setenv(push.KeyEnv, key)
+	return func(cfg map[string]any) {
+		if source == "config" {
+			cfg["ApiKey"] = cliKey
+		}
+	}
+}
+
+// TestPlanNeverPrintsKey plans an org whose users.csv holds the key, in
+// every format, to stdout and with -o, then applies the plan with push
+// --plan against a service that echoes the key, with the key from the
+// environment, from ApiKey or (for push) from --api-key-file: nothing
+// printed and no file written (plan.json, the state, the dump) holds a
+// piece of it.
+func TestPlanNeverPrintsKey(t *testing.T) {
+	srv := pushtest.NewEchoServer()
+	t.Cleanup(srv.Close)
+	keyFile := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(keyFile, []byte(cliKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, source := range append(keySources, "file") {
+		for _, format := range []string{"text", "json"} {
+			t.Run(source+"/"+format, func(t *testing.T) {
+				// plan takes no --api-key-file: with the key in a file,
+				// plan knows it from the environment, and push --plan
+				// from the file alone.
+				edit := setKeySource(t, strings.Replace(source, "file", "env", 1))
+				users := keyCells(t)
+				dir := keyOrg(t, func(cfg map[string]any) {
+					edit(cfg)
+					cfg["ApiUrl"] = pushtest.EchoURL(srv.URL, 0, "json", "plain")
+					cfg["UsersCsv"] = users
+				})
+				host := "--allow-host=127.0.0.1"
+				code, out := keyRun(t, "plan", "--format", format, host, dir)
+				if code != 0 {
+					t.Fatalf("plan: exit status %d\n%s", code, out)
+				}
+				checkNoKey(t, "plan --format "+format, out, dir)
+				planFile := filepath.Join(dir, "plan.json")
+				code, out = keyRun(t, "plan", "--format", format, host, "-o", planFile, dir)
+				if code != 0 {
+					t.Fatalf("plan -o: exit status %d\n%s", code, out)
+				}
+				if !strings.Contains(string(readFile(t, planFile)), redact.Mask) {
+					t.Errorf("%s does not show %s where the key was", planFile, redact.Mask)
+				}
+				checkNoKey(t, "plan -o", out, dir)
+				args := []string{"push", "--plan", planFile, "--verbose", "--retries", "0", host, "--dump", filepath.Join(dir, "dump.json")}
+				if source == "file" {
+					t.Setenv(push.KeyEnv, "")
+					args = append(args, "--api-key-file", keyFile)
+				}
+				_, out = keyRun(t, append(args, dir)...)
+				if !strings.Contains(out, "attempt 1: ") {
+					t.Fatalf("push --plan sent nothing:\n%s", out)
+				}
+				checkNoKey(t, "push --plan", out, dir)
+				if !strings.Contains(out, redact.Mask) {
+					t.Errorf("push --plan: the echoed key was not shown masked:\n%s", out)
+				}
+			})
+		}
+	}
+}
+
+// TestDiffNeverPrintsKey diffs two orgs whose config.json hold the key
+// (in ApiKey, and pasted into ApiUrl and SyncManagerEmail) and whose
+// users.csv differ in a cell that holds it, in every format.
+func TestDiffNeverPrintsKey(t *testing.T) {
+	for _, source := range keySources {
+		for _, format := range []string{"text", "json"} {
+			t.Run(source+"/"+format, func(t *testing.T) {
+				edit := setKeySource(t, source)
+				paste := func(cfg map[string]any) {
+					edit(cfg)
+					cfg["ApiUrl"] = "https://app.officevibe.com/?k=" + url.QueryEscape(cliKey)
+					cfg["SyncManagerEmail"] = cliKey
+				}
+				users := keyCells(t)
+				old := keyOrg(t, paste)
+				cur := keyOrg(t, func(cfg map[string]any) { paste(cfg); cfg["UsersCsv"] = users })
+				code, out := keyRun(t, "diff", "--format", format, old, cur)
+				if code != exitDiffChanged {
+					t.Fatalf("exit status %d, want %d\n%s", code, exitDiffChanged, out)
+				}
+				checkNoKey(t, "diff --format "+format, out, old)
+				checkNoKey(t, "diff --format "+format, "", cur)
+				if !strings.Contains(out, redact.Mask) {
+					t.Errorf("the changed user does not show %s:\n%s", redact.Mask, out)
+				}
+			})
+		}
+	}
+}
+
+// TestReportNeverWritesKey writes the report of an org whose config.json
+// and users.csv hold the key, to a file and to stdout.
+func TestReportNeverWritesKey(t *testing.T) {
+	for _, source := range keySources {
+		for _, out := range []string{"file", "-"} {
+			t.Run(source+"/"+out, func(t *testing.T) {
+				edit := setKeySource(t, source)
+				users := keyCells(t)
+				dir := keyOrg(t, func(cfg map[string]any) {
+					edit(cfg)
+					cfg["ApiUrl"] = "http://example.com/?k=" + url.QueryEscape(cliKey)
+					cfg["SyncManagerEmail"] = cliKey
+					cfg["UsersCsv"] = users
+				})
+				page := filepath.Join(dir, "report.html")
+				if out == "-" {
+					page = "-"
+				}
+				code, printed := keyRun(t, "report", "-o", page, dir)
+				if code != exitFindings {
+					t.Fatalf("exit status %d, want %d\n%s", code, exitFindings, printed)
+				}
+				checkNoKey(t, "report -o "+page, printed, dir)
+				html := printed
+				if out == "file" {
+					html = string(readFile(t, page))
+				}
+				if !strings.Contains(html, redact.Mask) {
+					t.Errorf("the page does not show %s where the key was", redact.Mask)
+				}
+			})
+		}
+	}
+}
