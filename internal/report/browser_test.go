@@ -448,3 +448,46 @@ func TestScreenshots(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserPlan loads the report of an org with planted changes since
+// its last push, with JavaScript off and then on: both show the removal,
+// the manager losing access and the email change, in that order.
+func TestBrowserPlan(t *testing.T) {
+	b := newBrowser(t, 60*time.Second)
+	_, path := writeReport(t, Options{Lint: lint.Options{Path: plantedOrg(t)}})
+	abs, _ := filepath.Abs(path)
+	want := []struct{ id, text string }{
+		{"plan-users-removed", "Kevin Park <kevin.park@cedarline.example> (25013)"},
+		{"plan-managers-lost", "(T-FIN-ACC): no longer sees"},
+		{"plan-email-changes", "ricardo.pinto@cedarline.example → ricardo.p@cedarline.example"},
+		{"plan-users-added", "New Person <new.person@cedarline.example> (99999)"},
+	}
+	look := func(mode string) {
+		t.Helper()
+		ids := eval[[]string](t, b, `Array.from(document.querySelectorAll("#plan section.change")).filter(e => e.offsetParent !== null).map(e => e.id)`)
+		var order []string
+		for _, w := range want {
+			order = append(order, w.id)
+			text := eval[string](t, b, fmt.Sprintf(`(document.getElementById(%q) || {innerText: ""}).innerText`, w.id))
+			if !strings.Contains(text, w.text) {
+				t.Errorf("%s: #%s shows %q, want it to hold %q", mode, w.id, text, w.text)
+			}
+		}
+		if !slices.Equal(ids[:min(len(ids), len(order))], order) {
+			t.Errorf("%s: the plan's visible sections are %q, want them to start with %q", mode, ids, order)
+		}
+	}
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Navigate("file://"+abs)); err != nil {
+		t.Fatal(err)
+	}
+	look("without JavaScript")
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatal(err)
+	}
+	b.open(t, path)
+	look("with JavaScript")
+	b.check(t, path)
+}
