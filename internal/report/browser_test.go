@@ -406,6 +406,7 @@ func TestScreenshots(t *testing.T) {
 		take func(b *browser) []byte
 	}{
 		{"report.png", func(b *browser) []byte { return b.shot(t, "#top", 1300) }},
+		{"report-plan.png", nil}, // taken by planScreenshot
 		{"report-tree.png", func(b *browser) []byte {
 			b.click(t, "#org-view .toolbar button")
 			b.click(t, fmt.Sprintf(`#tree button.team[data-team="%d"]`, team))
@@ -417,6 +418,7 @@ func TestScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	if *update {
+		planted := plantedOrg(t) // before the Chdir: it reads ../../testdata
 		b := newBrowser(t, 60*time.Second)
 		t.Chdir("../..") // the paths a user at the top of the repository sees
 		r := newReport(t, Options{Lint: lint.Options{Path: "testdata/broken"}})
@@ -430,11 +432,15 @@ func TestScreenshots(t *testing.T) {
 		}
 		b.open(t, path)
 		for _, s := range shots {
+			if s.take == nil {
+				continue
+			}
 			if err := atomicfile.WriteFile(filepath.Join(docs, s.file), s.take(b)); err != nil {
 				t.Fatal(err)
 			}
 		}
 		b.check(t, path)
+		planScreenshot(t, planted, filepath.Join(docs, "report-plan.png"))
 	}
 	for _, s := range shots {
 		f, err := os.Open(filepath.Join(docs, s.file))
@@ -489,5 +495,23 @@ func TestBrowserPlan(t *testing.T) {
 	}
 	b.open(t, path)
 	look("with JavaScript")
+	b.check(t, path)
+}
+
+// planScreenshot takes the README's picture of the plan section: the
+// sample org with planted changes since its last push.
+func planScreenshot(t *testing.T, org, file string) {
+	b := newBrowser(t, 60*time.Second)
+	t.Chdir(org) // the paths a user in the org's folder sees
+	r := newReport(t, Options{Lint: lint.Options{Path: "."}})
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := atomicfile.Write(path, r.Write); err != nil {
+		t.Fatal(err)
+	}
+	b.open(t, path)
+	h := eval[float64](t, b, `document.getElementById("plan").getBoundingClientRect().height`)
+	if err := atomicfile.WriteFile(file, b.shot(t, "#plan", h+16)); err != nil {
+		t.Fatal(err)
+	}
 	b.check(t, path)
 }

@@ -127,7 +127,7 @@ func FromPush(p *push.Plan, guard []string) Plan {
 			pc.Removed, pc.Changed = -1, -1
 		}
 		if c.kind == "managers" {
-			pc.Changed = -1 // a manager gains or loses access; nothing else changes
+			pc.Changed = -1 // a manager gains or loses access, nothing else: the page shows "–"
 		}
 		out.Counts = append(out.Counts, pc)
 	}
