@@ -64,7 +64,7 @@ func (g *Graph) appendDOTName(b []byte, n *node) []byte {
 
 // appendDOTNode appends the attributes of a node with the given label
 // lines, kind and marks, and the end of its statement.
-func appendDOTNode(b []byte, lines []string, kind nodeKind, marks mark) []byte {
+func appendDOTNode(b []byte, lines []string, kind nodeKind, marks Marks) []byte {
 	b = append(b, " [label="...)
 	b = appendDOTLabel(b, lines)
 	style := "rounded,filled"
@@ -73,22 +73,22 @@ func appendDOTNode(b []byte, lines []string, kind nodeKind, marks mark) []byte {
 		style = "filled"
 	}
 	switch {
-	case marks&(markMissing|markNoManager) != 0:
+	case marks&(MarkMissing|MarkNoManager) != 0:
 		style += ",dashed"
-	case marks&markEmpty != 0:
+	case marks&MarkEmpty != 0:
 		style += ",dotted"
 	}
 	if style != "rounded,filled" {
 		b = append(b, ", style=\""+style+"\""...)
 	}
 	switch {
-	case marks&markMissing != 0:
+	case marks&MarkMissing != 0:
 		b = append(b, ", color=\""+colorRed+"\", fontcolor=\""+colorRed+"\", fillcolor=\""+colorRedFill+"\", penwidth=1.5"...)
-	case marks&markGap != 0:
+	case marks&MarkGap != 0:
 		b = append(b, ", color=\""+colorOrange+"\", fillcolor=\""+colorOrFill+"\", penwidth=2"...)
 	case marks&markManager != 0:
 		b = append(b, ", color=\""+colorBlue+"\", fillcolor=\""+colorWhite+"\", penwidth=2"...)
-	case marks&markEmpty != 0 || kind == userNode:
+	case marks&MarkEmpty != 0 || kind == userNode:
 		b = append(b, ", fillcolor=\""+colorWhite+"\""...)
 	}
 	return append(b, "];\n"...)

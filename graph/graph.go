@@ -129,16 +129,51 @@ func (e *UnknownRootError) Error() string {
 	return fmt.Sprintf("no team %q in the org; nearest ids: %s", e.ID, strings.Join(q, ", "))
 }
 
-// mark is a set of problems shown on a node.
-type mark uint8
+// Marks is a set of problems of a team, as a graph draws them (and the
+// report's tree shows them).
+type Marks uint8
 
+// The marks of a team.
 const (
-	markMissing   mark = 1 << iota // team not in groups.csv, user not in users.csv
-	markNoManager                  // team with people and no manager
-	markEmpty                      // team with no members and no sub-teams
-	markGap                        // a manager of the team cannot see part of their hierarchy
-	markManager                    // user: manages a drawn team
+	MarkMissing   Marks = 1 << iota // not in the teams file
+	MarkNoManager                   // people or sub-teams and no manager
+	MarkEmpty                       // no members and no sub-teams
+	MarkGap                         // a manager cannot see part of their hierarchy
+	MarkCycle                       // a sub-team row of the team lies on a cycle
 )
+
+// markManager marks a user node that manages a drawn team.
+const markManager Marks = 1 << 7
+
+// TeamMarks returns the marks of every team of org, by team index, from
+// the problems lint found: missing from the teams file (when that file
+// could be read), no manager, empty, a hierarchy gap, a sub-team row on
+// a cycle (malformed rows count for nothing, as in the picture).
+func TeamMarks(org *lint.Org) []Marks {
+	marks := make([]Marks, len(org.Teams))
+	if org.Usable[lint.KindGroups] {
+		for i := range org.Teams {
+			if !org.Teams[i].Declared {
+				marks[i] |= MarkMissing
+			}
+		}
+	}
+	for _, t := range org.Problems.TeamsWithoutManager {
+		marks[t] |= MarkNoManager
+	}
+	for _, t := range org.Problems.EmptyTeams {
+		marks[t] |= MarkEmpty
+	}
+	for _, g := range org.Problems.HierarchyGaps {
+		marks[g.Team] |= MarkGap
+	}
+	for _, r := range org.Problems.CycleRows {
+		if m := &org.Mappings[r]; m.Valid && m.Team >= 0 && m.SubTeam >= 0 {
+			marks[m.Team] |= MarkCycle
+		}
+	}
+	return marks
+}
 
 // nodeKind tells teams from users.
 type nodeKind uint8
@@ -151,7 +186,7 @@ const (
 // node is a team or a user of the picture.
 type node struct {
 	kind  nodeKind
-	marks mark
+	marks Marks
 	index int32 // index in Org.Teams or Org.Users
 	// Teams: the distinct members, the sub-teams left out by the depth
 	// limit, and the span of managers and hierarchy gaps in Graph.refs.
@@ -242,7 +277,7 @@ func New(org *lint.Org, opt Options) (*Graph, error) {
 		}
 		teams, level = ix.subtree([]int32{int32(root)}, opt.Depth)
 	case opt.Depth > 0:
-		teams, level = ix.subtree(ix.tops(), opt.Depth)
+		teams, level = ix.subtree(Tops(org), opt.Depth)
 	default:
 		teams = make([]int32, len(org.Teams))
 		for i := range teams {
@@ -276,12 +311,13 @@ func newIndex(org *lint.Org) *index {
 // invalid ones.
 func (ix *index) rows(t int32) []int32 { return ix.org.TeamRows(int(t)) }
 
-// tops returns the teams to start from when drawing the whole org to a
-// depth: the teams that are no team's sub-team, then, for teams reachable
-// from none of those (a cycle with nothing above it), the first team of
-// each such group in file order.
-func (ix *index) tops() []int32 {
-	org := ix.org
+// Tops returns the teams of org to start from when drawing the whole org
+// to a depth (and the roots of the report's tree), sorted: the teams
+// that are no team's sub-team, then, for teams reachable from none of
+// those (a cycle with nothing above it), the first team of each such
+// group in file order. Malformed rows are skipped. It returns an empty,
+// non-nil list for an org without teams.
+func Tops(org *lint.Org) []int32 {
 	hasParent := make([]bool, len(org.Teams))
 	for i := range org.Mappings {
 		m := &org.Mappings[i]
@@ -289,7 +325,7 @@ func (ix *index) tops() []int32 {
 			hasParent[m.SubTeam] = true
 		}
 	}
-	var tops []int32
+	tops := []int32{}
 	for t, p := range hasParent {
 		if !p {
 			tops = append(tops, int32(t))
@@ -305,7 +341,7 @@ func (ix *index) tops() []int32 {
 		for len(stack) > 0 {
 			x := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			for _, r := range ix.rows(x) {
+			for _, r := range org.TeamRows(int(x)) {
 				if s := org.Mappings[r].SubTeam; s >= 0 && org.Mappings[r].Valid && !reached[s] {
 					reached[s] = true
 					stack = append(stack, s)
@@ -444,7 +480,7 @@ func (g *Graph) build(ix *index, teams []int32, level []int32) {
 		n.gapStart, n.gapLen = int32(len(g.refs)), int32(len(gapsOf[t]))
 		g.refs = append(g.refs, gapsOf[t]...)
 	}
-	g.mark(nodeOf)
+	g.mark()
 }
 
 // addUser adds the user of row m to team node ni: a user node on first
@@ -456,7 +492,7 @@ func (g *Graph) addUser(ni int32, m *lint.Mapping, userNodes []int32) {
 		userNodes[m.User] = un + 1
 		g.nodes = append(g.nodes, node{kind: userNode, index: m.User, firstTeam: -1})
 		if !g.org.Users[m.User].Declared && g.org.Usable[lint.KindUsers] {
-			g.nodes[un].marks |= markMissing
+			g.nodes[un].marks |= MarkMissing
 			g.used.missingUser = true
 		}
 	}
@@ -473,34 +509,18 @@ func (g *Graph) addUser(ni int32, m *lint.Mapping, userNodes []int32) {
 	g.edges = append(g.edges, edge{from: ni, to: un, kind: kind})
 }
 
-// mark sets the problem marks of the team nodes from the org's problems.
-func (g *Graph) mark(nodeOf []int32) {
-	org := g.org
+// mark sets the problem marks of the team nodes from [TeamMarks]: a
+// sub-team on a cycle is drawn on its edge, not on the team.
+func (g *Graph) mark() {
+	marks := TeamMarks(g.org)
 	for ni := range g.teams {
 		n := &g.nodes[ni]
-		if !org.Teams[n.index].Declared && org.Usable[lint.KindGroups] {
-			n.marks |= markMissing
-			g.used.missingTeam = true
-		}
-		if n.gapLen > 0 {
-			n.marks |= markGap
-			g.used.gap = true
-		}
-		if n.hidden > 0 {
-			g.used.hidden = true
-		}
-	}
-	for _, t := range org.Problems.TeamsWithoutManager {
-		if ni := nodeOf[t]; ni >= 0 {
-			g.nodes[ni].marks |= markNoManager
-			g.used.noManager = true
-		}
-	}
-	for _, t := range org.Problems.EmptyTeams {
-		if ni := nodeOf[t]; ni >= 0 {
-			g.nodes[ni].marks |= markEmpty
-			g.used.empty = true
-		}
+		n.marks |= marks[n.index] &^ MarkCycle
+		g.used.missingTeam = g.used.missingTeam || n.marks&MarkMissing != 0
+		g.used.noManager = g.used.noManager || n.marks&MarkNoManager != 0
+		g.used.empty = g.used.empty || n.marks&MarkEmpty != 0
+		g.used.gap = g.used.gap || n.marks&MarkGap != 0
+		g.used.hidden = g.used.hidden || n.hidden > 0
 	}
 }
 
@@ -509,7 +529,7 @@ func (g *Graph) teamLabel(n *node, lines []string) []string {
 	org := g.org
 	t := &org.Teams[n.index]
 	switch {
-	case n.marks&markMissing != 0:
+	case n.marks&MarkMissing != 0:
 		lines = append(lines, t.ID, "not in groups.csv")
 	case t.Name == "":
 		lines = append(lines, "(no name)", t.ID)
@@ -537,9 +557,9 @@ func (g *Graph) teamLabel(n *node, lines []string) []string {
 		} else {
 			lines = append(lines, "managers: "+s)
 		}
-	case n.marks&markNoManager != 0:
+	case n.marks&MarkNoManager != 0:
 		lines = append(lines, "no manager")
-	case n.marks&markEmpty != 0:
+	case n.marks&MarkEmpty != 0:
 		lines = append(lines, "empty: no members, no sub-teams")
 	}
 	for _, gi := range g.refs[n.gapStart : n.gapStart+n.gapLen] {
@@ -559,7 +579,7 @@ func (g *Graph) userLabel(n *node, lines []string) []string {
 	} else {
 		lines = append(lines, name, u.ID)
 	}
-	if n.marks&markMissing != 0 {
+	if n.marks&MarkMissing != 0 {
 		lines = append(lines, "not in users.csv")
 	}
 	switch {
@@ -584,7 +604,7 @@ func (g *Graph) label(n *node, lines []string) []string {
 type legendEntry struct {
 	text  string // lines separated by \n
 	kind  nodeKind
-	marks mark
+	marks Marks
 	note  bool // a note, not a sample node
 	edge  *edge
 }
@@ -602,16 +622,16 @@ func (g *Graph) legend() []legendEntry {
 			legendEntry{text: "sub-team on a cycle:\nthe team is inside itself", edge: &edge{kind: subTeamEdge, cycle: true}})
 	}
 	if g.used.missingTeam {
-		es = append(es, legendEntry{text: "TEAM-ID\nnot in groups.csv", marks: markMissing})
+		es = append(es, legendEntry{text: "TEAM-ID\nnot in groups.csv", marks: MarkMissing})
 	}
 	if g.used.noManager {
-		es = append(es, legendEntry{text: "team without a manager", marks: markNoManager})
+		es = append(es, legendEntry{text: "team without a manager", marks: MarkNoManager})
 	}
 	if g.used.empty {
-		es = append(es, legendEntry{text: "empty team", marks: markEmpty})
+		es = append(es, legendEntry{text: "empty team", marks: MarkEmpty})
 	}
 	if g.used.gap {
-		es = append(es, legendEntry{text: "a manager of this team cannot see\na team that one of their reports manages", marks: markGap})
+		es = append(es, legendEntry{text: "a manager of this team cannot see\na team that one of their reports manages", marks: MarkGap})
 	}
 	if g.opt.Members {
 		es = append(es,
@@ -620,7 +640,7 @@ func (g *Graph) legend() []legendEntry {
 			legendEntry{text: "team"},
 			legendEntry{text: "manager", kind: userNode, marks: markManager, edge: &edge{kind: managerEdge}})
 		if g.used.missingUser {
-			es = append(es, legendEntry{text: "USER-ID\nnot in users.csv", kind: userNode, marks: markMissing})
+			es = append(es, legendEntry{text: "USER-ID\nnot in users.csv", kind: userNode, marks: MarkMissing})
 		}
 	}
 	if g.used.hidden {

@@ -347,10 +347,10 @@ type drawnTeam struct {
 }
 
 func drawn(g *Graph) (teams []drawnTeam, edges []string) {
-	names := map[mark]string{markMissing: "missing", markNoManager: "no-manager", markEmpty: "empty", markGap: "gap"}
+	names := map[Marks]string{MarkMissing: "missing", MarkNoManager: "no-manager", MarkEmpty: "empty", MarkGap: "gap"}
 	for _, n := range g.nodes[:g.teams] {
 		dt := drawnTeam{ID: g.org.Teams[n.index].ID, Hidden: n.hidden}
-		for _, m := range []mark{markMissing, markNoManager, markEmpty, markGap} {
+		for _, m := range []Marks{MarkMissing, MarkNoManager, MarkEmpty, MarkGap} {
 			if n.marks&m != 0 {
 				dt.Marks = append(dt.Marks, names[m])
 			}
@@ -483,7 +483,7 @@ func TestBrokenMarks(t *testing.T) {
 	}
 	var missingUsers []string
 	for _, n := range g.nodes[g.teams:] {
-		if n.marks&markMissing != 0 {
+		if n.marks&MarkMissing != 0 {
 			missingUsers = append(missingUsers, org.Users[n.index].ID)
 		}
 	}
@@ -683,9 +683,42 @@ func TestFilesWithoutGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range g.nodes {
-		if n.marks&markMissing != 0 {
+		if n.marks&MarkMissing != 0 {
 			t.Fatalf("node %v marked missing though groups.csv and users.csv were not given", n)
 		}
 	}
 	renderSVG(t, write(t, org, Options{}))
+}
+
+// TestTeamMarksAndTops checks the marks and the top teams that graph and
+// the report share, on the broken org: a team inside itself is a top
+// team once, from its first team in file order.
+func TestTeamMarksAndTops(t *testing.T) {
+	org := readOrg(t, lint.Options{Path: brokenOrg})
+	names := map[Marks]string{MarkMissing: "missing", MarkNoManager: "no-manager", MarkEmpty: "empty", MarkGap: "gap", MarkCycle: "cycle"}
+	got := map[string][]string{}
+	for i, m := range TeamMarks(org) {
+		for _, bit := range []Marks{MarkMissing, MarkNoManager, MarkEmpty, MarkGap, MarkCycle} {
+			if m&bit != 0 {
+				got[org.Teams[i].ID] = append(got[org.Teams[i].ID], names[bit])
+			}
+		}
+	}
+	want := map[string][]string{
+		"T-ALL": {"cycle"}, "T-EXEC": {"cycle"}, "T-OPS-SC": {"gap"},
+		"T-ENG-ML": {"empty"}, "T-SOCIAL": {"no-manager"}, "T-ENG-SEC": {"missing"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("team marks (-want +got):\n%s", diff)
+	}
+	var tops []string
+	for _, i := range Tops(org) {
+		tops = append(tops, org.Teams[i].ID)
+	}
+	if diff := cmp.Diff([]string{"T-ALL", "T-ENG-ML", "T-SOCIAL", "T-ENG-SEC"}, tops); diff != "" {
+		t.Errorf("top teams (-want +got):\n%s", diff)
+	}
+	if tops := Tops(&lint.Org{}); tops == nil || len(tops) != 0 {
+		t.Errorf("Tops of an empty org = %#v, want an empty list", tops)
+	}
 }

@@ -11,20 +11,20 @@ import (
 // written.
 var mermaidClasses = []struct {
 	name, style string
-	has         func(kind nodeKind, m mark) bool
+	has         func(kind nodeKind, m Marks) bool
 }{
 	{"user", "fill:" + colorWhite,
-		func(k nodeKind, m mark) bool { return k == userNode }},
+		func(k nodeKind, m Marks) bool { return k == userNode }},
 	{"manager", "stroke:" + colorBlue + ",stroke-width:2px",
-		func(k nodeKind, m mark) bool { return m&markManager != 0 }},
+		func(k nodeKind, m Marks) bool { return m&markManager != 0 }},
 	{"nomanager", "stroke-dasharray:6 4",
-		func(k nodeKind, m mark) bool { return m&markNoManager != 0 && m&markMissing == 0 }},
+		func(k nodeKind, m Marks) bool { return m&MarkNoManager != 0 && m&MarkMissing == 0 }},
 	{"empty", "fill:" + colorWhite + ",color:" + colorLine + ",stroke-dasharray:2 3",
-		func(k nodeKind, m mark) bool { return m&markEmpty != 0 && m&markMissing == 0 }},
+		func(k nodeKind, m Marks) bool { return m&MarkEmpty != 0 && m&MarkMissing == 0 }},
 	{"gap", "fill:" + colorOrFill + ",stroke:" + colorOrange + ",stroke-width:2px",
-		func(k nodeKind, m mark) bool { return m&markGap != 0 && m&markMissing == 0 }},
+		func(k nodeKind, m Marks) bool { return m&MarkGap != 0 && m&MarkMissing == 0 }},
 	{"missing", "fill:" + colorRedFill + ",stroke:" + colorRed + ",color:" + colorRed + ",stroke-dasharray:6 4",
-		func(k nodeKind, m mark) bool { return m&markMissing != 0 }},
+		func(k nodeKind, m Marks) bool { return m&MarkMissing != 0 }},
 	{"note", "fill:" + colorWhite + ",stroke:#d0d7de,color:" + colorLine,
 		nil},
 }

@@ -24,6 +24,11 @@ func (opt Options) guards() guards {
 	return guards{opt.MaxRemovals, opt.MaxTeamRemovals, opt.MaxManagerChanges, opt.MaxInvites}
 }
 
+// Guards returns the reasons a push with opt's limits (MaxRemovals,
+// MaxTeamRemovals, MaxManagerChanges, MaxInvites) would stop without
+// Yes, one sentence per guard that trips; none when it would go on.
+func (p *Plan) Guards(opt Options) []string { return p.guard(opt.guards()) }
+
 // guard returns the reasons the plan goes over the limits, if any, one
 // sentence per guard that trips, with its numbers.
 func (p *Plan) guard(g guards) []string {

@@ -102,6 +102,10 @@ type Options struct {
 	Stdout, Stderr io.Writer
 	// Now is the clock of the state file; nil means time.Now.
 	Now func() time.Time
+	// Lint, if set, is the lint report of the same org, already made
+	// with lint's default severities (as "ovsync report" does): the
+	// plan uses it instead of linting the files a second time.
+	Lint *lint.Report
 }
 
 // Result is what a push did.
@@ -359,9 +363,12 @@ func prepare(opt Options, o *output, cfgPath string, cfg *lint.Config, t pushTar
 		}
 	}
 	start := time.Now()
-	rep, err := lint.Run(lint.Options{Config: cfg})
-	if err != nil {
-		return nil, err
+	rep := opt.Lint
+	if rep == nil {
+		var err error
+		if rep, err = lint.Run(lint.Options{Config: cfg}); err != nil {
+			return nil, err
+		}
 	}
 	if rep.Summary.Errors > 0 {
 		if err := lint.Print(o.err, "text", rep, lint.PrintOptions{MaxPerRule: 50}); err != nil {

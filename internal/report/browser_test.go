@@ -406,6 +406,7 @@ func TestScreenshots(t *testing.T) {
 		take func(b *browser) []byte
 	}{
 		{"report.png", func(b *browser) []byte { return b.shot(t, "#top", 1300) }},
+		{"report-plan.png", nil}, // taken by planScreenshot
 		{"report-tree.png", func(b *browser) []byte {
 			b.click(t, "#org-view .toolbar button")
 			b.click(t, fmt.Sprintf(`#tree button.team[data-team="%d"]`, team))
@@ -417,6 +418,7 @@ func TestScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	if *update {
+		planted := plantedOrg(t) // before the Chdir: it reads ../../testdata
 		b := newBrowser(t, 60*time.Second)
 		t.Chdir("../..") // the paths a user at the top of the repository sees
 		r := newReport(t, Options{Lint: lint.Options{Path: "testdata/broken"}})
@@ -430,11 +432,15 @@ func TestScreenshots(t *testing.T) {
 		}
 		b.open(t, path)
 		for _, s := range shots {
+			if s.take == nil {
+				continue
+			}
 			if err := atomicfile.WriteFile(filepath.Join(docs, s.file), s.take(b)); err != nil {
 				t.Fatal(err)
 			}
 		}
 		b.check(t, path)
+		planScreenshot(t, planted, filepath.Join(docs, "report-plan.png"))
 	}
 	for _, s := range shots {
 		f, err := os.Open(filepath.Join(docs, s.file))
@@ -447,4 +453,65 @@ func TestScreenshots(t *testing.T) {
 			t.Errorf("docs/%s: not a 1280 pixels wide PNG (%v)", s.file, err)
 		}
 	}
+}
+
+// TestBrowserPlan loads the report of an org with planted changes since
+// its last push, with JavaScript off and then on: both show the removal,
+// the manager losing access and the email change, in that order.
+func TestBrowserPlan(t *testing.T) {
+	b := newBrowser(t, 60*time.Second)
+	_, path := writeReport(t, Options{Lint: lint.Options{Path: plantedOrg(t)}})
+	abs, _ := filepath.Abs(path)
+	want := []struct{ id, text string }{
+		{"plan-users-removed", "Kevin Park <kevin.park@cedarline.example> (25013)"},
+		{"plan-managers-lost", "(T-FIN-ACC): no longer sees"},
+		{"plan-email-changes", "ricardo.pinto@cedarline.example → ricardo.p@cedarline.example"},
+		{"plan-users-added", "New Person <new.person@cedarline.example> (99999)"},
+	}
+	look := func(mode string) {
+		t.Helper()
+		ids := eval[[]string](t, b, `Array.from(document.querySelectorAll("#plan section.change")).filter(e => e.offsetParent !== null).map(e => e.id)`)
+		var order []string
+		for _, w := range want {
+			order = append(order, w.id)
+			text := eval[string](t, b, fmt.Sprintf(`(document.getElementById(%q) || {innerText: ""}).innerText`, w.id))
+			if !strings.Contains(text, w.text) {
+				t.Errorf("%s: #%s shows %q, want it to hold %q", mode, w.id, text, w.text)
+			}
+		}
+		if !slices.Equal(ids[:min(len(ids), len(order))], order) {
+			t.Errorf("%s: the plan's visible sections are %q, want them to start with %q", mode, ids, order)
+		}
+	}
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Navigate("file://"+abs)); err != nil {
+		t.Fatal(err)
+	}
+	look("without JavaScript")
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatal(err)
+	}
+	b.open(t, path)
+	look("with JavaScript")
+	b.check(t, path)
+}
+
+// planScreenshot takes the README's picture of the plan section: the
+// sample org with planted changes since its last push.
+func planScreenshot(t *testing.T, org, file string) {
+	b := newBrowser(t, 60*time.Second)
+	t.Chdir(org) // the paths a user in the org's folder sees
+	r := newReport(t, Options{Lint: lint.Options{Path: "."}})
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := atomicfile.Write(path, r.Write); err != nil {
+		t.Fatal(err)
+	}
+	b.open(t, path)
+	h := eval[float64](t, b, `document.getElementById("plan").getBoundingClientRect().height`)
+	if err := atomicfile.WriteFile(file, b.shot(t, "#plan", h+16)); err != nil {
+		t.Fatal(err)
+	}
+	b.check(t, path)
 }

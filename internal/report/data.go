@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ovsync/ovsync/graph"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -102,13 +103,13 @@ type Team struct {
 	Cycle []int32 `json:"cycle,omitempty"`
 }
 
-// The marks of a team, as package graph draws them.
+// The marks of a team are package graph's ([graph.TeamMarks]).
 const (
-	MarkMissing   = 1 << iota // team not in the teams file
-	MarkNoManager             // people or sub-teams and no manager
-	MarkEmpty                 // no members and no sub-teams
-	MarkGap                   // a manager cannot see part of their hierarchy
-	MarkCycle                 // a sub-team edge of the team lies on a cycle
+	MarkMissing   = int(graph.MarkMissing)   // team not in the teams file
+	MarkNoManager = int(graph.MarkNoManager) // people or sub-teams and no manager
+	MarkEmpty     = int(graph.MarkEmpty)     // no members and no sub-teams
+	MarkGap       = int(graph.MarkGap)       // a manager cannot see part of their hierarchy
+	MarkCycle     = int(graph.MarkCycle)     // a sub-team edge of the team lies on a cycle
 )
 
 // UserMissing flags a user that the users file lacks.
@@ -148,16 +149,15 @@ func users(org *lint.Org) [][4]any {
 }
 
 // teams returns the teams of the model with their people and sub-teams
-// and the marks of the org's problems, and the roots of the tree. Like
-// graph, it skips the mapping rows lint found malformed.
+// and graph's marks ([graph.TeamMarks]), and the roots of the tree
+// ([graph.Tops]). Like graph, it skips the mapping rows lint found
+// malformed.
 func teams(org *lint.Org) ([]Team, []int32) {
 	ts := make([]Team, len(org.Teams))
+	marks := graph.TeamMarks(org)
 	for i := range org.Teams {
 		t := &org.Teams[i]
-		ts[i] = Team{ID: t.ID, Name: t.Name, Line: t.Line, Members: []int32{}, Managers: []int32{}, Subs: []int32{}}
-		if !t.Declared && org.Usable[lint.KindGroups] {
-			ts[i].Marks |= MarkMissing
-		}
+		ts[i] = Team{ID: t.ID, Name: t.Name, Line: t.Line, Marks: int(marks[i]), Members: []int32{}, Managers: []int32{}, Subs: []int32{}}
 	}
 	cycle := make(map[int32]bool, len(org.Problems.CycleRows))
 	for _, r := range org.Problems.CycleRows {
@@ -168,7 +168,6 @@ func teams(org *lint.Org) ([]Team, []int32) {
 	memberSeen := make([]int32, len(org.Users))
 	managerSeen := make([]int32, len(org.Users))
 	subSeen := make([]int32, len(org.Teams))
-	hasParent := make([]bool, len(org.Teams))
 	for r := range org.Mappings {
 		m := &org.Mappings[r]
 		if !m.Valid || m.Team < 0 {
@@ -180,14 +179,10 @@ func teams(org *lint.Org) ([]Team, []int32) {
 		case m.SubTeam >= 0:
 			if cycle[int32(r)] && !slices.Contains(t.Cycle, m.SubTeam) {
 				t.Cycle = append(t.Cycle, m.SubTeam)
-				t.Marks |= MarkCycle
 			}
 			if subSeen[m.SubTeam] != stamp {
 				subSeen[m.SubTeam] = stamp
 				t.Subs = append(t.Subs, m.SubTeam)
-				if m.SubTeam != m.Team {
-					hasParent[m.SubTeam] = true
-				}
 			}
 		case m.User >= 0:
 			if m.IsMember && memberSeen[m.User] != stamp {
@@ -200,52 +195,7 @@ func teams(org *lint.Org) ([]Team, []int32) {
 			}
 		}
 	}
-	for _, t := range org.Problems.TeamsWithoutManager {
-		ts[t].Marks |= MarkNoManager
-	}
-	for _, t := range org.Problems.EmptyTeams {
-		ts[t].Marks |= MarkEmpty
-	}
-	for _, g := range org.Problems.HierarchyGaps {
-		ts[g.Team].Marks |= MarkGap
-	}
-	return ts, roots(ts, hasParent)
-}
-
-// roots returns the teams with no parent, then, for teams that none of
-// those reaches (a cycle nothing holds), the first of each such group.
-func roots(ts []Team, hasParent []bool) []int32 {
-	out := []int32{}
-	reached := make([]bool, len(ts))
-	var stack []int32
-	visit := func(t int32) {
-		reached[t] = true
-		stack = append(stack[:0], t)
-		for len(stack) > 0 {
-			x := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			for _, s := range ts[x].Subs {
-				if !reached[s] {
-					reached[s] = true
-					stack = append(stack, s)
-				}
-			}
-		}
-	}
-	for t, p := range hasParent {
-		if !p {
-			out = append(out, int32(t))
-			visit(int32(t))
-		}
-	}
-	for t := range reached {
-		if !reached[t] {
-			out = append(out, int32(t))
-			visit(int32(t))
-		}
-	}
-	slices.Sort(out)
-	return out
+	return ts, graph.Tops(org)
 }
 
 // severityRank orders severities for the page: errors first.

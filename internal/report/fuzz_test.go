@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ovsync/ovsync/push"
 )
 
 // tagOpen matches the start of an element or comment in HTML: what a
@@ -27,7 +29,7 @@ func FuzzPage(f *testing.F) {
 			Teams:    []Team{{ID: name, Name: field, Members: []int32{0}, Managers: []int32{0}, Subs: []int32{}}},
 			Roots:    []int32{0},
 			Gaps:     [][4]int32{},
-			Plan:     Plan{Status: PlanChanges, StateFile: name, Counts: []PlanCount{{Kind: name}}, Removed: []string{field}, RemovedUsers: 1, EmailChanged: []string{message}, EmailChanges: 1, Guard: []string{name}, Notes: []string{field}},
+			Plan:     fuzzPlan(name, field, message),
 		}
 		d.Files.Users, d.Files.Groups, d.Files.Mapping = name, field, message
 		if got := pageTags(t, d); got != want {
@@ -45,4 +47,21 @@ func pageTags(t testing.TB, d *Data) string {
 	}
 	html := strings.Replace(strings.Replace(b.String(), pageCSS, "", 1), pageJS, "", 1)
 	return strings.ToLower(strings.Join(tagOpen.FindAllString(html, -1), " "))
+}
+
+// fuzzPlan is a plan with every list holding the values.
+func fuzzPlan(name, field, message string) Plan {
+	u := push.UserRef{ID: name, Email: field, Name: message}
+	m := push.ManagerChange{Team: name, TeamName: field, UserRef: u, People: 2}
+	t := push.TeamRef{ID: name, Name: message, Members: 3}
+	p := FromPush(&push.Plan{Protocol: name, StateFile: name, Notes: []string{field}, Changes: push.Changes{
+		UsersRemoved: []push.UserRef{u}, ManagersLost: []push.ManagerChange{m}, TeamsRemoved: []push.TeamRef{t},
+		EmailChanges: []push.EmailChange{{ID: name, Name: field, From: message, To: name}},
+		UsersAdded:   []push.UserRef{u}, TeamsAdded: []push.TeamRef{t}, ManagersGained: []push.ManagerChange{m},
+		TeamsRenamed: []push.TeamRename{{ID: name, From: field, To: message}},
+		UsersChanged: []push.UserChange{{UserRef: u, Fields: []string{field, message}}},
+		Moves:        []push.Move{{UserRef: u, From: []string{field}, To: []string{message}}},
+	}}, []string{name})
+	p.StateFile = name
+	return p
 }

@@ -44,7 +44,6 @@ type pageView struct {
 	Failed  bool
 	Groups  []staticGroup
 	More    int
-	Counts  []PlanCount
 }
 
 // staticGroup is a rule's findings as plain HTML.
@@ -144,7 +143,21 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 		}
 		return fmt.Sprint(n)
 	},
-}).Parse(pageHTML))
+	"people":  func(n int) string { return plural(n, "person", "people") },
+	"members": func(n int) string { return plural(n, "member", "members") },
+	"join":    func(s []string) string { return strings.Join(s, ", ") },
+	"teams": func(ids []string) string {
+		if len(ids) == 0 {
+			return "no team"
+		}
+		return strings.Join(ids, ", ")
+	},
+}).Parse(pageHTML + planTemplates))
+
+// planTemplates are the parts the plan's lists share.
+const planTemplates = `{{define "more"}}{{if gt . 0}}<p class="more">and {{.}} more ("ovsync plan -o plan.json" lists them all)</p>{{end}}{{end}}` +
+	`{{define "team"}}{{if .TeamName}}“{{.TeamName}}” ({{.Team}}){{else}}{{.Team}}{{end}}{{end}}` +
+	`{{define "teamref"}}{{if .Name}}“{{.Name}}” ({{.ID}}){{else}}{{.ID}}{{end}}{{end}}`
 
 // pageHTML is the page up to its data. The script replaces the plain
 // findings with its own lists and fills the tree.
@@ -182,9 +195,21 @@ const pageHTML = `<!DOCTYPE html>
 {{if eq .Status "first"}}<p class="notice" id="plan-status">First push: there is no state file{{with .StateFile}} (<code>{{.}}</code>){{end}}, so what Officevibe holds now is not known. Every user counts as added; removals cannot be counted.</p>
 {{else}}<p id="plan-status">Changes since the last push{{with .PreviousPush}} on <time datetime="{{.}}">{{.}}</time>{{end}} (state file <code>{{.StateFile}}</code>).{{if .Unchanged}} No change: the push sends what the last one sent.{{end}}</p>{{end}}
 <table class="counts"><thead><tr><th scope="col"></th><th scope="col">Added</th><th scope="col">Removed</th><th scope="col">Changed</th><th scope="col">Total</th></tr></thead>
-<tbody>{{range .Counts}}<tr><th scope="row">{{.Kind}}</th><td>{{.Added}}</td><td>{{count .Removed}}</td><td>{{count .Changed}}</td><td>{{.Total}}</td></tr>{{end}}</tbody></table>
-{{if .Removed}}<p>Users removed: {{range $i, $u := .Removed}}{{if $i}}, {{end}}{{$u}}{{end}}{{if gt .RemovedUsers (len .Removed)}} and {{.RemovedUsers}} in all{{end}}</p>{{end}}
-{{if .EmailChanged}}<p>Emails changed (Officevibe keys members by email): {{range $i, $u := .EmailChanged}}{{if $i}}, {{end}}{{$u}}{{end}}{{if gt .EmailChanges (len .EmailChanged)}} and {{.EmailChanges}} in all{{end}}</p>{{end}}
+<tbody>{{range .Counts}}<tr><th scope="row">{{.Kind}}</th><td>{{count .Added}}</td><td>{{count .Removed}}</td><td>{{if eq .Kind "managers"}}–{{else}}{{count .Changed}}{{end}}</td><td>{{.Total}}</td></tr>{{end}}</tbody></table>
+{{with .UsersRemoved}}{{if .Total}}<section class="change bad" id="plan-users-removed"><h3>Users removed <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{.}}</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
+{{with .ManagersLost}}{{if .Total}}<section class="change bad" id="plan-managers-lost"><h3>Managers losing access to a team's results <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{.UserRef}} on {{template "team" .}}: no longer sees {{people .People}}</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
+{{with .EmailChanges}}{{if .Total}}<section class="change{{if $.D.Plan.EmailIsRemoval}} bad{{end}}" id="plan-email-changes"><h3>Email changes <span class="n">{{.Total}}</span></h3>
+<p class="note">{{if $.D.Plan.EmailIsRemoval}}Legacy protocol: Officevibe keys members by email, so each is counted as a removal and a new member; their history goes.{{else}}Same id, new email.{{end}}</p><ul>{{range .Items}}<li>{{.Name}} ({{.ID}}): {{.From}} → {{.To}}</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
+{{with .TeamsRemoved}}{{if .Total}}<section class="change bad" id="plan-teams-removed"><h3>Teams removed <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{template "teamref" .}}: {{members .Members}}</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
+{{if ne .Status "first"}}
+{{with .UsersAdded}}{{if .Total}}<section class="change" id="plan-users-added"><h3>Users added <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{.}}</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
+{{with .TeamsAdded}}{{if .Total}}<section class="change" id="plan-teams-added"><h3>Teams added <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{template "teamref" .}}: {{members .Members}}</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
+{{with .ManagersGained}}{{if .Total}}<section class="change" id="plan-managers-gained"><h3>Managers gaining access <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{.UserRef}} on {{template "team" .}}: sees {{people .People}}</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
+{{end}}
+{{with .TeamsRenamed}}{{if .Total}}<section class="change" id="plan-teams-renamed"><h3>Teams renamed <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{.ID}}: “{{.From}}” → “{{.To}}”</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
+{{with .UsersChanged}}{{if .Total}}<section class="change" id="plan-users-changed"><h3>Users changed <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{.UserRef}}: {{if .Fields}}{{join .Fields}}{{else}}fields not known (the state file is of version 1){{end}}</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
+{{with .Moves}}{{if .Total}}<section class="change" id="plan-moves"><h3>Members moved between teams <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{.UserRef}}: {{teams .From}} → {{teams .To}}</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
+{{if and (ne .Status "first") (not .MappingsKnown)}}<p class="note">Managers and moves: not known, the state file is of version 1 (the next push writes version 2).</p>{{end}}
 {{if .Invites}}<p>Invitations: {{.Invites}} new users will be invited (InviteNewUsers is true).</p>{{end}}
 {{range .Guard}}<p class="guard">The push stops without --yes: {{.}}</p>{{end}}
 {{range .Notes}}<p class="note">{{.}}</p>{{end}}

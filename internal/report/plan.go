@@ -1,9 +1,8 @@
 package report
 
 import (
-	"context"
-	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/ovsync/ovsync/lint"
@@ -25,28 +24,46 @@ const (
 	PlanNotAsked PlanStatus = "not-asked"
 )
 
-// Plan is what the page shows of the next push: today, the counts that
-// "ovsync push" prints before sending, from [push.Plan]. It is its own
-// struct so that a fuller plan (the users removed, managers losing
-// access, emails changed, teams removed) can be added without changing
-// the page's other parts.
+// maxPlanItems caps the elements each list of the plan holds; its Total
+// counts them all ("ovsync plan -o" writes every one).
+const maxPlanItems = 100
+
+// Plan is what the page shows of the next push: the same data as "ovsync
+// plan" ([push.Plan]), each list capped at its first elements, in the
+// order that matters to people: removals, managers losing access, email
+// changes, teams removed, then additions and other changes.
 type Plan struct {
 	Status PlanStatus `json:"status"`
 	// Reason says why there is no plan (PlanStopped, PlanNotAsked).
 	Reason string `json:"reason,omitempty"`
+	// Protocol is the protocol the push speaks; Target the host it goes to.
+	Protocol string `json:"protocol,omitempty"`
+	Target   string `json:"target,omitempty"`
 	// StateFile is the state file compared with, as displayed.
 	StateFile string `json:"stateFile,omitempty"`
 	// PreviousPush is when the state was written (RFC 3339), if known.
 	PreviousPush string `json:"previousPush,omitempty"`
-	// Counts are the changes of users, teams and mappings, in that order.
+	// Counts are the changes of users, teams, mappings and managers, in
+	// that order; -1 is not known (a first push, a version 1 state).
 	Counts []PlanCount `json:"counts"`
-	// Removed lists the first users removed, and EmailChanged the first
-	// users whose email changed; the totals are in RemovedUsers and
-	// EmailChanges.
-	Removed      []string `json:"removed"`
-	RemovedUsers int      `json:"removedUsers"`
-	EmailChanged []string `json:"emailChanged"`
-	EmailChanges int      `json:"emailChanges"`
+	// The changes, in the order the page shows them.
+	UsersRemoved   List[push.UserRef]       `json:"usersRemoved"`
+	ManagersLost   List[push.ManagerChange] `json:"managersLost"`
+	EmailChanges   List[push.EmailChange]   `json:"emailChanges"`
+	TeamsRemoved   List[push.TeamRef]       `json:"teamsRemoved"`
+	UsersAdded     List[push.UserRef]       `json:"usersAdded"`
+	TeamsAdded     List[push.TeamRef]       `json:"teamsAdded"`
+	ManagersGained List[push.ManagerChange] `json:"managersGained"`
+	TeamsRenamed   List[push.TeamRename]    `json:"teamsRenamed"`
+	UsersChanged   List[push.UserChange]    `json:"usersChanged"`
+	Moves          List[push.Move]          `json:"moves"`
+	// EmailIsRemoval is set in the legacy protocol, where Officevibe keys
+	// members by email: an email change counts as a removal and a new
+	// member, and their history goes.
+	EmailIsRemoval bool `json:"emailIsRemoval"`
+	// MappingsKnown is false when the state (of version 1) does not know
+	// who manages which team: managers and moves are then not listed.
+	MappingsKnown bool `json:"mappingsKnown"`
 	// Invites counts the invitations the push sends.
 	Invites int `json:"invites"`
 	// Guard lists the limits the push goes over: it stops without --yes.
@@ -57,8 +74,22 @@ type Plan struct {
 	Unchanged bool `json:"unchanged"`
 }
 
-// PlanCount is the changes of one kind of element. Removed and Changed
-// are unknown (-1) on a first push.
+// List is the first elements of one kind of change, and how many there
+// are in all.
+type List[T any] struct {
+	Total int `json:"total"`
+	Items []T `json:"items"`
+}
+
+// More counts the elements left out of Items.
+func (l List[T]) More() int { return l.Total - len(l.Items) }
+
+// list keeps the first maxPlanItems elements of s.
+func list[T any](s []T) List[T] {
+	return List[T]{Total: len(s), Items: append([]T{}, s[:min(len(s), maxPlanItems)]...)}
+}
+
+// PlanCount is the changes of one kind of element; -1 is not known.
 type PlanCount struct {
 	Kind     string `json:"kind"`
 	Added    int    `json:"added"`
@@ -71,40 +102,45 @@ type PlanCount struct {
 // FromPush returns the page's plan of a push's plan, with the reasons of
 // its guards, if any.
 func FromPush(p *push.Plan, guard []string) Plan {
-	removed := []string{}
-	for _, u := range p.Changes.UsersRemoved {
-		removed = append(removed, u.String())
-	}
-	emails := []string{}
-	for _, c := range p.Changes.EmailChanges {
-		emails = append(emails, fmt.Sprintf("%s → %s (%s)", c.From, c.To, c.ID))
-	}
-	out := Plan{Status: PlanChanges, StateFile: p.StateFile, Removed: removed, RemovedUsers: p.Users.Removed,
-		EmailChanged: emails, EmailChanges: p.EmailChanges, Invites: p.Invites,
-		Guard: nonNil(guard), Notes: nonNil(p.Notes), Unchanged: p.Unchanged}
+	c := &p.Changes
+	out := Plan{Status: PlanChanges, Protocol: p.Protocol, Target: p.Target.Host, StateFile: p.StateFile,
+		UsersRemoved: list(c.UsersRemoved), ManagersLost: list(c.ManagersLost), EmailChanges: list(c.EmailChanges),
+		TeamsRemoved: list(c.TeamsRemoved), UsersAdded: list(c.UsersAdded), TeamsAdded: list(c.TeamsAdded),
+		ManagersGained: list(c.ManagersGained), TeamsRenamed: list(c.TeamsRenamed), UsersChanged: list(c.UsersChanged),
+		Moves: list(c.Moves), EmailIsRemoval: p.Protocol == push.ProtocolLegacy, MappingsKnown: p.Known.Mappings,
+		Invites: p.Invites, Guard: nonNil(guard), Notes: nonNil(p.Notes), Unchanged: p.Unchanged}
 	if p.First {
 		out.Status = PlanFirst
 	} else if !p.PreviousPush.IsZero() {
 		out.PreviousPush = p.PreviousPush.UTC().Format(time.RFC3339)
 	}
 	for _, c := range []struct {
-		kind string
-		c    push.Count
-	}{{"users", p.Users}, {"teams", p.Teams}, {"mappings", p.Mappings}} {
+		kind  string
+		c     push.Count
+		known bool
+	}{{"users", p.Users, true}, {"teams", p.Teams, true}, {"mappings", p.Mappings, true}, {"managers", p.Managers, p.Known.Mappings}} {
 		pc := PlanCount{Kind: c.kind, Added: c.c.Added, Removed: c.c.Removed, Changed: c.c.Changed, Total: c.c.Total, Previous: c.c.Previous}
-		if p.First {
+		if !c.known {
+			pc.Added = -1
+		}
+		if p.First || !c.known {
 			pc.Removed, pc.Changed = -1, -1
+		}
+		if c.kind == "managers" {
+			pc.Changed = -1 // a manager gains or loses access, nothing else: the page shows "–"
 		}
 		out.Counts = append(out.Counts, pc)
 	}
 	return out
 }
 
-// pushPlan plans a push of the linted org as "ovsync push --dry-run"
-// does, with push's default guards, sending nothing. There is no plan
-// when the org was given as files (a push needs config.json) or lint
-// found errors (a push stops before planning).
-func pushPlan(ctx context.Context, rep *lint.Report, path string) Plan {
+// pushPlan plans a push of the linted org as "ovsync plan" does, with
+// push's default guards: no key, no network. It hands push the lint
+// report already made, so that the files are not linted twice, unless
+// lint ran with other severities than push's. There is no plan when the
+// org was given as files (a push needs config.json) or lint found errors
+// (a push stops before planning).
+func pushPlan(rep *lint.Report, lo lint.Options) Plan {
 	stopped := func(reason string) Plan { return NoPlan(PlanStopped, reason) }
 	if rep.Config == "" {
 		return stopped("the files were given without a config.json: a push reads the org through one, so there is no plan")
@@ -112,26 +148,35 @@ func pushPlan(ctx context.Context, rep *lint.Report, path string) Plan {
 	if n := rep.Summary.Errors; n > 0 {
 		return stopped(fmt.Sprintf("lint found %s: a push stops before planning; fix them to see what it would change", plural(n, "error", "errors")))
 	}
-	maxRemovals, err := push.ParseLimit(push.DefaultMaxRemovals)
-	if err != nil {
-		return stopped(err.Error())
+	opt := push.Options{Path: lo.Path, MaxInvites: push.DefaultMaxInvites, Stdout: io.Discard, Stderr: io.Discard}
+	if len(lo.Severities) == 0 && len(lo.Schemas) == 0 {
+		opt.Lint = rep
 	}
-	res, err := push.Push(ctx, push.Options{Path: path, DryRun: true, MaxRemovals: maxRemovals, MaxInvites: push.DefaultMaxInvites})
-	var ge *push.GuardError
-	switch {
-	case res.Plan != nil && errors.As(err, &ge):
-		return FromPush(res.Plan, ge.Reasons)
-	case res.Plan != nil && err == nil:
-		return FromPush(res.Plan, nil)
-	case err != nil:
+	for _, l := range []struct {
+		to   *push.Limit
+		spec string
+	}{{&opt.MaxRemovals, push.DefaultMaxRemovals}, {&opt.MaxTeamRemovals, push.DefaultMaxTeamRemovals}, {&opt.MaxManagerChanges, push.DefaultMaxManagerChanges}} {
+		var err error
+		if *l.to, err = push.ParseLimit(l.spec); err != nil {
+			return stopped(err.Error())
+		}
+	}
+	p, err := push.MakePlan(opt)
+	if err != nil {
 		return stopped("the push could not be planned: " + err.Error())
 	}
-	return stopped("the push could not be planned")
+	return FromPush(p, p.Guards(opt))
 }
 
 // NoPlan returns a plan that only says why there is none.
 func NoPlan(status PlanStatus, reason string) Plan {
-	return Plan{Status: status, Reason: reason, Counts: []PlanCount{}, Removed: []string{}, EmailChanged: []string{}, Guard: []string{}, Notes: []string{}}
+	return FromPush(&push.Plan{}, nil).withStatus(status, reason)
+}
+
+// withStatus returns the plan with no counts, the status and reason set.
+func (p Plan) withStatus(status PlanStatus, reason string) Plan {
+	p.Status, p.Reason, p.Counts, p.MappingsKnown = status, reason, []PlanCount{}, false
+	return p
 }
 
 // nonNil returns s, or an empty list for nil, so that JSON shows [].

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,9 +17,63 @@ import (
 )
 
 // TestPlanAfterPush pushes the sample org to the fake API over loopback,
-// changes an email and adds a user, and checks that the report shows the
-// changes push plans against the state file.
+// plants changes and checks that the report shows what "ovsync plan"
+// does, in its order, with the page readable without its script.
 func TestPlanAfterPush(t *testing.T) {
+	dir := plantedOrg(t)
+	r := newReport(t, Options{Lint: lint.Options{Path: dir}})
+	p := r.Data().Plan
+	if p.Status != PlanChanges {
+		t.Fatalf("plan status %q (%s), want %q", p.Status, p.Reason, PlanChanges)
+	}
+	prev := r.Lint().Summary.Users
+	wantUsers := PlanCount{Kind: "users", Added: 1, Removed: 1, Changed: 1, Total: prev, Previous: prev}
+	if diff := cmp.Diff(wantUsers, p.Counts[0]); diff != "" {
+		t.Errorf("users' counts (-want +got):\n%s", diff)
+	}
+	kevin := push.UserRef{ID: "25013", Email: "kevin.park@cedarline.example", Name: "Kevin Park"}
+	if diff := cmp.Diff(List[push.UserRef]{Total: 1, Items: []push.UserRef{kevin}}, p.UsersRemoved); diff != "" {
+		t.Errorf("users removed (-want +got):\n%s", diff)
+	}
+	if len(p.ManagersLost.Items) != 1 || p.ManagersLost.Items[0].ID != "00007" || p.ManagersLost.Items[0].Team != "T-FIN-ACC" || p.ManagersLost.Items[0].People == 0 {
+		t.Errorf("managers lost %+v, want 00007 on T-FIN-ACC with the people they saw", p.ManagersLost)
+	}
+	wantEmail := push.EmailChange{ID: "00003", Name: "Ricardo Pinto", From: "ricardo.pinto@cedarline.example", To: "ricardo.p@cedarline.example"}
+	if diff := cmp.Diff(List[push.EmailChange]{Total: 1, Items: []push.EmailChange{wantEmail}}, p.EmailChanges); diff != "" {
+		t.Errorf("email changes (-want +got):\n%s", diff)
+	}
+	if !p.EmailIsRemoval {
+		t.Error("the legacy protocol's email change is not said to be a removal")
+	}
+	html := page(t, r)
+	people := p.ManagersLost.Items[0].People
+	wants := []string{
+		"Changes since the last push on <time",
+		"<li>Kevin Park &lt;kevin.park@cedarline.example&gt; (25013)</li>",
+		fmt.Sprintf("on “%s” (T-FIN-ACC): no longer sees %s</li>", p.ManagersLost.Items[0].TeamName, plural(people, "person", "people")),
+		"counted as a removal and a new member",
+		"<li>Ricardo Pinto (00003): ricardo.pinto@cedarline.example → ricardo.p@cedarline.example</li>",
+		"<li>New Person &lt;new.person@cedarline.example&gt; (99999)</li>",
+	}
+	at := 0
+	for _, want := range wants { // in this order: removals first
+		i := strings.Index(html[at:], want)
+		if i < 0 {
+			t.Errorf("the page lacks %q after byte %d", want, at)
+			continue
+		}
+		at += i
+	}
+	if strings.Contains(html, pushtest.DefaultKey) {
+		t.Error("the page holds the API key")
+	}
+}
+
+// plantedOrg copies the sample org, pushes it to the fake API over
+// loopback, then plants changes in its files: an email changed (00003),
+// a user added (99999), a user removed (25013, Kevin Park) and a manager
+// row dropped (00007 on T-FIN-ACC). It returns the org's folder.
+func plantedOrg(t testing.TB) string {
 	srv := pushtest.NewServer(pushtest.Options{Key: pushtest.DefaultKey})
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
@@ -54,37 +109,24 @@ func TestPlanAfterPush(t *testing.T) {
 		t.Fatalf("the first push failed: %v", err)
 	}
 
-	users := filepath.Join(dir, "Data", "users.csv")
-	b, err := os.ReadFile(users)
-	if err != nil {
-		t.Fatal(err)
-	}
-	edited := strings.Replace(string(b), "ricardo.pinto@cedarline.example", "ricardo.p@cedarline.example", 1)
-	edited += "99999,new.person@cedarline.example,New,Person,,,English,,,,\n"
-	if err := os.WriteFile(users, []byte(edited), 0o644); err != nil {
-		t.Fatal(err)
-	}
-
-	r := newReport(t, Options{Lint: lint.Options{Path: dir}})
-	p := r.Data().Plan
-	if p.Status != PlanChanges {
-		t.Fatalf("plan status %q (%s), want %q", p.Status, p.Reason, PlanChanges)
-	}
-	prev := r.Lint().Summary.Users - 1
-	wantUsers := PlanCount{Kind: "users", Added: 1, Changed: 1, Total: prev + 1, Previous: prev}
-	if diff := cmp.Diff(wantUsers, p.Counts[0]); diff != "" {
-		t.Errorf("users' counts (-want +got):\n%s", diff)
-	}
-	if want := []string{"ricardo.pinto@cedarline.example → ricardo.p@cedarline.example (00003)"}; !cmp.Equal(p.EmailChanged, want) {
-		t.Errorf("emails changed %q, want %q", p.EmailChanged, want)
-	}
-	html := page(t, r)
-	for _, want := range []string{"Changes since the last push on <time", "Emails changed (Officevibe keys members by email): ricardo.pinto@cedarline.example → ricardo.p@cedarline.example (00003)"} {
-		if !strings.Contains(html, want) {
-			t.Errorf("the page lacks %q", want)
+	edit := func(file string, f func(string) string) {
+		path := filepath.Join(dir, "Data", file)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(f(string(b))), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if strings.Contains(html, pushtest.DefaultKey) {
-		t.Error("the page holds the API key")
-	}
+	edit("users.csv", func(s string) string {
+		s = strings.Replace(s, "ricardo.pinto@cedarline.example", "ricardo.p@cedarline.example", 1)
+		s = strings.Replace(s, "25013,kevin.park@cedarline.example,Kevin,Park,Customer Service Representative,,English,Customer Experience,Canada,2025-05-26,Montréal HQ\n", "", 1)
+		return s + "99999,new.person@cedarline.example,New,Person,,,English,,,,\n"
+	})
+	edit("groups-mapping.csv", func(s string) string {
+		s = strings.Replace(s, "T-CS-A,25013,,TRUE,FALSE\n", "", 1)
+		return strings.Replace(s, "T-FIN-ACC,00007,,FALSE,TRUE\n", "", 1)
+	})
+	return dir
 }

@@ -64,7 +64,7 @@ func New(ctx context.Context, opt Options) (*Report, error) {
 	}
 	plan := NoPlan(PlanNotAsked, "this report was made without the plan of the next push")
 	if !opt.NoPlan {
-		plan = pushPlan(ctx, rep, opt.Lint.Path)
+		plan = pushPlan(rep, opt.Lint)
 	}
 	return FromLint(rep, plan, opt.Version, now)
 }
