@@ -119,8 +119,10 @@ func FuzzLoadConfig(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`{"Configuration": {"ApiUrl": 1}}`))
+	// One file per fuzzing process: a new directory per input cost more
+	// than loading the config.
+	path := filepath.Join(f.TempDir(), "c.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(t.TempDir(), "c.json")
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,114 +45,117 @@ const (
 	mapHeader = "groupId,userId,subGroupId,isMember,isManager\n"
 )
 
+// orgRuleTests are small organisations, each with the findings of the
+// org rules it plants; FuzzLint starts from them too.
+var orgRuleTests = []struct {
+	name                   string
+	users, groups, mapping string
+	want                   []string // "file line:col rule message-part"
+}{
+	{
+		name:   "self-loop",
+		groups: "id,name\nT-A,A\n",
+		mapping: mapHeader +
+			"T-A,1,,FALSE,TRUE\n" +
+			"T-A,,T-A,FALSE,FALSE\n",
+		want: []string{"mapping.csv 3:6 cycle sub-teams form a cycle: T-A → T-A"},
+	},
+	{
+		name:   "three-team cycle reported once at the closing row",
+		groups: "id,name\nT-A,A\nT-B,B\nT-C,C\n",
+		mapping: mapHeader +
+			"T-A,,T-B,FALSE,FALSE\n" +
+			"T-B,,T-C,FALSE,FALSE\n" +
+			"T-C,,T-A,FALSE,FALSE\n" +
+			"T-A,1,,FALSE,TRUE\nT-B,1,,FALSE,TRUE\nT-C,1,,FALSE,TRUE\n",
+		want: []string{"mapping.csv 4:6 cycle sub-teams form a cycle: T-C → T-A → T-B → T-C"},
+	},
+	{
+		name:   "two cycles through one team",
+		groups: "id,name\nT-A,A\nT-B,B\nT-C,C\n",
+		mapping: mapHeader +
+			"T-A,,T-B,FALSE,FALSE\n" +
+			"T-B,,T-A,FALSE,FALSE\n" +
+			"T-A,,T-C,FALSE,FALSE\n" +
+			"T-C,,T-A,FALSE,FALSE\n" +
+			"T-A,1,,FALSE,TRUE\nT-B,1,,FALSE,TRUE\nT-C,1,,FALSE,TRUE\n",
+		want: []string{
+			"mapping.csv 3:6 cycle sub-teams form a cycle: T-B → T-A → T-B",
+			"mapping.csv 5:6 cycle sub-teams form a cycle: T-C → T-A → T-C",
+			`mapping.csv 5:6 multiple-parents team "A" (T-A) is a sub-team of both "B" (T-B) (line 3) and "C" (T-C)`,
+		},
+	},
+	{
+		name:   "manager without hierarchy",
+		users:  usersABCD,
+		groups: "id,name\nT-1,Ana's team\nT-2,Bo's team\n",
+		mapping: mapHeader +
+			"T-1,1,,FALSE,TRUE\n" +
+			"T-1,2,,TRUE,FALSE\n" +
+			"T-2,2,,FALSE,TRUE\n" +
+			"T-2,3,,TRUE,FALSE\n" +
+			"T-2,4,,TRUE,FALSE\n",
+		want: []string{`mapping.csv 2:5 manager-without-hierarchy manager "Ana A" (1) cannot see team "Bo's team" (T-2)`},
+	},
+	{
+		name:   "a hierarchy team fixes it",
+		users:  usersABCD,
+		groups: "id,name\nT-1,Ana's team\nT-2,Bo's team\nT-1-ALL,Ana's org\n",
+		mapping: mapHeader +
+			"T-1,1,,FALSE,TRUE\nT-1,2,,TRUE,FALSE\nT-2,2,,FALSE,TRUE\nT-2,3,,TRUE,FALSE\nT-2,4,,TRUE,FALSE\n" +
+			"T-1-ALL,1,,FALSE,TRUE\nT-1-ALL,,T-1,FALSE,FALSE\nT-1-ALL,,T-2,FALSE,FALSE\n",
+	},
+	{
+		name:   "a department made only of sub-teams, its manager sees them all",
+		users:  usersABCD,
+		groups: "id,name\nCS,Customer Service Department\nCS-A,Team A\nCS-B,Team B\n",
+		mapping: mapHeader +
+			"CS,1,,FALSE,TRUE\nCS,,CS-A,FALSE,FALSE\nCS,,CS-B,FALSE,FALSE\n" +
+			"CS-A,2,,FALSE,TRUE\nCS-A,3,,TRUE,FALSE\nCS-B,2,,FALSE,TRUE\nCS-B,4,,TRUE,FALSE\n",
+	},
+	{
+		name:   "dangling ids, multiple parents, empty team, no manager, user in no team",
+		users:  usersABCD,
+		groups: "id,name\nT-A,A\nT-B,B\nT-C,C\nT-E,Empty\n",
+		mapping: mapHeader +
+			"T-A,,T-C,FALSE,FALSE\n" +
+			"T-B,,T-C,FALSE,FALSE\n" +
+			"T-C,1,,TRUE,FALSE\n" +
+			"T-A,2,,FALSE,TRUE\nT-B,2,,FALSE,TRUE\n" +
+			"T-X,9,,TRUE,FALSE\n",
+		want: []string{
+			"groups.csv 4:0 team-without-manager team \"C\" (T-C) has no manager",
+			"groups.csv 5:0 empty-team team \"Empty\" (T-E) has no members",
+			"mapping.csv 3:6 multiple-parents team \"C\" (T-C) is a sub-team of both",
+			"mapping.csv 7:1 unknown-team team \"T-X\" is not in",
+			"mapping.csv 7:5 unknown-user user \"9\" is not in",
+			"users.csv 4:0 user-without-team user \"Cy C\" (3) is in no team",
+			"users.csv 5:0 user-without-team user \"Di D\" (4) is in no team",
+		},
+	},
+	{
+		name:    "mapping alone: no rule that needs the other files",
+		mapping: mapHeader + "T-X,9,,TRUE,TRUE\n",
+	},
+	{
+		name:   "duplicates and conflicts at the later row",
+		users:  usersABCD,
+		groups: "id,name\nT-A,A\n",
+		mapping: mapHeader +
+			"T-A,1,,TRUE,TRUE\nT-A,2,,TRUE,FALSE\nT-A,3,,TRUE,FALSE\nT-A,4,,TRUE,FALSE\n" +
+			"T-A,1,,TRUE,TRUE\n" +
+			"T-A,2,,FALSE,TRUE\n" +
+			"T-A,3,,false,false\n",
+		want: []string{
+			"mapping.csv 6:0 duplicate-mapping user \"1\" is put into team \"T-A\" again, as on line 2",
+			"mapping.csv 7:0 conflicting-mapping user \"2\" is put into team \"T-A\" again with other flags than on line 3",
+			"mapping.csv 8:0 conflicting-mapping user \"3\"",
+		},
+	},
+}
+
 func TestOrgRules(t *testing.T) {
-	tests := []struct {
-		name                   string
-		users, groups, mapping string
-		want                   []string // "file line:col rule message-part"
-	}{
-		{
-			name:   "self-loop",
-			groups: "id,name\nT-A,A\n",
-			mapping: mapHeader +
-				"T-A,1,,FALSE,TRUE\n" +
-				"T-A,,T-A,FALSE,FALSE\n",
-			want: []string{"mapping.csv 3:6 cycle sub-teams form a cycle: T-A → T-A"},
-		},
-		{
-			name:   "three-team cycle reported once at the closing row",
-			groups: "id,name\nT-A,A\nT-B,B\nT-C,C\n",
-			mapping: mapHeader +
-				"T-A,,T-B,FALSE,FALSE\n" +
-				"T-B,,T-C,FALSE,FALSE\n" +
-				"T-C,,T-A,FALSE,FALSE\n" +
-				"T-A,1,,FALSE,TRUE\nT-B,1,,FALSE,TRUE\nT-C,1,,FALSE,TRUE\n",
-			want: []string{"mapping.csv 4:6 cycle sub-teams form a cycle: T-C → T-A → T-B → T-C"},
-		},
-		{
-			name:   "two cycles through one team",
-			groups: "id,name\nT-A,A\nT-B,B\nT-C,C\n",
-			mapping: mapHeader +
-				"T-A,,T-B,FALSE,FALSE\n" +
-				"T-B,,T-A,FALSE,FALSE\n" +
-				"T-A,,T-C,FALSE,FALSE\n" +
-				"T-C,,T-A,FALSE,FALSE\n" +
-				"T-A,1,,FALSE,TRUE\nT-B,1,,FALSE,TRUE\nT-C,1,,FALSE,TRUE\n",
-			want: []string{
-				"mapping.csv 3:6 cycle sub-teams form a cycle: T-B → T-A → T-B",
-				"mapping.csv 5:6 cycle sub-teams form a cycle: T-C → T-A → T-C",
-				`mapping.csv 5:6 multiple-parents team "A" (T-A) is a sub-team of both "B" (T-B) (line 3) and "C" (T-C)`,
-			},
-		},
-		{
-			name:   "manager without hierarchy",
-			users:  usersABCD,
-			groups: "id,name\nT-1,Ana's team\nT-2,Bo's team\n",
-			mapping: mapHeader +
-				"T-1,1,,FALSE,TRUE\n" +
-				"T-1,2,,TRUE,FALSE\n" +
-				"T-2,2,,FALSE,TRUE\n" +
-				"T-2,3,,TRUE,FALSE\n" +
-				"T-2,4,,TRUE,FALSE\n",
-			want: []string{`mapping.csv 2:5 manager-without-hierarchy manager "Ana A" (1) cannot see team "Bo's team" (T-2)`},
-		},
-		{
-			name:   "a hierarchy team fixes it",
-			users:  usersABCD,
-			groups: "id,name\nT-1,Ana's team\nT-2,Bo's team\nT-1-ALL,Ana's org\n",
-			mapping: mapHeader +
-				"T-1,1,,FALSE,TRUE\nT-1,2,,TRUE,FALSE\nT-2,2,,FALSE,TRUE\nT-2,3,,TRUE,FALSE\nT-2,4,,TRUE,FALSE\n" +
-				"T-1-ALL,1,,FALSE,TRUE\nT-1-ALL,,T-1,FALSE,FALSE\nT-1-ALL,,T-2,FALSE,FALSE\n",
-		},
-		{
-			name:   "a department made only of sub-teams, its manager sees them all",
-			users:  usersABCD,
-			groups: "id,name\nCS,Customer Service Department\nCS-A,Team A\nCS-B,Team B\n",
-			mapping: mapHeader +
-				"CS,1,,FALSE,TRUE\nCS,,CS-A,FALSE,FALSE\nCS,,CS-B,FALSE,FALSE\n" +
-				"CS-A,2,,FALSE,TRUE\nCS-A,3,,TRUE,FALSE\nCS-B,2,,FALSE,TRUE\nCS-B,4,,TRUE,FALSE\n",
-		},
-		{
-			name:   "dangling ids, multiple parents, empty team, no manager, user in no team",
-			users:  usersABCD,
-			groups: "id,name\nT-A,A\nT-B,B\nT-C,C\nT-E,Empty\n",
-			mapping: mapHeader +
-				"T-A,,T-C,FALSE,FALSE\n" +
-				"T-B,,T-C,FALSE,FALSE\n" +
-				"T-C,1,,TRUE,FALSE\n" +
-				"T-A,2,,FALSE,TRUE\nT-B,2,,FALSE,TRUE\n" +
-				"T-X,9,,TRUE,FALSE\n",
-			want: []string{
-				"groups.csv 4:0 team-without-manager team \"C\" (T-C) has no manager",
-				"groups.csv 5:0 empty-team team \"Empty\" (T-E) has no members",
-				"mapping.csv 3:6 multiple-parents team \"C\" (T-C) is a sub-team of both",
-				"mapping.csv 7:1 unknown-team team \"T-X\" is not in",
-				"mapping.csv 7:5 unknown-user user \"9\" is not in",
-				"users.csv 4:0 user-without-team user \"Cy C\" (3) is in no team",
-				"users.csv 5:0 user-without-team user \"Di D\" (4) is in no team",
-			},
-		},
-		{
-			name:    "mapping alone: no rule that needs the other files",
-			mapping: mapHeader + "T-X,9,,TRUE,TRUE\n",
-		},
-		{
-			name:   "duplicates and conflicts at the later row",
-			users:  usersABCD,
-			groups: "id,name\nT-A,A\n",
-			mapping: mapHeader +
-				"T-A,1,,TRUE,TRUE\nT-A,2,,TRUE,FALSE\nT-A,3,,TRUE,FALSE\nT-A,4,,TRUE,FALSE\n" +
-				"T-A,1,,TRUE,TRUE\n" +
-				"T-A,2,,FALSE,TRUE\n" +
-				"T-A,3,,false,false\n",
-			want: []string{
-				"mapping.csv 6:0 duplicate-mapping user \"1\" is put into team \"T-A\" again, as on line 2",
-				"mapping.csv 7:0 conflicting-mapping user \"2\" is put into team \"T-A\" again with other flags than on line 3",
-				"mapping.csv 8:0 conflicting-mapping user \"3\"",
-			},
-		},
-	}
-	for _, tt := range tests {
+	for _, tt := range orgRuleTests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := lintFiles(t, tt.users, tt.groups, tt.mapping)
 			// Compare on the given prefix of each message.
@@ -186,35 +190,91 @@ func TestLanguageAndBooleanHints(t *testing.T) {
 
 // FuzzLint runs the whole lint pass on three fuzzed files and checks that
 // it never panics and that every finding lies inside its file.
+//
+// The seeds are small on purpose: the fuzzer minimises every input that
+// finds new code, and minimising a whole organisation (tens of kilobytes,
+// milliseconds a run) took all of a short fuzzing run. The whole sample
+// and broken organisations go through the same check in
+// TestFindingsInsideTheirFiles. The three files are rewritten in one
+// directory per fuzzing process: a new temporary directory per input
+// cost more than the lint pass.
 func FuzzLint(f *testing.F) {
-	read := func(p string) []byte { b, _ := os.ReadFile(p); return b }
 	for _, org := range []string{"../testdata/sample/Data/", "../testdata/broken/Data/"} {
-		f.Add(read(org+"users.csv"), read(org+"groups.csv"), read(org+"groups-mapping.csv"))
+		f.Add(headLines(f, org+"users.csv", 6), headLines(f, org+"groups.csv", 6), headLines(f, org+"groups-mapping.csv", 8))
+	}
+	for _, tt := range orgRuleTests {
+		f.Add([]byte(tt.users), []byte(tt.groups), []byte(tt.mapping))
 	}
 	f.Add([]byte(usersABCD), []byte("id,name\nT-A,A\n"), []byte(mapHeader+"T-A,,T-A,FALSE,FALSE\n"))
+	dir := f.TempDir()
+	paths := [3]string{filepath.Join(dir, "users.csv"), filepath.Join(dir, "groups.csv"), filepath.Join(dir, "mapping.csv")}
 	f.Fuzz(func(t *testing.T, users, groups, mapping []byte) {
-		dir := t.TempDir()
 		files := map[string][]byte{"users.csv": users, "groups.csv": groups, "mapping.csv": mapping}
-		for name, b := range files {
-			if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+		for _, p := range paths {
+			if err := os.WriteFile(p, files[filepath.Base(p)], 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
-		rep, err := Run(Options{Users: filepath.Join(dir, "users.csv"), Groups: filepath.Join(dir, "groups.csv"), Mapping: filepath.Join(dir, "mapping.csv")})
+		rep, err := Run(Options{Users: paths[0], Groups: paths[1], Mapping: paths[2]})
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
-		lines := map[string][][]byte{}
-		for name, b := range files {
-			lines[name] = inputLines(t, b)
-		}
-		for _, fd := range rep.Findings {
-			// A column needs its UTF-16 twin, and both lie inside the line.
-			if err := checkInside(lines[filepath.Base(fd.File)], fd.Line, fd.Column, fd.UTF16Column); err != nil || fd.Column > 0 && fd.UTF16Column < 1 {
-				t.Fatalf("finding outside its file: %v (UTF-16 column %d): %v", fd, fd.UTF16Column, err)
-			}
-		}
+		checkFindingsInside(t, rep, files)
 	})
+}
+
+// checkFindingsInside fails unless every finding of rep lies inside its
+// file, files holding the contents by base name: a line of the file (or
+// line 0 for the whole file) and byte and UTF-16 columns inside the line,
+// a column having its UTF-16 twin.
+func checkFindingsInside(t *testing.T, rep *Report, files map[string][]byte) {
+	t.Helper()
+	lines := map[string][][]byte{}
+	for name, b := range files {
+		lines[name] = inputLines(t, b)
+	}
+	for _, fd := range rep.Findings {
+		if err := checkInside(lines[filepath.Base(fd.File)], fd.Line, fd.Column, fd.UTF16Column); err != nil || fd.Column > 0 && fd.UTF16Column < 1 {
+			t.Fatalf("finding outside its file: %v (UTF-16 column %d): %v", fd, fd.UTF16Column, err)
+		}
+	}
+}
+
+// headLines returns the first n lines of the file at path.
+func headLines(f *testing.F, path string, n int) []byte {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	end := 0
+	for range n {
+		i := bytes.IndexByte(b[end:], '\n')
+		if i < 0 {
+			return b
+		}
+		end += i + 1
+	}
+	return b[:end]
+}
+
+// TestFindingsInsideTheirFiles lints the whole sample and broken
+// organisations and checks every finding's position as FuzzLint does.
+func TestFindingsInsideTheirFiles(t *testing.T) {
+	for _, org := range []string{"../testdata/sample/Data/", "../testdata/broken/Data/"} {
+		files := map[string][]byte{}
+		for _, name := range []string{"users.csv", "groups.csv", "groups-mapping.csv"} {
+			b, err := os.ReadFile(org + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[name] = b
+		}
+		rep := runOK(t, Options{Users: org + "users.csv", Groups: org + "groups.csv", Mapping: org + "groups-mapping.csv"})
+		if org == "../testdata/broken/Data/" && len(rep.Findings) < 20 {
+			t.Errorf("%s: %d findings, want the planted ones", org, len(rep.Findings))
+		}
+		checkFindingsInside(t, rep, files)
+	}
 }
 
 // TestLongCycleMessage checks that a cycle of 100,000 teams gives a short
