@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
@@ -27,7 +28,7 @@ func TestMakePlanWithLint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(own, given, cmp.AllowUnexported(push.Plan{})); diff != "" {
+	if diff := cmp.Diff(own, given, cmpopts.IgnoreUnexported(push.Plan{})); diff != "" {
 		t.Errorf("the plan with the lint report given differs (-own +given):\n%s", diff)
 	}
 	failed := *rep
