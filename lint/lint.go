@@ -23,7 +23,8 @@ type Options struct {
 	// (push reads it once for the key and the service, then lints).
 	Config *Config
 	// Users, Groups and Mapping lint files without a config; any subset
-	// may be given. Cross-file rules run only where both sides are given.
+	// may be given. Cross-file rules run only where both sides are given,
+	// and the report's summary names the files not given.
 	Users, Groups, Mapping string
 	// Severities overrides rule severities by rule ID; Off disables.
 	Severities map[string]Severity
@@ -92,6 +93,11 @@ func Run(opt Options) (*Report, error) {
 	rep.count()
 	rep.Summary.Users, rep.Summary.Teams, rep.Summary.Mappings = org.Rows[KindUsers], org.Rows[KindGroups], org.Rows[KindMapping]
 	rep.Summary.Format = vocab.Name
+	for k, p := range paths {
+		if p == "" {
+			rep.Summary.NotChecked = append(rep.Summary.NotChecked, Kind(k).String())
+		}
+	}
 	return rep, nil
 }
 
