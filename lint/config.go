@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,11 +37,25 @@ type Config struct {
 	// InviteNewUsers sends an invitation to every member a sync creates.
 	InviteNewUsers bool
 
+	// Folder is set, and Path empty, when the files were found in a
+	// folder of org files without config.json ([DataFolder]): the config
+	// then holds nothing but the three paths.
+	Folder string
+
 	// display and findings are the config's path as displayed and what
-	// LoadConfig found in it, for a [Run] given this config.
+	// LoadConfig found in it, for a [Run] given this config; written,
+	// null and at are each CSV path as written in the file, whether it is
+	// null, and the position of its value, for [Config.CheckFiles].
 	display  string
 	findings []Finding
+	loaded   bool
+	written  [3]string
+	null     [3]bool
+	at       [3][2]int
 }
+
+// pathKeys are the keys of the three CSV paths, by [Kind].
+var pathKeys = [3]string{"UsersCsv", "GroupsCsv", "MappingCsv"}
 
 // configKeys are the keys of the Configuration object, as the original
 // tool spells them.
@@ -68,6 +83,34 @@ func (e *ConfigError) Error() string {
 	return s
 }
 
+// ReadPath reads the org a PATH argument names, as every subcommand that
+// takes one reads it: a folder of org files without config.json (see
+// [DataFolder]) gives a Config that holds only their paths; otherwise the
+// config.json that [FindConfig] finds is loaded ([LoadConfig]) and the
+// files it names must exist ([Config.CheckFiles]). "" is the current
+// folder.
+func ReadPath(path string) (*Config, []Finding, error) {
+	paths, ok, err := DataFolder(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ok {
+		return &Config{Folder: cmp.Or(path, "."), UsersCSV: paths[KindUsers], GroupsCSV: paths[KindGroups], MappingCSV: paths[KindMapping]}, nil, nil
+	}
+	cfgPath, err := FindConfig(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, findings, err := LoadConfig(cfgPath, DisplayPath(cfgPath))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cfg.CheckFiles(); err != nil {
+		return nil, nil, err
+	}
+	return cfg, findings, nil
+}
+
 // FindConfig turns a PATH argument into a config file path: a file is
 // taken as is, a folder must hold config.json.
 func FindConfig(path string) (string, error) {
@@ -89,9 +132,34 @@ func FindConfig(path string) (string, error) {
 	}
 	p := filepath.Join(path, "config.json")
 	if _, err := os.Stat(p); err != nil {
+		if _, ok, _ := DataFolder(path); ok {
+			return "", dataFolderNeedsConfig(path)
+		}
 		return "", fmt.Errorf("%s: no config.json in this folder (give the config file's path, or --users, --groups and --mapping)", path)
 	}
 	return p, nil
+}
+
+// dataFolderNeedsConfig says why a folder of org files without
+// config.json is not enough where a config is needed (plan, push, ping):
+// the config names the target, and the record of the last push to it is
+// kept beside the config.
+func dataFolderNeedsConfig(dir string) error {
+	hints := []string{`write a config.json beside them that names them, its ApiUrl the target (see "ovsync push --help")`,
+		"to compare them with the last push without a config: ovsync diff STATE " + dir + ", STATE the state file of that push (.ovsync/state.json beside its config)"}
+	parent := filepath.Join(dir, "..", "config.json")
+	if cfg, _, err := LoadConfig(parent, DisplayPath(parent)); err == nil && sameFile(filepath.Dir(cfg.UsersCSV), dir) {
+		hints = []string{"give the config.json that names these files: " + DisplayPath(parent)}
+	}
+	return fmt.Errorf("%s holds the org's files but no config.json: a plan or a push needs one, for its target (ApiUrl) and the record of the last push kept beside it\nhint: %s",
+		dir, strings.Join(hints, "\nhint: "))
+}
+
+// sameFile reports whether the paths a and b name the same folder.
+func sameFile(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 // LoadConfig reads a config.json of the original tool. Problems that do
@@ -162,10 +230,15 @@ func LoadConfig(path, display string) (*Config, []Finding, error) {
 			}
 		default:
 			var s string
-			if string(k.value) != "null" {
+			isNull := string(k.value) == "null"
+			if !isNull {
 				if err := json.Unmarshal(k.value, &s); err != nil {
 					return nil, nil, fail(valOff, k.name+" must be a string", fmt.Sprintf("write it in quotes: %q: \"...\"", k.name))
 				}
+			}
+			if kind := slices.Index(pathKeys[:], k.name); kind >= 0 {
+				cfg.written[kind], cfg.null[kind] = s, isNull
+				cfg.at[kind][0], cfg.at[kind][1] = offsetPos(raw, valOff)
 			}
 			switch k.name {
 			case "ApiUrl":
@@ -194,10 +267,10 @@ func LoadConfig(path, display string) (*Config, []Finding, error) {
 			}
 		}
 	}
-	for _, k := range []string{"UsersCsv", "GroupsCsv", "MappingCsv"} {
+	for kind, k := range pathKeys {
 		if !found[k] {
-			return nil, nil, fail(confOff, fmt.Sprintf("%q is missing from Configuration", k),
-				fmt.Sprintf(`add the path of the file, e.g. "%s": "./Data/%s"`, k, Legacy.FileNames[slices.Index([]string{"UsersCsv", "GroupsCsv", "MappingCsv"}, k)]))
+			return nil, nil, fail(confOff, fmt.Sprintf("%q is missing from Configuration: no %s file to read", k, Kind(kind)),
+				fmt.Sprintf(`add the path of the file, relative to the config's folder: "%s": "./Data/%s"`, k, Legacy.FileNames[kind]))
 		}
 	}
 	if !found["ApiUrl"] {
@@ -208,8 +281,91 @@ func LoadConfig(path, display string) (*Config, []Finding, error) {
 	cfg.UsersCSV = resolvePath(dir, cfg.UsersCSV)
 	cfg.GroupsCSV = resolvePath(dir, cfg.GroupsCSV)
 	cfg.MappingCSV = resolvePath(dir, cfg.MappingCSV)
-	cfg.display, cfg.findings = display, findings
+	cfg.display, cfg.findings, cfg.loaded = display, findings, true
 	return cfg, findings, nil
+}
+
+// CheckFiles fails with a [*ConfigError] when the config names no CSV
+// file to read where every command that reads the org needs one: a path
+// that is empty or null (read as no file, it would lint nothing and push
+// an org without it), or that names no file or a folder. The error names
+// the key, the config file (at the key's value) and the path, with what
+// the folder holds instead when a file there has a close name. A file
+// that exists but cannot be read is left to its reader, which names it.
+//
+// [LoadConfig] does not check this: a config also tells "ovsync convert"
+// where to write, and there only the files converted need a path.
+func (c *Config) CheckFiles() error {
+	if c.Folder != "" {
+		return nil // DataFolder found every file
+	}
+	for kind, p := range [3]string{c.UsersCSV, c.GroupsCSV, c.MappingCSV} {
+		var msg, hint string
+		if p == "" || c.loaded && strings.TrimSpace(c.written[kind]) == "" {
+			what := "empty"
+			if c.null[kind] {
+				what = "null"
+			}
+			msg = fmt.Sprintf("%s is %s: no %s file to read", pathKeys[kind], what, Kind(kind))
+			hint = fmt.Sprintf(`write the path of the file, relative to the config's folder: "%s": "./Data/%s"`, pathKeys[kind], Legacy.FileNames[kind])
+			return c.error(Kind(kind), msg, hint)
+		}
+		st, err := os.Stat(p)
+		switch {
+		case err == nil && !st.IsDir():
+			continue
+		case err == nil:
+			msg = fmt.Sprintf("%s names %s, which is a folder, not a CSV file", pathKeys[kind], DisplayPath(p))
+			hint = fmt.Sprintf("name the %s file in it", Kind(kind))
+		case errors.Is(err, fs.ErrNotExist):
+			msg = fmt.Sprintf("%s names %s, which does not exist", pathKeys[kind], DisplayPath(p))
+			hint = missingFileHint(p, c.written[kind])
+		default:
+			continue
+		}
+		return c.error(Kind(kind), msg, hint)
+	}
+	return nil
+}
+
+// error returns a [*ConfigError] at the value of kind's path.
+func (c *Config) error(kind Kind, msg, hint string) error {
+	file := c.display
+	if file == "" {
+		file = DisplayPath(c.Path)
+	}
+	return &ConfigError{File: file, Line: c.at[kind][0], Column: c.at[kind][1], Msg: msg, Hint: hint}
+}
+
+// missingFileHint says what to do about a CSV path of the config that does
+// not exist: a file of a close name in its folder, or the folder missing.
+func missingFileHint(p, written string) string {
+	dir := filepath.Dir(p)
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Sprintf("the folder %s does not exist: paths are read relative to the config's folder", DisplayPath(dir))
+	case err != nil:
+		return "write the file's path, relative to the config's folder"
+	}
+	var files []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			files = append(files, e.Name())
+		}
+	}
+	if near := nearNames(files, filepath.Base(p), false); len(near) > 0 {
+		hint := fmt.Sprintf("%s holds %s", DisplayPath(dir), joinAnd(near))
+		if base := filepath.Base(p); len(near) == 1 && strings.HasSuffix(written, base) {
+			hint += fmt.Sprintf(": did you mean %q?", strings.TrimSuffix(written, base)+near[0])
+		}
+		return hint
+	}
+	hint := "write the file's path, relative to the config's folder"
+	if written != "" {
+		hint = fmt.Sprintf("the config says %q, read relative to the config's folder; %s holds %s", written, DisplayPath(dir), listNames(files, 10))
+	}
+	return hint
 }
 
 // checkAPIURL says what is wrong with an ApiUrl, if anything: it must be

@@ -1,11 +1,15 @@
 package lint
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -61,7 +65,7 @@ func TestLoadConfig(t *testing.T) {
 		{name: "Configuration not an object", json: `{"Configuration": "x"}`, err: `"Configuration" is not an object`},
 		{name: "InviteNewUsers as a string", json: `{"Configuration": {"InviteNewUsers": "false", "UsersCsv": "u", "GroupsCsv": "g", "MappingCsv": "m"}}`, err: "InviteNewUsers must be true or false"},
 		{name: "path not a string", json: `{"Configuration": {"UsersCsv": 5, "GroupsCsv": "g", "MappingCsv": "m"}}`, err: "UsersCsv must be a string"},
-		{name: "missing path", json: `{"Configuration": {"ApiUrl": "https://app.officevibe.com", "GroupsCsv": "g", "MappingCsv": "m"}}`, err: `"UsersCsv" is missing`},
+		{name: "missing path", json: `{"Configuration": {"ApiUrl": "https://app.officevibe.com", "GroupsCsv": "g", "MappingCsv": "m"}}`, err: `cfg.json:1:19: "UsersCsv" is missing from Configuration: no users file to read`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,6 +123,8 @@ func FuzzLoadConfig(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`{"Configuration": {"ApiUrl": 1}}`))
+	f.Add([]byte("{\"Configuration\": {\"UsersCsv\": \"\", \"GroupsCsv\": null, \"MappingCsv\": \"./none.csv\"}}"))
+	f.Add([]byte("\xEF\xBB\xBF{\"Configuration\": {\r\n\"UsersCsv\": \"u.csv\", \"GroupsCsv\": \"g\", \"MappingCsv\": \"m\"}}"))
 	// One file per fuzzing process: a new directory per input cost more
 	// than loading the config.
 	path := filepath.Join(f.TempDir(), "c.json")
@@ -126,14 +132,26 @@ func FuzzLoadConfig(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		lines := strings.Count(string(data), "\n") + 1
-		_, findings, err := LoadConfig(path, "c.json")
+		lines := bytes.Split(bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF}), []byte("\n"))
+		cfg, findings, err := LoadConfig(path, "c.json")
+		if err == nil {
+			// The paths, resolved in the fuzzing folder, are only looked
+			// at (stat), never read.
+			err = cfg.CheckFiles()
+		}
 		var ce *ConfigError
-		if errors.As(err, &ce) && (ce.Line > lines || ce.Line < 0) {
-			t.Fatalf("error at line %d of %d", ce.Line, lines)
+		if errors.As(err, &ce) {
+			if ce.Line != 0 || ce.Column != 0 {
+				if ce.Line < 1 || ce.Line > len(lines) || ce.Column < 1 || ce.Column > len(lines[ce.Line-1])+1 {
+					t.Fatalf("error at %d:%d, outside the file: %v", ce.Line, ce.Column, err)
+				}
+			}
+			if !utf8.ValidString(ce.Msg) && utf8.Valid(data) {
+				t.Fatalf("message not UTF-8: %q", ce.Msg)
+			}
 		}
 		for _, f := range findings {
-			if f.Line < 1 || f.Line > lines || f.Column < 1 {
+			if f.Line < 1 || f.Line > len(lines) || f.Column < 1 || f.Column > len(lines[f.Line-1])+1 {
 				t.Fatalf("finding outside the file: %v", f)
 			}
 		}
@@ -182,5 +200,92 @@ func TestRunWithLoadedConfig(t *testing.T) {
 	}
 	if loaded.Config != "testdata/broken/config.json" || loaded.Summary.Infos != byPath.Summary.Infos {
 		t.Errorf("config %q, %d infos; want the displayed path and %d infos", loaded.Config, loaded.Summary.Infos, byPath.Summary.Infos)
+	}
+}
+
+// TestCheckFiles checks that a CSV path of the config that names no file
+// is an error naming the key, the config file at the value, and the path,
+// with what the folder holds instead.
+func TestCheckFiles(t *testing.T) {
+	tests := []struct {
+		name      string
+		users     string // UsersCsv as written
+		raw       string // UsersCsv's JSON value, when not users quoted
+		files     []string
+		dirs      []string
+		msg, hint string
+	}{
+		{name: "all there", users: "./Data/users.csv", files: []string{"Data/users.csv"}},
+		{name: "empty", users: "", files: []string{"Data/users.csv"},
+			msg: "UsersCsv is empty: no users file to read", hint: `write the path of the file, relative to the config's folder: "UsersCsv": "./Data/users.csv"`},
+		{name: "spaces", users: " \t", files: []string{"Data/users.csv"},
+			msg: "UsersCsv is empty: no users file to read", hint: `write the path of the file, relative to the config's folder: "UsersCsv": "./Data/users.csv"`},
+		{name: "null", raw: "null", files: []string{"Data/users.csv"},
+			msg: "UsersCsv is null: no users file to read", hint: `write the path of the file, relative to the config's folder: "UsersCsv": "./Data/users.csv"`},
+		{name: "no such file", users: "./Data/users.csv", files: []string{"Data/people.csv"},
+			msg:  "UsersCsv names DIR/Data/users.csv, which does not exist",
+			hint: `the config says "./Data/users.csv", read relative to the config's folder; DIR/Data holds groups-mapping.csv, groups.csv, people.csv`},
+		{name: "a close name", users: "./Data/user.csv", files: []string{"Data/users.csv"},
+			msg:  "UsersCsv names DIR/Data/user.csv, which does not exist",
+			hint: `DIR/Data holds users.csv: did you mean "./Data/users.csv"?`},
+		{name: "another case", users: `Data\users.csv`, files: []string{"Data/Users.csv"},
+			msg:  "UsersCsv names DIR/Data/users.csv, which does not exist",
+			hint: `DIR/Data holds Users.csv: did you mean "Data\\Users.csv"?`},
+		{name: "no such folder", users: "./Dta/users.csv", files: []string{"Data/users.csv"},
+			msg:  "UsersCsv names DIR/Dta/users.csv, which does not exist",
+			hint: "the folder DIR/Dta does not exist: paths are read relative to the config's folder"},
+		{name: "a folder", users: "./Data", dirs: []string{"Data"},
+			msg: "UsersCsv names DIR/Data, which is a folder, not a CSV file", hint: "name the users file in it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, d := range append(tt.dirs, "Data") {
+				if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, f := range append(tt.files, "Data/groups.csv", "Data/groups-mapping.csv") {
+				if err := os.WriteFile(filepath.Join(dir, f), []byte("id\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, "Data", "users.csv")); err == nil && tt.msg != "" && tt.files[0] == "Data/Users.csv" {
+				t.Skip("the file system ignores case: Users.csv is users.csv")
+			}
+			js, _ := json.Marshal(tt.users)
+			if tt.raw != "" {
+				js = []byte(tt.raw)
+			}
+			cfgJSON := "{\"Configuration\": {\n  \"UsersCsv\": " + string(js) + ",\n  \"GroupsCsv\": \"./Data/groups.csv\", \"MappingCsv\": \"./Data/groups-mapping.csv\"}}"
+			path := filepath.Join(dir, "config.json")
+			if err := os.WriteFile(path, []byte(cfgJSON), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cfg, _, err := LoadConfig(path, "cfg.json") // convert writes to paths yet to exist
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = cfg.CheckFiles()
+			if tt.msg == "" {
+				if err != nil {
+					t.Fatalf("CheckFiles: %v", err)
+				}
+				return
+			}
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("CheckFiles = %v, want a ConfigError", err)
+			}
+			fix := func(s string) string { return filepath.ToSlash(strings.ReplaceAll(s, DisplayPath(dir), "DIR")) }
+			got := fmt.Sprintf("%s:%d:%d: %s | %s", ce.File, ce.Line, ce.Column, fix(ce.Msg), fix(ce.Hint))
+			want := fmt.Sprintf("cfg.json:2:15: %s | %s", tt.msg, tt.hint)
+			if got != want {
+				t.Errorf("error:\n got %s\nwant %s", got, want)
+			}
+			if _, _, err := ReadPath(dir); !errors.As(err, &ce) {
+				t.Errorf("ReadPath = %v, want the same ConfigError", err)
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -62,6 +63,7 @@ type CSVReader struct {
 	done   bool
 	failed bool // the file cannot be read as UTF-8 CSV at all
 	badUTF bool
+	fromCR bool // lines end with a lone CR, read as LF (see lineends.FromCR)
 
 	ends     *endTracker // how records end, for line-endings; nil with CR line ends
 	nextLine int         // the line after the last record, 0 when unknown
@@ -79,7 +81,7 @@ type CSVReader struct {
 // the rest of it is still checked.
 func NewCSVReader(name string, r io.Reader, report func(Finding)) *CSVReader {
 	c := &CSVReader{name: name, comma: ',', report: report, nextLine: 1}
-	if ra, ok := r.(io.ReaderAt); ok {
+	if ra, ok := r.(io.ReaderAt); ok && canReadAt(r) {
 		c.src = ra
 	}
 	c.ends = &endTracker{r: r}
@@ -107,7 +109,9 @@ func NewCSVReader(name string, r io.Reader, report func(Finding)) *CSVReader {
 			Message: "lines end with a lone carriage return (old Mac OS format)",
 			Hint:    "save the file with Windows (CRLF) or Unix (LF) line ends"})
 		in = lineends.FromCR(br)
-		c.src = nil  // positions of quote errors come from encoding/csv then
+		// A malformed record is scanned again the same way: FromCR keeps
+		// every byte's offset, so positions stay those of the file.
+		c.fromCR = true
 		c.ends = nil // every line ends alike
 	}
 	if d := sniffDelimiter(head); d != ',' {
@@ -125,6 +129,17 @@ func NewCSVReader(name string, r io.Reader, report func(Finding)) *CSVReader {
 	c.cr.FieldsPerRecord = -1
 	c.cr.ReuseRecord = true
 	return c
+}
+
+// canReadAt reports whether r, an [io.ReaderAt], can really read at an
+// offset: a pipe or a terminal opened as a file cannot.
+func canReadAt(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return true
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode().IsRegular()
 }
 
 // fail reports a file-level encoding problem and ends reading.
@@ -312,8 +327,14 @@ func (c *CSVReader) fileColumn(line, col int) int {
 // true then and the record is filled.
 func (c *CSVReader) syntax(pe *csv.ParseError, start int64, unterminated bool) (recovered bool) {
 	line, col := pe.Line, pe.Column
+	if errors.Is(pe.Err, csv.ErrQuote) {
+		// encoding/csv notices an unclosed quote past the end of the
+		// input: without reading the record again, the row is all that
+		// is known.
+		line, col = pe.StartLine, 0
+	}
 	if c.src != nil {
-		sc := scanRecord(c.src, c.base+start, pe.StartLine, c.comma)
+		sc := scanRecord(c.src, c.base+start, pe.StartLine, c.comma, c.fromCR)
 		if sc.bad >= 0 {
 			line, col = sc.pos[sc.bad][0], c.fileColumn(sc.pos[sc.bad][0], sc.pos[sc.bad][1])
 		}
@@ -458,9 +479,15 @@ type scanned struct {
 // follows RFC 4180 like encoding/csv, except that a quote inside an
 // unquoted field is kept as text (as lenient readers do) and noted in
 // bad. A quoted field that is never closed, or followed by text, ends the
-// scan with bad at that field and ok false.
-func scanRecord(src io.ReaderAt, off int64, startLine int, comma rune) scanned {
-	br := bufio.NewReader(io.NewSectionReader(src, off, 1<<62))
+// scan with bad at that field and ok false. With fromCR, each CR byte is
+// read as a line end, as [NewCSVReader] reads a file of classic Mac OS
+// line ends.
+func scanRecord(src io.ReaderAt, off int64, startLine int, comma rune, fromCR bool) scanned {
+	var in io.Reader = io.NewSectionReader(src, off, 1<<62)
+	if fromCR {
+		in = lineends.FromCR(in)
+	}
+	br := bufio.NewReader(in)
 	sc := scanned{bad: -1, end: off}
 	read := func() (byte, bool) {
 		b, err := br.ReadByte()

@@ -254,6 +254,26 @@ func TestCSVReaderPositions(t *testing.T) {
 			findings: []string{"csv-syntax 1:0"},
 		},
 		{
+			// Found by fuzzing FuzzLint: the finding sat at column 6 of
+			// this 5-byte line.
+			name: "classic mac line ends with a quote never closed, at the field's start",
+			in:   "\"K0A\r",
+			want: []testRecord{
+				{Line: 1, Fields: nil, Broken: true},
+			},
+			findings: []string{"csv-syntax 1:0", "csv-syntax 1:1"},
+		},
+		{
+			name: "classic mac line ends with a bare quote, reading goes on",
+			in:   "id,name\rT-1,Sa\"les\rT-2,Ops\r",
+			want: []testRecord{
+				{Line: 1, Fields: []string{"id", "name"}, Pos: [][2]int{{1, 1}, {1, 4}}},
+				{Line: 2, Fields: []string{"T-1", "Sa\"les"}, Pos: [][2]int{{2, 1}, {2, 5}}},
+				{Line: 3, Fields: []string{"T-2", "Ops"}, Pos: [][2]int{{3, 1}, {3, 5}}},
+			},
+			findings: []string{"csv-syntax 1:0", "csv-syntax 2:5"},
+		},
+		{
 			name:     "utf-16 with bom yields nothing",
 			in:       "\xFF\xFEi\x00d\x00\n\x00",
 			findings: []string{"encoding 1:0"},
@@ -315,8 +335,12 @@ func FuzzCSVReader(f *testing.F) {
 	}
 	f.Add([]byte("a,b\n\"x\"y,z\n"))
 	f.Add([]byte("a;b\n1;\"2\n"))
+	f.Add([]byte("\"K0A\r")) // a quote never closed, classic Mac OS line ends
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lines := inputLines(t, data)
+		// Read as a stream too (no rescanning of a malformed record):
+		// the positions must still lie inside the input.
+		readInside(t, lines, struct{ io.Reader }{bytes.NewReader(data)})
 		var findings []Finding
 		r := NewCSVReader("f.csv", bytes.NewReader(data), func(f Finding) { findings = append(findings, f) })
 		var got [][]string
@@ -377,4 +401,31 @@ func FuzzCSVReader(f *testing.F) {
 			t.Fatalf("records differ from encoding/csv (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// readInside reads every record of r and fails unless every record,
+// field and finding lies inside lines.
+func readInside(t *testing.T, lines [][]byte, r io.Reader) {
+	t.Helper()
+	var findings []Finding
+	cr := NewCSVReader("f.csv", r, func(f Finding) { findings = append(findings, f) })
+	for {
+		rec, err := cr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+		for i := range rec.Fields {
+			if l, c := rec.Pos(i); checkInside(lines, l, c, -1) != nil || c < 1 {
+				t.Fatalf("stream: field %d at %d:%d outside the input", i, l, c)
+			}
+		}
+	}
+	for _, f := range findings {
+		if err := checkInside(lines, f.Line, f.Column, -1); err != nil {
+			t.Fatalf("stream: finding %v: %v", f, err)
+		}
+	}
 }

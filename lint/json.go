@@ -52,6 +52,9 @@ type (
 		Mappings int `json:"mappings"`
 		// Format is the files' format: "legacy" or "provisioning".
 		Format string `json:"format,omitempty"`
+		// NotChecked names the files not given ("users", "groups",
+		// "mapping", as the keys of files).
+		NotChecked []string `json:"notChecked,omitempty"`
 	}
 )
 
@@ -65,13 +68,14 @@ func newJSONPrinter(w *bufio.Writer, _ PrintOptions) printer { return &jsonPrint
 func (p *jsonPrinter) print(r *Report) error {
 	files := jsonFiles{Users: r.Files.Users, Groups: r.Files.Groups, Mapping: r.Files.Mapping}
 	summary := jsonSummary{
-		Errors:   r.Summary.Errors,
-		Warnings: r.Summary.Warnings,
-		Infos:    r.Summary.Infos,
-		Users:    r.Summary.Users,
-		Teams:    r.Summary.Teams,
-		Mappings: r.Summary.Mappings,
-		Format:   r.Summary.Format,
+		Errors:     r.Summary.Errors,
+		Warnings:   r.Summary.Warnings,
+		Infos:      r.Summary.Infos,
+		Users:      r.Summary.Users,
+		Teams:      r.Summary.Teams,
+		Mappings:   r.Summary.Mappings,
+		Format:     r.Summary.Format,
+		NotChecked: r.Summary.NotChecked,
 	}
 	// The object is written as encoding/json would indent it whole, but
 	// one finding at a time: the findings are never copied all at once.

@@ -15,15 +15,17 @@ import (
 
 // Options says what to lint and how.
 type Options struct {
-	// Path is a config.json, or a folder holding one. It is read when no
-	// file is given directly and Config is nil; "" means the current folder.
+	// Path is a config.json, a folder holding one, or a folder of org
+	// files without one ([ReadPath]). It is read when no file is given
+	// directly and Config is nil; "" means the current folder.
 	Path string
 	// Config is a config already loaded by [LoadConfig]: its files are
 	// linted and its findings reported, without reading config.json again
 	// (push reads it once for the key and the service, then lints).
 	Config *Config
 	// Users, Groups and Mapping lint files without a config; any subset
-	// may be given. Cross-file rules run only where both sides are given.
+	// may be given. Cross-file rules run only where both sides are given,
+	// and the report's summary names the files not given.
 	Users, Groups, Mapping string
 	// Severities overrides rule severities by rule ID; Off disables.
 	Severities map[string]Severity
@@ -44,21 +46,20 @@ func Run(opt Options) (*Report, error) {
 	rep := &Report{}
 	var cfgFindings []Finding
 	paths := [3]string{opt.Users, opt.Groups, opt.Mapping}
-	if paths == [3]string{} && opt.Config != nil {
-		rep.Config = opt.Config.display
-		cfgFindings = slices.Clone(opt.Config.findings)
-		paths = [3]string{opt.Config.UsersCSV, opt.Config.GroupsCSV, opt.Config.MappingCSV}
-	} else if paths == [3]string{} {
-		cfgPath, err := FindConfig(opt.Path)
-		if err != nil {
-			return nil, err
+	if paths == [3]string{} {
+		cfg := opt.Config
+		if cfg == nil {
+			var err error
+			if cfg, cfgFindings, err = ReadPath(opt.Path); err != nil {
+				return nil, err
+			}
+		} else {
+			if err := cfg.CheckFiles(); err != nil {
+				return nil, err
+			}
+			cfgFindings = slices.Clone(cfg.findings)
 		}
-		rep.Config = DisplayPath(cfgPath)
-		cfg, fs, err := LoadConfig(cfgPath, rep.Config)
-		if err != nil {
-			return nil, err
-		}
-		cfgFindings = fs
+		rep.Config = cfg.display
 		paths = [3]string{cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV}
 	}
 	userSchemas := [3]*jsonschema.Schema{}
@@ -92,6 +93,11 @@ func Run(opt Options) (*Report, error) {
 	rep.count()
 	rep.Summary.Users, rep.Summary.Teams, rep.Summary.Mappings = org.Rows[KindUsers], org.Rows[KindGroups], org.Rows[KindMapping]
 	rep.Summary.Format = vocab.Name
+	for k, p := range paths {
+		if p == "" {
+			rep.Summary.NotChecked = append(rep.Summary.NotChecked, Kind(k).String())
+		}
+	}
 	return rep, nil
 }
 

@@ -18,6 +18,9 @@ type Summary struct {
 	Mappings int `json:"mappings"`
 	// Format is the name of the files' format ([Vocabulary].Name).
 	Format string `json:"format"`
+	// NotChecked names the kinds of the files that were not given (a
+	// subset linted on purpose), in [Kind] order: users, groups, mapping.
+	NotChecked []string `json:"notChecked,omitempty"`
 }
 
 // Report is the result of a lint run: the findings in output order, the

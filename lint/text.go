@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ovsync/ovsync/internal/table"
 
@@ -36,7 +37,7 @@ type summaryRow struct {
 func (p *textPrinter) print(r *Report) error {
 	s := r.Summary
 	if len(r.Findings) == 0 {
-		fmt.Fprintf(p.w, "no problems found in %s\n", rowCounts(s))
+		fmt.Fprintf(p.w, "no problems found in %s%s\n", rowCounts(s), notChecked(s))
 		return nil
 	}
 	shown := make(map[string]int)
@@ -64,11 +65,11 @@ func (p *textPrinter) print(r *Report) error {
 	if err := p.table(rows); err != nil {
 		return err
 	}
-	fmt.Fprintf(p.w, "%s, %s, %s in %s\n",
+	fmt.Fprintf(p.w, "%s, %s, %s in %s%s\n",
 		plural.Count(s.Errors, "error", "errors"),
 		plural.Count(s.Warnings, "warning", "warnings"),
 		plural.Count(s.Infos, "info", "info"),
-		rowCounts(s))
+		rowCounts(s), notChecked(s))
 	return nil
 }
 
@@ -121,4 +122,34 @@ func rowCounts(s Summary) string {
 		plural.Count(s.Users, "user", "users"),
 		plural.Count(s.Teams, "team", "teams"),
 		plural.Count(s.Mappings, "mapping", "mappings"))
+}
+
+// notChecked says which files were not given, so that a clean run on a
+// subset does not read as a clean org: " (groups.csv not checked)", or ""
+// when all three were.
+func notChecked(s Summary) string {
+	if len(s.NotChecked) == 0 {
+		return ""
+	}
+	v := Legacy
+	for _, voc := range Vocabularies {
+		if voc.Name == s.Format {
+			v = voc
+		}
+	}
+	names := make([]string, 0, len(s.NotChecked))
+	for _, kind := range s.NotChecked {
+		if k, err := ParseKind(kind); err == nil {
+			names = append(names, v.FileNames[k])
+		}
+	}
+	return fmt.Sprintf(" (%s not checked)", joinAnd(names))
+}
+
+// joinAnd joins names as a sentence does: "a", "a and b", "a, b and c".
+func joinAnd(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

@@ -1,6 +1,7 @@
 package push
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -9,8 +10,8 @@ import (
 
 // DiffOptions say which two orgs to compare.
 type DiffOptions struct {
-	// Old and New are each a config.json, a folder holding one, or a
-	// state file of a push.
+	// Old and New are each a config.json, a folder holding one, a folder
+	// of org files (lint.DataFolder), or a state file of a push.
 	Old, New string
 }
 
@@ -65,12 +66,12 @@ func readSide(path string) (*state, error) {
 		}
 		return st, err
 	}
-	cfgPath, err := lint.FindConfig(path)
+	cfg, _, err := lint.ReadPath(path) // as lint reads it: a data folder too
 	if err != nil {
-		return nil, fmt.Errorf("%w\nhint: give a config.json, a folder holding one, or a state file of ovsync push", err)
-	}
-	cfg, _, err := lint.LoadConfig(cfgPath, lint.DisplayPath(cfgPath))
-	if err != nil {
+		var ce *lint.ConfigError
+		if !errors.As(err, &ce) {
+			err = fmt.Errorf("%w\nhint: give a config.json, a folder holding one or the org's files, or a state file of ovsync push", err)
+		}
 		return nil, err
 	}
 	proto, _, err := chooseProtocol("", cfg)

@@ -355,6 +355,9 @@ type prepared struct {
 // inputs, the plan holds the digests of the input files.
 func prepare(opt Options, o *output, cfgPath string, cfg *lint.Config, t pushTarget, sp string, inputs bool, mode string) (*prepared, error) {
 	proto, e := t.proto, t.e
+	if err := cfg.CheckFiles(); err != nil { // named by their config key
+		return nil, err
+	}
 	var in []Input
 	if inputs {
 		var err error

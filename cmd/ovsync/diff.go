@@ -23,8 +23,10 @@ func diffCommand() *cli.Command {
 		Description: `Compares two orgs and prints the plan a push of NEW after OLD would make:
 users removed, managers losing access, email changes, teams removed, then
 additions and other changes. OLD and NEW are each a config.json, a folder
-holding one, or a state file of ovsync push (.ovsync/state.json). No network,
-no key. The files are read, not linted: run "ovsync lint" for that.
+holding one, a folder of the org's files without config.json (users.csv,
+groups.csv and groups-mapping.csv, all three, as lint reads it), or a state
+file of ovsync push (.ovsync/state.json). No network, no key. The files are
+read, not linted: run "ovsync lint" for that.
 
 Exit status, as diff's:
    0  nothing changes

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -32,57 +30,28 @@ func onePath(c *cli.Context) (string, error) {
 }
 
 // orgArgs returns the org a command reads: its PATH (a config.json or its
-// folder) or the files of --users, --groups and --mapping, not both.
+// folder) or the files of --users, --groups and --mapping, not both. A
+// PATH that is a folder of org files without config.json comes back as
+// its three files (lint.DataFolder, which every command that reads an org
+// goes through), and one of them missing is an error.
 func orgArgs(c *cli.Context) (path, users, groups, mapping string, err error) {
 	if path, err = onePath(c); err != nil {
 		return "", "", "", "", err
 	}
 	users, groups, mapping = c.String("users"), c.String("groups"), c.String("mapping")
-	if path != "" && (users != "" || groups != "" || mapping != "") {
-		return "", "", "", "", fmt.Errorf("give either PATH or --users/--groups/--mapping, not both")
-	}
-	if u, g, m, ok := dataFolder(path); ok {
-		return "", u, g, m, nil
-	}
-	if users == "" && groups == "" && mapping == "" {
-		seeConfig(c, path)
-	}
-	return path, users, groups, mapping, nil
-}
-
-// dataFolder reads a folder without config.json that holds the org's files
-// under their canonical names (users.csv, groups.csv, groups-mapping.csv,
-// or Workleap's members.csv, teams.csv, teams-mappings.csv), such as the
-// Data folder beside the original tool's config.json, as if they had been
-// given with --users, --groups and --mapping. It names the files of the
-// format with more of them present; a file that is absent stays "" and the
-// rules that need it do not run, as with the flags.
-func dataFolder(path string) (users, groups, mapping string, ok bool) {
-	if path == "" {
-		return "", "", "", false
-	}
-	if st, err := os.Stat(path); err != nil || !st.IsDir() {
-		return "", "", "", false
-	}
-	if _, err := os.Stat(filepath.Join(path, "config.json")); err == nil {
-		return "", "", "", false
-	}
-	best, bestCount := [3]string{}, 0
-	for _, v := range lint.Vocabularies {
-		var found [3]string
-		count := 0
-		for k, name := range v.FileNames {
-			p := filepath.Join(path, name)
-			if st, err := os.Stat(p); err == nil && !st.IsDir() {
-				found[k], count = p, count+1
-			}
+	if users != "" || groups != "" || mapping != "" {
+		if path != "" {
+			return "", "", "", "", fmt.Errorf("give either PATH or --users/--groups/--mapping, not both")
 		}
-		if count > bestCount {
-			best, bestCount = found, count
-		}
+		return "", users, groups, mapping, nil
 	}
-	if bestCount == 0 {
-		return "", "", "", false
+	files, ok, err := lint.DataFolder(path)
+	if err != nil {
+		return "", "", "", "", err
 	}
-	return best[0], best[1], best[2], true
+	if ok {
+		return "", files[lint.KindUsers], files[lint.KindGroups], files[lint.KindMapping], nil
+	}
+	seeConfig(c, path)
+	return path, "", "", "", nil
 }

@@ -2,9 +2,14 @@ package atomicfile
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -69,4 +74,148 @@ func TestBatchIsAllOrNothing(t *testing.T) {
 			t.Errorf("%s is %q after Commit", p, got)
 		}
 	}
+}
+
+// errInUse is what Windows answers when a rename would replace a file
+// that another program holds open (Excel does, for a CSV it shows).
+var errInUse = errors.New("the process cannot access the file because it is being used by another process")
+
+// failRenameOver makes every rename of a temporary file over target fail
+// with errInUse for the rest of the test, as Windows does when target is
+// open; with noLinks, the file system also refuses second links.
+func failRenameOver(t *testing.T, target string, noLinks bool) {
+	t.Cleanup(func() { rename, link = os.Rename, os.Link })
+	rename = func(old, new string) error {
+		if new == target && strings.Contains(filepath.Base(old), ".tmp-") && !strings.HasSuffix(old, ".old") {
+			return &os.LinkError{Op: "rename", Old: old, New: new, Err: errInUse}
+		}
+		return os.Rename(old, new)
+	}
+	if noLinks {
+		link = func(old, new string) error {
+			return &os.LinkError{Op: "link", Old: old, New: new, Err: errors.ErrUnsupported}
+		}
+	}
+}
+
+// TestCommitKeepsTheOldSet makes one rename of a batch fail after others
+// succeeded and checks that every target holds its old content again (or
+// is absent again, if it was), and that no temporary file is left.
+func TestCommitKeepsTheOldSet(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		old     map[string]string // the targets before, "" for none
+		fail    string            // the target whose rename fails
+		noLinks bool
+		dir     bool // fail with a folder in fail's place instead
+	}{
+		{name: "second of two", old: map[string]string{"a.csv": "old a\n", "b.csv": "old b\n"}, fail: "b.csv"},
+		{name: "second of two, no links", old: map[string]string{"a.csv": "old a\n", "b.csv": "old b\n"}, fail: "b.csv", noLinks: true},
+		{name: "third of three", old: map[string]string{"a.csv": "old a\n", "b.csv": "old b\n", "c.csv": "old c\n"}, fail: "c.csv"},
+		{name: "third of three, no links", old: map[string]string{"a.csv": "old a\n", "b.csv": "old b\n", "c.csv": "old c\n"}, fail: "c.csv", noLinks: true},
+		{name: "second of three", old: map[string]string{"a.csv": "old a\n", "b.csv": "old b\n", "c.csv": "old c\n"}, fail: "b.csv"},
+		{name: "a new first file is removed again", old: map[string]string{"a.csv": "", "b.csv": "old b\n"}, fail: "b.csv"},
+		{name: "a folder in the second file's place", old: map[string]string{"a.csv": "old a\n", "b.csv": ""}, fail: "b.csv", dir: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			names := slices.Sorted(maps.Keys(tc.old))
+			for _, name := range names {
+				if tc.old[name] != "" {
+					if err := os.WriteFile(filepath.Join(dir, name), []byte(tc.old[name]), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			target := filepath.Join(dir, tc.fail)
+			if tc.dir {
+				if err := os.Mkdir(target, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(target, "keep"), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := listDir(t, dir)
+			var batch Batch
+			for _, name := range names {
+				if err := batch.Add(filepath.Join(dir, name), func(w io.Writer) error {
+					_, err := io.WriteString(w, "new "+name+"\n")
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !tc.dir {
+				failRenameOver(t, target, tc.noLinks)
+			}
+			err := batch.Commit()
+			if err == nil {
+				t.Fatal("Commit succeeded")
+			}
+			if !strings.HasPrefix(err.Error(), target+": cannot replace: ") || strings.Contains(err.Error(), ".tmp-") {
+				t.Errorf("error %q does not name %s alone", err, target)
+			}
+			if !tc.dir && !errors.Is(err, errInUse) {
+				t.Errorf("error %q does not wrap the rename's", err)
+			}
+			if want := fmt.Sprintf("(none of the %d files was replaced)", len(names)); !strings.HasSuffix(err.Error(), want) {
+				t.Errorf("error %q does not end with %q", err, want)
+			}
+			for _, name := range names {
+				got, err := os.ReadFile(filepath.Join(dir, name))
+				switch {
+				case name == tc.fail && tc.dir:
+				case tc.old[name] == "" && !errors.Is(err, fs.ErrNotExist):
+					t.Errorf("%s: %q, %v after a failed Commit; want no file, as before", name, got, err)
+				case tc.old[name] != "" && string(got) != tc.old[name]:
+					t.Errorf("%s is %q after a failed Commit, want the old %q", name, got, tc.old[name])
+				}
+			}
+			if after := listDir(t, dir); !slices.Equal(after, before) {
+				t.Errorf("folder holds %q after a failed Commit, want %q as before", after, before)
+			}
+		})
+	}
+}
+
+// TestCommitRemovesKeptFiles checks that a successful batch over old
+// files leaves only its targets, with the new content.
+func TestCommitRemovesKeptFiles(t *testing.T) {
+	dir := t.TempDir()
+	var batch Batch
+	for _, name := range []string{"a.csv", "b.csv", "c.csv"} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("old\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := batch.Add(p, func(w io.Writer) error { _, err := io.WriteString(w, "new\n"); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := batch.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := listDir(t, dir), []string{"a.csv", "b.csv", "c.csv"}; !slices.Equal(got, want) {
+		t.Errorf("folder holds %q, want %q", got, want)
+	}
+	for _, name := range []string{"a.csv", "b.csv", "c.csv"} {
+		if got, _ := os.ReadFile(filepath.Join(dir, name)); string(got) != "new\n" {
+			t.Errorf("%s is %q", name, got)
+		}
+	}
+}
+
+// listDir returns the names in dir, sorted.
+func listDir(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }
