@@ -33,15 +33,27 @@ func (e *LintError) Error() string {
 type GuardError struct {
 	// Reasons says which limits the plan goes over, one sentence each.
 	Reasons []string
+	// NoRecord is set when the first reason is that there is no record
+	// of the last push to the target (--first-push accepts it).
+	NoRecord bool
+	// StateFile is the state file, as displayed.
+	StateFile string
 }
 
-// Error lists the reasons, one a line, with a hint.
+// Error lists the reasons, one a line, with hints.
 func (e *GuardError) Error() string {
 	var b strings.Builder
 	b.WriteString("the push was stopped before sending anything")
 	for _, r := range e.Reasons {
 		b.WriteString("\n- ")
 		b.WriteString(r)
+	}
+	if e.NoRecord {
+		fmt.Fprintf(&b, "\nhint: the record is the state file %s (.ovsync/state.json beside the config, or --state PATH); keep it between runs: restore it before each push and keep it after (in CI, a cache or an artifact of the job; elsewhere, a --state PATH on a disk that stays), one file per target", e.StateFile)
+		b.WriteString("\nhint: " + acceptFirstPush)
+		if len(e.Reasons) == 1 {
+			return b.String()
+		}
 	}
 	b.WriteString("\nhint: check the export first; if these changes are intended, run again with --yes")
 	return b.String()

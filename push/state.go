@@ -494,18 +494,29 @@ func unescape(s string) string {
 	return string(b)
 }
 
-// checkFor makes sure a state describes the service a push goes to: a
-// plan against another service's state would be wrong.
-func (st *state) checkFor(path, proto string, e endpoint) error {
-	if st.Protocol == proto && st.APIURL == e.String() {
-		return nil
+// isFor reports whether a state records a push to the target a push goes
+// to: the same protocol and the same URL. A state of version 1 written
+// before the protocols were recorded is a legacy one; a state without a
+// URL records no target, so no push's.
+func (st *state) isFor(proto string, e endpoint) bool {
+	was := st.Protocol
+	if was == "" && st.v1() {
+		was = ProtocolLegacy
 	}
-	if st.Protocol != proto {
-		return fmt.Errorf("%s: the state file is about a %s push to %s, not a %s push to %s\nhint: give this protocol its own state file (e.g. --state .ovsync/%s.json); its first push is planned without the removal guard",
-			lint.DisplayPath(path), st.Protocol, st.APIURL, proto, e, proto)
+	return was == proto && st.APIURL != "" && strings.EqualFold(st.APIURL, e.String())
+}
+
+// target describes the push a state records, for messages: "a legacy
+// push to https://app.officevibe.com".
+func (st *state) target() string {
+	proto, url := st.Protocol, st.APIURL
+	if proto == "" {
+		proto = ProtocolLegacy
 	}
-	return fmt.Errorf("%s: the state file is about a %s push to %s, not a %s push to %s\nhint: keep one state file per service: give --state FILE (e.g. --state .ovsync/sandbox.json)",
-		lint.DisplayPath(path), st.Protocol, st.APIURL, proto, e)
+	if url == "" {
+		url = "an unknown service"
+	}
+	return fmt.Sprintf("a %s push to %s", proto, url)
 }
 
 // write writes the state atomically as version 2, creating its folder if
