@@ -30,9 +30,11 @@
 //
 // The outcomes a caller tells apart are typed errors: [*LintError],
 // [*GuardError], [*PlanMismatchError], [*LockedError], [*RejectedError],
-// [*PausedError] and [*UnavailableError]. Any other error means the run
-// could not start (usage, config, key, endpoint, a protocol that does not
-// send the files' format, a state file that cannot be read).
+// [*PausedError], [*UnavailableError] and [*StateNotWrittenError] (the
+// sync was accepted, but its record could not be kept). Any other error
+// means the run could not start (usage, config, key, endpoint, a protocol
+// that does not send the files' format, a state file that cannot be read
+// or a state folder that cannot be written).
 //
 // [MakePlan] makes the same plan without a key or network (ovsync plan,
 // and the HTML report): a [Plan] lists every change (users removed,
@@ -285,6 +287,21 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	if err := os.MkdirAll(filepath.Dir(sp), 0o755); err != nil {
 		return res, fmt.Errorf("%s: cannot create the state folder: %w", p.StateFile, fserr.WithoutPath(err))
 	}
+	// The state is written before anything is sent, so that a folder
+	// that cannot take it (no space, no permission) stops the push while
+	// nothing happened; once the service accepted the sync, only the
+	// rename over the old state is left to do.
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	st := pr.cur
+	st.PushedAt = now().UTC()
+	var record atomicfile.Batch
+	defer record.Discard()
+	if err := st.stage(&record, sp, o.red); err != nil {
+		return res, fmt.Errorf("%w\nhint: nothing was sent: a push keeps its record before sending; make room or fix the permissions of the state folder, then push again", err)
+	}
 
 	cl := newClient(opt.Remote, e, DefaultTimeout, o.logf)
 	var sent atomic.Int64
@@ -314,14 +331,8 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	res.Sent, res.Warnings = true, outcome.warnings
 	o.logf("sent %s in %s (%.1f MB/s)", byteSize(p.Bytes), res.Elapsed.Round(time.Millisecond), float64(p.Bytes)/1e6/max(res.Elapsed.Seconds(), 1e-9))
 
-	now := time.Now
-	if opt.Now != nil {
-		now = opt.Now
-	}
-	st := pr.cur
-	st.PushedAt = now().UTC()
-	if err := st.write(sp, o.red); err != nil {
-		return res, fmt.Errorf("the sync succeeded, but the state file could not be written: %w\nhint: the next push would be planned against an older state; fix the folder, then push again", err)
+	if err := record.Commit(); err != nil {
+		return res, stateNotWritten(sp, err)
 	}
 	o.logf("state: %s written", p.StateFile)
 	status := "Success"

@@ -519,13 +519,10 @@ func (st *state) target() string {
 	return fmt.Sprintf("a %s push to %s", proto, url)
 }
 
-// write writes the state atomically as version 2, creating its folder if
-// needed, through red as every file of a run.
-func (st *state) write(path string, red *redact.Redactor) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("%s: cannot create the state folder: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
-	}
-	return atomicfile.Write(path, func(w io.Writer) error { return st.encode(w, red) })
+// stage writes the state as version 2 into b, beside path, through red
+// as every file of a run: the file is replaced only when b is committed.
+func (st *state) stage(b *atomicfile.Batch, path string, red *redact.Redactor) error {
+	return b.Add(path, func(w io.Writer) error { return st.encode(w, red) })
 }
 
 // encode writes the state as version 2.

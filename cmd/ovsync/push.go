@@ -21,6 +21,7 @@ const (
 	exitUnavailable = 4 // network failure, or 429/5xx on every attempt
 	exitGuard       = 5 // nothing sent: a guard tripped, the --plan no longer matches, or another push holds the lock
 	exitPaused      = 6 // provisioning: the sync waits for an administrator's approval
+	exitNoRecord    = 7 // the sync was accepted, but its record (the state file) could not be written
 )
 
 // exitStatusHelp documents the exit statuses in push's and ping's help.
@@ -29,10 +30,11 @@ const exitStatusHelp = `Exit status:
       scheduled, processing or completed) or the key (ping); with --dry-run,
       the push would be sent
    1  lint found errors in the files: nothing was sent
-   2  usage or config problem (bad flag, unreadable config, no API key,
-      an ApiUrl or --url that is not allowed, a --protocol that does not
-      send the files' format, a state file that is empty, damaged or cannot
-      be read, or written after the sync)
+   2  usage or config problem, nothing was sent (bad flag, unreadable
+      config, no API key, an ApiUrl or --url that is not allowed, a
+      --protocol that does not send the files' format, a state file that is
+      empty, damaged or cannot be read, a state folder that cannot be
+      written)
    3  the service refused: isSuccess false (its errors are listed), the
       API key was rejected / the Custom Integration is not activated, the
       provisioning job failed, or the answer could not be read (it is shown;
@@ -45,7 +47,10 @@ const exitStatusHelp = `Exit status:
       state or target no longer match --plan, or another push holds the
       lock of the state file
    6  provisioning: Workleap's risk thresholds paused the sync until an
-      administrator approves it; nothing changes until then`
+      administrator approves it; nothing changes until then
+   7  the service accepted the sync, but its record, the state file, could
+      not be written: the next push has no record and stops as a first
+      push; fix the state folder, then push the same files again`
 
 // remoteFlags are the flags push and ping share, beyond --allow-host.
 func remoteFlags(timeout time.Duration) []cli.Flag {
@@ -223,6 +228,7 @@ func remoteExit(err error) error {
 		mismatch    *push.PlanMismatchError
 		locked      *push.LockedError
 		paused      *push.PausedError
+		noRecord    *push.StateNotWrittenError
 		rejected    *push.RejectedError
 		unavailable *push.UnavailableError
 	)
@@ -235,6 +241,8 @@ func remoteExit(err error) error {
 		return exitWith(exitGuard, err)
 	case errors.As(err, &paused):
 		return exitWith(exitPaused, err)
+	case errors.As(err, &noRecord):
+		return exitWith(exitNoRecord, err)
 	case errors.As(err, &rejected):
 		return exitWith(exitRejected, err)
 	case errors.As(err, &unavailable):
