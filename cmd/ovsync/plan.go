@@ -23,6 +23,13 @@ removed, managers losing access to a team's results, email changes (in the
 legacy protocol each is counted as a removal and a new member), teams
 removed, then additions and other changes. Nothing is sent; no key is needed.
 
+It takes push's --state, --protocol, --url, --allow-host, --max-* and
+--first-push flags, and ends with the guards a push with the same flags
+would trip (exit status 5 for the push; plan itself exits 0). Without a
+record of the last push to the target (no state file, or one of another
+ApiUrl or protocol) its first line says "first push", and the first guard
+is that one: --first-push accepts it, for a real first push.
+
 -o FILE writes the plan as JSON: the protocol, the target, the SHA-256 of
 each input file and of the state file, the counts and every change. Never
 the API key. "ovsync push --plan FILE" sends exactly that plan, or nothing
@@ -32,6 +39,7 @@ Examples:
    ovsync plan .
    ovsync plan . -o plan.json          review it, then, later:
    ovsync push . --plan plan.json
+   ovsync plan . --max-removals 0      would the push remove anyone?
    ovsync plan --format json . | jq '.changes.managersLost'`,
 		Flags: slices.Concat(planFlags("plan a provisioning push to `URL` (default "+push.ProvisioningURL+")"), []cli.Flag{
 			allowHostFlag(),
