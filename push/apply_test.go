@@ -33,7 +33,7 @@ func planOf(t *testing.T, opt push.Options) string {
 func TestPlanThenApply(t *testing.T) {
 	srv := newFake(t, pushtest.Options{KeepBodies: true})
 	dir := copyOrg(t, orgConfig{apiURL: srv.URL})
-	if r := doPush(t, testOptions(dir, nil)); r.err != nil {
+	if r := doPush(t, firstOptions(dir, nil)); r.err != nil {
 		t.Fatal(r.err)
 	}
 	editCSV(t, dir, "users.csv", func(l string) (string, bool) {
@@ -99,7 +99,7 @@ func TestPlanMismatch(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newFake(t, pushtest.Options{})
 			dir := copyOrg(t, orgConfig{apiURL: srv.URL})
-			if r := doPush(t, testOptions(dir, nil)); r.err != nil {
+			if r := doPush(t, firstOptions(dir, nil)); r.err != nil {
 				t.Fatal(r.err)
 			}
 			planFile := planOf(t, testOptions(dir, nil))
@@ -166,7 +166,7 @@ func TestGuardsPerKind(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newFake(t, pushtest.Options{})
 			dir := copyOrg(t, orgConfig{apiURL: srv.URL})
-			if r := doPush(t, testOptions(dir, nil)); r.err != nil {
+			if r := doPush(t, firstOptions(dir, nil)); r.err != nil {
 				t.Fatal(r.err)
 			}
 			tt.edit(t, dir)
@@ -196,7 +196,7 @@ func TestLockConcurrentPush(t *testing.T) {
 	dir := copyOrg(t, orgConfig{apiURL: srv.URL})
 	lock := filepath.Join(dir, ".ovsync", "state.json.lock")
 	done := make(chan *run)
-	go func() { done <- doPush(t, testOptions(dir, nil)) }()
+	go func() { done <- doPush(t, firstOptions(dir, nil)) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		b, _ := os.ReadFile(lock)
@@ -209,7 +209,7 @@ func TestLockConcurrentPush(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	start := time.Now()
-	r := doPush(t, testOptions(dir, nil))
+	r := doPush(t, firstOptions(dir, nil))
 	var le *push.LockedError
 	if !errors.As(r.err, &le) {
 		t.Fatalf("second push error = %v, want a lock error", r.err)
@@ -249,7 +249,7 @@ func TestLockStale(t *testing.T) {
 	if err := os.WriteFile(lock, []byte(`{"pid":999999,"host":"build-7","since":"2026-01-02T03:04:05Z"}`+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := doPush(t, testOptions(dir, nil))
+	r := doPush(t, firstOptions(dir, nil))
 	if r.err != nil || !r.res.Sent {
 		t.Fatalf("push: %v", r.err)
 	}

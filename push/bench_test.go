@@ -73,7 +73,9 @@ func BenchmarkPush(b *testing.B) {
 				State:       state,
 				MaxRemovals: push.Limit{Share: 10, Percent: true},
 			}
-			if _, err := push.Push(context.Background(), opt); err != nil {
+			first := opt
+			first.FirstPush = true
+			if _, err := push.Push(context.Background(), first); err != nil {
 				b.Fatal(err)
 			}
 			resetPeakRSS()

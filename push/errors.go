@@ -3,6 +3,8 @@ package push
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 
@@ -33,15 +35,27 @@ func (e *LintError) Error() string {
 type GuardError struct {
 	// Reasons says which limits the plan goes over, one sentence each.
 	Reasons []string
+	// NoRecord is set when the first reason is that there is no record
+	// of the last push to the target (--first-push accepts it).
+	NoRecord bool
+	// StateFile is the state file, as displayed.
+	StateFile string
 }
 
-// Error lists the reasons, one a line, with a hint.
+// Error lists the reasons, one a line, with hints.
 func (e *GuardError) Error() string {
 	var b strings.Builder
 	b.WriteString("the push was stopped before sending anything")
 	for _, r := range e.Reasons {
 		b.WriteString("\n- ")
 		b.WriteString(r)
+	}
+	if e.NoRecord {
+		fmt.Fprintf(&b, "\nhint: the record is the state file %s (.ovsync/state.json beside the config, or --state PATH); keep it between runs: restore it before each push and keep it after (in CI, a cache or an artifact of the job; elsewhere, a --state PATH on a disk that stays), one file per target", e.StateFile)
+		b.WriteString("\nhint: " + acceptFirstPush)
+		if len(e.Reasons) == 1 {
+			return b.String()
+		}
 	}
 	b.WriteString("\nhint: check the export first; if these changes are intended, run again with --yes")
 	return b.String()
@@ -112,6 +126,48 @@ func (e *PausedError) Error() string {
 	}
 	b.WriteString("\nhint: an administrator approves or declines it in Workleap; nothing changes until then, and the state file was not written")
 	return b.String()
+}
+
+// StateNotWrittenError is a sync the service accepted whose state file
+// could not be written: the service holds the org just sent, and no
+// record of it was kept. The state file of an earlier push is removed if
+// it can be, so that the next push has no record and stops as a first
+// push, rather than being planned against an org the service no longer
+// holds.
+type StateNotWrittenError struct {
+	// StateFile is the state file, as displayed.
+	StateFile string
+	// Err is why it could not be written.
+	Err error
+	// Stale is set when the state file of an earlier push is still there
+	// (it could not be removed either): the next push would be planned
+	// against it.
+	Stale bool
+}
+
+// Error says that the sync was accepted, why the state was not written,
+// and what to do.
+func (e *StateNotWrittenError) Error() string {
+	msg := fmt.Sprintf("the sync was accepted, but its record, the state file %s, could not be written: %v", e.StateFile, e.Err)
+	again := "a push is a full overwrite: the service gets the same org again, and the state file records it"
+	if e.Stale {
+		return msg + "\nhint: the state file still records the push before this one, and the next push would be planned against it: fix the state folder, then push the same files again (" + again + ")"
+	}
+	return msg + "\nhint: there is no record of this push, so the next one stops as a first push: fix the state folder, then push the same files again with --first-push (" + again + ")"
+}
+
+// Unwrap returns why the state could not be written.
+func (e *StateNotWrittenError) Unwrap() error { return e.Err }
+
+// stateNotWritten is the error of an accepted sync whose state file at
+// path could not be replaced: the state of an earlier push is removed,
+// if it can be, since it no longer describes what the service holds.
+func stateNotWritten(path string, err error) *StateNotWrittenError {
+	e := &StateNotWrittenError{StateFile: lint.DisplayPath(path), Err: err}
+	if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		e.Stale = true
+	}
+	return e
 }
 
 // UnavailableError means the service could not be reached, or kept

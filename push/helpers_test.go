@@ -205,6 +205,18 @@ func testOptions(dir string, s *sleeps) push.Options {
 	return opt
 }
 
+// firstOptions are the testOptions of a first push, which has no record
+// of a last push to accept: --first-push.
+func firstOptions(dir string, s *sleeps) push.Options {
+	return firstPush(testOptions(dir, s))
+}
+
+// firstPush returns opt with --first-push.
+func firstPush(opt push.Options) push.Options {
+	opt.FirstPush = true
+	return opt
+}
+
 // doPush runs Push with opt, collecting its output.
 func doPush(t testing.TB, opt push.Options) *run {
 	t.Helper()

@@ -40,7 +40,7 @@ func (legacyProtocol) invites(cfg *lint.Config) bool { return cfg.InviteNewUsers
 func (legacyProtocol) notes(*lint.Config) []string { return nil }
 
 func (legacyProtocol) firstPush() string {
-	return "no state file, so this is taken as a first push: Officevibe will remove every member who is not in users.csv and delete every team that is not in groups.csv"
+	return "Officevibe will remove every member who is not in users.csv and delete every team that is not in groups.csv"
 }
 
 func (legacyProtocol) keyHint(source string) string {

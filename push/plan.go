@@ -103,9 +103,15 @@ type Plan struct {
 	// State is the state file compared with; its SHA256 is "" when there
 	// was none (a first push).
 	State Input `json:"state"`
-	// First is set when there is no state: what Officevibe holds is not
-	// known, so removals are not counted and every user counts as added.
+	// First is set when there is no record of the last push to the
+	// target (no state file, or one of another target): what Officevibe
+	// holds is not known, so removals are not counted and every user
+	// counts as added.
 	First bool `json:"first"`
+	// OtherTarget is the push the state file records when it is another
+	// target's ("a legacy push to https://app.officevibe.com"); "" when
+	// there is no state file, or it is this target's.
+	OtherTarget string `json:"otherTarget,omitempty"`
 	// PreviousPush is when the state was written (zero when First).
 	PreviousPush time.Time `json:"previousPush,omitzero"`
 	// Users, Teams and Mappings count the changes. A changed user is one
@@ -133,6 +139,10 @@ type Plan struct {
 	Digest string `json:"digest,omitempty"`
 	// Changes lists every change.
 	Changes Changes `json:"changes"`
+	// Guards are the reasons a push with the options the plan was made
+	// with would stop (exit status 5, nothing sent) unless accepted, one
+	// sentence per guard that trips; none for a diff.
+	Guards []string `json:"guards"`
 	// Known says what the state could tell: a state file of version 1
 	// knows neither the fields of a user nor who manages which team.
 	Known Known `json:"known"`
@@ -147,6 +157,9 @@ type Plan struct {
 	Mode string `json:"-"`
 	// source is the plan file it was read from, as displayed.
 	source string
+	// noRecord is set when Guards starts with the guard of a push
+	// without a record, which --first-push accepts.
+	noRecord bool
 
 	// red is the redactor of the run that made the plan, which knows its
 	// keys; WritePlanFile writes through it.
@@ -260,7 +273,7 @@ type Move struct {
 // comparePlan compares the org about to be sent (cur) with the state of
 // the last push (prev, nil for a first push), as package lint read it.
 func comparePlan(prev, cur *state, invite bool) *Plan {
-	p := &Plan{Version: PlanVersion, First: prev == nil}
+	p := &Plan{Version: PlanVersion, First: prev == nil, Guards: []string{}}
 	p.Users.Total, p.Teams.Total, p.Mappings.Total = len(cur.Users), len(cur.Teams), len(cur.Mappings)
 	for _, m := range cur.Mappings {
 		if m.Manager && m.User != "" {

@@ -90,6 +90,8 @@ func BenchmarkPlan(b *testing.B) {
 			Path:   dir,
 			Remote: push.Remote{Getenv: env(push.KeyEnv, testKey), Timeout: time.Hour},
 			State:  state,
+			// The first push of the org: there is no record yet.
+			FirstPush: true,
 		}
 		if _, err := push.Push(context.Background(), opt); err != nil {
 			b.Fatal(err)

@@ -24,7 +24,7 @@ import (
 func TestPlanGolden(t *testing.T) {
 	srv := newFake(t, pushtest.Options{})
 	dir := copyOrg(t, orgConfig{apiURL: srv.URL})
-	opt := testOptions(dir, nil)
+	opt := firstOptions(dir, nil)
 	opt.Now = func() time.Time { return time.Date(2026, 11, 30, 22, 0, 0, 0, time.UTC) }
 	if r := doPush(t, opt); r.err != nil {
 		t.Fatal(r.err)

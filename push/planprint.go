@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ovsync/ovsync/internal/table"
 )
@@ -17,22 +18,36 @@ const maxPlanList = 10
 type guards struct {
 	removals, teamRemovals, managerChanges Limit
 	invites                                int
+	// firstPush accepts a push without a record (--first-push).
+	firstPush bool
 }
 
 // guards returns the limits of the options.
 func (opt Options) guards() guards {
-	return guards{opt.MaxRemovals, opt.MaxTeamRemovals, opt.MaxManagerChanges, opt.MaxInvites}
+	return guards{opt.MaxRemovals, opt.MaxTeamRemovals, opt.MaxManagerChanges, opt.MaxInvites, opt.FirstPush}
 }
 
-// Guards returns the reasons a push with opt's limits (MaxRemovals,
-// MaxTeamRemovals, MaxManagerChanges, MaxInvites) would stop without
-// Yes, one sentence per guard that trips; none when it would go on.
-func (p *Plan) Guards(opt Options) []string { return p.guard(opt.guards()) }
+// acceptFirstPush is the hint of a push without a record.
+const acceptFirstPush = "if the record was lost, restore it; if this really is the first push to this target, run again with --first-push (it accepts this guard alone; --yes accepts every guard)"
 
 // guard returns the reasons the plan goes over the limits, if any, one
-// sentence per guard that trips, with its numbers.
-func (p *Plan) guard(g guards) []string {
-	var reasons []string
+// sentence per guard that trips, with its numbers; noRecord says that the
+// first is the guard of a push without a record of the last one.
+func (p *Plan) guard(g guards) (reasons []string, noRecord bool) {
+	reasons = []string{} // JSON writes [] when none trips
+	switch {
+	case p.First && !g.firstPush:
+		where := "no state file " + p.StateFile
+		if p.OtherTarget != "" {
+			where = fmt.Sprintf("the state file %s records %s", p.StateFile, p.OtherTarget)
+		}
+		reasons = append(reasons, fmt.Sprintf("there is no record of the last push to %s (%s protocol): %s; the other guards (--max-removals, --max-team-removals, --max-manager-changes) compare with what the last push sent, so without it they cannot work, and a partial export would remove from %s everyone it leaves out",
+			p.Target.URL, p.Protocol, where, p.service()))
+		noRecord = true
+	case !p.First && g.firstPush:
+		reasons = append(reasons, fmt.Sprintf("--first-push was given, but the state file %s records the last push to %s (%s): this is not a first push; leave --first-push out: kept in a scheduled job, it would let a push through the day its record is lost",
+			p.StateFile, p.Target.URL, p.PreviousPush.UTC().Format(time.RFC3339)))
+	}
 	how := func(flag string, l Limit, previous, least, allowed int) string {
 		if l.Percent {
 			return fmt.Sprintf("%s %s of %d allows %d; a share never allows fewer than %d", flag, l, previous, allowed, least)
@@ -66,7 +81,15 @@ func (p *Plan) guard(g guards) []string {
 		}
 		reasons = append(reasons, msg)
 	}
-	return reasons
+	return reasons, noRecord
+}
+
+// service names the service of the plan's protocol.
+func (p *Plan) service() string {
+	if p.Protocol == ProtocolProvisioning {
+		return "Workleap"
+	}
+	return "Officevibe"
 }
 
 // Print writes the plan as text: the mode, the table of counts, then
@@ -74,9 +97,17 @@ func (p *Plan) guard(g guards) []string {
 // changes, teams removed, then additions and other changes. Each list
 // shows its first elements and counts the others.
 func (p *Plan) Print(w io.Writer) error {
+	first := ""
+	if p.First {
+		first = "first push, "
+	}
 	switch p.Mode {
 	case "PUSH":
-		fmt.Fprintf(w, "PUSH to %s (%s protocol)\n", p.Target.Host, p.Protocol)
+		fmt.Fprintf(w, "PUSH to %s (%s protocol)", p.Target.Host, p.Protocol)
+		if p.First {
+			fmt.Fprint(w, ": first push")
+		}
+		fmt.Fprintln(w)
 	case "DIFF":
 		fmt.Fprintf(w, "DIFF %s → %s\n", p.Old, p.New)
 	default:
@@ -84,10 +115,12 @@ func (p *Plan) Print(w io.Writer) error {
 		if mode == "" {
 			mode = "PLAN"
 		}
-		fmt.Fprintf(w, "%s for %s (%s protocol): nothing is sent\n", mode, p.Target.Host, p.Protocol)
+		fmt.Fprintf(w, "%s for %s (%s protocol): %snothing is sent\n", mode, p.Target.Host, p.Protocol, first)
 	}
 	switch {
 	case p.Mode == "DIFF":
+	case p.First && p.OtherTarget != "":
+		fmt.Fprintf(w, "plan: first push to this target (the state file %s records %s)\n", p.StateFile, p.OtherTarget)
 	case p.First:
 		fmt.Fprintf(w, "plan: first push (no state file %s)\n", p.StateFile)
 	default:
@@ -167,6 +200,13 @@ func (p *Plan) Print(w io.Writer) error {
 	}
 	for _, n := range p.Notes {
 		fmt.Fprintln(w, n)
+	}
+	if p.Mode == "PLAN" && len(p.Guards) > 0 {
+		fmt.Fprintf(w, "guards: a push would stop here (exit status 5, nothing sent): %d tripped\n", len(p.Guards))
+		for _, r := range p.Guards {
+			fmt.Fprintf(w, "  %s\n", r)
+		}
+		fmt.Fprintln(w, "  --first-push accepts a push without a record of the last one; --yes accepts every guard")
 	}
 	switch {
 	case p.Mode == "DIFF" && p.Unchanged:

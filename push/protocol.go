@@ -61,7 +61,8 @@ type protocol interface {
 	// notes are the lines the plan adds for this protocol, before
 	// anything is sent.
 	notes(cfg *lint.Config) []string
-	// firstPush is the warning of a push without a state file.
+	// firstPush is what a first push does to the members and teams
+	// that are not in the files, for its warning.
 	firstPush() string
 	// keyHint is the hint of a rejected key that came from source.
 	keyHint(source string) string

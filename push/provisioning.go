@@ -64,7 +64,7 @@ func (provisioningProtocol) notes(cfg *lint.Config) []string {
 }
 
 func (provisioningProtocol) firstPush() string {
-	return "no state file, so this is taken as a first push: Workleap will deactivate every member who is not in members.csv (administrators excepted) and remove every team that is not in teams.csv"
+	return "Workleap will deactivate every member who is not in members.csv (administrators excepted) and remove every team that is not in teams.csv"
 }
 
 func (provisioningProtocol) keyHint(source string) string {

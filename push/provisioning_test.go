@@ -73,6 +73,7 @@ func TestProvisioningDumpGolden(t *testing.T) {
 	dump := filepath.Join(t.TempDir(), "dump.json")
 	opt := provisioningOptions(dir, srv.URL)
 	opt.Dump = dump
+	opt.FirstPush = true
 	r := doPush(t, opt)
 	if r.err != nil {
 		t.Fatalf("Push: %v\n%s", r.err, r.stderr.String())
@@ -282,7 +283,7 @@ func TestProvisioningAnswers(t *testing.T) {
 				url = jobServer(t, fake, tt.status, tt.ctype, tt.body).URL
 			}
 			dir := copyProvisioningOrg(t, false)
-			r := doPush(t, provisioningOptions(dir, url))
+			r := doPush(t, firstPush(provisioningOptions(dir, url)))
 			_, statErr := os.Stat(filepath.Join(dir, ".ovsync", "state.json"))
 			if got := statErr == nil; got != (tt.want == "ok") {
 				t.Errorf("state file written: %t, want %t", got, tt.want == "ok")
@@ -336,6 +337,7 @@ func TestProvisioningNoSettings(t *testing.T) {
 			dir := copyProvisioningOrg(t, invite)
 			opt := provisioningOptions(dir, srv.URL)
 			opt.MaxInvites = 0
+			opt.FirstPush = true
 			r := doPush(t, opt)
 			if r.err != nil {
 				t.Fatalf("Push: %v\n%s", r.err, r.stdout.String())
@@ -394,7 +396,7 @@ func TestProtocolChoice(t *testing.T) {
 			if tt.provisional {
 				dir = copyProvisioningOrg(t, false)
 			}
-			opt := testOptions(dir, nil)
+			opt := firstOptions(dir, nil)
 			opt.Protocol = tt.protocol
 			if tt.provisional || tt.url != "" {
 				opt.URL = srv.URL
@@ -522,6 +524,7 @@ func TestProvisioningKeyNeverShown(t *testing.T) {
 			dir := copyProvisioningOrg(t, false)
 			opt := provisioningOptions(dir, tt.url)
 			opt.Dump = filepath.Join(dir, "dump.json")
+			opt.FirstPush = true
 			r := doPush(t, opt)
 			if r.err == nil {
 				t.Fatalf("Push succeeded")
@@ -542,12 +545,12 @@ func TestProvisioningKeyNeverShown(t *testing.T) {
 
 // TestProvisioningAfterMigrate checks that the first provisioning push
 // of a migrated org plans against the state of the last legacy push
-// (same ids: no removal, no addition, no change), and that a legacy push
-// still refuses a provisioning state.
+// (same ids: no removal, no addition, no change), and that a provisioning
+// state is no record of a legacy push.
 func TestProvisioningAfterMigrate(t *testing.T) {
 	srv := newFake(t, pushtest.Options{})
 	legacy := copyOrg(t, orgConfig{apiURL: srv.URL})
-	if r := doPush(t, testOptions(legacy, nil)); r.err != nil {
+	if r := doPush(t, firstOptions(legacy, nil)); r.err != nil {
 		t.Fatal(r.err)
 	}
 	dir := copyProvisioningOrg(t, false)
@@ -564,11 +567,13 @@ func TestProvisioningAfterMigrate(t *testing.T) {
 	if !strings.Contains(r.stdout.String(), "planned against the last legacy push") {
 		t.Errorf("the plan does not say it compares with the legacy push:\n%s", r.stdout.String())
 	}
-	// The state is the provisioning one now: a legacy push refuses it.
+	// The state is the provisioning one now: it is no record of a legacy
+	// push, which stops.
 	r = doPush(t, testOptions(legacy, nil))
-	want := "the state file is about a provisioning push to " + srv.URL + push.ProvisioningPath + ", not a legacy push to " + srv.URL
-	if r.err == nil || !strings.Contains(r.err.Error(), want) {
-		t.Fatalf("Push error = %v, want %q", r.err, want)
+	want := "records a provisioning push to " + srv.URL + push.ProvisioningPath
+	var ge *push.GuardError
+	if !errors.As(r.err, &ge) || !ge.NoRecord || !strings.Contains(r.err.Error(), want) {
+		t.Fatalf("Push error = %v, want the guard of a push without a record, saying %q", r.err, want)
 	}
 }
 
@@ -580,6 +585,7 @@ func TestProvisioningRetries(t *testing.T) {
 	var s sleeps
 	opt := provisioningOptions(dir, srv.URL)
 	push.SetSleep(&opt.Remote, s.sleep)
+	opt.FirstPush = true
 	r := doPush(t, opt)
 	if r.err != nil {
 		t.Fatalf("Push: %v", r.err)

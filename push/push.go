@@ -5,7 +5,10 @@
 // [Push] reads config.json and the three CSV files through package lint,
 // stops at any lint error, plans the push against the state file of the
 // last successful one (users added, removed and changed, teams, mappings),
-// stops when the plan removes or invites more than the limits allow, then
+// stops when the plan removes or invites more than the limits allow, or
+// when there is no record of the last push to its target at all (no
+// state file, or one of another target: the guards that compare with it
+// cannot work; Options.FirstPush accepts that), then
 // streams the body — built row by row from the files, never held whole in
 // memory — to POST {ApiUrl}/api/v2/sync, retrying network failures, 429
 // and 5xx with exponential backoff. [Ping] checks the key with GET
@@ -27,9 +30,11 @@
 //
 // The outcomes a caller tells apart are typed errors: [*LintError],
 // [*GuardError], [*PlanMismatchError], [*LockedError], [*RejectedError],
-// [*PausedError] and [*UnavailableError]. Any other error means the run could not start
-// (usage, config, key, endpoint, a protocol that does not send the files'
-// format).
+// [*PausedError], [*UnavailableError] and [*StateNotWrittenError] (the
+// sync was accepted, but its record could not be kept). Any other error
+// means the run could not start (usage, config, key, endpoint, a protocol
+// that does not send the files' format, a state file that cannot be read
+// or a state folder that cannot be written).
 //
 // [MakePlan] makes the same plan without a key or network (ovsync plan,
 // and the HTML report): a [Plan] lists every change (users removed,
@@ -80,8 +85,15 @@ type Options struct {
 	Dump string
 	// DryRun builds, plans and dumps but sends nothing.
 	DryRun bool
-	// Yes lets a push go on past the guards.
+	// Yes lets a push go on past the guards, all of them.
 	Yes bool
+	// FirstPush accepts a push without a record of the last push to its
+	// target (no state file, or one written for another URL or
+	// protocol), the one guard the other guards cannot work without. It
+	// accepts that guard alone, and only when there is no record: with
+	// a record it trips a guard of its own, so that a script that keeps
+	// it does not let a push through the day its record is lost.
+	FirstPush bool
 	// MaxRemovals is how many users a push may remove, compared with the
 	// last push, without Yes. The zero Limit allows none.
 	MaxRemovals Limit
@@ -238,15 +250,33 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	if err := p.Print(o.out); err != nil {
 		return res, err
 	}
-	if p.First {
-		o.warnf("%s", t.proto.firstPush())
+	reasons := p.Guards
+	if p.noRecord && opt.DryRun {
+		// A dry run sends nothing: the missing record does not stop it,
+		// but it says that a push would stop.
+		o.warnf("a push would stop here: %s\n    hint: %s", reasons[0], acceptFirstPush)
+		reasons = reasons[1:]
 	}
-	if reasons := p.guard(opt.guards()); len(reasons) > 0 {
+	if len(reasons) > 0 {
 		if !opt.Yes {
-			return res, &GuardError{Reasons: reasons}
+			return res, &GuardError{Reasons: reasons, NoRecord: p.noRecord && !opt.DryRun, StateFile: p.StateFile}
 		}
 		for _, r := range reasons {
 			o.warnf("going on with --yes, although %s", r)
+		}
+	}
+	if p.First {
+		how := ""
+		switch {
+		case opt.DryRun:
+		case opt.FirstPush:
+			how = ", accepted with --first-push"
+		default:
+			how = ", accepted with --yes"
+		}
+		o.warnf("first push to %s (%s protocol)%s: %s", p.Target.Host, p.Protocol, how, t.proto.firstPush())
+		if p.OtherTarget != "" && !opt.DryRun {
+			o.warnf("the state file %s records %s: once sent, it records this push instead\n    hint: keep one state file per target (--state .ovsync/NAME.json), so that neither loses its record", p.StateFile, p.OtherTarget)
 		}
 	}
 	proto, e := t.proto, t.e
@@ -256,6 +286,21 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	}
 	if err := os.MkdirAll(filepath.Dir(sp), 0o755); err != nil {
 		return res, fmt.Errorf("%s: cannot create the state folder: %w", p.StateFile, fserr.WithoutPath(err))
+	}
+	// The state is written before anything is sent, so that a folder
+	// that cannot take it (no space, no permission) stops the push while
+	// nothing happened; once the service accepted the sync, only the
+	// rename over the old state is left to do.
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	st := pr.cur
+	st.PushedAt = now().UTC()
+	var record atomicfile.Batch
+	defer record.Discard()
+	if err := st.stage(&record, sp, o.red); err != nil {
+		return res, fmt.Errorf("%w\nhint: nothing was sent: a push keeps its record before sending; make room or fix the permissions of the state folder, then push again", err)
 	}
 
 	cl := newClient(opt.Remote, e, DefaultTimeout, o.logf)
@@ -286,14 +331,8 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 	res.Sent, res.Warnings = true, outcome.warnings
 	o.logf("sent %s in %s (%.1f MB/s)", byteSize(p.Bytes), res.Elapsed.Round(time.Millisecond), float64(p.Bytes)/1e6/max(res.Elapsed.Seconds(), 1e-9))
 
-	now := time.Now
-	if opt.Now != nil {
-		now = opt.Now
-	}
-	st := pr.cur
-	st.PushedAt = now().UTC()
-	if err := st.write(sp, o.red); err != nil {
-		return res, fmt.Errorf("the sync succeeded, but the state file could not be written: %w\nhint: the next push would be planned against an older state; fix the folder, then push again", err)
+	if err := record.Commit(); err != nil {
+		return res, stateNotWritten(sp, err)
 	}
 	o.logf("state: %s written", p.StateFile)
 	status := "Success"
@@ -399,15 +438,19 @@ func prepare(opt Options, o *output, cfgPath string, cfg *lint.Config, t pushTar
 		return nil, err
 	}
 	var notes []string
+	stateSum, other := "", ""
+	if prev != nil {
+		stateSum = prev.SHA256
+	}
 	switch {
 	case prev == nil:
 	case prev.succeeds(proto.name()):
 		notes = append(notes, fmt.Sprintf("planned against the last legacy push (state file %s, ids kept by ovsync migrate): its state becomes the provisioning one once sent", lint.DisplayPath(sp)))
 		prev.asProvisioning()
-	default:
-		if err := prev.checkFor(sp, proto.name(), e); err != nil {
-			return nil, err
-		}
+	case !prev.isFor(proto.name(), e):
+		// A record of another target is none of this one's: planning
+		// against it would be wrong, and this push is a first push.
+		other, prev = prev.target(), nil
 	}
 
 	start = time.Now()
@@ -426,11 +469,10 @@ func prepare(opt Options, o *output, cfgPath string, cfg *lint.Config, t pushTar
 	p.Target = Target{URL: e.String(), Host: e.base.Host}
 	p.Inputs = in
 	p.StateFile, p.Bytes, p.Digest = lint.DisplayPath(sp), size, digest
-	p.State = Input{Role: "state", Path: p.StateFile}
-	if prev != nil {
-		p.State.SHA256 = prev.SHA256
-	}
+	p.State = Input{Role: "state", Path: p.StateFile, SHA256: stateSum}
+	p.OtherTarget = other
 	p.Unchanged = prev != nil && prev.Digest == digest
+	p.Guards, p.noRecord = p.guard(opt.guards())
 	return &prepared{plan: p, cur: cur}, nil
 }
 

@@ -27,7 +27,7 @@ func TestDumpGolden(t *testing.T) {
 	srv := newFake(t, pushtest.Options{KeepBodies: true})
 	dir := copyOrg(t, orgConfig{apiURL: srv.URL})
 	dump := filepath.Join(t.TempDir(), "dump.json")
-	opt := testOptions(dir, nil)
+	opt := firstOptions(dir, nil)
 	opt.Dump = dump
 	r := doPush(t, opt)
 	if r.err != nil {
@@ -60,14 +60,14 @@ func TestDumpGolden(t *testing.T) {
 func TestPushThenPlan(t *testing.T) {
 	srv := newFake(t, pushtest.Options{})
 	dir := copyOrg(t, orgConfig{apiURL: srv.URL})
-	r := doPush(t, testOptions(dir, nil))
+	r := doPush(t, firstOptions(dir, nil))
 	if r.err != nil {
 		t.Fatalf("first push: %v\n%s", r.err, r.stderr.String())
 	}
 	if !r.res.Plan.First || !r.res.Sent || r.res.Attempts != 1 {
 		t.Errorf("first push: plan first %t, sent %t, attempts %d", r.res.Plan.First, r.res.Sent, r.res.Attempts)
 	}
-	if !strings.Contains(r.stderr.String(), "taken as a first push") {
+	if !strings.Contains(r.stderr.String(), "first push to 127.0.0.1:") || !strings.Contains(r.stderr.String(), "accepted with --first-push: Officevibe will remove every member who is not in users.csv") {
 		t.Errorf("a first push does not warn that members not in the file are removed:\n%s", r.stderr.String())
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".ovsync", "state.json")); err != nil {
@@ -155,7 +155,7 @@ func TestGuards(t *testing.T) {
 			statePath := filepath.Join(dir, ".ovsync", "state.json")
 			before := 0
 			if tt.drop >= 0 {
-				if r := doPush(t, testOptions(dir, nil)); r.err != nil {
+				if r := doPush(t, firstOptions(dir, nil)); r.err != nil {
 					t.Fatalf("first push: %v", r.err)
 				}
 				dropUsers(t, dir, tt.drop)
@@ -163,6 +163,7 @@ func TestGuards(t *testing.T) {
 			}
 			state0, _ := os.ReadFile(statePath)
 			opt := testOptions(dir, nil)
+			opt.FirstPush = tt.drop < 0
 			opt.MaxRemovals, opt.MaxInvites, opt.Yes = tt.maxRemovals, tt.maxInvites, tt.yes
 			r := doPush(t, opt)
 			if tt.wantGuard == "" {
@@ -231,7 +232,7 @@ func TestRetries(t *testing.T) {
 			srv := newFake(t, tt.fake)
 			dir := copyOrg(t, orgConfig{apiURL: srv.URL})
 			var s sleeps
-			opt := testOptions(dir, &s)
+			opt := firstOptions(dir, &s)
 			opt.Retries = tt.retries
 			r := doPush(t, opt)
 			if got := srv.Requests(); got != tt.wantAttempts {
@@ -263,7 +264,7 @@ func TestRetries(t *testing.T) {
 func TestWrongKey(t *testing.T) {
 	srv := newFake(t, pushtest.Options{Key: "the-right-key-0000"})
 	dir := copyOrg(t, orgConfig{apiURL: srv.URL})
-	r := doPush(t, testOptions(dir, nil))
+	r := doPush(t, firstOptions(dir, nil))
 	var re *push.RejectedError
 	if !errors.As(r.err, &re) || !re.KeyRejected {
 		t.Fatalf("Push error = %v, want a rejected key", r.err)
@@ -317,7 +318,7 @@ func TestServiceRefuses(t *testing.T) {
 			}))
 			t.Cleanup(srv.Close)
 			dir := copyOrg(t, orgConfig{apiURL: srv.URL})
-			r := doPush(t, testOptions(dir, nil))
+			r := doPush(t, firstOptions(dir, nil))
 			if tt.wantErr == "" {
 				if r.err != nil {
 					t.Fatalf("Push: %v", r.err)
@@ -435,7 +436,7 @@ func TestHTTPS(t *testing.T) {
 	srv := pushtest.NewTLSServer(pushtest.Options{Key: testKey})
 	t.Cleanup(srv.Close)
 	dir := copyOrg(t, orgConfig{apiURL: srv.URL})
-	r := doPush(t, testOptions(dir, nil))
+	r := doPush(t, firstOptions(dir, nil))
 	var ue *push.UnavailableError
 	if !errors.As(r.err, &ue) || ue.Attempts != 1 {
 		t.Fatalf("Push without the CA: %v, want an *push.UnavailableError after 1 attempt", r.err)
@@ -443,7 +444,7 @@ func TestHTTPS(t *testing.T) {
 	if !strings.Contains(r.err.Error(), "certificate") {
 		t.Errorf("error does not name the certificate: %v", r.err)
 	}
-	opt := testOptions(dir, nil)
+	opt := firstOptions(dir, nil)
 	opt.RootCAs = srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
 	if r := doPush(t, opt); r.err != nil {
 		t.Fatalf("Push with the CA: %v", r.err)
@@ -488,7 +489,7 @@ func TestKeyNeverShown(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := copyOrg(t, orgConfig{apiURL: tt.url, apiKey: tt.config})
 			var s sleeps
-			opt := testOptions(dir, &s)
+			opt := firstOptions(dir, &s)
 			opt.Getenv = env(push.KeyEnv, tt.env)
 			opt.APIKeyFile = tt.file
 			opt.DryRun = tt.dry
@@ -524,27 +525,89 @@ func TestKeyNeverShown(t *testing.T) {
 	}
 }
 
-// TestStateForAnotherService checks that a state file written by a push
-// to another ApiUrl stops the push instead of planning against it.
-func TestStateForAnotherService(t *testing.T) {
+// TestStateForAnotherTarget checks that a state file written by a push
+// to another ApiUrl, or in another protocol, is no record of the last
+// push to this target: the push stops with a guard naming both, sends
+// nothing, and goes on only with --first-push (the record then becomes
+// this target's, with a warning), or with its own state file.
+func TestStateForAnotherTarget(t *testing.T) {
 	srv := newFake(t, pushtest.Options{})
 	dir := copyOrg(t, orgConfig{apiURL: srv.URL})
-	if r := doPush(t, testOptions(dir, nil)); r.err != nil {
+	if r := doPush(t, firstOptions(dir, nil)); r.err != nil {
 		t.Fatal(r.err)
 	}
+	// A partial export to another service: planned against the first
+	// service's record, it would look like 83 removals or none.
 	other := newFake(t, pushtest.Options{})
 	writeConfig(t, dir, orgConfig{apiURL: other.URL})
+	dropUsers(t, dir, 83)
 	r := doPush(t, testOptions(dir, nil))
-	if r.err == nil || !strings.Contains(r.err.Error(), "keep one state file per service") {
-		t.Fatalf("Push error = %v, want a state mismatch", r.err)
+	var ge *push.GuardError
+	if !errors.As(r.err, &ge) || !ge.NoRecord || len(ge.Reasons) != 1 {
+		t.Fatalf("Push error = %v, want the guard of a push without a record", r.err)
+	}
+	for _, s := range []string{"there is no record of the last push to " + other.URL + " (legacy protocol): the state file ", "records a legacy push to " + srv.URL, "--first-push", "a cache or an artifact", "--state PATH"} {
+		if !strings.Contains(r.err.Error(), s) {
+			t.Errorf("the error does not say %q:\n%v", s, r.err)
+		}
+	}
+	if !r.res.Plan.First || r.res.Plan.OtherTarget != "a legacy push to "+srv.URL {
+		t.Errorf("plan: first %t, other target %q", r.res.Plan.First, r.res.Plan.OtherTarget)
 	}
 	if other.Requests() != 0 {
 		t.Errorf("requests were sent")
 	}
+
+	// Its own state file: no record either.
 	opt := testOptions(dir, nil)
 	opt.State = filepath.Join(dir, ".ovsync", "other.json")
+	if r := doPush(t, opt); !errors.As(r.err, &ge) || !ge.NoRecord {
+		t.Fatalf("with its own state file: %v, want the guard of a push without a record", r.err)
+	}
+	opt.FirstPush = true
 	if r := doPush(t, opt); r.err != nil || !r.res.Plan.First {
-		t.Fatalf("with its own state file: %v", r.err)
+		t.Fatalf("with its own state file and --first-push: %v", r.err)
+	}
+
+	// --first-push on the first service's state file: sent, and the file
+	// records this push from then on.
+	opt = firstOptions(dir, nil)
+	r = doPush(t, opt)
+	if r.err != nil || !r.res.Sent {
+		t.Fatalf("with --first-push: %v", r.err)
+	}
+	if !strings.Contains(r.stderr.String(), "records a legacy push to "+srv.URL+": once sent, it records this push instead") {
+		t.Errorf("no warning that the other target's record is replaced:\n%s", r.stderr.String())
+	}
+	if r := doPush(t, testOptions(dir, nil)); r.err != nil || r.res.Plan.First || !r.res.Plan.Unchanged {
+		t.Fatalf("the next push is not planned against the new record: %v", r.err)
+	}
+	if n := other.Requests(); n != 3 {
+		t.Errorf("%d requests, want 3", n)
+	}
+}
+
+// TestStateForAnotherProtocol checks that the state of a provisioning
+// push is no record of a legacy push to the same URL: the push stops.
+func TestStateForAnotherProtocol(t *testing.T) {
+	srv := newFake(t, pushtest.Options{})
+	state := filepath.Join(t.TempDir(), "state.json")
+	prov := copyProvisioningOrg(t, false)
+	opt := provisioningOptions(prov, srv.URL)
+	opt.State, opt.FirstPush = state, true
+	if r := doPush(t, opt); r.err != nil {
+		t.Fatal(r.err)
+	}
+	dir := copyOrg(t, orgConfig{apiURL: srv.URL})
+	opt = testOptions(dir, nil)
+	opt.State = state
+	r := doPush(t, opt)
+	var ge *push.GuardError
+	if !errors.As(r.err, &ge) || !ge.NoRecord || !strings.Contains(r.err.Error(), "records a provisioning push to "+srv.URL) {
+		t.Fatalf("Push error = %v, want the guard of a push without a record", r.err)
+	}
+	if srv.Requests() != 1 {
+		t.Errorf("%d requests, want the provisioning push's only", srv.Requests())
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -138,10 +139,15 @@ func statePath(given, configPath string) string {
 	return filepath.Join(filepath.Dir(configPath), filepath.FromSlash(DefaultStateFile))
 }
 
-// stateHint ends the errors of a state file that cannot be read.
-const stateHint = "\nhint: give another --state FILE, or delete this one to make the next push a first push (which turns the removal guards off)"
+// stateHint ends the errors of a state file that cannot be read: the
+// record it held is lost until it is restored, and a push without a
+// record is a first push, which the user must accept on purpose.
+const stateHint = "\nhint: restore the file from where it is kept (a backup, the CI cache or artifact of the last push); or, to start a new record on purpose, give another file and accept a first push: --state NEW --first-push"
 
 // loadState reads a state file; nil without error means there is none.
+// A file that exists but cannot be read, is empty or damaged is an error
+// naming it and the fix, never a missing state: the record it held would
+// otherwise be silently lost.
 func loadState(path string) (*state, error) {
 	display := lint.DisplayPath(path)
 	raw, err := os.ReadFile(path)
@@ -173,11 +179,22 @@ func isStateFile(path string) bool {
 	return bytes.HasPrefix(bytes.TrimSpace(b[:n]), []byte(`{"version":`))
 }
 
-// parseState reads a state file of either version.
+// parseState reads a state file of either version. A state file is input
+// like any other: what it claims is checked against what it holds, and
+// what reading it allocates is bounded by what it really holds.
 func parseState(raw []byte) (*state, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, errors.New("the state file is empty")
+	}
 	line, rest, _ := bytes.Cut(raw, []byte("\n"))
-	var head stateHead
-	if err := json.Unmarshal(line, &head); err == nil && head.Version == stateVersion {
+	var version struct {
+		Version int `json:"version"`
+	}
+	if err := json.Unmarshal(line, &version); err == nil && version.Version == stateVersion {
+		var head stateHead
+		if err := json.Unmarshal(line, &head); err != nil {
+			return nil, fmt.Errorf("the state file is damaged: its head line cannot be read: %v", err)
+		}
 		return parseStateV2(head, rest)
 	}
 	var v1 struct {
@@ -187,7 +204,7 @@ func parseState(raw []byte) (*state, error) {
 		Mappings []hash64    `json:"mappings"`
 	}
 	if err := json.Unmarshal(raw, &v1); err != nil {
-		return nil, fmt.Errorf("not a state file of ovsync push: %v", err)
+		return nil, fmt.Errorf("not a state file of ovsync push, or a damaged one: %v", err)
 	}
 	if v1.Version != stateVersion1 {
 		return nil, fmt.Errorf("state file version %d, this ovsync reads versions %d and %d", v1.Version, stateVersion1, stateVersion)
@@ -196,44 +213,185 @@ func parseState(raw []byte) (*state, error) {
 	return st, nil
 }
 
+// The least bytes a line of a version 2 state's lists takes: "U\t\n"
+// plus a tab between values, "T\t\t\n", "M\t\t\t\t0\n".
+const (
+	minTeamLine    = 4
+	minMappingLine = 7
+)
+
+// maxInflate is the most bytes deflate unpacks a compressed byte into
+// (258 bytes for two bits: 1032); the few bytes of a stream's end are
+// given too.
+const maxInflate = 1032
+
+// stateChunk is how much of the lists' text is read and turned into one
+// string at a time: the fields of its lines are cut from that string.
+const stateChunk = 1 << 20
+
+// listsBound checks the head of a version 2 state against the file: no
+// count is negative, the user roles point into the user keys, and the
+// least text the counts need fits both into what the compressed lists
+// (z bytes) can unpack to and into twice the body the state was taken
+// from. The lists are shorter than the body, where every value of theirs
+// is as long or longer once JSON-escaped, with its key and quotes; but
+// the key filter may have replaced 6 characters of a value by the 10 of
+// "[redacted]", hence twice. It returns the most text the lists may hold,
+// the bound their stream is read through.
+func (h *stateHead) listsBound(z int) (int64, error) {
+	if h.Counts[0] < 0 || h.Counts[1] < 0 || h.Counts[2] < 0 {
+		return 0, fmt.Errorf("the state file is damaged: its head counts %d users, %d teams and %d mappings, a negative number", h.Counts[0], h.Counts[1], h.Counts[2])
+	}
+	for _, r := range h.UserRoles {
+		if r < -1 || r >= len(h.UserKeys) {
+			return 0, fmt.Errorf("the state file is damaged: the positions of the id, email and names %v fall outside its %d user keys", h.UserRoles, len(h.UserKeys))
+		}
+	}
+	if z == 0 {
+		return 0, errors.New("the state file is cut short: its head is not followed by its lists")
+	}
+	bound := int64(z) * maxInflate
+	if h.Bytes < bound/2 {
+		bound = max(2*h.Bytes, 0)
+	}
+	// Each count is checked alone first, so that the sum cannot overflow.
+	userLine := int64(3 + max(len(h.UserKeys)-1, 0))
+	least := int64(0)
+	for i, each := range []int64{userLine, minTeamLine, minMappingLine} {
+		n := int64(h.Counts[i])
+		if n > bound/each {
+			least = bound + 1
+			break
+		}
+		least += n * each
+	}
+	if least > bound {
+		return 0, fmt.Errorf("the state file is damaged: its head counts %d users, %d teams and %d mappings, more than the file can hold (%d bytes of lists, from a body of %d bytes)",
+			h.Counts[0], h.Counts[1], h.Counts[2], z, h.Bytes)
+	}
+	return bound, nil
+}
+
 // parseStateV2 reads the lists of a version 2 state: "U" lines of
 // values, "T" lines of id and name, "M" lines of team, user, sub-team
 // and flags (0 to 3: isMember 1, isManager 2).
+//
+// The gzip stream is read through the bound of [stateHead.listsBound], a
+// chunk at a time, and each list grows with the lines really read, never
+// beyond its count: a head that claims more than its lists hold costs
+// nothing, a stream that unpacks to more than the bound stops at it, and
+// a line that is not a list's stops the reading at once.
 func parseStateV2(head stateHead, z []byte) (*state, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(z))
+	bound, err := head.listsBound(len(z))
 	if err != nil {
-		return nil, fmt.Errorf("the lists of the state file cannot be read: %v", err)
+		return nil, err
 	}
-	// The gzip trailer's last 4 bytes are the text's size (mod 4 GiB):
-	// read it into a buffer of that size at once, unless it is far more
-	// than the lists compress to (a damaged or crafted file).
-	var size int
-	if len(z) >= 4 {
-		size = int(uint32(z[len(z)-4]) | uint32(z[len(z)-3])<<8 | uint32(z[len(z)-2])<<16 | uint32(z[len(z)-1])<<24)
-		size = min(size, 16*len(z))
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+1))
-	_, err = buf.ReadFrom(zr)
-	all := buf.Bytes()
+	br := bytes.NewReader(z)
+	zr, err := gzip.NewReader(br)
 	if err != nil {
-		return nil, fmt.Errorf("the lists of the state file cannot be read: %v", err)
+		return nil, fmt.Errorf("the state file is damaged: its lists are not a gzip stream: %v", err)
 	}
-	// One string for the whole text: the fields are cut from it.
-	text := string(all)
-	st := &state{stateHead: head}
-	st.Users = make([]stateUser, 0, head.Counts[0])
-	st.Teams = make([]stateTeam, 0, head.Counts[1])
-	st.Mappings = make([]stateMapping, 0, head.Counts[2])
-	roles := head.UserRoles
-	for n := 1; text != ""; n++ {
+	zr.Multistream(false)
+	lr := &io.LimitedReader{R: zr, N: bound + 1}
+	p := listParser{st: &state{stateHead: head}}
+	buf := make([]byte, min(stateChunk, bound+1))
+	have := 0
+	for done := false; !done; {
+		var err error
+		for have < len(buf) && err == nil {
+			var n int
+			n, err = lr.Read(buf[have:])
+			have += n
+		}
+		if lr.N == 0 {
+			return nil, fmt.Errorf("the state file is damaged: its lists unpack to more than the %d bytes its head and its size allow", bound)
+		}
+		switch {
+		case err == io.EOF:
+			done = true
+		case err != nil:
+			return nil, streamError(err)
+		}
+		end := bytes.LastIndexByte(buf[:have], '\n') + 1
+		if end == 0 && !done {
+			// A line longer than the buffer: check that it starts as a
+			// line of the lists before reading on.
+			if err := p.start(buf[:have]); err != nil {
+				return nil, err
+			}
+			more := int(min(int64(len(buf)), bound+1-int64(len(buf))))
+			buf = slices.Grow(buf, more)[:len(buf)+more]
+			continue
+		}
+		if done && end < have {
+			return nil, fmt.Errorf("the state file is cut short: line %d of its lists has no end", p.n+1)
+		}
+		if err := p.lines(string(buf[:end])); err != nil {
+			return nil, err
+		}
+		have = copy(buf, buf[end:have])
+	}
+	if br.Len() > 0 {
+		return nil, fmt.Errorf("the state file is damaged: it has %d bytes after its lists", br.Len())
+	}
+	st := p.st
+	if got := [3]int{len(st.Users), len(st.Teams), len(st.Mappings)}; got != head.Counts {
+		return nil, fmt.Errorf("the state file is cut short: %d users, %d teams and %d mappings of %d, %d and %d", got[0], got[1], got[2], head.Counts[0], head.Counts[1], head.Counts[2])
+	}
+	return st, nil
+}
+
+// streamError describes an error of the gzip stream of a state's lists.
+func streamError(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("the state file is cut short: its lists end before their stream does")
+	}
+	return fmt.Errorf("the state file is damaged: its lists cannot be unpacked: %v", err)
+}
+
+// listParser reads the lines of a version 2 state's lists into st.
+type listParser struct {
+	st *state
+	// n counts the lines read.
+	n int
+}
+
+// start checks that b starts as a line of the lists does.
+func (p *listParser) start(b []byte) error {
+	if len(b) >= 2 && b[1] == '\t' && (b[0] == 'U' || b[0] == 'T' || b[0] == 'M') {
+		return nil
+	}
+	return fmt.Errorf("the state file is damaged: line %d of its lists is not a user, team or mapping", p.n+1)
+}
+
+// grown returns s with room for one more element, growing it to at most
+// limit: a list never grows beyond the lines really read, nor beyond
+// its count.
+func grown[T any](s []T, limit int) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	return slices.Grow(s, min(max(2*len(s), 64), limit)-len(s))
+}
+
+// lines reads whole lines, each ending with a newline: the fields are
+// cut from text, which the state then shares.
+func (p *listParser) lines(text string) error {
+	st, roles := p.st, p.st.UserRoles
+	for text != "" {
+		p.n++
 		var line string
 		line, text, _ = strings.Cut(text, "\n")
 		if len(line) < 2 || line[1] != '\t' {
-			return nil, fmt.Errorf("line %d of the state's lists is not a user, team or mapping", n)
+			return fmt.Errorf("the state file is damaged: line %d of its lists is not a user, team or mapping", p.n)
 		}
 		body := line[2:]
+		var kind string
 		switch line[0] {
 		case 'U':
+			if kind = "users"; len(st.Users) == st.Counts[0] {
+				break
+			}
 			u := stateUser{Values: body}
 			i := 0
 			for v := range strings.SplitSeq(body, "\t") {
@@ -247,27 +405,34 @@ func parseStateV2(head stateHead, z []byte) (*state, error) {
 					break
 				}
 			}
-			st.Users = append(st.Users, u)
+			st.Users = append(grown(st.Users, st.Counts[0]), u)
+			continue
 		case 'T':
+			if kind = "teams"; len(st.Teams) == st.Counts[1] {
+				break
+			}
 			id, name, _ := strings.Cut(body, "\t")
-			st.Teams = append(st.Teams, stateTeam{ID: unescape(id), Name: unescape(name)})
+			st.Teams = append(grown(st.Teams, st.Counts[1]), stateTeam{ID: unescape(id), Name: unescape(name)})
+			continue
 		case 'M':
+			if kind = "mappings"; len(st.Mappings) == st.Counts[2] {
+				break
+			}
 			f := strings.SplitN(body, "\t", 4)
 			if len(f) != 4 || len(f[3]) != 1 || f[3][0] < '0' || f[3][0] > '3' {
-				return nil, fmt.Errorf("line %d of the state's lists is not a mapping", n)
+				return fmt.Errorf("the state file is damaged: line %d of its lists is not a mapping", p.n)
 			}
-			st.Mappings = append(st.Mappings, stateMapping{
+			st.Mappings = append(grown(st.Mappings, st.Counts[2]), stateMapping{
 				Team: unescape(f[0]), User: unescape(f[1]), SubTeam: unescape(f[2]),
 				Member: (f[3][0]-'0')&1 != 0, Manager: (f[3][0]-'0')&2 != 0,
 			})
+			continue
 		default:
-			return nil, fmt.Errorf("line %d of the state's lists is not a user, team or mapping", n)
+			return fmt.Errorf("the state file is damaged: line %d of its lists is not a user, team or mapping", p.n)
 		}
+		return fmt.Errorf("the state file is damaged: line %d of its lists is one more of its %s than its head counts", p.n, kind)
 	}
-	if got := [3]int{len(st.Users), len(st.Teams), len(st.Mappings)}; got != head.Counts {
-		return nil, fmt.Errorf("the state file is cut short: %d users, %d teams and %d mappings of %d, %d and %d", got[0], got[1], got[2], head.Counts[0], head.Counts[1], head.Counts[2])
-	}
-	return st, nil
+	return nil
 }
 
 // splitValues appends the unescaped tab-separated values of s to dst.
@@ -329,27 +494,35 @@ func unescape(s string) string {
 	return string(b)
 }
 
-// checkFor makes sure a state describes the service a push goes to: a
-// plan against another service's state would be wrong.
-func (st *state) checkFor(path, proto string, e endpoint) error {
-	if st.Protocol == proto && st.APIURL == e.String() {
-		return nil
+// isFor reports whether a state records a push to the target a push goes
+// to: the same protocol and the same URL. A state of version 1 written
+// before the protocols were recorded is a legacy one; a state without a
+// URL records no target, so no push's.
+func (st *state) isFor(proto string, e endpoint) bool {
+	was := st.Protocol
+	if was == "" && st.v1() {
+		was = ProtocolLegacy
 	}
-	if st.Protocol != proto {
-		return fmt.Errorf("%s: the state file is about a %s push to %s, not a %s push to %s\nhint: give this protocol its own state file (e.g. --state .ovsync/%s.json); its first push is planned without the removal guard",
-			lint.DisplayPath(path), st.Protocol, st.APIURL, proto, e, proto)
-	}
-	return fmt.Errorf("%s: the state file is about a %s push to %s, not a %s push to %s\nhint: keep one state file per service: give --state FILE (e.g. --state .ovsync/sandbox.json)",
-		lint.DisplayPath(path), st.Protocol, st.APIURL, proto, e)
+	return was == proto && st.APIURL != "" && strings.EqualFold(st.APIURL, e.String())
 }
 
-// write writes the state atomically as version 2, creating its folder if
-// needed, through red as every file of a run.
-func (st *state) write(path string, red *redact.Redactor) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("%s: cannot create the state folder: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
+// target describes the push a state records, for messages: "a legacy
+// push to https://app.officevibe.com".
+func (st *state) target() string {
+	proto, url := st.Protocol, st.APIURL
+	if proto == "" {
+		proto = ProtocolLegacy
 	}
-	return atomicfile.Write(path, func(w io.Writer) error { return st.encode(w, red) })
+	if url == "" {
+		url = "an unknown service"
+	}
+	return fmt.Sprintf("a %s push to %s", proto, url)
+}
+
+// stage writes the state as version 2 into b, beside path, through red
+// as every file of a run: the file is replaced only when b is committed.
+func (st *state) stage(b *atomicfile.Batch, path string, red *redact.Redactor) error {
+	return b.Add(path, func(w io.Writer) error { return st.encode(w, red) })
 }
 
 // encode writes the state as version 2.

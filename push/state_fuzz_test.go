@@ -2,20 +2,51 @@ package push
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/internal/redact"
+	"github.com/ovsync/ovsync/lint"
 )
 
 // seedState is a small version 2 state, with values that need escapes.
 func seedState(t testing.TB) []byte {
-	st := &state{stateHead: stateHead{Protocol: ProtocolLegacy, APIURL: "https://app.officevibe.com", UserKeys: []string{"userId", "email", "firstName", "lastName"}, UserRoles: [4]int{0, 1, 2, 3}}}
+	st := &state{stateHead: stateHead{Protocol: ProtocolLegacy, APIURL: "https://app.officevibe.com", Bytes: 300, UserKeys: []string{"userId", "email", "firstName", "lastName"}, UserRoles: [4]int{0, 1, 2, 3}}}
 	st.Users = []stateUser{{ID: "1", Email: "a@example.com", Values: "1\ta@example.com\tAna\\tB\tSilva\\\\"}}
 	st.Teams = []stateTeam{{ID: "T", Name: "Tab\there"}}
 	st.Mappings = []stateMapping{{Team: "T", User: "1", Member: true, Manager: true}, {Team: "T", SubTeam: "S"}}
 	var b bytes.Buffer
 	if err := st.encode(&b, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// orgState returns the state file a push of the org of config.json at
+// path would write, made without a push.
+func orgState(t testing.TB, path string) []byte {
+	t.Helper()
+	cfg, _, err := lint.LoadConfig(path, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proto, _, err := chooseProtocol("", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCollector()
+	size, digest, err := planPass(proto, cfg, c, "", redact.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := c.state(stateHead{Protocol: proto.name(), APIURL: "https://app.officevibe.com", Digest: digest, Bytes: size}).encode(&b, redact.New()); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -41,21 +72,109 @@ func TestStateRoundTrip(t *testing.T) {
 	}
 }
 
+// TestStateOfSampleRoundTrip reads back the state of the sample org, in
+// both formats: the bounds of the reader let every real state through.
+func TestStateOfSampleRoundTrip(t *testing.T) {
+	for _, path := range []string{"../testdata/sample/config.json", "../testdata/sample-provisioning/config.json"} {
+		raw := orgState(t, path)
+		st, err := parseState(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if len(st.Users) == 0 || len(st.Teams) == 0 || len(st.Mappings) == 0 {
+			t.Errorf("%s: %d users, %d teams, %d mappings", path, len(st.Users), len(st.Teams), len(st.Mappings))
+		}
+	}
+}
+
+// TestStateRedactedRoundTrip reads back a state whose values held pieces
+// of the key: the key filter made its lists longer than the values, and
+// the reader's bound still lets them through.
+func TestStateRedactedRoundTrip(t *testing.T) {
+	const key = "ovk-Bound-7731-QwErTy"
+	red := redact.New()
+	red.Add(key)
+	var values []byte
+	for range 40 {
+		values = append(values, "Bound-xQwErTyx"...)
+	}
+	st := &state{stateHead: stateHead{Protocol: ProtocolLegacy, Bytes: int64(len(values) + 20), UserKeys: []string{"userId", "email"}, UserRoles: [4]int{0, 1, -1, -1}}}
+	st.Users = []stateUser{{ID: "1", Values: "1\t" + string(values)}}
+	var b bytes.Buffer
+	if err := st.encode(&b, red); err != nil {
+		t.Fatal(err)
+	}
+	got, err := parseState(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(got.Users[0].Values)) <= st.Bytes {
+		t.Errorf("the key filter did not make the values longer than the body: %q", got.Users[0].Values)
+	}
+}
+
+// unpacked returns how many bytes the lists of a version 2 state file
+// unpack to, at most limit: what the file really holds.
+func unpacked(raw []byte, limit int64) int64 {
+	_, z, _ := bytes.Cut(raw, []byte("\n"))
+	zr, err := gzip.NewReader(bytes.NewReader(z))
+	if err != nil {
+		return 0
+	}
+	n, _ := io.Copy(io.Discard, io.LimitReader(zr, limit))
+	return n
+}
+
 // FuzzParseState feeds state files and plan files to their readers,
-// which must answer with a state, a plan or an error, never a panic.
+// which must answer with a state, a plan or an error, never a panic. What
+// reading a state allocates stays within what the file really holds
+// (its bytes and what its lists unpack to), whatever its head claims; a
+// state read back is the one encoded again.
 func FuzzParseState(f *testing.F) {
 	f.Add(seedState(f))
+	f.Add(orgState(f, "../testdata/sample/config.json"))
+	f.Add(orgState(f, "../testdata/sample-provisioning/config.json"))
+	if v1, err := os.ReadFile("testdata/state-v1.json"); err == nil {
+		f.Add(v1)
+	} else {
+		f.Fatal(err)
+	}
 	f.Add([]byte(`{"version":1,"protocol":"legacy","apiUrl":"x","users":[{"id":"1","email":"a","hash":"0123456789abcdef"}],"teams":[],"mappings":["0123456789abcdef"]}`))
 	f.Add([]byte(`{"version":2,"counts":[1,0,0],"userRoles":[0,1,-1,-1]}` + "\n"))
+	lists := gzipped(f, seedLists)
+	for _, h := range []map[string]any{
+		nil,
+		{"counts": []int64{1 << 40, 1 << 40, 1 << 40}},
+		{"counts": []int{-1, 1, 2}},
+		{"counts": []int{2, 1, 2}},
+		{"bytes": 10},
+		{"userRoles": []int{0, 1, 2, 9}},
+	} {
+		f.Add(stateWithHead(f, h, lists))
+	}
+	var zeros bytes.Buffer
+	zw := gzip.NewWriter(&zeros)
+	zw.Write(make([]byte, 64<<10))
+	zw.Close()
+	f.Add(stateWithHead(f, map[string]any{"bytes": 1 << 40}, zeros.Bytes()))
 	plan, _ := json.Marshal(&Plan{Version: PlanVersion, Digest: "sha256:00", Inputs: []Input{{Role: "users"}}, Target: Target{URL: "u"}})
 	f.Add(plan)
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		if st, err := parseState(raw); err == nil {
+		var st *state
+		var err error
+		n := allocated(func() { st, err = parseState(raw) })
+		if bound := 4<<20 + 64*(int64(len(raw))+unpacked(raw, 64<<20)); int64(n) > bound {
+			t.Fatalf("reading %d bytes allocated %d bytes (bound %d)", len(raw), n, bound)
+		}
+		if err == nil {
 			for i := range st.Users {
 				st.ref(i)
 			}
 			comparePlan(st, st, false)
+			if !st.v1() {
+				checkReencoded(t, st)
+			}
 		}
 		p := filepath.Join(dir, "plan.json")
 		if err := os.WriteFile(p, raw, 0o644); err != nil {
@@ -63,4 +182,33 @@ func FuzzParseState(f *testing.F) {
 		}
 		_, _ = ReadPlanFile(p)
 	})
+}
+
+// checkReencoded encodes a state read from a file and reads it again:
+// the lists must be the same.
+func checkReencoded(t *testing.T, st *state) {
+	t.Helper()
+	st.Bytes = 1 << 40 // the values may take more room escaped again
+	var b bytes.Buffer
+	if err := st.encode(&b, nil); err != nil {
+		t.Fatal(err)
+	}
+	again, err := parseState(b.Bytes())
+	if err != nil {
+		t.Fatalf("a state read from a file does not read back: %v", err)
+	}
+	if d := cmp.Diff([3]int{len(st.Users), len(st.Teams), len(st.Mappings)}, [3]int{len(again.Users), len(again.Teams), len(again.Mappings)}); d != "" {
+		t.Fatalf("counts (-first +again):\n%s", d)
+	}
+	for i := range st.Users {
+		if st.Users[i].ID != again.Users[i].ID || st.Users[i].Email != again.Users[i].Email {
+			t.Fatalf("user %d: %q %q, again %q %q", i, st.Users[i].ID, st.Users[i].Email, again.Users[i].ID, again.Users[i].Email)
+		}
+	}
+	if d := cmp.Diff(st.Teams, again.Teams); d != "" {
+		t.Fatalf("teams (-first +again):\n%s", d)
+	}
+	if d := cmp.Diff(st.Mappings, again.Mappings); d != "" {
+		t.Fatalf("mappings (-first +again):\n%s", d)
+	}
 }

@@ -23,6 +23,13 @@ removed, managers losing access to a team's results, email changes (in the
 legacy protocol each is counted as a removal and a new member), teams
 removed, then additions and other changes. Nothing is sent; no key is needed.
 
+It takes push's --state, --protocol, --url, --allow-host, --max-* and
+--first-push flags, and ends with the guards a push with the same flags
+would trip (exit status 5 for the push; plan itself exits 0). Without a
+record of the last push to the target (no state file, or one of another
+ApiUrl or protocol) its first line says "first push", and the first guard
+is that one: --first-push accepts it, for a real first push.
+
 -o FILE writes the plan as JSON: the protocol, the target, the SHA-256 of
 each input file and of the state file, the counts and every change. Never
 the API key. "ovsync push --plan FILE" sends exactly that plan, or nothing
@@ -32,23 +39,81 @@ Examples:
    ovsync plan .
    ovsync plan . -o plan.json          review it, then, later:
    ovsync push . --plan plan.json
+   ovsync plan . --max-removals 0      would the push remove anyone?
    ovsync plan --format json . | jq '.changes.managersLost'`,
-		Flags: []cli.Flag{
+		Flags: slices.Concat(planFlags("plan a provisioning push to `URL` (default "+push.ProvisioningURL+")"), []cli.Flag{
+			allowHostFlag(),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the plan as JSON to `FILE` (atomically), for push --plan", TakesFile: true},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "print the plan as `text` or json"},
-			&cli.StringFlag{Name: "state", Usage: "the state `FILE` of the last push (default .ovsync/state.json beside the config)", TakesFile: true},
-			&cli.StringFlag{Name: "protocol", Usage: "plan a push speaking `NAME`: " + strings.Join(push.Protocols(), " or ") + " (default: the one of the files' format)"},
-			&cli.StringFlag{Name: "url", Usage: "plan a provisioning push to `URL` (default " + push.ProvisioningURL + ")"},
-			&cli.StringSliceFlag{Name: "allow-host", Usage: "let ApiUrl name `HOST`, which is not an officevibe.com host (repeatable)"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show progress on stderr"},
-		},
+		}),
 		Action: runPlan,
 	}
 }
 
+// planFlags are the flags that say what a push is planned against: the
+// state file, the protocol and its URL (urlUsage), the guards. push, plan
+// and report take them all, so that a plan and a report show exactly
+// what the push would do and the guards it would trip.
+func planFlags(urlUsage string) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "state", Usage: "the state `FILE` of the last push, its record (default .ovsync/state.json beside the config)", TakesFile: true},
+		&cli.BoolFlag{Name: "first-push", Usage: "accept a push without a record of the last push to its target (no state file, or one of another URL or protocol); refused when there is one"},
+		&cli.StringFlag{Name: "max-removals", Value: push.DefaultMaxRemovals, Usage: "stop when more than `N|P%` users would be removed (an email change counts as one in the legacy protocol)"},
+		&cli.StringFlag{Name: "max-team-removals", Value: push.DefaultMaxTeamRemovals, Usage: "stop when more than `N|P%` teams would be deleted (a share allows at least 3)"},
+		&cli.StringFlag{Name: "max-manager-changes", Value: push.DefaultMaxManagerChanges, Usage: "stop when more than `N|P%` managers would lose access to a team (a share allows at least 3)"},
+		&cli.IntFlag{Name: "max-invites", Value: push.DefaultMaxInvites, Usage: "with InviteNewUsers true, stop when more than `N` users would be invited (legacy protocol)"},
+		&cli.StringFlag{Name: "protocol", Usage: "speak `NAME`: " + strings.Join(push.Protocols(), " or ") + " (default: the one of the files' format)"},
+		&cli.StringFlag{Name: "url", Usage: urlUsage},
+	}
+}
+
+// planOptions reads planFlags (and --allow-host, --verbose) into the
+// options of a push of the command's PATH: the one place where push,
+// plan and report build them.
+func planOptions(c *cli.Context) (push.Options, error) {
+	path, err := onePath(c)
+	if err != nil {
+		return push.Options{}, err
+	}
+	opt := push.Options{
+		Path: path,
+		Remote: push.Remote{
+			Protocol:   c.String("protocol"),
+			URL:        c.String("url"),
+			AllowHosts: c.StringSlice("allow-host"),
+			// The run's redactor: it learns the keys of the config.
+			Redactor: redactorOf(c),
+		},
+		State:      c.String("state"),
+		FirstPush:  c.Bool("first-push"),
+		MaxInvites: c.Int("max-invites"),
+		Verbose:    c.Bool("verbose"),
+		Stdout:     c.App.Writer,
+		Stderr:     c.App.ErrWriter,
+	}
+	for _, l := range []struct {
+		flag string
+		to   *push.Limit
+	}{{"max-removals", &opt.MaxRemovals}, {"max-team-removals", &opt.MaxTeamRemovals}, {"max-manager-changes", &opt.MaxManagerChanges}} {
+		if *l.to, err = push.ParseLimit(c.String(l.flag)); err != nil {
+			return opt, fmt.Errorf("--%s: %w", l.flag, err)
+		}
+	}
+	switch p := opt.Protocol; {
+	case opt.MaxInvites < 0:
+		return opt, fmt.Errorf("--max-invites %d: cannot be negative", opt.MaxInvites)
+	case c.IsSet("protocol") && !slices.Contains(push.Protocols(), strings.ToLower(p)):
+		return opt, fmt.Errorf("--protocol %q: use %s", p, strings.Join(push.Protocols(), " or "))
+	case c.IsSet("url") && strings.TrimSpace(opt.URL) == "":
+		return opt, fmt.Errorf("--url is empty (leave it out to use %s)", push.ProvisioningURL)
+	}
+	return opt, nil
+}
+
 // runPlan is the action of "ovsync plan".
 func runPlan(c *cli.Context) error {
-	path, err := onePath(c)
+	opt, err := planOptions(c)
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
@@ -56,19 +121,8 @@ func runPlan(c *cli.Context) error {
 	if format != "text" && format != "json" {
 		return exitWith(exitUsage, fmt.Errorf("--format %q: use text or json", format))
 	}
-	proto := c.String("protocol")
-	if c.IsSet("protocol") && !slices.Contains(push.Protocols(), strings.ToLower(proto)) {
-		return exitWith(exitUsage, fmt.Errorf("--protocol %q: use %s", proto, strings.Join(push.Protocols(), " or ")))
-	}
-	p, err := push.MakePlan(push.Options{
-		Path: path,
-		// The run's redactor learns the config's ApiKey: stdout and -o hide it.
-		Remote:  push.Remote{Protocol: proto, URL: c.String("url"), AllowHosts: c.StringSlice("allow-host"), Redactor: redactorOf(c)},
-		State:   c.String("state"),
-		Verbose: c.Bool("verbose"),
-		Stdout:  c.App.Writer,
-		Stderr:  c.App.ErrWriter,
-	})
+	// The run's redactor learns the config's ApiKey: stdout and -o hide it.
+	p, err := push.MakePlan(opt)
 	if err != nil {
 		return remoteExit(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -22,6 +21,7 @@ const (
 	exitUnavailable = 4 // network failure, or 429/5xx on every attempt
 	exitGuard       = 5 // nothing sent: a guard tripped, the --plan no longer matches, or another push holds the lock
 	exitPaused      = 6 // provisioning: the sync waits for an administrator's approval
+	exitNoRecord    = 7 // the sync was accepted, but its record (the state file) could not be written
 )
 
 // exitStatusHelp documents the exit statuses in push's and ping's help.
@@ -30,28 +30,32 @@ const exitStatusHelp = `Exit status:
       scheduled, processing or completed) or the key (ping); with --dry-run,
       the push would be sent
    1  lint found errors in the files: nothing was sent
-   2  usage or config problem (bad flag, unreadable config, no API key,
-      an ApiUrl or --url that is not allowed, a --protocol that does not
-      send the files' format, a state file that cannot be read, or written
-      after the sync)
+   2  usage or config problem, nothing was sent (bad flag, unreadable
+      config, no API key, an ApiUrl or --url that is not allowed, a
+      --protocol that does not send the files' format, a state file that is
+      empty, damaged or cannot be read, a state folder that cannot be
+      written)
    3  the service refused: isSuccess false (its errors are listed), the
       API key was rejected / the Custom Integration is not activated, the
       provisioning job failed, or the answer could not be read (it is shown;
       the sync may have been accepted all the same)
    4  the service could not be reached, or answered 429 or 5xx on every
       attempt (--retries); a push is a full overwrite, so retrying later is safe
-   5  nothing was sent: a guard stopped the push (--max-removals,
+   5  nothing was sent: a guard stopped the push (no record of the last
+      push to this target: --first-push; --max-removals,
       --max-team-removals, --max-manager-changes, --max-invites), the files,
       state or target no longer match --plan, or another push holds the
       lock of the state file
    6  provisioning: Workleap's risk thresholds paused the sync until an
-      administrator approves it; nothing changes until then`
+      administrator approves it; nothing changes until then
+   7  the service accepted the sync, but its record, the state file, could
+      not be written: the next push has no record and stops as a first
+      push; fix the state folder, then push the same files again`
 
-// remoteFlags are the flags push and ping share.
+// remoteFlags are the flags push and ping share, beyond --allow-host.
 func remoteFlags(timeout time.Duration) []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "api-key-file", Usage: "read the API key from `FILE` (wins over " + push.KeyEnv + " and ApiKey)", TakesFile: true},
-		&cli.StringSliceFlag{Name: "allow-host", Usage: "let ApiUrl name `HOST`, which is not an officevibe.com host (repeatable)"},
 		&cli.IntFlag{Name: "retries", Value: push.DefaultRetries, Usage: "retry a network failure, 429 or 5xx `N` times"},
 		&cli.DurationFlag{Name: "retry-wait", Value: push.DefaultRetryWait, Usage: "wait `D` before the first retry, doubled each time, with jitter (Retry-After wins)"},
 		&cli.DurationFlag{Name: "timeout", Value: timeout, Usage: "give up an attempt after `D`"},
@@ -59,17 +63,19 @@ func remoteFlags(timeout time.Duration) []cli.Flag {
 	}
 }
 
-// remoteOptions reads the flags of remoteFlags.
-func remoteOptions(c *cli.Context) (push.Remote, error) {
-	r := push.Remote{
-		APIKeyFile: c.String("api-key-file"),
-		AllowHosts: c.StringSlice("allow-host"),
-		Retries:    c.Int("retries"),
-		RetryWait:  c.Duration("retry-wait"),
-		Timeout:    c.Duration("timeout"),
-		UserAgent:  "ovsync/" + toolVersion(),
-		Redactor:   redactorOf(c),
-	}
+// allowHostFlag is --allow-host, of every command that checks ApiUrl.
+func allowHostFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "allow-host", Usage: "let ApiUrl name `HOST`, which is not an officevibe.com host (repeatable)"}
+}
+
+// remoteOptions reads the flags of remoteFlags into r, whose target
+// (--allow-host, and for a push --protocol and --url) is already read.
+func remoteOptions(c *cli.Context, r push.Remote) (push.Remote, error) {
+	r.APIKeyFile = c.String("api-key-file")
+	r.Retries = c.Int("retries")
+	r.RetryWait = c.Duration("retry-wait")
+	r.Timeout = c.Duration("timeout")
+	r.UserAgent = "ovsync/" + toolVersion()
 	switch {
 	case r.Retries < 0:
 		return r, fmt.Errorf("--retries %d: cannot be negative", r.Retries)
@@ -98,12 +104,22 @@ The API key comes from --api-key-file, else ` + push.KeyEnv + `, else ApiKey
 in config.json. It is never printed, logged or dumped.
 
 Each push prints a plan against the state file of the last successful push
-(default .ovsync/state.json beside the config): users added, removed and
-changed, teams, mappings. It stops, unless --yes, when it would remove more
-users than --max-removals (a count, or a share of the previous users that
-never allows fewer than 5) or, with InviteNewUsers true, invite more than
---max-invites (a first push counts every user). Without a state file the
-push is taken as a first one: every member not in the files is removed.
+to the same service and protocol, its record (default .ovsync/state.json
+beside the config, or --state FILE; keep it between runs, e.g. as a CI cache
+or artifact): users added, removed and changed, teams, mappings. It stops,
+unless --yes, when it would remove more users than --max-removals (a count,
+or a share of the previous users that never allows fewer than 5), delete
+more teams than --max-team-removals, take more managers' access away than
+--max-manager-changes or, with InviteNewUsers true, invite more than
+--max-invites (a first push counts every user).
+
+Without a record (no state file, or one written for another ApiUrl or
+protocol) those guards cannot work, and every member not in the files would
+be removed: the push stops too, unless --first-push (this guard alone, and
+only when there is no record) or --yes. --dry-run and "ovsync plan" are not
+stopped: they say "first push". A state file that is empty or damaged stops
+every push: restore it, or start a new record on purpose with --state NEW
+--first-push.
 
 ApiUrl must be https (plain http only to a loopback address), on an
 officevibe.com host unless --allow-host names it. Proxies come from
@@ -126,75 +142,35 @@ send the files' format is refused: "ovsync migrate" converts legacy files.
 
 Examples:
    OFFICEVIBE_API_KEY=... ovsync push .
+   ovsync push . --first-push          the very first push to this service
    ovsync push --dry-run --dump dump.json config.json
    ovsync lint . && ovsync push . --max-removals 25 --max-invites 0
    ovsync push sandbox-config.json --state .ovsync/sandbox.json
    ovsync push --dry-run --dump dump.json testdata/sample-provisioning`,
-		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "state", Usage: "the state `FILE` of the last push (default .ovsync/state.json beside the config)", TakesFile: true},
+		Flags: slices.Concat(planFlags("send a provisioning push to `URL` (default "+push.ProvisioningURL+"; a URL without a path gets "+push.ProvisioningPath+")"), []cli.Flag{
+			allowHostFlag(),
 			&cli.StringFlag{Name: "dump", Usage: "write the request body, indented, to `FILE` (atomically)", TakesFile: true},
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "lint, build, plan and dump, but send nothing"},
 			&cli.StringFlag{Name: "plan", Usage: "send only the plan of `FILE` (ovsync plan -o): stop if the files, state or target changed since", TakesFile: true},
-			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "go on past the --max-* guards"},
-			&cli.StringFlag{Name: "max-removals", Value: push.DefaultMaxRemovals, Usage: "stop when more than `N|P%` users would be removed (an email change counts as one in the legacy protocol)"},
-			&cli.StringFlag{Name: "max-team-removals", Value: push.DefaultMaxTeamRemovals, Usage: "stop when more than `N|P%` teams would be deleted (a share allows at least 3)"},
-			&cli.StringFlag{Name: "max-manager-changes", Value: push.DefaultMaxManagerChanges, Usage: "stop when more than `N|P%` managers would lose access to a team (a share allows at least 3)"},
-			&cli.IntFlag{Name: "max-invites", Value: push.DefaultMaxInvites, Usage: "with InviteNewUsers true, stop when more than `N` users would be invited (legacy protocol)"},
-			&cli.StringFlag{Name: "protocol", Usage: "speak `NAME`: " + strings.Join(push.Protocols(), " or ") + " (default: the one of the files' format)"},
-			&cli.StringFlag{Name: "url", Usage: "send a provisioning push to `URL` (default " + push.ProvisioningURL + "; a URL without a path gets " + push.ProvisioningPath + ")"},
-		}, remoteFlags(push.DefaultTimeout)...),
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "go on past every guard: the --max-* ones and a push without a record (--first-push)"},
+		}, remoteFlags(push.DefaultTimeout)),
 		Action: runPush,
 	}
 }
 
 // runPush is the action of "ovsync push".
 func runPush(c *cli.Context) error {
-	if _, err := onePath(c); err != nil {
-		return exitWith(exitUsage, err)
-	}
-	remote, err := remoteOptions(c)
+	opt, err := planOptions(c)
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
-	maxRemovals, err := push.ParseLimit(c.String("max-removals"))
-	if err != nil {
-		return exitWith(exitUsage, fmt.Errorf("--max-removals: %w", err))
+	if opt.Remote, err = remoteOptions(c, opt.Remote); err != nil {
+		return exitWith(exitUsage, err)
 	}
-	maxTeams, err := push.ParseLimit(c.String("max-team-removals"))
-	if err != nil {
-		return exitWith(exitUsage, fmt.Errorf("--max-team-removals: %w", err))
-	}
-	maxManagers, err := push.ParseLimit(c.String("max-manager-changes"))
-	if err != nil {
-		return exitWith(exitUsage, fmt.Errorf("--max-manager-changes: %w", err))
-	}
-	if c.Int("max-invites") < 0 {
-		return exitWith(exitUsage, fmt.Errorf("--max-invites %d: cannot be negative", c.Int("max-invites")))
-	}
-	remote.Protocol = c.String("protocol")
-	if c.IsSet("protocol") && !slices.Contains(push.Protocols(), strings.ToLower(remote.Protocol)) {
-		return exitWith(exitUsage, fmt.Errorf("--protocol %q: use %s", remote.Protocol, strings.Join(push.Protocols(), " or ")))
-	}
-	remote.URL = c.String("url")
-	if c.IsSet("url") && strings.TrimSpace(remote.URL) == "" {
-		return exitWith(exitUsage, fmt.Errorf("--url is empty (leave it out to use %s)", push.ProvisioningURL))
-	}
-	opt := push.Options{
-		Path:              c.Args().First(),
-		Remote:            remote,
-		State:             c.String("state"),
-		Dump:              c.String("dump"),
-		DryRun:            c.Bool("dry-run"),
-		Yes:               c.Bool("yes"),
-		MaxRemovals:       maxRemovals,
-		MaxTeamRemovals:   maxTeams,
-		MaxManagerChanges: maxManagers,
-		MaxInvites:        c.Int("max-invites"),
-		PlanFile:          c.String("plan"),
-		Verbose:           c.Bool("verbose"),
-		Stdout:            c.App.Writer,
-		Stderr:            c.App.ErrWriter,
-	}
+	opt.Dump = c.String("dump")
+	opt.DryRun = c.Bool("dry-run")
+	opt.Yes = c.Bool("yes")
+	opt.PlanFile = c.String("plan")
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
 	defer stop()
 	_, err = push.Push(ctx, opt)
@@ -217,7 +193,7 @@ Nothing is linted or sent.
 Examples:
    OFFICEVIBE_API_KEY=... ovsync ping .
    ovsync ping sandbox-config.json --api-key-file ~/.config/ovsync/sandbox-key`,
-		Flags:  remoteFlags(push.DefaultPingTimeout),
+		Flags:  append([]cli.Flag{allowHostFlag()}, remoteFlags(push.DefaultPingTimeout)...),
 		Action: runPing,
 	}
 }
@@ -227,7 +203,7 @@ func runPing(c *cli.Context) error {
 	if _, err := onePath(c); err != nil {
 		return exitWith(exitUsage, err)
 	}
-	remote, err := remoteOptions(c)
+	remote, err := remoteOptions(c, push.Remote{AllowHosts: c.StringSlice("allow-host"), Redactor: redactorOf(c)})
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
@@ -252,6 +228,7 @@ func remoteExit(err error) error {
 		mismatch    *push.PlanMismatchError
 		locked      *push.LockedError
 		paused      *push.PausedError
+		noRecord    *push.StateNotWrittenError
 		rejected    *push.RejectedError
 		unavailable *push.UnavailableError
 	)
@@ -264,6 +241,8 @@ func remoteExit(err error) error {
 		return exitWith(exitGuard, err)
 	case errors.As(err, &paused):
 		return exitWith(exitPaused, err)
+	case errors.As(err, &noRecord):
+		return exitWith(exitNoRecord, err)
 	case errors.As(err, &rejected):
 		return exitWith(exitRejected, err)
 	case errors.As(err, &unavailable):

@@ -388,7 +388,7 @@ func TestPlanNeverPrintsKey(t *testing.T) {
 					t.Errorf("%s does not show %s where the key was", planFile, redact.Mask)
 				}
 				checkNoKey(t, "plan -o", out, dir)
-				args := []string{"push", "--plan", planFile, "--verbose", "--retries", "0", host, "--dump", filepath.Join(dir, "dump.json")}
+				args := []string{"push", "--first-push", "--plan", planFile, "--verbose", "--retries", "0", host, "--dump", filepath.Join(dir, "dump.json")}
 				if source == "file" {
 					t.Setenv(push.KeyEnv, "")
 					args = append(args, "--api-key-file", keyFile)

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"slices"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/internal/report"
 	"github.com/ovsync/ovsync/lint"
+	"github.com/ovsync/ovsync/push"
 )
 
 // reportCommand is "ovsync report".
@@ -27,6 +30,10 @@ PATH is a config.json or its folder, as for lint; --users, --groups and
 --mapping read files without a config (there is no plan then). The API key
 is never read into the page.
 
+The plan is the one "ovsync plan" prints with the same flags: --state,
+--protocol, --url, --allow-host, the --max-* guards and --first-push are
+push's, so the page lists exactly the guards the push would trip.
+
 Exit status: 0 the report is written; 1 it is written but lint found
 errors; 2 the run failed (usage, unreadable file).
 
@@ -34,9 +41,12 @@ Examples:
    ovsync report testdata/sample
    ovsync report . -o /tmp/org.html
    ovsync report --users users.csv --groups groups.csv --mapping groups-mapping.csv`,
-		Flags: append(orgFileFlags(func(f string) string { return f + " to read (no config)" }),
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "ovsync-report.html", Usage: "write the page to `FILE` (atomically); - for stdout", TakesFile: true},
-		),
+		Flags: slices.Concat(orgFileFlags(func(f string) string { return f + " to read (no config)" }),
+			planFlags("plan a provisioning push to `URL` (default "+push.ProvisioningURL+")"),
+			[]cli.Flag{
+				allowHostFlag(),
+				&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "ovsync-report.html", Usage: "write the page to `FILE` (atomically); - for stdout", TakesFile: true},
+			}),
 		Action: runReport,
 	}
 }
@@ -46,6 +56,10 @@ func runReport(c *cli.Context) error {
 	var opt report.Options
 	var err error
 	if opt.Lint.Path, opt.Lint.Users, opt.Lint.Groups, opt.Lint.Mapping, err = orgArgs(c); err != nil {
+		return exitWith(exitUsage, err)
+	}
+	// The plan is the push's: its state file, target and guards.
+	if opt.Plan, err = planOptions(c); err != nil {
 		return exitWith(exitUsage, err)
 	}
 	opt.Version = toolVersion()

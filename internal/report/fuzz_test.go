@@ -54,14 +54,14 @@ func fuzzPlan(name, field, message string) Plan {
 	u := push.UserRef{ID: name, Email: field, Name: message}
 	m := push.ManagerChange{Team: name, TeamName: field, UserRef: u, People: 2}
 	t := push.TeamRef{ID: name, Name: message, Members: 3}
-	p := FromPush(&push.Plan{Protocol: name, StateFile: name, Notes: []string{field}, Changes: push.Changes{
+	p := FromPush(&push.Plan{Protocol: name, StateFile: name, Notes: []string{field}, Guards: []string{name}, Changes: push.Changes{
 		UsersRemoved: []push.UserRef{u}, ManagersLost: []push.ManagerChange{m}, TeamsRemoved: []push.TeamRef{t},
 		EmailChanges: []push.EmailChange{{ID: name, Name: field, From: message, To: name}},
 		UsersAdded:   []push.UserRef{u}, TeamsAdded: []push.TeamRef{t}, ManagersGained: []push.ManagerChange{m},
 		TeamsRenamed: []push.TeamRename{{ID: name, From: field, To: message}},
 		UsersChanged: []push.UserChange{{UserRef: u, Fields: []string{field, message}}},
 		Moves:        []push.Move{{UserRef: u, From: []string{field}, To: []string{message}}},
-	}}, []string{name})
+	}})
 	p.StateFile = name
 	return p
 }

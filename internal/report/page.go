@@ -192,7 +192,7 @@ const pageHTML = `<!DOCTYPE html>
 {{with .D.Plan}}
 {{if eq .Status "stopped" "not-asked"}}<p class="notice" id="plan-status">{{.Reason}}</p>
 {{else}}
-{{if eq .Status "first"}}<p class="notice" id="plan-status">First push: there is no state file{{with .StateFile}} (<code>{{.}}</code>){{end}}, so what Officevibe holds now is not known. Every user counts as added; removals cannot be counted.</p>
+{{if eq .Status "first"}}<p class="notice" id="plan-status">First push: {{if .OtherTarget}}the state file <code>{{.StateFile}}</code> records {{.OtherTarget}}, not a push to this target{{else}}there is no state file{{with .StateFile}} (<code>{{.}}</code>){{end}}{{end}}, so what Officevibe holds now is not known. Every user counts as added; removals cannot be counted.</p>
 {{else}}<p id="plan-status">Changes since the last push{{with .PreviousPush}} on <time datetime="{{.}}">{{.}}</time>{{end}} (state file <code>{{.StateFile}}</code>).{{if .Unchanged}} No change: the push sends what the last one sent.{{end}}</p>{{end}}
 <table class="counts"><thead><tr><th scope="col"></th><th scope="col">Added</th><th scope="col">Removed</th><th scope="col">Changed</th><th scope="col">Total</th></tr></thead>
 <tbody>{{range .Counts}}<tr><th scope="row">{{.Kind}}</th><td>{{count .Added}}</td><td>{{count .Removed}}</td><td>{{if eq .Kind "managers"}}–{{else}}{{count .Changed}}{{end}}</td><td>{{.Total}}</td></tr>{{end}}</tbody></table>
@@ -211,7 +211,8 @@ const pageHTML = `<!DOCTYPE html>
 {{with .Moves}}{{if .Total}}<section class="change" id="plan-moves"><h3>Members moved between teams <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{.UserRef}}: {{teams .From}} → {{teams .To}}</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
 {{if and (ne .Status "first") (not .MappingsKnown)}}<p class="note">Managers and moves: not known, the state file is of version 1 (the next push writes version 2).</p>{{end}}
 {{if .Invites}}<p>Invitations: {{.Invites}} new users will be invited (InviteNewUsers is true).</p>{{end}}
-{{range .Guard}}<p class="guard">The push stops without --yes: {{.}}</p>{{end}}
+{{range .Guard}}<p class="guard">The push stops here, nothing sent (exit status 5): {{.}}</p>{{end}}
+{{if .Guard}}<p class="note">--first-push accepts a push without a record of the last one; --yes accepts every guard.</p>{{end}}
 {{range .Notes}}<p class="note">{{.}}</p>{{end}}
 {{end}}
 {{end}}

@@ -16,7 +16,9 @@ type PlanStatus string
 const (
 	// PlanChanges: the changes since the last push (a state file exists).
 	PlanChanges PlanStatus = "changes"
-	// PlanFirst: no state file, so what Officevibe holds is not known.
+	// PlanFirst: no record of the last push to the target (no state
+	// file, or one of another target), so what Officevibe holds is not
+	// known.
 	PlanFirst PlanStatus = "first"
 	// PlanStopped: a push would stop before planning; Reason says why.
 	PlanStopped PlanStatus = "stopped"
@@ -41,6 +43,9 @@ type Plan struct {
 	Target   string `json:"target,omitempty"`
 	// StateFile is the state file compared with, as displayed.
 	StateFile string `json:"stateFile,omitempty"`
+	// OtherTarget is the push the state file records when it is another
+	// target's: a first push then (push.Plan.OtherTarget).
+	OtherTarget string `json:"otherTarget,omitempty"`
 	// PreviousPush is when the state was written (RFC 3339), if known.
 	PreviousPush string `json:"previousPush,omitempty"`
 	// Counts are the changes of users, teams, mappings and managers, in
@@ -101,14 +106,14 @@ type PlanCount struct {
 
 // FromPush returns the page's plan of a push's plan, with the reasons of
 // its guards, if any.
-func FromPush(p *push.Plan, guard []string) Plan {
+func FromPush(p *push.Plan) Plan {
 	c := &p.Changes
-	out := Plan{Status: PlanChanges, Protocol: p.Protocol, Target: p.Target.Host, StateFile: p.StateFile,
+	out := Plan{Status: PlanChanges, Protocol: p.Protocol, Target: p.Target.Host, StateFile: p.StateFile, OtherTarget: p.OtherTarget,
 		UsersRemoved: list(c.UsersRemoved), ManagersLost: list(c.ManagersLost), EmailChanges: list(c.EmailChanges),
 		TeamsRemoved: list(c.TeamsRemoved), UsersAdded: list(c.UsersAdded), TeamsAdded: list(c.TeamsAdded),
 		ManagersGained: list(c.ManagersGained), TeamsRenamed: list(c.TeamsRenamed), UsersChanged: list(c.UsersChanged),
 		Moves: list(c.Moves), EmailIsRemoval: p.Protocol == push.ProtocolLegacy, MappingsKnown: p.Known.Mappings,
-		Invites: p.Invites, Guard: nonNil(guard), Notes: nonNil(p.Notes), Unchanged: p.Unchanged}
+		Invites: p.Invites, Guard: nonNil(p.Guards), Notes: nonNil(p.Notes), Unchanged: p.Unchanged}
 	if p.First {
 		out.Status = PlanFirst
 	} else if !p.PreviousPush.IsZero() {
@@ -135,12 +140,12 @@ func FromPush(p *push.Plan, guard []string) Plan {
 }
 
 // pushPlan plans a push of the linted org as "ovsync plan" does, with
-// push's default guards: no key, no network. It hands push the lint
-// report already made, so that the files are not linted twice, unless
-// lint ran with other severities than push's. There is no plan when the
-// org was given as files (a push needs config.json) or lint found errors
-// (a push stops before planning).
-func pushPlan(rep *lint.Report, lo lint.Options) Plan {
+// the options opt of that push (its state file, target and guards): no
+// key, no network. It hands push the lint report already made, so that
+// the files are not linted twice, unless lint ran with other severities
+// than push's. There is no plan when the org was given as files (a push
+// needs config.json) or lint found errors (a push stops before planning).
+func pushPlan(rep *lint.Report, lo lint.Options, opt push.Options) Plan {
 	stopped := func(reason string) Plan { return NoPlan(PlanStopped, reason) }
 	if rep.Config == "" {
 		return stopped("the files were given without a config.json: a push reads the org through one, so there is no plan")
@@ -148,29 +153,20 @@ func pushPlan(rep *lint.Report, lo lint.Options) Plan {
 	if n := rep.Summary.Errors; n > 0 {
 		return stopped(fmt.Sprintf("lint found %s: a push stops before planning; fix them to see what it would change", plural(n, "error", "errors")))
 	}
-	opt := push.Options{Path: lo.Path, MaxInvites: push.DefaultMaxInvites, Stdout: io.Discard, Stderr: io.Discard}
+	opt.Path, opt.Lint, opt.Stdout, opt.Stderr = lo.Path, nil, io.Discard, io.Discard
 	if len(lo.Severities) == 0 && len(lo.Schemas) == 0 {
 		opt.Lint = rep
-	}
-	for _, l := range []struct {
-		to   *push.Limit
-		spec string
-	}{{&opt.MaxRemovals, push.DefaultMaxRemovals}, {&opt.MaxTeamRemovals, push.DefaultMaxTeamRemovals}, {&opt.MaxManagerChanges, push.DefaultMaxManagerChanges}} {
-		var err error
-		if *l.to, err = push.ParseLimit(l.spec); err != nil {
-			return stopped(err.Error())
-		}
 	}
 	p, err := push.MakePlan(opt)
 	if err != nil {
 		return stopped("the push could not be planned: " + err.Error())
 	}
-	return FromPush(p, p.Guards(opt))
+	return FromPush(p)
 }
 
 // NoPlan returns a plan that only says why there is none.
 func NoPlan(status PlanStatus, reason string) Plan {
-	return FromPush(&push.Plan{}, nil).withStatus(status, reason)
+	return FromPush(&push.Plan{}).withStatus(status, reason)
 }
 
 // withStatus returns the plan with no counts, the status and reason set.

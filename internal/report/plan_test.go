@@ -69,6 +69,69 @@ func TestPlanAfterPush(t *testing.T) {
 	}
 }
 
+// TestPlanGuardsFromOptions checks that the page shows the guards of the
+// push options it is given, as the command builds them from push's flags,
+// not push's defaults: the planted org removes a user and an email, which
+// the default --max-removals (10%, at least 5) lets through and
+// --max-removals 1 does not; a first push trips the guard of a push
+// without a record unless --first-push; a state file of another target is
+// no record.
+func TestPlanGuardsFromOptions(t *testing.T) {
+	dir := plantedOrg(t)
+	r := newReport(t, Options{Lint: lint.Options{Path: dir}})
+	if g := r.Data().Plan.Guard; len(g) != 0 {
+		t.Fatalf("default guards trip: %q", g)
+	}
+	opt := defaultGuards(t)
+	opt.MaxRemovals = push.Limit{Count: 1}
+	r = newReport(t, Options{Lint: lint.Options{Path: dir}, Plan: opt})
+	want := "it would remove 1 user and change 1 email (each a removal in the legacy protocol) of the 87 sent last time (--max-removals 1 allows 1)"
+	if g := r.Data().Plan.Guard; len(g) != 1 || !strings.HasPrefix(g[0], want) {
+		t.Fatalf("guards %q, want one starting %q", g, want)
+	}
+	if html := page(t, r); !strings.Contains(html, `<p class="guard">The push stops here, nothing sent (exit status 5): `+want) {
+		t.Errorf("the page does not show the guard")
+	}
+
+	opt = defaultGuards(t)
+	opt.State = filepath.Join(t.TempDir(), "none.json")
+	r = newReport(t, Options{Lint: lint.Options{Path: dir}, Plan: opt})
+	p := r.Data().Plan
+	if p.Status != PlanFirst || len(p.Guard) != 1 || !strings.HasPrefix(p.Guard[0], "there is no record of the last push to ") {
+		t.Errorf("without a state file: status %q, guards %q", p.Status, p.Guard)
+	}
+	opt.FirstPush = true
+	if g := newReport(t, Options{Lint: lint.Options{Path: dir}, Plan: opt}).Data().Plan.Guard; len(g) != 0 {
+		t.Errorf("with --first-push: guards %q", g)
+	}
+
+	// The state of the planted org's push, for another service.
+	raw, err := os.ReadFile(filepath.Join(dir, ".ovsync", "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, rest, _ := strings.Cut(string(raw), "\n")
+	var head map[string]any
+	if err := json.Unmarshal([]byte(line), &head); err != nil {
+		t.Fatal(err)
+	}
+	head["apiUrl"] = "https://sandbox.officevibe.com"
+	b, _ := json.Marshal(head)
+	other := filepath.Join(t.TempDir(), "sandbox.json")
+	if err := os.WriteFile(other, []byte(string(b)+"\n"+rest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opt = defaultGuards(t)
+	opt.State = other
+	r = newReport(t, Options{Lint: lint.Options{Path: dir}, Plan: opt})
+	if p := r.Data().Plan; p.Status != PlanFirst || p.OtherTarget != "a legacy push to https://sandbox.officevibe.com" || len(p.Guard) != 1 {
+		t.Errorf("a state of another service: status %q, other target %q, guards %q", p.Status, p.OtherTarget, p.Guard)
+	}
+	if html := page(t, r); !strings.Contains(html, "records a legacy push to https://sandbox.officevibe.com, not a push to this target") {
+		t.Errorf("the page does not say the state file is another target's")
+	}
+}
+
 // plantedOrg copies the sample org, pushes it to the fake API over
 // loopback, then plants changes in its files: an email changed (00003),
 // a user added (99999), a user removed (25013, Kevin Park) and a manager
@@ -105,7 +168,7 @@ func plantedOrg(t testing.TB) string {
 		}
 		return ""
 	}
-	if _, err := push.Push(context.Background(), push.Options{Path: dir, Remote: push.Remote{Getenv: getenv}}); err != nil {
+	if _, err := push.Push(context.Background(), push.Options{Path: dir, Remote: push.Remote{Getenv: getenv}, FirstPush: true}); err != nil {
 		t.Fatalf("the first push failed: %v", err)
 	}
 

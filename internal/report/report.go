@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/ovsync/ovsync/lint"
+	"github.com/ovsync/ovsync/push"
 )
 
 // Options say which org to report on.
@@ -39,6 +40,11 @@ type Options struct {
 	Version string
 	// Now is the time the report is made; the zero time means time.Now.
 	Now time.Time
+	// Plan are the options of the push whose plan the page shows: its
+	// state file, protocol, target and guards, as the command builds them
+	// for push and plan (Path, Lint, Stdout and Stderr are the report's
+	// own). The page shows the guards those options would trip.
+	Plan push.Options
 	// NoPlan leaves the plan out (for benchmarks and for tests of other
 	// parts): the page says it was not asked for.
 	NoPlan bool
@@ -64,7 +70,7 @@ func New(ctx context.Context, opt Options) (*Report, error) {
 	}
 	plan := NoPlan(PlanNotAsked, "this report was made without the plan of the next push")
 	if !opt.NoPlan {
-		plan = pushPlan(rep, opt.Lint)
+		plan = pushPlan(rep, opt.Lint, opt.Plan)
 	}
 	return FromLint(rep, plan, opt.Version, now)
 }

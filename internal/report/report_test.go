@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ovsync/ovsync/lint"
+	"github.com/ovsync/ovsync/push"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -31,7 +32,25 @@ const (
 	hostileKey = "ovk-zq93xk-HOSTILE-7731"
 )
 
-// newReport makes the report of the org at path, failing the test on error.
+// defaultGuards are the options of a push with the command's default
+// guards, as ovsync push, plan and report build them without flags.
+func defaultGuards(t testing.TB) push.Options {
+	t.Helper()
+	opt := push.Options{MaxInvites: push.DefaultMaxInvites}
+	for _, l := range []struct {
+		to   *push.Limit
+		spec string
+	}{{&opt.MaxRemovals, push.DefaultMaxRemovals}, {&opt.MaxTeamRemovals, push.DefaultMaxTeamRemovals}, {&opt.MaxManagerChanges, push.DefaultMaxManagerChanges}} {
+		var err error
+		if *l.to, err = push.ParseLimit(l.spec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return opt
+}
+
+// newReport makes the report of opt, at a fixed time, with the default
+// guards unless opt sets some, failing the test on error.
 func newReport(t testing.TB, opt Options) *Report {
 	t.Helper()
 	if opt.Now.IsZero() {
@@ -39,6 +58,9 @@ func newReport(t testing.TB, opt Options) *Report {
 	}
 	if opt.Version == "" {
 		opt.Version = "v0.0.0-test"
+	}
+	if opt.Plan.MaxRemovals == (push.Limit{}) && opt.Plan.MaxInvites == 0 {
+		opt.Plan = defaultGuards(t)
 	}
 	r, err := New(context.Background(), opt)
 	if err != nil {
