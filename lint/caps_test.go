@@ -461,8 +461,13 @@ func TestGitHubPlainLinesCannotBeCommands(t *testing.T) {
 		fs = append(fs, Finding{Rule: RuleCycle, Severity: Error, File: "::error::x.csv", Line: i + 1, Column: 1,
 			Message: "two\nlines\r\n::warning::injected"})
 	}
+	fs = append(fs, Finding{Rule: RuleCycle, Severity: Error, File: ":", Line: 99, Message: "m"})
 	out := printString(t, "github", &Report{Findings: fs}, PrintOptions{})
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if last := lines[len(lines)-1]; last != "./::99:0: error: m [cycle]" {
+		t.Errorf("plain line of file %q = %q", ":", last)
+	}
+	lines = lines[:len(lines)-1]
 	if len(lines) != 13 {
 		t.Fatalf("%d lines for 12 findings, want 13 (10 annotations, the notice, 2 plain lines):\n%s", len(lines), out)
 	}

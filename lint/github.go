@@ -30,6 +30,7 @@ import (
 type gitHubPrinter struct {
 	w   *bufio.Writer
 	opt PrintOptions
+	num []byte // scratch for the numbers of a plain line
 }
 
 func newGitHubPrinter(w *bufio.Writer, opt PrintOptions) printer {
@@ -150,17 +151,36 @@ func (p *gitHubPrinter) closingNotice(cut []cutGroup) {
 	p.w.WriteByte('\n')
 }
 
-// plainLine writes a finding as the text format does, without its hint,
-// on one line: line breaks in it are written as \r and \n, and a line
-// that would start with "::" starts with "./" instead, so that nothing
-// taken from the files reads as a workflow command.
+// plainLine writes a finding as the text format does ([Finding.String]),
+// without its hint, on one line: line breaks in it are written as \r and
+// \n, and a line that would start with "::" starts with "./" instead, so
+// that nothing taken from the files reads as a workflow command. It is
+// written piece by piece: a run may have hundreds of thousands.
 func (p *gitHubPrinter) plainLine(f *Finding) {
-	line := plainBreaks.Replace(f.String())
-	if strings.HasPrefix(strings.TrimLeft(line, " \t"), "::") {
+	// The file is followed by ":", so a file starting with one would too.
+	if strings.HasPrefix(strings.TrimLeft(f.File, " \t"), ":") {
 		p.w.WriteString("./")
 	}
-	p.w.WriteString(line)
-	p.w.WriteByte('\n')
+	p.oneLine(f.File)
+	p.num = strconv.AppendInt(append(p.num[:0], ':'), int64(f.Line), 10)
+	p.num = strconv.AppendInt(append(p.num, ':'), int64(f.Column), 10)
+	p.w.Write(p.num)
+	p.w.WriteString(": ")
+	p.w.WriteString(f.Severity.String())
+	p.w.WriteString(": ")
+	p.oneLine(f.Message)
+	p.w.WriteString(" [")
+	p.oneLine(f.Rule)
+	p.w.WriteString("]\n")
+}
+
+// oneLine writes s with its line breaks escaped.
+func (p *gitHubPrinter) oneLine(s string) {
+	if strings.ContainsAny(s, "\r\n") {
+		plainBreaks.WriteString(p.w, s)
+		return
+	}
+	p.w.WriteString(s)
 }
 
 // plainBreaks writes line breaks as escapes.
