@@ -13,10 +13,27 @@ import (
 type PrintOptions struct {
 	// MaxPerRule caps the findings of one rule in the text format; the
 	// others are counted in a line after the findings. 0 (or less) prints
-	// every finding. The other formats are never capped.
+	// every finding. It caps no other format: github and sarif keep within
+	// GitHub's limits on their own (see [DefaultSARIFMaxResults]), json is
+	// never cut.
 	MaxPerRule int
+	// SARIFMaxResults is the most results of the SARIF run: 0 means
+	// [DefaultSARIFMaxResults], less than 0 keeps every result.
+	SARIFMaxResults int
 	// Version is the tool version written in SARIF's tool.driver.
 	Version string
+	// Strict says that warnings fail the run too (lint --strict), for the
+	// verdict of the summary format.
+	Strict bool
+	// FullReport names where the whole list of findings is written in the
+	// same run (the file of --format json), for the formats that leave
+	// some out to say where to find them; "" when none is.
+	FullReport string
+	// Redact, when not nil, removes secrets from a text taken from the
+	// input before a format changes its form: the summary format escapes
+	// Markdown, after which a filter over the output would no longer
+	// recognise a secret.
+	Redact func(string) string
 }
 
 // printer writes one report in one format. Each format lives in its own
@@ -26,18 +43,19 @@ type printer interface {
 }
 
 // formats lists the format names in the order [Formats] returns them.
-var formats = []string{"text", "json", "github", "sarif"}
+var formats = []string{"text", "json", "github", "sarif", "summary"}
 
 // printers maps a format name to the constructor of its printer.
 var printers = map[string]func(w *bufio.Writer, opt PrintOptions) printer{
-	"text":   newTextPrinter,
-	"json":   newJSONPrinter,
-	"github": newGitHubPrinter,
-	"sarif":  newSARIFPrinter,
+	"text":    newTextPrinter,
+	"json":    newJSONPrinter,
+	"github":  newGitHubPrinter,
+	"sarif":   newSARIFPrinter,
+	"summary": newSummaryPrinter,
 }
 
 // Formats returns the names accepted by [Print] in a stable order: text,
-// json, github, sarif.
+// json, github, sarif, summary.
 func Formats() []string { return slices.Clone(formats) }
 
 // Print writes the report in the named format. The findings must already
@@ -72,4 +90,13 @@ func withHint(f Finding) string {
 		return f.Message
 	}
 	return f.Message + "\nhint: " + f.Hint
+}
+
+// wholeList says where every finding is, for what a capped format says
+// about the findings it left out.
+func wholeList(opt PrintOptions) string {
+	if opt.FullReport != "" {
+		return "every finding is in " + opt.FullReport + " (--format json)"
+	}
+	return "ovsync lint --format json lists every finding"
 }

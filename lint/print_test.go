@@ -100,7 +100,7 @@ func countFixture(r *Report) {
 	}
 }
 
-var goldenExt = map[string]string{"text": "txt", "json": "json", "github": "txt", "sarif": "sarif"}
+var goldenExt = map[string]string{"text": "txt", "json": "json", "github": "txt", "sarif": "sarif", "summary": "md"}
 
 // checkPrintGolden compares got with testdata/print/name, or rewrites the
 // file under -update.
@@ -139,7 +139,7 @@ func TestPrintGolden(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	want := []string{"text", "json", "github", "sarif"}
+	want := []string{"text", "json", "github", "sarif", "summary"}
 	if diff := cmp.Diff(want, Formats()); diff != "" {
 		t.Errorf("Formats() (-want +got):\n%s", diff)
 	}
@@ -166,8 +166,8 @@ func TestPrintErrors(t *testing.T) {
 		report *Report
 		want   string
 	}{
-		{"unknown format", "xml", emptyFixture(), `unknown format "xml" (use text, json, github, sarif)`},
-		{"format is case-sensitive", "JSON", emptyFixture(), `unknown format "JSON" (use text, json, github, sarif)`},
+		{"unknown format", "xml", emptyFixture(), `unknown format "xml" (use text, json, github, sarif, summary)`},
+		{"format is case-sensitive", "JSON", emptyFixture(), `unknown format "JSON" (use text, json, github, sarif, summary)`},
 		{"nil report", "text", nil, "no report to print"},
 	}
 	for _, tt := range tests {

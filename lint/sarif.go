@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -32,9 +33,33 @@ type (
 		Runs    []sarifRun `json:"runs"`
 	}
 	sarifRun struct {
-		Tool       sarifTool     `json:"tool"`
-		ColumnKind string        `json:"columnKind"`
-		Results    []sarifResult `json:"results"`
+		Tool        sarifTool         `json:"tool"`
+		Invocations []sarifInvocation `json:"invocations,omitempty"`
+		ColumnKind  string            `json:"columnKind"`
+		Results     []sarifResult     `json:"results"`
+	}
+	// sarifInvocation is the run's one invocation, written when results
+	// were left out to say so.
+	sarifInvocation struct {
+		ExecutionSuccessful        bool                `json:"executionSuccessful"`
+		ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
+	}
+	sarifNotification struct {
+		Level          string                  `json:"level"`
+		Message        sarifMessage            `json:"message"`
+		AssociatedRule *sarifRuleReference     `json:"associatedRule,omitempty"`
+		Properties     *sarifLeftOutProperties `json:"properties,omitempty"`
+	}
+	sarifRuleReference struct {
+		ID    string `json:"id"`
+		Index *int   `json:"index,omitempty"`
+	}
+	// sarifLeftOutProperties counts, in a notification's property bag,
+	// the results of its rule and level: all of them, and those left out.
+	sarifLeftOutProperties struct {
+		Level   string `json:"level"`
+		Results int    `json:"results"`
+		LeftOut int    `json:"leftOut"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -91,20 +116,77 @@ type (
 )
 
 // sarifPrinter writes a SARIF 2.1.0 log for code scanning: one run, one
-// reporting descriptor per rule of the catalogue, one result per finding.
+// reporting descriptor per rule of the catalogue, one result per finding
+// up to the run's limit (see caps.go); when findings are left out, the
+// run's invocation says how many of which rules, and where they all are.
 type sarifPrinter struct {
-	w       *bufio.Writer
-	version string
+	w   *bufio.Writer
+	opt PrintOptions
 }
 
 func newSARIFPrinter(w *bufio.Writer, opt PrintOptions) printer {
-	return &sarifPrinter{w: w, version: opt.Version}
+	return &sarifPrinter{w: w, opt: opt}
+}
+
+// maxResults is the run's limit, or -1 for none.
+func (p *sarifPrinter) maxResults() int {
+	switch n := p.opt.SARIFMaxResults; {
+	case n == 0:
+		return DefaultSARIFMaxResults
+	case n < 0:
+		return -1
+	default:
+		return n
+	}
+}
+
+// keep returns how many findings of each group the run keeps, or nil when
+// it keeps them all.
+func (p *sarifPrinter) keep(fs []Finding) (keep, counts map[group]int) {
+	limit := p.maxResults()
+	if limit < 0 || len(fs) <= limit {
+		return nil, nil
+	}
+	counts = countGroups(fs, asIs)
+	return allot(counts, func(_ Severity, used int) int { return limit - used }), counts
+}
+
+// notifications say what the run left out: how many results in all and
+// why, then how many of each rule and level.
+func (p *sarifPrinter) notifications(total int, counts, keep map[group]int, ruleIndexes []int) []sarifNotification {
+	cut := leftOut(counts, keep)
+	left := 0
+	for _, c := range cut {
+		left += c.left
+	}
+	limit := p.maxResults()
+	ns := []sarifNotification{{
+		Level: "warning",
+		Message: sarifMessage{Text: fmt.Sprintf(
+			"%d of %d results left out: this run holds at most %d (--sarif-max-results; code scanning rejects a run of more than %d); errors are kept first, then warnings, then notes, and each rule in turn within a level; %s",
+			left, total, limit, DefaultSARIFMaxResults, wholeList(p.opt))},
+	}}
+	for _, c := range cut {
+		level := sarifLevel(c.severity)
+		n := sarifNotification{
+			Level: "warning",
+			Message: sarifMessage{Text: fmt.Sprintf("%s: %d of %d %s results left out (%d kept)",
+				c.rule, c.left, c.total, level, c.total-c.left)},
+			AssociatedRule: &sarifRuleReference{ID: c.rule},
+			Properties:     &sarifLeftOutProperties{Level: level, Results: c.total, LeftOut: c.left},
+		}
+		if i := ruleRank(c.rule); i < len(Rules) {
+			n.AssociatedRule.Index = &ruleIndexes[i]
+		}
+		ns = append(ns, n)
+	}
+	return ns
 }
 
 func (p *sarifPrinter) print(r *Report) error {
 	driver := sarifDriver{
 		Name:           sarifToolName,
-		Version:        p.version,
+		Version:        p.opt.Version,
 		InformationURI: sarifToolURI,
 		Rules:          make([]sarifRule, 0, len(Rules)),
 	}
@@ -128,22 +210,43 @@ func (p *sarifPrinter) print(r *Report) error {
 	js.value("  ", sarifVersion)
 	p.w.WriteString(",\n  \"runs\": [\n    {\n      \"tool\": ")
 	js.value("      ", sarifTool{Driver: driver})
-	p.w.WriteString(",\n      \"columnKind\": ")
-	js.value("      ", sarifColumnKind)
-	p.w.WriteString(",\n      \"results\": [")
-	seen := make(map[string]int)
 	ruleIndexes := make([]int, len(Rules))
 	for i := range ruleIndexes {
 		ruleIndexes[i] = i
 	}
+	// What the run keeps is decided from counts per rule and level before
+	// the first result is written; the findings are not copied.
+	keep, counts := p.keep(r.Findings)
+	if keep != nil {
+		p.w.WriteString(",\n      \"invocations\": ")
+		js.value("      ", []sarifInvocation{{
+			ExecutionSuccessful:        true,
+			ToolExecutionNotifications: p.notifications(len(r.Findings), counts, keep, ruleIndexes),
+		}})
+	}
+	p.w.WriteString(",\n      \"columnKind\": ")
+	js.value("      ", sarifColumnKind)
+	p.w.WriteString(",\n      \"results\": [")
+	seen := make(map[string]int)
 	var artifactFile string // the findings are sorted by file: one artifact per file
 	var artifact sarifArtifactLocation
-	for i, f := range r.Findings {
+	written := 0
+	for _, f := range r.Findings {
+		// A result left out still counts among the findings alike, so that
+		// a kept result has the fingerprint it has in a run that keeps all.
+		id, n := occurrence(f, seen)
+		if keep != nil {
+			g := group{f.Rule, f.Severity}
+			if keep[g] == 0 {
+				continue
+			}
+			keep[g]--
+		}
 		res := sarifResult{
 			RuleID:              f.Rule,
 			Level:               sarifLevel(f.Severity),
 			Message:             sarifMessage{Text: withHint(f)},
-			PartialFingerprints: sarifFingerprints{V1: fingerprint(f, seen)},
+			PartialFingerprints: sarifFingerprints{V1: fingerprintOf(id, n)},
 		}
 		if i, ok := index[f.Rule]; ok {
 			res.RuleIndex = &ruleIndexes[i]
@@ -161,29 +264,36 @@ func (p *sarifPrinter) print(r *Report) error {
 			}
 			res.Locations = []sarifLocation{{PhysicalLocation: loc}}
 		}
-		if i > 0 {
+		if written > 0 {
 			p.w.WriteByte(',')
 		}
+		written++
 		p.w.WriteString("\n        ")
 		if err := js.value("        ", res); err != nil {
 			return err
 		}
 	}
-	if len(r.Findings) > 0 {
+	if written > 0 {
 		p.w.WriteString("\n      ")
 	}
 	p.w.WriteString("]\n    }\n  ]\n}\n")
 	return js.err
 }
 
-// fingerprint returns a result's partial fingerprint: a hash of its rule,
-// file (with forward slashes) and key, and of how many findings with the
-// same three came before it, so that two alike stay apart. seen counts
+// occurrence returns what a result's partial fingerprint is made of: its
+// rule, file (with forward slashes) and key, and how many findings with
+// the same three came before it, so that two alike stay apart. seen counts
 // them along the run.
-func fingerprint(f Finding, seen map[string]int) string {
-	id := f.Rule + "\x00" + slashPath(f.File) + "\x00" + f.Key
-	n := seen[id]
+func occurrence(f Finding, seen map[string]int) (id string, n int) {
+	id = f.Rule + "\x00" + slashPath(f.File) + "\x00" + f.Key
+	n = seen[id]
 	seen[id] = n + 1
+	return id, n
+}
+
+// fingerprintOf returns the partial fingerprint of a result: a hash of
+// its [occurrence].
+func fingerprintOf(id string, n int) string {
 	sum := sha256.Sum256([]byte(id + "\x00" + strconv.Itoa(n)))
 	return hex.EncodeToString(sum[:16])
 }

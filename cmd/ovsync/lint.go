@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -34,8 +36,15 @@ Examples:
    ovsync lint --format sarif -o lint.sarif .        for code scanning upload
    ovsync lint --format github --format sarif=lint.sarif --format json=lint.json .
                                                      several reports of one run
+   ovsync lint --format summary=summary.md .         a Markdown summary
    ovsync lint --rule user-without-team=off --strict config.json
-   ovsync lint --schema users=our-users.schema.json .`,
+   ovsync lint --schema users=our-users.schema.json .
+
+In GitHub Actions (GITHUB_STEP_SUMMARY set), lint also appends the summary
+format to the job summary, unless a --format summary says where it goes.
+github annotates at most 10 findings of each kind and prints the others as
+plain lines; sarif keeps at most --sarif-max-results results (code
+scanning's limit); both say what they left out. json is never cut.`,
 		Flags: append(orgFileFlags(func(f string) string { return f + " to lint (no config)" }),
 			&cli.GenericFlag{Name: "format", Aliases: []string{"f"}, Value: &formatFlags{},
 				Usage: "output format: " + strings.Join(lint.Formats(), ", ") + " (default text); `FORMAT[=FILE]` writes that format to FILE (atomically), repeatable"},
@@ -43,6 +52,7 @@ Examples:
 			&cli.StringSliceFlag{Name: "rule", Usage: "set a rule's severity: `ID=SEV` with SEV error, warning, info or off (repeatable)"},
 			&cli.BoolFlag{Name: "strict", Usage: "warnings fail the run too (exit status 1)"},
 			&cli.IntFlag{Name: "max-per-rule", Value: 50, Usage: "text format: show at most `N` findings of each rule (0: all)"},
+			&cli.IntFlag{Name: "sarif-max-results", Value: lint.DefaultSARIFMaxResults, Usage: "sarif format: keep at most `N` results, errors first, each rule in turn (0: all; code scanning rejects more than 25000)"},
 			&cli.StringSliceFlag{Name: "schema", Usage: "also validate rows with your own JSON Schema: `KIND=FILE`, KIND users, groups or mapping (repeatable)", TakesFile: true},
 		),
 		Action: runLint,
@@ -66,11 +76,25 @@ func runLint(c *cli.Context) error {
 	if opt.Schemas, err = parseSchemaFlags(c.StringSlice("schema")); err != nil {
 		return exitWith(exitUsage, err)
 	}
+	sarifMax := c.Int("sarif-max-results")
+	switch {
+	case sarifMax < 0:
+		return exitWith(exitUsage, fmt.Errorf("--sarif-max-results %d: want a number of results, or 0 for all", sarifMax))
+	case sarifMax == 0:
+		sarifMax = -1 // every result
+	}
 	rep, err := lint.Run(opt)
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
-	popt := lint.PrintOptions{MaxPerRule: c.Int("max-per-rule"), Version: toolVersion()}
+	popt := lint.PrintOptions{
+		MaxPerRule:      c.Int("max-per-rule"),
+		SARIFMaxResults: sarifMax,
+		Version:         toolVersion(),
+		Strict:          c.Bool("strict"),
+		FullReport:      fullReport(outputs),
+		Redact:          redactorOf(c).String,
+	}
 	for _, out := range outputs {
 		write := func(w io.Writer) error { return lint.Print(w, out.format, rep, popt) }
 		if out.file != "" {
@@ -82,10 +106,64 @@ func runLint(c *cli.Context) error {
 			return exitWith(exitUsage, err)
 		}
 	}
+	if err := appendStepSummary(c, outputs, rep, popt); err != nil {
+		return exitWith(exitUsage, err)
+	}
 	if rep.Failed(c.Bool("strict")) {
 		return exitWith(exitFindings, nil)
 	}
 	return nil
+}
+
+// stepSummaryEnv names the file that GitHub Actions shows as the job
+// summary of a step; each step appends Markdown to it.
+const stepSummaryEnv = "GITHUB_STEP_SUMMARY"
+
+// appendStepSummary appends the summary format to the file that
+// GITHUB_STEP_SUMMARY names, when it is set and no --format summary says
+// where the summary goes. The summary is made whole (it is bounded) and
+// through the run's redactor first, then appended with one write.
+func appendStepSummary(c *cli.Context, outputs []lintOutput, rep *lint.Report, popt lint.PrintOptions) error {
+	path := os.Getenv(stepSummaryEnv)
+	if path == "" || slices.ContainsFunc(outputs, func(o lintOutput) bool { return o.format == "summary" }) {
+		return nil
+	}
+	var buf bytes.Buffer
+	w := redactorOf(c).Writer(&buf)
+	if err := lint.Print(w, "summary", rep, popt); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("%s: cannot append the job summary (%s): %w", path, stepSummaryEnv, fserr.WithoutPath(err))
+	}
+	md := buf.Bytes()
+	// Markdown after what others wrote needs a blank line to start afresh.
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		md = append([]byte{'\n'}, md...)
+	}
+	_, err = f.Write(md)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: cannot append the job summary (%s): %w", path, stepSummaryEnv, fserr.WithoutPath(err))
+	}
+	return nil
+}
+
+// fullReport returns the file the json format is written to in this
+// run, for the capped formats to name as the whole list ("" if none).
+func fullReport(outputs []lintOutput) string {
+	for _, o := range outputs {
+		if o.format == "json" && o.file != "" {
+			return o.file
+		}
+	}
+	return ""
 }
 
 // formatFlags are the --format flags as given, one per flag: not split at

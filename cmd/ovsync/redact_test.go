@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ovsync/ovsync/internal/redact"
+	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
@@ -101,34 +102,44 @@ func checkNoKey(t *testing.T, what, out string, dir string) {
 
 // TestLintNeverPrintsKey lints a config whose ApiKey is also pasted,
 // URL-escaped, into ApiUrl and, as it is, into SyncManagerEmail (both
-// quoted by their findings), in every format, to stdout and with -o.
+// quoted by their findings), in every format, to stdout and with -o, and
+// with GitHub's job summary (GITHUB_STEP_SUMMARY) appended to.
 func TestLintNeverPrintsKey(t *testing.T) {
 	dir := keyOrg(t, func(cfg map[string]any) {
 		cfg["ApiKey"] = cliKey
 		cfg["ApiUrl"] = "http://example.com/?k=" + url.QueryEscape(cliKey)
 		cfg["SyncManagerEmail"] = cliKey
 	})
-	for _, format := range []string{"text", "json", "github", "sarif"} {
+	stepSummary := filepath.Join(dir, "step-summary.md")
+	t.Setenv("GITHUB_STEP_SUMMARY", stepSummary)
+	for _, format := range lint.Formats() {
 		t.Run(format, func(t *testing.T) {
+			mask := redact.Mask
+			if format == "summary" {
+				mask = `\[redacted\]` // Markdown escaped after the key was masked
+			}
 			var stdout, stderr bytes.Buffer
 			code := run([]string{"ovsync", "lint", "--format", format, dir}, strings.NewReader(""), &stdout, &stderr)
 			if code != exitFindings {
 				t.Fatalf("exit status %d, want %d\n%s", code, exitFindings, stderr.String())
 			}
 			checkNoKey(t, "lint --format "+format, stdout.String()+stderr.String(), dir)
-			if !strings.Contains(stdout.String(), redact.Mask) {
-				t.Errorf("the findings on ApiUrl and SyncManagerEmail do not show %s:\n%s", redact.Mask, stdout.String())
+			if !strings.Contains(stdout.String(), mask) {
+				t.Errorf("the findings on ApiUrl and SyncManagerEmail do not show %s:\n%s", mask, stdout.String())
 			}
 			out := filepath.Join(dir, "report."+format)
 			stdout.Reset()
 			if code := run([]string{"ovsync", "lint", "--format", format, "-o", out, dir}, strings.NewReader(""), &stdout, &stderr); code != exitFindings {
 				t.Fatalf("-o: exit status %d", code)
 			}
-			if !strings.Contains(string(readFile(t, out)), redact.Mask) {
-				t.Errorf("%s does not show %s", out, redact.Mask)
+			if !strings.Contains(string(readFile(t, out)), mask) {
+				t.Errorf("%s does not show %s", out, mask)
 			}
 			checkNoKey(t, "lint -o", stdout.String()+stderr.String(), dir)
 		})
+	}
+	if !strings.Contains(string(readFile(t, stepSummary)), `\[redacted\]`) {
+		t.Errorf("the job summary does not show the findings on ApiUrl and SyncManagerEmail masked:\n%s", readFile(t, stepSummary))
 	}
 }
 
