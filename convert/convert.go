@@ -863,6 +863,10 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 		return fmt.Errorf("%s: %w", p.in.path, err)
 	}
 	defer rd.Close()
+	lim, _ := rd.(limiter)
+	if lim != nil {
+		lim.Limit(len(h.names)) // columns past the header are only counted
+	}
 	cw := csv.NewWriter(w)
 	var out []string
 	for _, n := range h.names {
@@ -944,6 +948,12 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 					blank = false
 				}
 				rec = append(rec, v)
+			}
+		}
+		if lim != nil {
+			if n, col := lim.Beyond(); n > 0 {
+				outside.add(rd.CellName(col))
+				outside.n += n - 1
 			}
 		}
 		if blank {

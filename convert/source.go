@@ -45,6 +45,26 @@ type rowReader interface {
 	Close() error
 }
 
+// limiter is a rowReader that can keep the cells of the first columns
+// only (those a header names), counting the others: a value far away, or
+// repeated across the sheet, then costs nothing past them.
+type limiter interface {
+	// Limit keeps the cells of the first cols columns, from the next row
+	// read on.
+	Limit(cols int)
+	// Beyond returns the number of non-empty cells of the current row
+	// past the limit, and the 0-based column of the first.
+	Beyond() (n, col int)
+}
+
+// copier is a rowReader whose rows may be repeats of the one before
+// (OpenDocument's repeated rows).
+type copier interface {
+	// Copy reports whether the current row is the one before it given
+	// again: the same cells.
+	Copy() bool
+}
+
 // sheet is one table of an input: a worksheet, an HTML table or the
 // whole of a text file.
 type sheet struct {
@@ -286,6 +306,8 @@ func (x *xlsxReader) Formula(c int) (bool, string) {
 	cell := x.rows.Cells()[c]
 	return cell.Computed, cell.Unknown
 }
+func (x *xlsxReader) Limit(cols int)           { x.rows.Limit(cols) }
+func (x *xlsxReader) Beyond() (int, int)       { return x.rows.Beyond() }
 func (x *xlsxReader) RowName() string          { return rowName(x.Row()) }
 func (x *xlsxReader) CellName(c int) string    { return cellName(x.sheet, x.Row(), c) }
 func (x *xlsxReader) Progress() (int64, int64) { return x.rows.Offset(), x.size }
@@ -326,6 +348,9 @@ func (x *odsReader) Formula(c int) (bool, string) {
 	cell := x.rows.Cells()[c]
 	return cell.Computed, cell.Unknown
 }
+func (x *odsReader) Limit(cols int)           { x.rows.Limit(cols) }
+func (x *odsReader) Beyond() (int, int)       { return x.rows.Beyond() }
+func (x *odsReader) Copy() bool               { return x.rows.Copy() }
 func (x *odsReader) RowName() string          { return rowName(x.Row()) }
 func (x *odsReader) CellName(c int) string    { return cellName(x.sheet, x.Row(), c) }
 func (x *odsReader) Progress() (int64, int64) { return x.rows.Offset(), x.size }

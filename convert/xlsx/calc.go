@@ -58,7 +58,7 @@ func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format, why string
 	case err != nil:
 		return Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (%s)", why, oneLine(err.Error()))}
 	}
-	kind := formula.Parse(expr).Kind
+	kind := w.budget.Parse(expr).Kind
 	if kind == formula.Unknown && raw != "" {
 		kind = c.kindOf(sheet, ref, raw, f, w.date1904)
 	}

@@ -45,6 +45,7 @@ import (
 	"strings"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
+	"github.com/ovsync/ovsync/convert/formula"
 	"github.com/ovsync/ovsync/convert/xls"
 )
 
@@ -89,6 +90,7 @@ type Workbook struct {
 	sst      []string
 	xf       []cellfmt.Format // number format of each cellXfs entry
 	date1904 bool
+	budget   *formula.Budget // of the formulas' constants, read for their kind
 
 	// The file, and its calculation engine once a formula without a
 	// stored result needs it.
@@ -146,7 +148,7 @@ func Open(r io.ReaderAt, size int64) (*Workbook, error) {
 	if err != nil {
 		return nil, corrupt("damaged zip archive: %v", err)
 	}
-	w := &Workbook{files: make(map[string]*zip.File, len(zr.File)), r: r, size: size}
+	w := &Workbook{files: make(map[string]*zip.File, len(zr.File)), r: r, size: size, budget: formula.NewBudget()}
 	for _, f := range zr.File {
 		w.files[partName(f.Name)] = f
 	}
