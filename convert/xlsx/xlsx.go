@@ -23,13 +23,15 @@
 // the file is checked: a damaged file gives an error, never a panic.
 //
 // Memory: the small parts read whole (each refused past its limit), the
-// shared strings as strings, one row of cells (at most 16,384 columns)
-// and the largest single tag or text of a sheet ([xmlscan.MaxToken]):
-// never what counts in the file claim (uniqueCount, dimension, far-away
-// cell references). Fuzzing checks that reading a sheet allocates less
-// than 64 times its XML and 4 MiB. The calculation engine, opened only for
-// formulas without results, holds the workbook in memory, unzipping at
-// most 64 times the file's size (and 64 MiB).
+// shared strings as strings (refused past 64 times the file's size
+// unpacked, or 16 entries for each byte of the file; at least 16 MiB and
+// 65,536 entries), one row of cells (at most 16,384 columns, or those
+// kept by [Rows.Limit]) and the largest single tag or text of a sheet
+// ([xmlscan.MaxToken]): never what counts in the file claim (uniqueCount,
+// dimension, far-away cell references). Fuzzing checks that reading a
+// sheet allocates less than 64 times its XML and 4 MiB. The calculation
+// engine, opened only for formulas without results, holds the workbook in
+// memory, unzipping at most 64 times the file's size (and 64 MiB).
 package xlsx
 
 import (
@@ -371,6 +373,40 @@ func (w *Workbook) readStyles(f *zip.File) error {
 	return nil
 }
 
+// The shared string table is bounded by the file's size, like the rest of
+// the workbook: what it unpacks (64 times the file, at least 16 MiB) and
+// its entries (16 for each byte of the file, at least 65,536). A real
+// table compresses about tenfold and holds one entry for tens of bytes;
+// one past these bounds is a zip bomb, refused before it fills memory.
+const (
+	sstUnpackPerByte  = 64
+	sstUnpackMin      = 16 << 20
+	sstEntriesPerByte = 16
+	sstEntriesMin     = 1 << 16
+)
+
+// errUnpacked ends a part read past its bound.
+var errUnpacked = errors.New("unpacked past its bound")
+
+// boundedReader reads at most n more bytes of r, then fails with
+// errUnpacked.
+type boundedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.n <= 0 {
+		return 0, errUnpacked
+	}
+	if int64(len(p)) > b.n {
+		p = p[:b.n]
+	}
+	n, err := b.r.Read(p)
+	b.n -= int64(n)
+	return n, err
+}
+
 // readSharedStrings reads the shared string table: the text of each <si>,
 // its rich-text runs joined, phonetic runs (<rPh>) left out.
 func (w *Workbook) readSharedStrings(f *zip.File) error {
@@ -379,7 +415,9 @@ func (w *Workbook) readSharedStrings(f *zip.File) error {
 		return corrupt("%s: %v", f.Name, err)
 	}
 	defer rc.Close()
-	s := xmlscan.New(rc)
+	unpack := max(sstUnpackPerByte*w.size, sstUnpackMin)
+	entries := max(sstEntriesPerByte*w.size, sstEntriesMin)
+	s := xmlscan.New(&boundedReader{r: rc, n: unpack})
 	var text []byte
 	for s.Next() != xmlscan.EOF {
 		if s.Kind == xmlscan.Start && string(s.Name) == "sst" {
@@ -393,13 +431,18 @@ func (w *Workbook) readSharedStrings(f *zip.File) error {
 		if s.Kind != xmlscan.Start || string(s.Name) != "si" {
 			continue
 		}
+		if int64(len(w.sst)) >= entries {
+			return corrupt("%s holds more than %d strings, too many for a file of %d bytes", f.Name, entries, w.size)
+		}
 		text = text[:0]
 		if !s.Empty {
 			text = stringItem(s, text, "si")
 		}
 		w.sst = append(w.sst, string(decodeEscapes(text)))
 	}
-	if err := s.Err(); err != nil {
+	if err := s.Err(); errors.Is(err, errUnpacked) {
+		return corrupt("%s unpacks to more than %d bytes, too many for a file of %d bytes", f.Name, unpack, w.size)
+	} else if err != nil {
 		return corrupt("%s: %v", f.Name, zipErr(err))
 	}
 	return nil

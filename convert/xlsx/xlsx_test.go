@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -210,5 +211,53 @@ func TestOpenRefuses(t *testing.T) {
 				t.Errorf("error %q is not one line without a final period", msg)
 			}
 		})
+	}
+}
+
+// sstWorkbook returns a workbook of one sheet whose shared string table
+// is sst.
+func sstWorkbook(t testing.TB, sst string) []byte {
+	return zipOf(t, map[string]string{
+		"xl/workbook.xml":            `<workbook xmlns:r="r"><sheets><sheet name="A" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="x/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+		"xl/worksheets/sheet1.xml":   `<worksheet><sheetData><row r="1"><c t="s"><v>0</v></c></row></sheetData></worksheet>`,
+		"xl/sharedStrings.xml":       sst,
+	})
+}
+
+// TestSharedStringsBounded refuses a shared string table that unpacks to
+// far more than its file (40 MB from a few kilobytes), or holds far more
+// entries than its file could (two million empty strings from 10 KB),
+// before it fills memory; a real table reads.
+func TestSharedStringsBounded(t *testing.T) {
+	tests := []struct {
+		name, sst, msg string
+	}{
+		{"bytes", `<sst>` + strings.Repeat(`<si><t>`+strings.Repeat("a", 10000)+`</t></si>`, 4000) + `</sst>`, "unpacks to more than 16777216 bytes"},
+		{"entries", `<sst>` + strings.Repeat(`<si/>`, 2000000) + `</sst>`, "strings, too many for a file of"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := sstWorkbook(t, tt.sst)
+			var err error
+			n := allocated(func() { _, err = Open(bytes.NewReader(data), int64(len(data))) })
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), tt.msg) || !strings.Contains(err.Error(), "sharedStrings.xml") {
+				t.Fatalf("%d bytes: error %v, want %q", len(data), err, tt.msg)
+			}
+			if limit := uint64(allocPerByte*len(data) + 4*sstUnpackMin); n > limit {
+				t.Errorf("%d bytes: %d allocated, more than %d", len(data), n, limit)
+			}
+		})
+	}
+	var sst strings.Builder
+	sst.WriteString(`<sst uniqueCount="2">`)
+	for i := range 70000 {
+		fmt.Fprintf(&sst, `<si><t>user%06d@example.com</t></si>`, i)
+	}
+	sst.WriteString(`</sst>`)
+	data := sstWorkbook(t, sst.String())
+	w, err := Open(bytes.NewReader(data), int64(len(data)))
+	if err != nil || len(w.sst) != 70000 {
+		t.Fatalf("a table of 70,000 strings in %d bytes: %v", len(data), err)
 	}
 }
