@@ -21,7 +21,8 @@ type calc struct {
 	f       *excelize.File
 	err     error // why it could not be opened
 	opened  bool
-	scratch string // a sheet added to ask the engine a cell's type
+	scratch string     // a sheet added to ask the engine a cell's type
+	cost    *costModel // what the engine may still compute
 }
 
 // scratchSheet names the sheet added, in memory only, to ask the engine
@@ -47,9 +48,15 @@ func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format, why string
 	if !c.opened {
 		c.opened = true
 		c.f, c.err = openEngine(w.r, w.size)
+		if c.err == nil {
+			c.cost = newCostModel(w, c.f)
+		}
 	}
 	if c.err != nil {
 		return Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (the workbook does not open in its calculation engine: %v)", why, c.err)}
+	}
+	if err := c.cost.check(sheet, ref, true); err != nil {
+		return Cell{Unknown: fmt.Sprintf("%s, which ovsync does not compute: %v", why, err)}
 	}
 	raw, err := calcCell(c.f, sheet, ref)
 	switch {
@@ -139,7 +146,9 @@ func (c *calc) kindOf(sheet, ref, raw string, f cellfmt.Format, date1904 bool) f
 		c.scratch = scratchSheet
 	}
 	q := "ISNUMBER('" + strings.ReplaceAll(sheet, "'", "''") + "'!" + ref + ")"
-	if err := c.f.SetCellFormula(c.scratch, "A1", q); err != nil {
+	err = c.f.SetCellFormula(c.scratch, "A1", q)
+	c.cost.clear() // the engine forgets what it computed
+	if err != nil || c.cost.check(sheet, ref, false) != nil {
 		return formula.Text
 	}
 	if isNum, err := calcCell(c.f, c.scratch, "A1"); err == nil && isNum == "TRUE" {

@@ -31,7 +31,13 @@
 // dimension, far-away cell references). Fuzzing checks that reading a
 // sheet allocates less than 64 times its XML and 4 MiB. The calculation
 // engine, opened only for formulas without results, holds the workbook in
-// memory, unzipping at most 64 times the file's size (and 64 MiB).
+// memory, unzipping at most 64 times the file's size (and 64 MiB), and is
+// given only formulas whose cost, worked out from the workbook's cells
+// beforehand, stays within a budget that does not depend on the machine
+// ([MaxCalcCells] cells read per workbook, [MaxRefCells] per reference,
+// [MaxCalcText] bytes of text per step, [MaxCalcDepth] formulas deep;
+// functions whose cost depends on their arguments' values, such as REPT,
+// are not computed): a cell past it is marked [Cell].Unknown, saying why.
 package xlsx
 
 import (
