@@ -211,7 +211,7 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 		return r, cr, err
 	}
 	if d.Format == FormatHTML {
-		return in, openHTML(in, decode)
+		return in, openHTML(in, size, decode)
 	}
 	// The head, decoded, to find the delimiter and line ends.
 	dec, err := NewDecoder(bytes.NewReader(head), enc, bom)
