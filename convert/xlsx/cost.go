@@ -563,7 +563,7 @@ func (m *costModel) sheetIndex(si int) (*sheetIndex, error) {
 	}
 	idx := &sheetIndex{rows: map[int][]cellSize{}}
 	m.index[si] = idx
-	rc, err := m.w.files[m.w.sheets[si].part].Open()
+	rc, err := openPart(m.w.files[m.w.sheets[si].part])
 	if err != nil {
 		return idx, nil
 	}

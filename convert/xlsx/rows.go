@@ -58,7 +58,7 @@ func (w *Workbook) Rows(i int) (*Rows, error) {
 		return nil, fmt.Errorf("no sheet %d: the workbook has %d worksheets", i, len(w.sheets))
 	}
 	sh := w.sheets[i]
-	rc, err := w.files[sh.part].Open()
+	rc, err := openPart(w.files[sh.part])
 	if err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("%v", err))
 	}
@@ -301,6 +301,9 @@ func (r *Rows) store(col, style int, typ string) bool {
 	var c Cell
 	switch typ {
 	case "s":
+		if len(bytes.TrimSpace(r.val)) == 0 {
+			return true // <v/>: no string, an empty cell (as a number's empty <v/> is)
+		}
 		i, err := strconv.Atoi(string(bytes.TrimSpace(r.val)))
 		v, ok := r.wb.sharedString(i)
 		if err != nil || !ok {

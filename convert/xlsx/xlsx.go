@@ -254,7 +254,7 @@ func (w *Workbook) rels(name, dir string) ([]rel, error) {
 			Mode   string `xml:"TargetMode,attr"`
 		} `xml:"Relationship"`
 	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
+	if err := unmarshal(b, &doc); err != nil {
 		return nil, corrupt("%s: %v", name, err)
 	}
 	out := make([]rel, 0, len(doc.Rels))
@@ -289,7 +289,7 @@ func (w *Workbook) readWorkbook(book string) error {
 			Attrs []xml.Attr `xml:",any,attr"`
 		} `xml:"sheets>sheet"`
 	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
+	if err := unmarshal(b, &doc); err != nil {
 		return corrupt("%s: %v", book, err)
 	}
 	w.date1904 = doc.Pr.Date1904 == "1" || strings.EqualFold(doc.Pr.Date1904, "true")
@@ -361,7 +361,7 @@ func (w *Workbook) readStyles(f *zip.File) error {
 			NumFmtID int `xml:"numFmtId,attr"`
 		} `xml:"cellXfs>xf"`
 	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
+	if err := unmarshal(b, &doc); err != nil {
 		return corrupt("%s: %v", f.Name, err)
 	}
 	custom := make(map[int]cellfmt.Format, len(doc.NumFmts))
@@ -416,7 +416,7 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 // readSharedStrings reads the shared string table: the text of each <si>,
 // its rich-text runs joined, phonetic runs (<rPh>) left out.
 func (w *Workbook) readSharedStrings(f *zip.File) error {
-	rc, err := f.Open()
+	rc, err := openPart(f)
 	if err != nil {
 		return corrupt("%s: %v", f.Name, err)
 	}
@@ -434,7 +434,8 @@ func (w *Workbook) readSharedStrings(f *zip.File) error {
 				}
 			}
 		}
-		if s.Kind != xmlscan.Start || string(s.Name) != "si" {
+		// Excel 2007's beta wrote <sstItem> for <si>.
+		if s.Kind != xmlscan.Start || string(s.Name) != "si" && string(s.Name) != "sstItem" {
 			continue
 		}
 		if int64(len(w.sst)) >= entries {
@@ -442,7 +443,7 @@ func (w *Workbook) readSharedStrings(f *zip.File) error {
 		}
 		text = text[:0]
 		if !s.Empty {
-			text = stringItem(s, text, "si")
+			text = stringItem(s, text, string(s.Name))
 		}
 		w.sst = append(w.sst, string(decodeEscapes(text)))
 	}
@@ -478,7 +479,7 @@ func stringItem(s *xmlscan.Scanner, dst []byte, end string) []byte {
 
 // readPart reads a small part whole, refusing one larger than limit.
 func readPart(f *zip.File, limit int64) ([]byte, error) {
-	rc, err := f.Open()
+	rc, err := openPart(f)
 	if err != nil {
 		return nil, corrupt("%s: %v", f.Name, err)
 	}

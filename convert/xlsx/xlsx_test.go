@@ -261,3 +261,63 @@ func TestSharedStringsBounded(t *testing.T) {
 		t.Fatalf("a table of 70,000 strings in %d bytes: %v", len(data), err)
 	}
 }
+
+// utf16 encodes s as UTF-16LE with a byte order mark, as Excel for
+// Windows Phone writes the parts of a workbook.
+func utf16(s string) string {
+	b := []byte{0xFF, 0xFE}
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return string(b)
+}
+
+// TestCorpusRepros reads what the shared corpora showed this reader
+// refusing as corrupt, though the files are sound: parts in UTF-16
+// (roo's Pfand_from_windows_phone.xlsx), a shared-string cell whose
+// <v/> is empty (calamine's empty_shared_string_value.xlsx, POI's
+// 64508.xlsx), and Excel 2007 beta's <sstItem> (POI's sample-beta.xlsx).
+func TestCorpusRepros(t *testing.T) {
+	const rels = `<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="x/sharedStrings" Target="sharedStrings.xml"/></Relationships>`
+	book := `<workbook xmlns:r="r"><sheets><sheet name="Blatt1" r:id="rId1"/></sheets></workbook>`
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  [][]string
+	}{
+		{"utf-16 parts", map[string]string{
+			"xl/workbook.xml":            utf16(`<?xml version="1.0" encoding="UTF-16" standalone="yes"?>` + book),
+			"xl/_rels/workbook.xml.rels": utf16(`<?xml version="1.0" encoding="UTF-16"?>` + rels),
+			"xl/sharedStrings.xml":       utf16(`<?xml version="1.0" encoding="UTF-16"?><sst><si><t>Summe</t></si><si><t>Größe</t></si></sst>`),
+			"xl/worksheets/sheet1.xml":   utf16(`<?xml version="1.0" encoding="UTF-16"?><worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1"><v>2.5</v></c></row></sheetData></worksheet>`),
+		}, [][]string{{"Summe", "Größe", "2.5"}}},
+		{"empty shared-string index", map[string]string{
+			"xl/workbook.xml":            book,
+			"xl/_rels/workbook.xml.rels": rels,
+			"xl/sharedStrings.xml":       `<sst><si><t>Name</t></si><si><t>City</t></si></sst>`,
+			"xl/worksheets/sheet1.xml":   `<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v/></c><c r="C1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v> </v></c></row></sheetData></worksheet>`,
+		}, [][]string{{"Name", "", "City"}}},
+		{"beta sstItem", map[string]string{
+			"xl/workbook.xml":            book,
+			"xl/_rels/workbook.xml.rels": rels,
+			"xl/sharedStrings.xml":       `<sst xmlns="http://schemas.microsoft.com/office/excel/2006/2"><sstItem><t>Lorem</t></sstItem><sstItem><t>ipsum</t></sstItem></sst>`,
+			"xl/worksheets/sheet1.xml":   `<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="s"><v>0</v></c></row></sheetData></worksheet>`,
+		}, [][]string{{"ipsum", "Lorem"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := zipOf(t, tt.files)
+			w, err := Open(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readAll(t, w, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("cells (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
