@@ -87,3 +87,38 @@ func TestODSRepeats(t *testing.T) {
 		t.Errorf("%d bytes allocated for 203 rows of 2 columns", n)
 	}
 }
+
+// TestODSMimetypeAnywhere converts an OpenDocument spreadsheet whose
+// mimetype entry is not first (roo's frozen_string.ods and numbers1.ods
+// in the shared corpora): it was taken for a zip that is not an .xlsx and
+// refused with "save it as .xlsx".
+func TestODSMimetypeAnywhere(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range []struct{ name, body string }{
+		{"META-INF/manifest.xml", `<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>`},
+		{"mimetype", "application/vnd.oasis.opendocument.spreadsheet"},
+		{"content.xml", `<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet><table:table table:name="Users"><table:table-row>` +
+			odsText("id") + odsText("email") + `</table:table-row><table:table-row>` + odsText("1") + odsText("a@example.com") + `</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>`},
+	} {
+		w, err := zw.Create(f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, f.body)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "users.ods")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := Run(Options{Inputs: []string{path}, Output: "-", Stdout: &out}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "id,email\n1,a@example.com\n"; got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+}

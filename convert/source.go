@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -163,6 +164,10 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 	in := &input{path: path, format: d.Format}
 	switch d.Format {
 	case FormatXLSX:
+		if odsArchive(f, size) {
+			in.format = FormatODS
+			return in, openODS(in, f, size)
+		}
 		return in, openXLSX(in, f, size)
 	case FormatXLS:
 		return in, openXLS(in, f, size)
@@ -243,6 +248,30 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 		return t, nil
 	}}}
 	return in, nil
+}
+
+// odsArchive reports whether the zip archive f is an OpenDocument
+// spreadsheet whose "mimetype" entry is not the first, uncompressed one
+// the format asks for (which [Detect] looks for): some writers put it
+// anywhere.
+func odsArchive(f io.ReaderAt, size int64) bool {
+	zr, err := zip.NewReader(f, size)
+	if err != nil {
+		return false
+	}
+	for _, e := range zr.File {
+		if e.Name != "mimetype" {
+			continue
+		}
+		rc, err := e.Open()
+		if err != nil {
+			return false
+		}
+		head, _ := io.ReadAll(io.LimitReader(rc, int64(len(odsMediaType))+16))
+		rc.Close()
+		return bytes.HasPrefix(bytes.TrimSpace(head), []byte(odsMediaType))
+	}
+	return false
 }
 
 // countingReader counts the bytes read through it.
