@@ -31,10 +31,12 @@ const scratchSheet = "ovsync scratch 4f1c"
 
 // noResult is why a formula cell without a stored result is not a value,
 // before the reason the engine gives; staleResult that of a cell whose
-// stored result its formula cannot give.
+// stored result its formula cannot give; recalcResult that of a cell of
+// a workbook whose calcPr says fullCalcOnLoad.
 const (
-	noResult    = "a formula the workbook stores no result for"
-	staleResult = "a formula whose stored result is stale (text stored as a number, or the reverse)"
+	noResult     = "a formula the workbook stores no result for"
+	staleResult  = "a formula whose stored result is stale (text stored as a number, or the reverse)"
+	recalcResult = "a formula of a workbook that asks to be recalculated when opened (its stored results may be stale)"
 )
 
 // compute returns the cell at ref of sheet holding formula text expr,

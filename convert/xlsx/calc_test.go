@@ -278,3 +278,54 @@ func TestCalcBudget(t *testing.T) {
 		t.Errorf("%d computed, %d refused", computed, refused)
 	}
 }
+
+// rewritePart returns the .xlsx data with its part name rewritten by
+// rep, failing unless rep changed it.
+func rewritePart(t *testing.T, data []byte, name string, rep *strings.Replacer) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		if f.Name == name {
+			s := rep.Replace(string(b))
+			if s == string(b) {
+				t.Fatalf("%s unchanged: %s", name, s)
+			}
+			b = []byte(s)
+		}
+		w, _ := zw.Create(f.Name)
+		w.Write(b)
+	}
+	zw.Close()
+	return buf.Bytes()
+}
+
+// TestRecalcOnLoad computes the formulas of a workbook that asks to be
+// recalculated when opened (calcPr fullCalcOnLoad, as XlsxWriter writes
+// it with 0 stored for every formula, in 8 workbooks of the shared
+// corpora): their stored results were read as values, a lookup's 0
+// written where its result belongs.
+func TestRecalcOnLoad(t *testing.T) {
+	data := formulaWorkbook(t, map[string]string{"A1": "x", "B1": `=A1`, "C1": `=1+1`, "D1": `=A1&"@example.com"`})
+	data = rewriteSheet(t, data, strings.NewReplacer(
+		`<c r="B1" t="str"><f>A1</f></c>`, `<c r="B1"><f>A1</f><v>0</v></c>`,
+		`<c r="C1" t="str"><f>1+1</f></c>`, `<c r="C1"><f>1+1</f><v>0</v></c>`,
+		`<c r="D1" t="str"><f>A1&amp;&#34;@example.com&#34;</f></c>`, `<c r="D1" t="str"><f>A1&amp;&#34;@example.com&#34;</f><v>0</v></c>`,
+	))
+	stale := map[string]Cell{"A1": {Value: "x"}, "B1": {Value: "0"}, "C1": {Value: "0"}, "D1": {Value: "0"}}
+	if diff := cmp.Diff(stale, cellsOf(t, data)); diff != "" {
+		t.Fatalf("without fullCalcOnLoad, the stored results are read (-want +got):\n%s", diff)
+	}
+	data = rewritePart(t, data, "xl/workbook.xml", strings.NewReplacer(`<calcPr calcId="`, `<calcPr fullCalcOnLoad="1" calcId="`))
+	want := map[string]Cell{"A1": {Value: "x"}, "B1": {Value: "x", Computed: true}, "C1": {Value: "2", Computed: true}, "D1": {Value: "x@example.com", Computed: true}}
+	if diff := cmp.Diff(want, cellsOf(t, data)); diff != "" {
+		t.Errorf("cells (-want +got):\n%s", diff)
+	}
+}

@@ -268,6 +268,11 @@ func (r *Rows) readCell(col int) (int, bool) {
 				return col, true
 			case !hasV:
 				return col, true
+			case hasF && r.wb.recalc:
+				// The workbook asks to be recalculated when opened: its
+				// stored results may be anything (XlsxWriter stores 0).
+				r.compute(col, style, recalcResult)
+				return col, true
 			case hasF && r.wb.stale(string(r.formula), typ):
 				// A stored result its formula cannot give: computed
 				// again, as if none were stored.

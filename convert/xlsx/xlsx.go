@@ -12,8 +12,10 @@
 // numbers, shown through the number format of the cell's style (cellXfs
 // and numFmts, or a built-in format id). Formulas are read by their cached
 // value; a formula without one (as excelize, openpyxl and other libraries
-// write them), or with one its formula cannot give (a number for a
-// formula of text functions: [formula]), is computed by excelize's
+// write them), with one its formula cannot give (a number for a formula
+// of text functions: [formula]), or in a workbook that asks to be
+// recalculated when opened (calcPr fullCalcOnLoad, as XlsxWriter, which
+// stores 0 for every formula, and POI write), is computed by excelize's
 // calculation engine, opened only for such a workbook, and marked
 // [Cell].Computed, or marked [Cell].Unknown when it cannot be computed. Everything else (styles beyond number formats, drawings,
 // comments) is skipped.
@@ -98,6 +100,7 @@ type Workbook struct {
 	sst      []string
 	xf       []cellfmt.Format // number format of each cellXfs entry
 	date1904 bool
+	recalc   bool            // calcPr fullCalcOnLoad: the stored results may be stale
 	budget   *formula.Budget // of the formulas' constants, read for their kind
 
 	// The file, and its calculation engine once a formula without a
@@ -283,6 +286,9 @@ func (w *Workbook) readWorkbook(book string) error {
 		Pr struct {
 			Date1904 string `xml:"date1904,attr"`
 		} `xml:"workbookPr"`
+		Calc struct {
+			FullCalcOnLoad string `xml:"fullCalcOnLoad,attr"`
+		} `xml:"calcPr"`
 		Sheets []struct {
 			Name  string     `xml:"name,attr"`
 			State string     `xml:"state,attr"`
@@ -293,6 +299,7 @@ func (w *Workbook) readWorkbook(book string) error {
 		return corrupt("%s: %v", book, err)
 	}
 	w.date1904 = doc.Pr.Date1904 == "1" || strings.EqualFold(doc.Pr.Date1904, "true")
+	w.recalc = doc.Calc.FullCalcOnLoad == "1" || strings.EqualFold(doc.Calc.FullCalcOnLoad, "true")
 
 	dir := path.Dir(book)
 	rels, err := w.rels(path.Join(dir, "_rels", path.Base(book)+".rels"), dir)
