@@ -22,6 +22,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"github.com/ovsync/ovsync/internal/corpus"
 )
 
@@ -204,7 +206,8 @@ func checkRefusal(t *testing.T, rel, path, msg string) {
 var baselineName = regexp.MustCompile(`^(.+)\.(\d+)\.csv$`)
 
 // compareBaselines compares the sheets read with SheetJS's CSV renderings
-// of them, where the workbook is in the same folder. SheetJS writes what
+// of them (and Excel 2011's, in sheetjs/2011/, of workbooks of POI, roo,
+// xlrd and SheetJS), where the workbook is there. They write what
 // Excel shows (dates as 3/4/19, numbers to 10 digits, percentages,
 // currencies); ovsync writes the value a person means (ISO dates, 15
 // significant digits). So a cell compares when SheetJS's text is text
@@ -220,7 +223,7 @@ func compareBaselines(t *testing.T, dir string, results map[string]*corpusResult
 		if m == nil {
 			continue
 		}
-		res := results[filepath.Join(filepath.Dir(b), m[1])]
+		res := results[baselineSource(dir, b, m[1])]
 		if res == nil || res.failed {
 			continue
 		}
@@ -233,14 +236,28 @@ func compareBaselines(t *testing.T, dir string, results map[string]*corpusResult
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !utf8.Valid(data) {
-			continue // a rendering in the producer's own code page
+		// Excel 2011 wrote its renderings in Windows-1252 (a character
+		// it lacks as "_"), lines and line breaks in cells ended by CR.
+		cp1252 := !utf8.Valid(data)
+		if cp1252 {
+			if data, err = charmap.Windows1252.NewDecoder().Bytes(data); err != nil {
+				t.Fatal(err)
+			}
 		}
-		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
-		r.FieldsPerRecord, r.LazyQuotes = -1, true
-		want, err := r.ReadAll()
+		if !bytes.Contains(data, []byte("\n")) {
+			data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+		}
+		data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+		comma := ','
+		if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+			comma = ';' // a rendering in a locale that separates with ; (and writes 1,5)
+		}
+		want, err := readRendering(data, comma)
 		if err != nil {
 			continue // not one CSV reading: nothing to compare
+		}
+		if numberFormats.MatchString(res.rel) {
+			continue // workbooks of number formats: their renderings are the formats
 		}
 		compared++
 		got := res.grid[n]
@@ -257,7 +274,10 @@ func compareBaselines(t *testing.T, dir string, results map[string]*corpusResult
 				if gi, gj := i+dr, j+dc; gi >= 0 && gj >= 0 && gi < len(got) && gj < len(got[gi]) {
 					g = got[gi][gj]
 				}
-				same, comparable := sameCell(w, g)
+				if cp1252 {
+					g = inCP1252(g)
+				}
+				same, comparable := sameCell(strings.ReplaceAll(w, "\r", "\n"), g, comma == ';')
 				if !comparable {
 					continue
 				}
@@ -267,8 +287,15 @@ func compareBaselines(t *testing.T, dir string, results map[string]*corpusResult
 				}
 			}
 		}
-		if len(diffs) > 0 {
-			t.Errorf("%s sheet %d differs from %s: %s", res.rel, n, filepath.Base(b), strings.Join(diffs, "; "))
+		key := fmt.Sprintf("%s sheet %d", filepath.ToSlash(res.rel), n)
+		why, known := knownDifferences[key]
+		switch {
+		case len(diffs) > 0 && known:
+			t.Logf("%s differs from %s, as known (%s): %s", key, filepath.Base(b), why, strings.Join(diffs, "; "))
+		case len(diffs) > 0:
+			t.Errorf("%s differs from %s: %s", key, filepath.Base(b), strings.Join(diffs, "; "))
+		case known:
+			t.Errorf("%s is the same as %s: take it off the known differences", key, filepath.Base(b))
 		}
 	}
 	t.Logf("%d sheets compared with SheetJS's renderings, %d cells", compared, cells)
@@ -277,19 +304,95 @@ func compareBaselines(t *testing.T, dir string, results map[string]*corpusResult
 	}
 }
 
-// Formatted renderings that do not compare: dates and times, numbers
-// with thousands separators, currencies, fractions, exponents.
-var formatted = regexp.MustCompile(`^[-+(]?[$€£¥]|\d[/:]\d|\d,\d\d\d|[a-zA-Z]{3}-\d|\d-[a-zA-Z]{3}|\d\s+\d+/\d|\d[eE][-+]?\d`)
+// baselineSource returns the workbook a rendering NAME.N.csv is of: in its
+// own folder, or for Excel 2011's renderings of other projects' files
+// (sheetjs/2011/apachepoi_NAME, roo_NAME, xlrd_NAME) in that project's
+// folder.
+func baselineSource(dir, rendering, name string) string {
+	if filepath.Base(filepath.Dir(rendering)) != "2011" {
+		return filepath.Join(filepath.Dir(rendering), name)
+	}
+	for _, p := range [][2]string{{"apachepoi_", "poi/spreadsheet"}, {"roo_", "roo"}, {"xlrd_", "xlrd"}} {
+		if rest, ok := strings.CutPrefix(name, p[0]); ok {
+			return filepath.Join(dir, filepath.FromSlash(p[1]), rest)
+		}
+	}
+	return filepath.Join(dir, "sheetjs", name)
+}
+
+// knownDifferences are the sheets whose reading differs from their
+// rendering for a reason ovsync knows and does not fix (yet).
+var knownDifferences = map[string]string{
+	// Excel 2011 recalculated what the file stores: "Etude du
+	// portefeuille ''" for ="…'"&ref&"'", 0 for =Sheet!ref of a text.
+	// A stored result whose kind its formula does not settle is read as
+	// stored (see the package doc).
+	"poi/spreadsheet/44861.xls sheet 0": "stale results stored for formulas of references",
+}
+
+// numberFormats are the workbooks made to test number formats: what
+// their renderings show is the formats, not values to compare.
+var numberFormats = regexp.MustCompile(`(?i)number_?format|numfmt`)
+
+// localNumber is a number as a locale with decimal commas writes it.
+var localNumber = regexp.MustCompile(`^\s*-?[\d.,\s]+\s*$`)
+
+// readRendering reads a CSV rendering of a sheet, its empty lines kept
+// as empty rows (encoding/csv skips them).
+func readRendering(data []byte, comma rune) ([][]string, error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord, r.LazyQuotes, r.Comma = -1, true, comma
+	var out [][]string
+	end := 0 // the line the last record ended on
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		line, _ := r.FieldPos(0)
+		for ; end+1 < line; end++ {
+			out = append(out, nil)
+		}
+		last, _ := r.FieldPos(len(rec) - 1)
+		end = last + strings.Count(rec[len(rec)-1], "\n")
+		out = append(out, rec)
+	}
+}
+
+// inCP1252 returns s as Windows-1252 can write it, a character it lacks
+// as "_", as Excel 2011 wrote its renderings.
+func inCP1252(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if _, ok := charmap.Windows1252.EncodeRune(r); ok {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+// Formatted renderings that do not compare: dates and times (3/4/19,
+// 08:30, 24-11-06, Tuesday, May 03, 1988), numbers with thousands
+// separators, currencies before or after, accounting's " - " and (1),
+// fractions, exponents, numbers in literal formats (42272-00558).
+var formatted = regexp.MustCompile(`^\(\d.*\)$|[$€£¥]|\d[/:]\d|\d,\d\d\d|[a-zA-Z]{3}-\d|\d-[a-zA-Z]{3}|\d\s+\d+/\d|\d[eE][-+]?\d|^\d+(-\d+)+$|^-$|(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d`)
 
 // sameCell compares SheetJS's rendering w of a cell with ovsync's g, and
-// says whether the rendering compares at all.
-func sameCell(w, g string) (same, comparable bool) {
+// says whether the rendering compares at all. In a locale that writes
+// decimal commas, numbers do not compare.
+func sameCell(w, g string, decimalComma bool) (same, comparable bool) {
 	switch {
 	case w == g:
 		return true, true
-	case formatted.MatchString(strings.TrimSpace(w)):
+	case formatted.MatchString(strings.TrimSpace(w)), decimalComma && localNumber.MatchString(w):
 		return false, false
 	}
+	w = strings.TrimSpace(w) // accounting formats pad numbers
 	if pct, ok := strings.CutSuffix(w, "%"); ok {
 		if v, err := strconv.ParseFloat(pct, 64); err == nil {
 			return closeTo(v/100, g, pct), true
@@ -306,11 +409,15 @@ func sameCell(w, g string) (same, comparable bool) {
 }
 
 // closeTo reports whether g is the number v, shown as text with as many
-// digits: SheetJS rounds to what its format shows.
+// digits: renderings round to what the format shows, and a format's
+// section for negative numbers may leave the sign out.
 func closeTo(v float64, g, text string) bool {
 	x, err := strconv.ParseFloat(g, 64)
 	if err != nil {
 		return false
+	}
+	if v >= 0 {
+		x = math.Abs(x)
 	}
 	digits := 0
 	if i := strings.IndexByte(text, '.'); i >= 0 {
