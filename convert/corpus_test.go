@@ -9,6 +9,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -22,6 +23,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/ovsync/ovsync/internal/corpus"
@@ -30,7 +32,7 @@ import (
 // corpusWorkbooks are the names of the corpora's files that convert
 // reads: workbooks of every kind, and the text files saved by
 // spreadsheet programs (UTF-16 .txt, .tsv, HTML).
-var corpusWorkbooks = []string{".xls", ".xlsx", ".xlsm", ".xlsb", ".ods", ".fods", ".htm", ".html", ".txt", ".tsv", ".biff5", ".xls5"}
+var corpusWorkbooks = []string{".xls", ".xlsx", ".xlsm", ".xlsb", ".ods", ".fods", ".htm", ".html", ".txt", ".tsv", ".biff5", ".xls5", ".csv"}
 
 // corpusHang is how long reading one file may take before the test
 // stops, naming it: not a measure of speed (the slowest file takes a
@@ -454,4 +456,59 @@ func colName(c int) string {
 		s = string(rune('A'+(c-1)%26)) + s
 	}
 	return s
+}
+
+// TestCorpusCSVSpectrum reads every file of the csv-spectrum corpus as
+// convert reads a text export and compares the records with its JSON
+// twin (header row as keys; CRLF in a quoted field read as LF), as lint's
+// reader is compared with it. A file with a quote inside an unquoted
+// field is refused, naming the line, rather than read some way.
+func TestCorpusCSVSpectrum(t *testing.T) {
+	dir := filepath.Join(corpus.Dir(t), "csv-spectrum")
+	files, err := filepath.Glob(filepath.Join(dir, "csvs", "*.csv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus files in %s: %v", dir, err)
+	}
+	for _, path := range files {
+		name := strings.TrimSuffix(filepath.Base(path), ".csv")
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join(dir, "json", name+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []map[string]string
+			if err := json.Unmarshal(raw, &want); err != nil {
+				var one map[string]string // one twin holds a single object
+				if err := json.Unmarshal(raw, &one); err != nil {
+					t.Fatal(err)
+				}
+				want = []map[string]string{one}
+			}
+			_, _, grid, err := readFully(path)
+			if err != nil {
+				checkRefusal(t, name, path, err.Error())
+				if name != "location_coordinates" {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			rows := grid[0]
+			var got []map[string]string
+			for _, r := range rows[1:] {
+				m := map[string]string{}
+				for i, v := range r {
+					m[rows[0][i]] = v
+				}
+				got = append(got, m)
+			}
+			for _, m := range want {
+				for k, v := range m {
+					m[k] = strings.ReplaceAll(v, "\r\n", "\n")
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("records (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
