@@ -198,16 +198,17 @@ func unknownOf(t *testing.T, cells map[string]Cell, ref string) string {
 // whole columns of another sheet (clipped to its rows) is computed.
 func TestCalcBounded(t *testing.T) {
 	cells := map[string]string{
-		"A1":   `=COUNTA(A10:Z1048575)`,
-		"A2":   `=REPT("",1E+15)`,
-		"A3":   `=_xlfn.BASE(1,2,1E+9)`,
-		"A4":   `=C40`,
-		"A5":   `=Chain!D6000+1`,
-		"A8":   `=Chain!D4900`,
-		"A6":   `=VLOOKUP("k50",E:F,2,FALSE)`,
-		"A7":   `=SUM(E1:F100)`,
-		"C1":   "ab",
-		"E100": "k100",
+		"A1":         `=COUNTA(A10:Z1048575)`,
+		"A2":         `=REPT("",1E+15)`,
+		"A3":         `=_xlfn.BASE(1,2,1E+9)`,
+		"A4":         `=C40`,
+		"A5":         `=Chain!D6000+1`,
+		"A8":         `=Chain!D4900`,
+		"A6":         `=VLOOKUP("k50",Teams!E:F,2,FALSE)`,
+		"A9":         `=COUNTA(Teams!A1:Z1048575)`,
+		"A7":         `=SUM(E1:F100)`,
+		"C1":         "ab",
+		"Teams!E100": "k100",
 	}
 	for i := 2; i <= 40; i++ {
 		cells[fmt.Sprintf("C%d", i)] = fmt.Sprintf("=C%d&C%d", i-1, i-1)
@@ -217,8 +218,8 @@ func TestCalcBounded(t *testing.T) {
 		cells[fmt.Sprintf("Chain!D%d", i)] = fmt.Sprintf("=D%d+1", i-1)
 	}
 	for i := 1; i <= 99; i++ {
-		cells[fmt.Sprintf("E%d", i)] = fmt.Sprintf("k%d", i)
-		cells[fmt.Sprintf("F%d", i)] = fmt.Sprintf("v%d", i)
+		cells[fmt.Sprintf("Teams!E%d", i)] = fmt.Sprintf("k%d", i)
+		cells[fmt.Sprintf("Teams!F%d", i)] = fmt.Sprintf("v%d", i)
 	}
 	got := cellsOf(t, formulaWorkbook(t, cells))
 	for ref, want := range map[string]string{
@@ -227,6 +228,7 @@ func TestCalcBounded(t *testing.T) {
 		"A3": "it uses BASE",
 		"A4": "more than 67108864 bytes of text",
 		"A5": "a chain of more than 5000 formulas",
+		"A9": "more than the 1048576 ovsync lets a reference read",
 	} {
 		if why := unknownOf(t, got, ref); !strings.Contains(why, want) || !strings.HasPrefix(why, noResult) {
 			t.Errorf("%s: %q, want %q", ref, why, want)

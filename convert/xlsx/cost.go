@@ -448,7 +448,11 @@ func (m *costModel) area(si int, ref string) (est, error) {
 	parts := strings.Split(ref, ":")
 	var from, to cellKey
 	for i, part := range parts {
-		k, isCol, isRow, ok := m.parseRef(si, part)
+		sheet := si
+		if i > 0 && !strings.Contains(part, "!") {
+			sheet = from.sheet // Teams!A1:B9: B9 is on Teams too
+		}
+		k, isCol, isRow, ok := m.parseRef(sheet, part)
 		if !ok {
 			return est{}, nil // not a reference: the engine gives #NAME?
 		}
