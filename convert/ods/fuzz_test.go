@@ -130,6 +130,9 @@ func FuzzOpen(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	// Several sheets read through one pass; a repeat past the bound.
+	f.Add(zipOf(f, map[string]string{"content.xml": contentOf(table("a", row(cell("x"))), table("b"), `<table:table table:name="c"/>`,
+		table("d", row(cell("y")), `<table:table-row table:number-rows-repeated="10001">`+cell("z")+`</table:table-row>`), table("e", row(cell("w"))))}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		passes := 0
 		n := allocated(func() {

@@ -109,6 +109,7 @@ type cursor struct {
 type sheet struct {
 	name   string
 	offset int64 // of its <table:table> start tag in the content
+	end    int64 // past its end tag
 	hidden bool
 }
 
@@ -214,10 +215,11 @@ func (w *Workbook) index() error {
 			name, _ := xmlscan.Attr(s.Attrs, "table:name")
 			st, _ := xmlscan.Attr(s.Attrs, "table:style-name")
 			sh := sheet{name: unescape(name), offset: off, hidden: hiddenStyles[unescape(st)]}
-			w.sheets = append(w.sheets, sh)
 			if !s.Empty && !s.SkipPast([]byte("</"+string(s.Qual)+">")) {
 				return corrupt("content.xml: the sheet %q does not end", sh.name)
 			}
+			sh.end = s.Offset()
+			w.sheets = append(w.sheets, sh)
 		}
 	}
 	if err := s.Err(); err != nil {

@@ -537,3 +537,23 @@ func TestRepeats(t *testing.T) {
 		}
 	})
 }
+
+// TestSheetEnd refuses a sheet whose damaged XML swallows its end tag
+// (an element left open skips past it), rather than giving the next
+// sheet's rows as its own; the next sheet reads as it is. Fuzzing found
+// it: the sheet read on into the next, and the next took a second pass.
+func TestSheetEnd(t *testing.T) {
+	broken := `<table:table table:name="A">` + row(cell("a")) + `<table:shapes><draw:frame>` + row(cell("not a")) + `</table:table>`
+	data := zipOf(t, map[string]string{"content.xml": contentOf(broken, table("B", row(cell("b"))))})
+	w, err := Open(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readAll(t, w, 0); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "runs past its end") {
+		t.Errorf("sheet A: error %v, want its XML refused", err)
+	}
+	got, err := readAll(t, w, 1)
+	if err != nil || !cmp.Equal(got, [][]string{{"b"}}) {
+		t.Errorf("sheet B: %q, %v", got, err)
+	}
+}

@@ -74,6 +74,7 @@ type Rows struct {
 	text     []byte // text being assembled
 	budget   int64  // text:s spaces the current row may still add
 	formulas *formula.Budget
+	end      int64 // where the sheet's XML ends, as the sheet list found it; 0 when unknown
 	err      error
 	done     bool
 }
@@ -91,7 +92,7 @@ func (w *Workbook) Rows(i int) (*Rows, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", sh.name, err)
 	}
-	r := &Rows{name: sh.name, wb: w, cur: c, rc: c.rc, s: c.s, cells: c.cells[:0], text: c.text[:0], limit: maxCols, formulas: w.budget}
+	r := &Rows{name: sh.name, wb: w, cur: c, rc: c.rc, s: c.s, cells: c.cells[:0], text: c.text[:0], limit: maxCols, formulas: w.budget, end: sh.end}
 	if r.s.Next() != xmlscan.Start || string(r.s.Name) != "table" {
 		c.rc.Close()
 		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("the sheet moved in content.xml"))
@@ -241,7 +242,14 @@ func (r *Rows) Next() bool {
 	}
 	s := r.s
 	for {
-		switch s.Next() {
+		k := s.Next()
+		if r.end > 0 && s.Offset() > r.end {
+			// A damaged element swallowed the sheet's end tag: what
+			// follows is the next sheet's, not this one's.
+			r.fail(corrupt("the sheet's XML runs past its end"))
+			return false
+		}
+		switch k {
 		case xmlscan.EOF:
 			r.done = true
 			if err := s.Err(); err != nil {
@@ -280,6 +288,10 @@ func (r *Rows) Next() bool {
 			}
 			start := s.Offset()
 			if !r.readRow(start) {
+				return false
+			}
+			if r.end > 0 && s.Offset() > r.end {
+				r.fail(corrupt("the sheet's XML runs past its end"))
 				return false
 			}
 			if len(r.cells) == 0 && r.beyond == 0 {
