@@ -243,10 +243,7 @@ func (r *Rows) Next() bool {
 	s := r.s
 	for {
 		k := s.Next()
-		if r.end > 0 && s.Offset() > r.end {
-			// A damaged element swallowed the sheet's end tag: what
-			// follows is the next sheet's, not this one's.
-			r.fail(corrupt("the sheet's XML runs past its end"))
+		if r.pastEnd() {
 			return false
 		}
 		switch k {
@@ -290,8 +287,7 @@ func (r *Rows) Next() bool {
 			if !r.readRow(start) {
 				return false
 			}
-			if r.end > 0 && s.Offset() > r.end {
-				r.fail(corrupt("the sheet's XML runs past its end"))
+			if r.pastEnd() {
 				return false
 			}
 			if len(r.cells) == 0 && r.beyond == 0 {
@@ -308,6 +304,17 @@ func (r *Rows) Next() bool {
 			return true
 		}
 	}
+}
+
+// pastEnd refuses the sheet when its reading went past where the sheet
+// list found its XML to end: a damaged element swallowed the end tag, and
+// what follows is the next sheet's, not this one's.
+func (r *Rows) pastEnd() bool {
+	if r.end > 0 && r.s.Offset() > r.end {
+		r.fail(corrupt("the sheet's XML runs past its end"))
+		return true
+	}
+	return false
 }
 
 // skipRow skips a row past the last row a sheet can have, refusing one
