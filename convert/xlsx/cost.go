@@ -566,9 +566,9 @@ func (m *costModel) sheetIndex(si int) (*sheetIndex, error) {
 		return m.index[si], nil
 	}
 	idx := &sheetIndex{rows: map[int][]cellSize{}}
-	m.index[si] = idx
 	rc, err := openPart(m.w.files[m.w.sheets[si].part])
 	if err != nil {
+		m.index[si] = idx // the engine cannot read it either
 		return idx, nil
 	}
 	defer rc.Close()
@@ -643,5 +643,6 @@ func (m *costModel) sheetIndex(si int) (*sheetIndex, error) {
 			}
 		}
 	}
+	m.index[si] = idx // kept only whole: a read past the budget is done again
 	return idx, nil
 }
