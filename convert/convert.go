@@ -20,6 +20,17 @@
 // stored result, as convert/formula tells) stops the run; values computed
 // by ovsync are counted ([SheetResult].Computed). Outputs are written
 // atomically and all or nothing: if any input fails, no file is replaced.
+//
+// Every input is read within bounds that grow with its size, never with
+// what it claims, and a file past one is refused naming it: each reader
+// states its memory bound in its package doc. An HTML table may have
+// 16,384 columns, and lay out one cell for each byte of the page (at
+// least 65,536), its merged cells (colspan, rowspan) included. A row of a
+// workbook is laid out only as far as its header names columns (a value
+// beyond is counted, not kept), and an OpenDocument row holding a value
+// may be repeated at most [ods.MaxRepeat] times. Formulas are computed
+// within budgets that do not depend on the machine's speed: bytes of text
+// ([formula.Budget]) and, for .xlsx, cells read ([xlsx.MaxCalcCells]).
 package convert
 
 import (
@@ -863,6 +874,10 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 		return fmt.Errorf("%s: %w", p.in.path, err)
 	}
 	defer rd.Close()
+	lim, _ := rd.(limiter)
+	if lim != nil {
+		lim.Limit(len(h.names)) // columns past the header are only counted
+	}
 	cw := csv.NewWriter(w)
 	var out []string
 	for _, n := range h.names {
@@ -944,6 +959,12 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 					blank = false
 				}
 				rec = append(rec, v)
+			}
+		}
+		if lim != nil {
+			if n, col := lim.Beyond(); n > 0 {
+				outside.add(rd.CellName(col))
+				outside.n += n - 1
 			}
 		}
 		if blank {

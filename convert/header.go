@@ -209,7 +209,11 @@ type classification struct {
 // columns are its candidates.
 func classify(r rowReader, vocabs []*lint.Vocabulary, kinds []lint.Kind) (*classification, error) {
 	c := &classification{empty: true}
+	cp, _ := r.(copier)
 	for r.Next() && r.Row() < headerRows {
+		if cp != nil && cp.Copy() {
+			continue // the row before again: what it was, this one is
+		}
 		cells := make([]string, r.Len())
 		refs := make([]string, r.Len())
 		any := false

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -43,6 +44,26 @@ type rowReader interface {
 	// that total counts (0 when unknown).
 	Progress() (done, total int64)
 	Close() error
+}
+
+// limiter is a rowReader that can keep the cells of the first columns
+// only (those a header names), counting the others: a value far away, or
+// repeated across the sheet, then costs nothing past them.
+type limiter interface {
+	// Limit keeps the cells of the first cols columns, from the next row
+	// read on.
+	Limit(cols int)
+	// Beyond returns the number of non-empty cells of the current row
+	// past the limit, and the 0-based column of the first.
+	Beyond() (n, col int)
+}
+
+// copier is a rowReader whose rows may be repeats of the one before
+// (OpenDocument's repeated rows).
+type copier interface {
+	// Copy reports whether the current row is the one before it given
+	// again: the same cells.
+	Copy() bool
 }
 
 // sheet is one table of an input: a worksheet, an HTML table or the
@@ -143,6 +164,10 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 	in := &input{path: path, format: d.Format}
 	switch d.Format {
 	case FormatXLSX:
+		if odsArchive(f, size) {
+			in.format = FormatODS
+			return in, openODS(in, f, size)
+		}
 		return in, openXLSX(in, f, size)
 	case FormatXLS:
 		return in, openXLS(in, f, size)
@@ -191,7 +216,7 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 		return r, cr, err
 	}
 	if d.Format == FormatHTML {
-		return in, openHTML(in, decode)
+		return in, openHTML(in, size, decode)
 	}
 	// The head, decoded, to find the delimiter and line ends.
 	dec, err := NewDecoder(bytes.NewReader(head), enc, bom)
@@ -223,6 +248,30 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 		return t, nil
 	}}}
 	return in, nil
+}
+
+// odsArchive reports whether the zip archive f is an OpenDocument
+// spreadsheet whose "mimetype" entry is not the first, uncompressed one
+// the format asks for (which [Detect] looks for): some writers put it
+// anywhere.
+func odsArchive(f io.ReaderAt, size int64) bool {
+	zr, err := zip.NewReader(f, size)
+	if err != nil {
+		return false
+	}
+	for _, e := range zr.File {
+		if e.Name != "mimetype" {
+			continue
+		}
+		rc, err := e.Open()
+		if err != nil {
+			return false
+		}
+		head, _ := io.ReadAll(io.LimitReader(rc, int64(len(odsMediaType))+16))
+		rc.Close()
+		return bytes.HasPrefix(bytes.TrimSpace(head), []byte(odsMediaType))
+	}
+	return false
 }
 
 // countingReader counts the bytes read through it.
@@ -286,6 +335,8 @@ func (x *xlsxReader) Formula(c int) (bool, string) {
 	cell := x.rows.Cells()[c]
 	return cell.Computed, cell.Unknown
 }
+func (x *xlsxReader) Limit(cols int)           { x.rows.Limit(cols) }
+func (x *xlsxReader) Beyond() (int, int)       { return x.rows.Beyond() }
 func (x *xlsxReader) RowName() string          { return rowName(x.Row()) }
 func (x *xlsxReader) CellName(c int) string    { return cellName(x.sheet, x.Row(), c) }
 func (x *xlsxReader) Progress() (int64, int64) { return x.rows.Offset(), x.size }
@@ -326,6 +377,9 @@ func (x *odsReader) Formula(c int) (bool, string) {
 	cell := x.rows.Cells()[c]
 	return cell.Computed, cell.Unknown
 }
+func (x *odsReader) Limit(cols int)           { x.rows.Limit(cols) }
+func (x *odsReader) Beyond() (int, int)       { return x.rows.Beyond() }
+func (x *odsReader) Copy() bool               { return x.rows.Copy() }
 func (x *odsReader) RowName() string          { return rowName(x.Row()) }
 func (x *odsReader) CellName(c int) string    { return cellName(x.sheet, x.Row(), c) }
 func (x *odsReader) Progress() (int64, int64) { return x.rows.Offset(), x.size }

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/internal/corpus"
 )
 
 // readAll reads every record of data, returning the records (fields and
@@ -47,7 +49,7 @@ type testRecord struct {
 // TestCSVSpectrum reads every file of the csv-spectrum corpus and compares
 // the records with its JSON twin.
 func TestCSVSpectrum(t *testing.T) {
-	files, err := filepath.Glob("../testdata/csv-spectrum/csvs/*.csv")
+	files, err := filepath.Glob(filepath.Join(corpus.Dir(t), "csv-spectrum", "csvs", "*.csv"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no corpus files: %v", err)
 	}
@@ -58,7 +60,7 @@ func TestCSVSpectrum(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			raw, err := os.ReadFile(filepath.Join("../testdata/csv-spectrum/json", name+".json"))
+			raw, err := os.ReadFile(filepath.Join(path, "..", "..", "json", name+".json"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -326,7 +328,10 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // falls inside the input, and that where encoding/csv reads the input
 // without error the reader gives the same records.
 func FuzzCSVReader(f *testing.F) {
-	seeds, _ := filepath.Glob("../testdata/csv-spectrum/csvs/*.csv")
+	var seeds []string
+	if dir, ok := corpus.Find(); ok {
+		seeds, _ = filepath.Glob(filepath.Join(dir, "csv-spectrum", "csvs", "*.csv"))
+	}
 	more, _ := filepath.Glob("../testdata/*/Data/*.csv")
 	for _, p := range append(seeds, more...) {
 		if b, err := os.ReadFile(p); err == nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -84,10 +86,14 @@ func runGraph(c *cli.Context) error {
 		return exitWith(exitUsage, err)
 	}
 	warnLarge(c.App.ErrWriter, g, gopt)
+	// dot (svg, png) stops on Ctrl-C, and after graph.DotTimeout.
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
+	defer stop()
+	write := func(w io.Writer) error { return g.WriteContext(ctx, w) }
 	if out := c.String("output"); out != "" && out != "-" {
-		err = writeOutput(c, out, g.Write)
+		err = writeOutput(c, out, write)
 	} else {
-		err = g.Write(c.App.Writer)
+		err = write(c.App.Writer)
 	}
 	if err != nil {
 		return exitWith(exitUsage, err)

@@ -16,6 +16,7 @@ package formula
 import (
 	"math"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -63,6 +64,10 @@ type Value struct {
 	B    bool
 	// Missing marks an argument left out (LEFT("a",)).
 	Missing bool
+	// Over marks a value not computed because its computation would go
+	// past the workbook's [Budget]: not known, and a cell that needs it
+	// is to be refused, naming the budget.
+	Over bool
 }
 
 // Str is the text constant s.
@@ -117,14 +122,32 @@ func (v Value) number() (float64, bool) {
 	return 0, false
 }
 
-// Concat is a & b: text, known when both are.
-func Concat(a, b Value) Value {
+// Concat is a & b: text, known when both are. It bounds nothing but the
+// text's length: see [Budget.Concat].
+func Concat(a, b Value) Value { return (*Budget)(nil).Concat(a, b) }
+
+// Concat is a & b: text, known when both are (and the result fits in a
+// cell) and the budget allows it.
+func (bu *Budget) Concat(a, b Value) Value {
 	x, okA := a.text()
 	y, okB := b.text()
-	if okA && okB {
-		return Str(x + y)
+	switch {
+	case !okA && !a.Over, !okB && !b.Over:
+		return Of(Text) // a value not known: none to compute
+	case a.Over || b.Over:
+		return overBudget() // one that was not computed
 	}
-	return Of(Text)
+	if len(x)+len(y) > maxTextBytes {
+		return Of(Text) // past what a cell holds: the spreadsheet's #VALUE!
+	}
+	if !bu.spend(len(x) + len(y)) {
+		return overBudget()
+	}
+	out := x + y
+	if utf8.RuneCountInString(out) > maxText {
+		return Of(Text)
+	}
+	return Str(out)
 }
 
 // Arith is an arithmetic operation (+ - * / ^, unary minus, %): a number
@@ -156,8 +179,13 @@ var functions = map[string]Kind{
 
 // Call is the function name (upper case, without prefixes such as
 // _xlfn. or ORG.OPENOFFICE.) applied to args. Text functions of constant
-// arguments are computed; TRUE() and FALSE() are constants.
-func Call(name string, args []Value) Value {
+// arguments are computed; TRUE() and FALSE() are constants. It bounds
+// nothing but the text's length: see [Budget.Call].
+func Call(name string, args []Value) Value { return (*Budget)(nil).Call(name, args) }
+
+// Call is [Call] within the budget: a text function whose result would go
+// past it gives a Value with Over set.
+func (bu *Budget) Call(name string, args []Value) Value {
 	name = canonical(name)
 	k, ok := functions[name]
 	if !ok {
@@ -172,8 +200,22 @@ func Call(name string, args []Value) Value {
 	if k != Text {
 		return Of(k)
 	}
-	if v, ok := textFunction(name, args); ok {
+	over := false
+	for _, a := range args {
+		if _, known := a.text(); !known && !a.Over {
+			return Of(Text) // a value not known: none to compute
+		}
+		over = over || a.Over
+	}
+	if over {
+		return overBudget() // one that was not computed
+	}
+	v, ok, over := textFunction(name, args, bu)
+	switch {
+	case ok:
 		return Str(v)
+	case over:
+		return overBudget()
 	}
 	return Of(Text)
 }
@@ -188,18 +230,79 @@ func canonical(name string) string {
 	return name
 }
 
-// maxText bounds the texts computed: a cell holds 32,767 characters.
-const maxText = 32767
+// maxText bounds the texts computed: a cell holds 32,767 characters;
+// maxTextBytes is their most bytes in UTF-8.
+const (
+	maxText      = 32767
+	maxTextBytes = 4 * maxText
+)
+
+// Budget bounds the work of computing the formulas of one workbook, in a
+// unit that does not depend on the machine's speed: the bytes of text
+// that & and the text functions produce. It starts at [BudgetBase] bytes
+// and grows by [BudgetPerByte] for each byte of formula read ([Budget.Parse],
+// [Budget.Credit]), so the work, and the memory it allocates, stay in
+// proportion to the workbook. A computation that would go past it gives a
+// [Value] with Over set. A Budget may be used by several goroutines; a
+// nil *Budget bounds each text only, to the 32,767 characters of a cell.
+type Budget struct {
+	left atomic.Int64
+}
+
+// The budget of a workbook: a start, and bytes for each byte of formula.
+const (
+	BudgetBase    = 1 << 20
+	BudgetPerByte = 16
+)
+
+// NewBudget returns the budget of a workbook.
+func NewBudget() *Budget {
+	bu := &Budget{}
+	bu.left.Store(BudgetBase)
+	return bu
+}
+
+// Credit adds the allowance of n bytes of formula read (a formula's
+// tokens in a binary workbook).
+func (bu *Budget) Credit(n int) {
+	if bu != nil {
+		bu.left.Add(BudgetPerByte * int64(n))
+	}
+}
+
+// spend takes n bytes of text from the budget, reporting false (and
+// taking nothing) when fewer are left.
+func (bu *Budget) spend(n int) bool {
+	if bu == nil {
+		return true
+	}
+	for {
+		left := bu.left.Load()
+		if int64(n) > left {
+			return false
+		}
+		if bu.left.CompareAndSwap(left, left-int64(n)) {
+			return true
+		}
+	}
+}
+
+// overBudget is a value not computed for want of budget.
+func overBudget() Value { return Value{Kind: Text, Over: true} }
+
+// OverBudget is why a formula cell past the budget has no value, for
+// messages.
+const OverBudget = "a formula whose computation goes past ovsync's budget for a workbook (in bytes of text computed, 1 MiB and 16 for each byte of formula)"
 
 // textFunction computes a text function of constant arguments, the way
 // spreadsheets do, or reports false (an argument not known, a count out
 // of range: the spreadsheet's #VALUE!).
-func textFunction(name string, args []Value) (string, bool) {
+func textFunction(name string, args []Value, bu *Budget) (out string, ok, over bool) {
 	texts := make([]string, len(args))
 	for i, a := range args {
 		t, ok := a.text()
 		if !ok {
-			return "", false
+			return "", false, false
 		}
 		texts[i] = t
 	}
@@ -213,7 +316,6 @@ func textFunction(name string, args []Value) (string, bool) {
 		}
 		return int(n), true
 	}
-	var out string
 	switch {
 	case len(args) == 1 && name == "LOWER":
 		out = strings.ToLower(texts[0])
@@ -224,11 +326,21 @@ func textFunction(name string, args []Value) (string, bool) {
 	case len(args) == 1 && name == "TRIM":
 		out = strings.Join(strings.FieldsFunc(texts[0], func(r rune) bool { return r == ' ' }), " ")
 	case (name == "CONCATENATE" || name == "CONCAT") && len(args) > 0:
+		n := 0
+		for _, t := range texts {
+			n += len(t)
+		}
+		if n > maxTextBytes {
+			return "", false, false
+		}
+		if !bu.spend(n) {
+			return "", false, true
+		}
 		out = strings.Join(texts, "")
 	case (name == "LEFT" || name == "RIGHT") && (len(args) == 1 || len(args) == 2):
 		n, ok := count(1, 1)
 		if !ok {
-			return "", false
+			return "", false, false
 		}
 		r := []rune(texts[0])
 		n = min(n, len(r))
@@ -241,28 +353,38 @@ func textFunction(name string, args []Value) (string, bool) {
 		start, ok1 := count(1, -1)
 		n, ok2 := count(2, -1)
 		if !ok1 || !ok2 || start < 1 {
-			return "", false
+			return "", false, false
 		}
 		r := []rune(texts[0])
 		from := min(start-1, len(r))
 		out = string(r[from:min(from+n, len(r))])
 	case name == "SUBSTITUTE" && len(args) == 3 && texts[1] != "":
+		n := len(texts[0]) + strings.Count(texts[0], texts[1])*(len(texts[2])-len(texts[1]))
+		if n > maxTextBytes {
+			return "", false, false
+		}
+		if !bu.spend(n) {
+			return "", false, true
+		}
 		out = strings.ReplaceAll(texts[0], texts[1], texts[2])
 	case name == "SUBSTITUTE" && len(args) == 3:
 		out = texts[0]
 	case name == "REPT" && len(args) == 2:
 		n, ok := count(1, -1)
 		if !ok || n*len(texts[0]) > maxText {
-			return "", false
+			return "", false, false
+		}
+		if !bu.spend(n * len(texts[0])) {
+			return "", false, true
 		}
 		out = strings.Repeat(texts[0], n)
 	default:
-		return "", false
+		return "", false, false
 	}
 	if utf8.RuneCountInString(out) > maxText {
-		return "", false
+		return "", false, false
 	}
-	return out, true
+	return out, true, false
 }
 
 // proper capitalises the first letter of each run of letters and lowers

@@ -1,6 +1,7 @@
 package formula
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 
@@ -117,4 +118,69 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %q but joined with \"z\" %+v", expr, v.Text, w)
 		}
 	})
+}
+
+// allocated returns the bytes allocated while f runs.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestTextBounded computes no text longer than a cell holds, and checks
+// the size before making it: a 50-byte formula does not allocate a
+// gigabyte.
+func TestTextBounded(t *testing.T) {
+	for _, expr := range []string{
+		`=SUBSTITUTE(REPT("a",32767),"a",REPT("a",32767))`,
+		`=CONCATENATE(REPT("ab",16000),REPT("ab",16000),REPT("ab",16000))`,
+		`=(REPT("a",32767)&REPT("a",32767))&(REPT("a",32767)&REPT("a",32767))`,
+	} {
+		var v Value
+		n := allocated(func() { v = Parse(expr) })
+		if v.Const {
+			t.Errorf("Parse(%q) gave %d bytes of text, more than a cell holds", expr, len(v.Text))
+		}
+		if n > 1<<20 {
+			t.Errorf("Parse(%q) allocated %d bytes", expr, n)
+		}
+	}
+}
+
+// TestBudget stops computing text once a workbook's budget is spent:
+// the value is marked Over, not guessed, and the budget grows with the
+// formulas read.
+func TestBudget(t *testing.T) {
+	const expr = `=REPT("ab",16000)` // 32,000 bytes of text from 17 of formula
+	bu := NewBudget()
+	var spent int
+	n := allocated(func() {
+		for range 100 {
+			v := bu.Parse(expr)
+			if v.Over {
+				break
+			}
+			if !v.Const || len(v.Text) != 32000 {
+				t.Fatalf("Parse(%q) = %+v", expr, v)
+			}
+			spent += len(v.Text)
+		}
+	})
+	if spent == 0 || spent > BudgetBase+100*BudgetPerByte*len(expr) {
+		t.Fatalf("%d bytes of text computed before the budget stopped it", spent)
+	}
+	if n > 4*BudgetBase {
+		t.Errorf("%d bytes allocated within a budget of %d", n, BudgetBase)
+	}
+	if v := bu.Parse(`="a"&"b"`); v.Over || v.Text != "ab" {
+		t.Errorf("a small formula after the budget: %+v, want \"ab\" (its own bytes pay for it)", v)
+	}
+	if v := bu.Parse(`=LOWER(REPT("x",20000))&"y"`); !v.Over || v.Const {
+		t.Errorf("past the budget: %+v, want Over", v)
+	}
+	if v := (*Budget)(nil).Parse(expr); !v.Const || len(v.Text) != 32000 {
+		t.Errorf("no budget: %+v", v)
+	}
 }

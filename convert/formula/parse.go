@@ -13,14 +13,21 @@ const maxDepth = 100
 
 // Parse reads a formula as .xlsx and .ods files write it, with or without
 // its leading "=" (or OpenFormula's "of:="), and returns what it gives.
-// A formula it cannot read gives [Unknown]: Parse never fails.
-func Parse(expr string) Value {
+// A formula it cannot read gives [Unknown]: Parse never fails. It bounds
+// nothing but each text's length: see [Budget.Parse].
+func Parse(expr string) Value { return (*Budget)(nil).Parse(expr) }
+
+// Parse is [Parse] within the budget, which it credits with the
+// formula's length first: a formula whose computation would go past it
+// gives a Value with Over set.
+func (bu *Budget) Parse(expr string) Value {
+	bu.Credit(len(expr))
 	s := strings.Trim(expr, spaces)
 	if i := strings.Index(s, ":="); i >= 0 && i <= 8 && !strings.ContainsAny(s[:i], `"'[(`) {
 		s = s[i+2:] // a namespace prefix: of:=, oooc:=, msoxl:=
 	}
 	s = strings.TrimPrefix(s, "=")
-	p := &parser{src: s}
+	p := &parser{src: s, bu: bu}
 	p.advance()
 	v, ok := p.expr(0, 0)
 	if !ok || p.tok.kind != tEOF {
@@ -57,6 +64,7 @@ type parser struct {
 	src string
 	pos int
 	tok token
+	bu  *Budget
 }
 
 // binary operators by precedence, lowest first.
@@ -91,7 +99,7 @@ func (p *parser) expr(min, depth int) (Value, bool) {
 		}
 		switch {
 		case op == "&":
-			left = Concat(left, right)
+			left = p.bu.Concat(left, right)
 		case prec == 1:
 			left = Compare()
 		case prec == 7:
@@ -156,7 +164,7 @@ func (p *parser) operand(depth int) (Value, bool) {
 		var args []Value
 		if p.tok.kind == tClose {
 			p.advance()
-			return Call(t.text, nil), true
+			return p.bu.Call(t.text, nil), true
 		}
 		for {
 			if p.tok.kind == tSep || p.tok.kind == tClose {
@@ -174,7 +182,7 @@ func (p *parser) operand(depth int) (Value, bool) {
 				continue
 			case tClose:
 				p.advance()
-				return Call(t.text, args), true
+				return p.bu.Call(t.text, args), true
 			}
 			return Value{}, false
 		}

@@ -48,7 +48,7 @@ func checkRows(t *testing.T, rows *Rows) {
 		if len(cells) > maxCols {
 			t.Fatalf("%d cells in a row", len(cells))
 		}
-		if n := len(cells); n == 0 || cells[n-1].Empty() {
+		if n := len(cells); n > rows.limit || (n == 0 || cells[n-1].Empty()) && !rows.Copy() && beyond(rows) == 0 {
 			t.Fatalf("row %d given with %d cells, the last empty", row+1, n)
 		}
 		for c, cell := range cells {
@@ -60,9 +60,15 @@ func checkRows(t *testing.T, rows *Rows) {
 			}
 		}
 	}
-	if err := rows.Err(); err != nil && (!errors.Is(err, ErrCorrupt) || !utf8.ValidString(err.Error())) {
+	if err := rows.Err(); err != nil && (!errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrRepeated) || !utf8.ValidString(err.Error())) {
 		t.Fatalf("error %q is not a corruption error in UTF-8", err)
 	}
+}
+
+// beyond returns the number of cells of the current row past the limit.
+func beyond(r *Rows) int {
+	n, _ := r.Beyond()
+	return n
 }
 
 // contentSeeds returns the content XML of the fixtures.
@@ -124,8 +130,11 @@ func FuzzOpen(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	// Several sheets read through one pass; a repeat past the bound.
+	f.Add(zipOf(f, map[string]string{"content.xml": contentOf(table("a", row(cell("x"))), table("b"), `<table:table table:name="c"/>`,
+		table("d", row(cell("y")), `<table:table-row table:number-rows-repeated="10001">`+cell("z")+`</table:table-row>`), table("e", row(cell("w"))))}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sheets := 0
+		passes := 0
 		n := allocated(func() {
 			w, err := Open(bytes.NewReader(data), int64(len(data)))
 			if err != nil {
@@ -134,20 +143,26 @@ func FuzzOpen(f *testing.F) {
 				}
 				return
 			}
-			sheets = len(w.Sheets())
+			failed := false
 			for i := range w.Sheets() {
 				rows, err := w.Rows(i)
 				if err != nil {
+					failed = true
 					continue
 				}
 				checkRows(t, rows)
+				failed = failed || rows.Err() != nil
 				rows.Close()
 			}
+			if w.passes > 1 && !failed {
+				t.Fatalf("%d passes over the content to read %d sheets in order", w.passes, len(w.Sheets()))
+			}
+			passes = w.passes
 		})
 		real := int64(len(data)) + unzipped(data, 1<<30)
-		// The content is read once for the sheet list and once per sheet,
-		// each read with its own buffers.
-		if limit := allocPerByte*uint64(real) + allocConst*uint64(1+sheets); n > limit {
+		// The content is read once for the sheet list and once for the
+		// sheets, each pass with its own buffers.
+		if limit := 2*allocPerByte*uint64(real) + allocConst*uint64(1+passes); n > limit {
 			t.Fatalf("%d bytes (%d unzipped): %d bytes allocated, more than %d", len(data), real, n, limit)
 		}
 	})

@@ -8,9 +8,12 @@
 //
 // The content is streamed with a small tokenizer ([xmlscan]): [Open]
 // reads it once to list the sheets (names, hidden ones, where each
-// starts), and [Workbook.Rows] reads one sheet from its start. It knows
-// repeated rows and columns (table:number-rows-repeated,
-// table:number-columns-repeated: an empty repeat costs nothing), covered
+// starts), and [Workbook.Rows] reads one sheet. The sheets share one pass
+// over the content: a sheet read after the last one read continues where
+// that one stopped, so reading every sheet in order inflates content.xml
+// once more, whatever the number of sheets; only a sheet before the last
+// one read starts a new pass. It knows repeated rows and columns
+// (table:number-rows-repeated, table:number-columns-repeated), covered
 // cells of merged areas (empty, as spreadsheets show them), the value
 // types float, percentage, currency, date, time, boolean and string
 // (office:string-value, or the text of the cell's paragraphs with text:s,
@@ -20,15 +23,24 @@
 // [Cell].Unknown unless it is made of constants and text functions, which
 // are computed ([formula]; [Cell].Computed).
 //
-// Memory: the sheet list, and for each sheet read one row of cells (at
-// most 16,384 columns) and the largest single tag or text of the file
-// ([xmlscan.MaxToken]); fuzzing checks that reading allocates less than
-// 64 times the content's XML and 4 MiB for each sheet read. Repeat
-// counts are never allocated: a repeated row is given again, not copied,
+// Repeats cost time only for what is given: an empty repeat costs
+// nothing; a repeated row is given again without its cells being copied
+// or read again; [Rows.Limit] keeps the cells of the columns a caller
+// uses, and a cell repeated past them is counted ([Rows.Beyond]), not
+// laid out. A row holding a value may be repeated at most [MaxRepeat]
+// times: a longer run (a value filled down to the end of the sheet) is
+// refused with [ErrRepeated], naming the sheet and the row.
+//
+// Memory: the sheet list, and for the pass being read one row of cells
+// (at most 16,384 columns, or the limit) and the largest single tag or
+// text of the file ([xmlscan.MaxToken]); fuzzing checks that reading
+// allocates less than 64 times the content's XML read (every pass
+// counted) and 4 MiB for each pass. Repeat counts are never allocated,
 // and the spaces a text:s element claims count against a budget of 32
 // bytes for each byte of the row's XML (and 64 KiB), past which the file
-// is refused as corrupt. Every count and index read from the file is
-// checked: a damaged file gives an error, never a panic.
+// is refused as corrupt. Formulas computed share a budget of text per
+// workbook ([formula.Budget]). Every count and index read from the file
+// is checked: a damaged file gives an error, never a panic.
 package ods
 
 import (
@@ -37,7 +49,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
+	"github.com/ovsync/ovsync/convert/formula"
 	"github.com/ovsync/ovsync/convert/internal/xmlscan"
 )
 
@@ -50,7 +64,16 @@ var (
 	ErrEncrypted = errors.New("spreadsheet is password-protected: open it, save it again without the password (in LibreOffice: File > Save As, clear \"Save with password\"), and convert again")
 	// ErrCorrupt means a truncated or damaged file.
 	ErrCorrupt = errors.New("spreadsheet is truncated or corrupt")
+	// ErrRepeated means a row holding values repeated more than
+	// [MaxRepeat] times.
+	ErrRepeated = fmt.Errorf("a row holding values is repeated more than %d times", MaxRepeat)
 )
+
+// MaxRepeat is the most times a row holding a value may be repeated
+// (table:number-rows-repeated). Identical rows are duplicates in the files
+// ovsync writes; a longer run is a value filled down the sheet by
+// accident, which would write up to a million rows.
+const MaxRepeat = 10000
 
 // corruptHint ends every corruption error.
 const corruptHint = "open it in a spreadsheet program and save it again"
@@ -66,12 +89,27 @@ type Workbook struct {
 	open   func() (io.ReadCloser, error) // the content XML, from its start
 	size   int64                         // its size, as far as known
 	sheets []sheet
+
+	mu     sync.Mutex
+	cur    *cursor         // the pass the last sheet read left, nil when none
+	passes int             // passes over the content begun for sheets
+	budget *formula.Budget // of the formulas computed, shared by the sheets
+}
+
+// cursor is a pass over the content: the scanner where the last sheet
+// read stopped, and the buffers of its rows, kept for the next sheet.
+type cursor struct {
+	rc    io.ReadCloser
+	s     *xmlscan.Scanner
+	cells []Cell
+	text  []byte
 }
 
 // sheet is a table of the spreadsheet.
 type sheet struct {
 	name   string
 	offset int64 // of its <table:table> start tag in the content
+	end    int64 // past its end tag
 	hidden bool
 }
 
@@ -81,7 +119,7 @@ func Open(r io.ReaderAt, size int64) (*Workbook, error) {
 	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
 		return nil, err
 	}
-	w := &Workbook{}
+	w := &Workbook{budget: formula.NewBudget()}
 	switch {
 	case string(head) == "PK\x03\x04":
 		zr, err := zip.NewReader(r, size)
@@ -177,10 +215,11 @@ func (w *Workbook) index() error {
 			name, _ := xmlscan.Attr(s.Attrs, "table:name")
 			st, _ := xmlscan.Attr(s.Attrs, "table:style-name")
 			sh := sheet{name: unescape(name), offset: off, hidden: hiddenStyles[unescape(st)]}
-			w.sheets = append(w.sheets, sh)
 			if !s.Empty && !s.SkipPast([]byte("</"+string(s.Qual)+">")) {
 				return corrupt("content.xml: the sheet %q does not end", sh.name)
 			}
+			sh.end = s.Offset()
+			w.sheets = append(w.sheets, sh)
 		}
 	}
 	if err := s.Err(); err != nil {

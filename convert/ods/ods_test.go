@@ -410,3 +410,150 @@ func sameValue(ours, theirs string) bool {
 	}
 	return false
 }
+
+// contentOf returns a content.xml holding the tables given.
+func contentOf(tables ...string) string {
+	return `<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>` +
+		strings.Join(tables, "") + `</office:spreadsheet></office:body></office:document-content>`
+}
+
+// table is a sheet called name holding rows.
+func table(name string, rows ...string) string {
+	return `<table:table table:name="` + name + `">` + strings.Join(rows, "") + `</table:table>`
+}
+
+// countOpens makes w count the passes begun over its content.
+func countOpens(w *Workbook) *int {
+	n := new(int)
+	open := w.open
+	w.open = func() (io.ReadCloser, error) { *n++; return open() }
+	return n
+}
+
+// TestOnePass reads every sheet of a workbook of 2,000 sheets in order
+// through one pass over its content, not one pass a sheet (time grew
+// with sheets × size); a sheet read out of order, or while another is
+// still open, starts a pass of its own and reads the same.
+func TestOnePass(t *testing.T) {
+	var tables []string
+	for i := range 2000 {
+		tables = append(tables, table(fmt.Sprintf("S%d", i), row(cell(fmt.Sprintf("v%d", i)))))
+	}
+	data := zipOf(t, map[string]string{"content.xml": contentOf(tables...)})
+	w, err := Open(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opens := countOpens(w)
+	for i := range w.Sheets() {
+		got, err := readAll(t, w, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := [][]string{{fmt.Sprintf("v%d", i)}}; !cmp.Equal(want, got) {
+			t.Fatalf("sheet %d: %q, want %q", i, got, want)
+		}
+	}
+	if *opens != 1 {
+		t.Errorf("reading %d sheets in order inflated the content %d times, want once", len(w.Sheets()), *opens)
+	}
+	// Out of order, and two sheets open at once.
+	a, err := w.Rows(1500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{3, 1999, 0} {
+		got, err := readAll(t, w, i)
+		if err != nil || len(got) != 1 || got[0][0] != fmt.Sprintf("v%d", i) {
+			t.Fatalf("sheet %d: %q, %v", i, got, err)
+		}
+	}
+	if !a.Next() || a.Cells()[0].Value != "v1500" {
+		t.Fatalf("sheet 1500 read while others were: %v %v", a.Cells(), a.Err())
+	}
+	a.Close()
+}
+
+// TestRepeats reads repeated rows and cells at the cost of what they
+// give: a row holding a value across the whole sheet, repeated, costs the
+// columns a caller keeps (Limit), not 16,384 a row; a row holding a value
+// repeated more than MaxRepeat times (the 600-byte file that ran for 45
+// minutes) is refused naming the sheet and the row.
+func TestRepeats(t *testing.T) {
+	wide := `<table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell>`
+	repeated := func(n int) string {
+		return fmt.Sprintf(`<table:table-row table:number-rows-repeated="%d">%s</table:table-row>`, n, wide)
+	}
+	t.Run("refused", func(t *testing.T) {
+		data := zipOf(t, map[string]string{"content.xml": contentOf(table("Users", row(cell("id"), cell("email")), repeated(1048575)))})
+		w, err := Open(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = readAll(t, w, 0)
+		if !errors.Is(err, ErrRepeated) || !strings.Contains(err.Error(), `sheet "Users" near row 2`) || !strings.Contains(err.Error(), "1048575 times") {
+			t.Fatalf("error %v, want the repeat refused at Users row 2", err)
+		}
+	})
+	t.Run("at the bound", func(t *testing.T) {
+		rows := newRows("S", io.NopCloser(strings.NewReader(row(cell("id"), cell("email"))+repeated(MaxRepeat))))
+		defer rows.Close()
+		rows.Limit(2)
+		n := 0
+		alloc := allocated(func() {
+			for rows.Next() {
+				n++
+				cells := rows.Cells()
+				if len(cells) > 2 || cells[len(cells)-1].Row != rows.Row() {
+					t.Fatalf("row %d: %d cells, the last at row %d", rows.Row()+1, len(cells), cells[len(cells)-1].Row+1)
+				}
+				if b, col := rows.Beyond(); rows.Row() > 0 && (b != 16382 || col != 2) {
+					t.Fatalf("row %d: %d cells beyond column %d, want 16382 beyond 2", rows.Row()+1, b, col)
+				}
+			}
+		})
+		if err := rows.Err(); err != nil || n != 1+MaxRepeat {
+			t.Fatalf("%d rows, %v; want %d", n, err, 1+MaxRepeat)
+		}
+		if alloc > 1<<20 {
+			t.Errorf("%d bytes allocated for %d rows of 2 cells", alloc, n)
+		}
+	})
+	t.Run("one past", func(t *testing.T) {
+		_, err := rowsOf(row(cell("id")) + repeated(MaxRepeat+1))
+		if !errors.Is(err, ErrRepeated) {
+			t.Fatalf("error %v, want ErrRepeated", err)
+		}
+	})
+	t.Run("empty past the limit", func(t *testing.T) {
+		// A value repeated down the sheet in a column no caller keeps is
+		// still a value: refused the same.
+		rows := newRows("S", io.NopCloser(strings.NewReader(repeated(1048576))))
+		rows.Limit(1)
+		for rows.Next() {
+		}
+		if !errors.Is(rows.Err(), ErrRepeated) {
+			t.Fatalf("error %v, want ErrRepeated", rows.Err())
+		}
+	})
+}
+
+// TestSheetEnd refuses a sheet whose damaged XML swallows its end tag
+// (an element left open skips past it), rather than giving the next
+// sheet's rows as its own; the next sheet reads as it is. Fuzzing found
+// it: the sheet read on into the next, and the next took a second pass.
+func TestSheetEnd(t *testing.T) {
+	broken := `<table:table table:name="A">` + row(cell("a")) + `<table:shapes><draw:frame>` + row(cell("not a")) + `</table:table>`
+	data := zipOf(t, map[string]string{"content.xml": contentOf(broken, table("B", row(cell("b"))))})
+	w, err := Open(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readAll(t, w, 0); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "runs past its end") {
+		t.Errorf("sheet A: error %v, want its XML refused", err)
+	}
+	got, err := readAll(t, w, 1)
+	if err != nil || !cmp.Equal(got, [][]string{{"b"}}) {
+		t.Errorf("sheet B: %q, %v", got, err)
+	}
+}

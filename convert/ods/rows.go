@@ -57,38 +57,44 @@ func (c Cell) Ref() string { return xls.Ref(c.Row, c.Col) }
 // holding a value are returned, in order: compare [Rows.Row] from one to
 // the next to find the empty ones.
 type Rows struct {
-	name   string
-	base   int64 // offset in the content of the scanner's start
-	rc     io.ReadCloser
-	s      *xmlscan.Scanner
-	row    int // 0-based index of the current row
-	next   int // index of the next row to read
-	repeat int // times the current row is still to be given again
-	cells  []Cell
-	text   []byte // text being assembled
-	budget int64  // text:s spaces the current row may still add
-	err    error
-	done   bool
+	name     string
+	wb       *Workbook // nil for rows read by newRows
+	cur      *cursor   // the pass read, given back on Close
+	rc       io.ReadCloser
+	s        *xmlscan.Scanner
+	row      int  // 0-based index of the current row
+	next     int  // index of the next row to read
+	repeat   int  // times the current row is still to be given again
+	copy     bool // the current row is a copy of the one before
+	cells    []Cell
+	cellsRow int    // the row the cells' Row fields hold
+	limit    int    // columns kept
+	beyond   int    // non-empty cells of the current row past the limit
+	beyondAt int    // column of the first of them
+	text     []byte // text being assembled
+	budget   int64  // text:s spaces the current row may still add
+	formulas *formula.Budget
+	end      int64 // where the sheet's XML ends, as the sheet list found it; 0 when unknown
+	err      error
+	done     bool
 }
 
-// Rows opens sheet i (an index into [Workbook.Sheets]) for reading.
+// Rows opens sheet i (an index into [Workbook.Sheets]) for reading. It
+// continues the pass over the content that the last sheet read left
+// (when sheet i comes after where it stopped), so reading the sheets in
+// order reads the content once; Close the rows to hand the pass on.
 func (w *Workbook) Rows(i int) (*Rows, error) {
 	if i < 0 || i >= len(w.sheets) {
 		return nil, fmt.Errorf("no sheet %d: the spreadsheet has %d sheets", i, len(w.sheets))
 	}
 	sh := w.sheets[i]
-	rc, err := w.open()
+	c, err := w.take(sh.offset)
 	if err != nil {
-		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("%v", err))
+		return nil, fmt.Errorf("sheet %q: %w", sh.name, err)
 	}
-	if _, err := io.CopyN(io.Discard, rc, sh.offset); err != nil {
-		rc.Close()
-		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("%s", errText(err)))
-	}
-	r := newRows(sh.name, rc)
-	r.base = sh.offset
+	r := &Rows{name: sh.name, wb: w, cur: c, rc: c.rc, s: c.s, cells: c.cells[:0], text: c.text[:0], limit: maxCols, formulas: w.budget, end: sh.end}
 	if r.s.Next() != xmlscan.Start || string(r.s.Name) != "table" {
-		rc.Close()
+		c.rc.Close()
 		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("the sheet moved in content.xml"))
 	}
 	if r.s.Empty {
@@ -97,15 +103,71 @@ func (w *Workbook) Rows(i int) (*Rows, error) {
 	return r, nil
 }
 
+// take returns a pass over the content at offset: the pass the last sheet
+// read left, when offset is not behind it, or a new one.
+func (w *Workbook) take(offset int64) (*cursor, error) {
+	w.mu.Lock()
+	c := w.cur
+	w.cur = nil
+	if c == nil || c.s.Offset() > offset {
+		w.passes++
+	}
+	w.mu.Unlock()
+	if c != nil && c.s.Offset() > offset {
+		c.rc.Close()
+		c = nil
+	}
+	if c == nil {
+		rc, err := w.open()
+		if err != nil {
+			return nil, corrupt("%v", err)
+		}
+		c = &cursor{rc: rc, s: xmlscan.New(rc)}
+	}
+	if !c.s.Discard(offset - c.s.Offset()) {
+		err := c.s.Err()
+		c.rc.Close()
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, corrupt("%s", errText(err))
+	}
+	return c, nil
+}
+
+// give keeps the pass c for the next sheet read, or closes it when
+// another is kept already or c failed.
+func (w *Workbook) give(c *cursor) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.cur == nil && c.s.Err() == nil {
+		w.cur = c
+		return
+	}
+	c.rc.Close()
+}
+
 // newRows reads the rows of the table whose start tag comes next in rc,
 // or, for tests, the rows of any XML.
 func newRows(name string, rc io.ReadCloser) *Rows {
-	return &Rows{name: name, rc: rc, s: xmlscan.New(rc)}
+	return &Rows{name: name, rc: rc, s: xmlscan.New(rc), limit: maxCols, formulas: formula.NewBudget()}
 }
 
-// Close releases the content.
+// Close releases the content, handing the pass on to the next sheet
+// read.
 func (r *Rows) Close() error {
 	r.done = true
+	if r.cur != nil {
+		c := r.cur
+		r.cur, r.rc = nil, nil
+		c.cells, c.text = r.cells[:0], r.text[:0]
+		r.cells = nil
+		if r.err != nil {
+			return c.rc.Close()
+		}
+		r.wb.give(c)
+		return nil
+	}
 	if r.rc != nil {
 		err := r.rc.Close()
 		r.rc = nil
@@ -114,13 +176,39 @@ func (r *Rows) Close() error {
 	return nil
 }
 
+// Limit keeps the cells of the first cols columns only, from the next row
+// read on: a non-empty cell past them is counted by [Rows.Beyond], not
+// laid out, so a value repeated across the sheet costs nothing past the
+// columns a caller uses.
+func (r *Rows) Limit(cols int) { r.limit = max(0, min(cols, maxCols)) }
+
+// Beyond returns the number of non-empty cells of the current row past
+// the [Rows.Limit] (a repeated cell counted once per column) and the
+// 0-based column of the first of them.
+func (r *Rows) Beyond() (n, col int) { return r.beyond, r.beyondAt }
+
 // Row returns the 0-based index of the current row.
 func (r *Rows) Row() int { return r.row }
 
+// Copy reports whether the current row is the row before it given again
+// (a repeated row): the same cells.
+func (r *Rows) Copy() bool { return r.copy }
+
 // Cells returns the cells of the current row, from column A to its last
-// non-empty cell: Cells()[c] is column c. The slice is reused by the next
-// call of [Rows.Next].
-func (r *Rows) Cells() []Cell { return r.cells }
+// non-empty cell (or the limit): Cells()[c] is column c. The slice is
+// reused by the next call of [Rows.Next], and by the sheet read after
+// Close.
+func (r *Rows) Cells() []Cell {
+	if r.cellsRow != r.row {
+		// A repeated row: its cells are given again, only their row
+		// changes, and only when asked for.
+		for i := range r.cells {
+			r.cells[i].Row = r.row
+		}
+		r.cellsRow = r.row
+	}
+	return r.cells
+}
 
 // Err returns the error that ended the rows early, naming the sheet and
 // the row.
@@ -128,7 +216,7 @@ func (r *Rows) Err() error { return r.err }
 
 // Offset returns how many bytes of the content XML have been read, the
 // sheets before this one included; see [Workbook.Size] for the total.
-func (r *Rows) Offset() int64 { return r.base + r.s.Offset() }
+func (r *Rows) Offset() int64 { return r.s.Offset() }
 
 // fail records err, naming the sheet and the current place.
 func (r *Rows) fail(err error) {
@@ -145,18 +233,20 @@ func (r *Rows) Next() bool {
 		// The same row again: a repeated row gives its cells once more.
 		r.repeat--
 		r.row, r.next = r.next, r.next+1
-		for i := range r.cells {
-			r.cells[i].Row = r.row
-		}
+		r.copy = true
 		return true
 	}
-	r.repeat = 0
+	r.repeat, r.copy = 0, false
 	if r.done {
 		return false
 	}
 	s := r.s
 	for {
-		switch s.Next() {
+		k := s.Next()
+		if r.pastEnd() {
+			return false
+		}
+		switch k {
 		case xmlscan.EOF:
 			r.done = true
 			if err := s.Err(); err != nil {
@@ -197,10 +287,17 @@ func (r *Rows) Next() bool {
 			if !r.readRow(start) {
 				return false
 			}
-			if len(r.cells) == 0 {
+			if r.pastEnd() {
+				return false
+			}
+			if len(r.cells) == 0 && r.beyond == 0 {
 				r.next += min(n, maxRows)
 				r.next = min(r.next, maxRows)
 				continue
+			}
+			if n > MaxRepeat {
+				r.fail(fmt.Errorf("%w (%d times, table:number-rows-repeated): delete the copies of the row in a spreadsheet program, save, and convert again", ErrRepeated, n))
+				return false
 			}
 			r.row, r.next = r.next, r.next+1
 			r.repeat = min(n-1, maxRows-r.next)
@@ -209,13 +306,24 @@ func (r *Rows) Next() bool {
 	}
 }
 
+// pastEnd refuses the sheet when its reading went past where the sheet
+// list found its XML to end: a damaged element swallowed the end tag, and
+// what follows is the next sheet's, not this one's.
+func (r *Rows) pastEnd() bool {
+	if r.end > 0 && r.s.Offset() > r.end {
+		r.fail(corrupt("the sheet's XML runs past its end"))
+		return true
+	}
+	return false
+}
+
 // skipRow skips a row past the last row a sheet can have, refusing one
 // that holds a value.
 func (r *Rows) skipRow() bool {
 	if !r.readRow(r.s.Offset()) {
 		return false
 	}
-	if len(r.cells) > 0 {
+	if len(r.cells) > 0 || r.beyond > 0 {
 		r.fail(corrupt("a value past row %d, the last a sheet can have", maxRows))
 		return false
 	}
@@ -227,6 +335,8 @@ func (r *Rows) skipRow() bool {
 func (r *Rows) readRow(start int64) bool {
 	s := r.s
 	r.cells = r.cells[:0]
+	r.cellsRow = r.next
+	r.beyond, r.beyondAt = 0, 0
 	r.budget = spaceBudget
 	if s.Empty {
 		return true
@@ -270,14 +380,22 @@ func (r *Rows) readRow(start int64) bool {
 					r.fail(corrupt("a value past column %d, the last a sheet can have", maxCols))
 					return false
 				}
-				if need := col + n; need > cap(r.cells) {
+				keep := max(0, min(n, r.limit-col))
+				if keep < n {
+					if r.beyond == 0 {
+						r.beyondAt = col + keep
+					}
+					r.beyond += n - keep
+				}
+				if need := col + keep; need > cap(r.cells) {
 					// One allocation for a repeat, not a series of appends.
 					r.cells = slices.Grow(r.cells, need-len(r.cells))
 				}
-				for range n {
+				for range keep {
 					r.put(c, col)
 					col++
 				}
+				col += n - keep
 				continue
 			}
 			col = min(col+n, maxCols) // empty cells cost nothing
@@ -383,8 +501,10 @@ func (r *Rows) readCell(rowStart int64) (Cell, bool) {
 	if !hasFormula {
 		return c, true
 	}
-	v := formula.Parse(expr)
+	v := r.formulas.Parse(expr)
 	switch {
+	case v.Over && (typ == "" || typ == "void" || formula.Stale(v, stored)):
+		return Cell{Unknown: formula.OverBudget}, true
 	case typ == "" || typ == "void":
 		if v.Const && v.Kind == formula.Text {
 			return Cell{Value: v.Text, Computed: v.Text != ""}, true

@@ -60,6 +60,7 @@ func (w *Workbook) classify(rgce []byte) formula.Value {
 		return args, true
 	}
 	unknown := formula.Ref()
+	w.budget.Credit(len(rgce))
 	for i := 0; i < len(rgce); {
 		ptg := rgce[i]
 		i++
@@ -74,7 +75,7 @@ func (w *Workbook) classify(rgce []byte) formula.Value {
 			}
 			switch {
 			case ptg == 0x08:
-				stack = append(stack, formula.Concat(args[0], args[1]))
+				stack = append(stack, w.budget.Concat(args[0], args[1]))
 			case ptg >= 0x09 && ptg <= 0x0E:
 				stack = append(stack, formula.Compare())
 			case ptg >= 0x0F:
@@ -154,7 +155,7 @@ func (w *Workbook) classify(rgce []byte) formula.Value {
 			if !ok {
 				return unknown
 			}
-			stack = append(stack, formula.Call(f.name, args))
+			stack = append(stack, w.budget.Call(f.name, args))
 		case ptg >= 0x20 && ptg&0x1F == 0x02: // ptgFuncVar
 			if i+3 > len(rgce) {
 				return unknown
@@ -170,7 +171,7 @@ func (w *Workbook) classify(rgce []byte) formula.Value {
 				stack = append(stack, formula.Ref())
 				continue
 			}
-			stack = append(stack, formula.Call(f.name, args))
+			stack = append(stack, w.budget.Call(f.name, args))
 		case ptg >= 0x20:
 			size, ok := operandSize[ptg&0x1F|0x20]
 			if !ok {

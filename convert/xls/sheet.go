@@ -221,6 +221,10 @@ func judge(c Cell, v formula.Value, stored formula.Kind) Cell {
 	if !formula.Stale(v, stored) {
 		return c
 	}
+	if v.Over {
+		c.Unknown = formula.OverBudget
+		return c
+	}
 	if v.Const && v.Kind == formula.Text {
 		return Cell{Row: c.Row, Col: c.Col, Value: v.Text, Computed: true}
 	}

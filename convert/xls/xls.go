@@ -19,7 +19,8 @@
 // formula gives ([formula]): a cached result of the wrong kind (a number
 // for a formula that can only give text, as LibreOffice's export writes
 // them) is stale. The value is then computed from the tokens when they
-// are constants and text functions ([Cell].Computed), or the cell is
+// are constants and text functions ([Cell].Computed), within the
+// workbook's budget of text computed ([formula.Budget]), or the cell is
 // marked [Cell].Unknown.
 //
 // Everything else (styles, charts, drawings) is skipped. Every length
@@ -43,6 +44,7 @@ import (
 	"github.com/richardlehane/mscfb"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
+	"github.com/ovsync/ovsync/convert/formula"
 )
 
 // The errors that [Open] and [Workbook.Rows] wrap; test for them with
@@ -90,6 +92,7 @@ type Workbook struct {
 	sheets   []sheet
 	sst      []string
 	xf       []cellfmt.Format // number format of each XF record, by index
+	budget   *formula.Budget  // of the formulas computed
 }
 
 // sheet is a worksheet named by a BOUNDSHEET record.
@@ -158,7 +161,7 @@ func Open(r io.ReaderAt, size int64) (*Workbook, error) {
 
 // newWorkbook reads the globals of a workbook stream.
 func newWorkbook(stream []byte, biff5 bool) (*Workbook, error) {
-	w := &Workbook{stream: stream, biff5: biff5}
+	w := &Workbook{stream: stream, biff5: biff5, budget: formula.NewBudget()}
 	if err := w.readGlobals(); err != nil {
 		return nil, err
 	}

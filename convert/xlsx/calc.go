@@ -21,7 +21,8 @@ type calc struct {
 	f       *excelize.File
 	err     error // why it could not be opened
 	opened  bool
-	scratch string // a sheet added to ask the engine a cell's type
+	scratch string     // a sheet added to ask the engine a cell's type
+	cost    *costModel // what the engine may still compute
 }
 
 // scratchSheet names the sheet added, in memory only, to ask the engine
@@ -30,10 +31,12 @@ const scratchSheet = "ovsync scratch 4f1c"
 
 // noResult is why a formula cell without a stored result is not a value,
 // before the reason the engine gives; staleResult that of a cell whose
-// stored result its formula cannot give.
+// stored result its formula cannot give; recalcResult that of a cell of
+// a workbook whose calcPr says fullCalcOnLoad.
 const (
-	noResult    = "a formula the workbook stores no result for"
-	staleResult = "a formula whose stored result is stale (text stored as a number, or the reverse)"
+	noResult     = "a formula the workbook stores no result for"
+	staleResult  = "a formula whose stored result is stale (text stored as a number, or the reverse)"
+	recalcResult = "a formula of a workbook that asks to be recalculated when opened (its stored results may be stale)"
 )
 
 // compute returns the cell at ref of sheet holding formula text expr,
@@ -47,9 +50,15 @@ func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format, why string
 	if !c.opened {
 		c.opened = true
 		c.f, c.err = openEngine(w.r, w.size)
+		if c.err == nil {
+			c.cost = newCostModel(w, c.f)
+		}
 	}
 	if c.err != nil {
 		return Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (the workbook does not open in its calculation engine: %v)", why, c.err)}
+	}
+	if err := c.cost.check(sheet, ref, true); err != nil {
+		return Cell{Unknown: fmt.Sprintf("%s, which ovsync does not compute: %v", why, err)}
 	}
 	raw, err := calcCell(c.f, sheet, ref)
 	switch {
@@ -58,7 +67,7 @@ func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format, why string
 	case err != nil:
 		return Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (%s)", why, oneLine(err.Error()))}
 	}
-	kind := formula.Parse(expr).Kind
+	kind := w.budget.Parse(expr).Kind
 	if kind == formula.Unknown && raw != "" {
 		kind = c.kindOf(sheet, ref, raw, f, w.date1904)
 	}
@@ -139,7 +148,9 @@ func (c *calc) kindOf(sheet, ref, raw string, f cellfmt.Format, date1904 bool) f
 		c.scratch = scratchSheet
 	}
 	q := "ISNUMBER('" + strings.ReplaceAll(sheet, "'", "''") + "'!" + ref + ")"
-	if err := c.f.SetCellFormula(c.scratch, "A1", q); err != nil {
+	err = c.f.SetCellFormula(c.scratch, "A1", q)
+	c.cost.clear() // the engine forgets what it computed
+	if err != nil || c.cost.check(sheet, ref, false) != nil {
 		return formula.Text
 	}
 	if isNum, err := calcCell(c.f, c.scratch, "A1"); err == nil && isNum == "TRUE" {

@@ -82,7 +82,7 @@ func checkRows(t *testing.T, rows *Rows) {
 		if len(cells) > maxCols {
 			t.Fatalf("%d cells in a row", len(cells))
 		}
-		if n := len(cells); n > 0 && cells[n-1].Empty() {
+		if n := len(cells); n > rows.limit || n > 0 && cells[n-1].Empty() {
 			t.Fatalf("row %d ends with an empty cell", row+1)
 		}
 		for c, cell := range cells {
@@ -110,6 +110,7 @@ func FuzzRows(f *testing.F) {
 	f.Add([]byte(`<worksheet><sheetData><row r="5"><c><v>1</v></c></row><row r="3"><c><v>2</v></c></row><row r="3"/></sheetData></worksheet>`))
 	f.Add([]byte(`<worksheet><sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c><c r="A1"><v>2</v></c></row></sheetData></worksheet>`))
 	f.Add([]byte(`<worksheet><sheetData><row><c><f>1+1</f></c></row></sheetData></worksheet>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v/></c><c r="B1" t="s"><v>1</v></c><c r="XFD1"><v>1</v></c></row></sheetData></worksheet>`))
 	wb := &Workbook{sst: []string{"zero", "one"}, xf: []cellfmt.Format{{}, cellfmt.Parse("yyyy-mm-dd")}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n := allocated(func() {
@@ -182,6 +183,21 @@ func FuzzOpen(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	// What the shared corpora showed: parts in UTF-16, Excel 2007 beta's
+	// string table, a workbook to recalculate; and a string table bomb.
+	const rels = `<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="x/sharedStrings" Target="sharedStrings.xml"/></Relationships>`
+	f.Add(zipOf(f, map[string]string{
+		"xl/workbook.xml":            utf16(`<?xml version="1.0" encoding="UTF-16"?><workbook xmlns:r="r"><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`),
+		"xl/_rels/workbook.xml.rels": utf16(rels),
+		"xl/sharedStrings.xml":       `<sst><sstItem><t>a</t></sstItem></sst>`,
+		"xl/worksheets/sheet1.xml":   utf16(`<worksheet><sheetData><row r="1"><c t="s"><v>0</v></c><c t="s"><v/></c></row></sheetData></worksheet>`),
+	}))
+	f.Add(zipOf(f, map[string]string{
+		"xl/workbook.xml":            `<workbook xmlns:r="r"><calcPr fullCalcOnLoad="1"/><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": rels,
+		"xl/sharedStrings.xml":       `<sst>` + strings.Repeat(`<si/>`, 70000) + `</sst>`,
+		"xl/worksheets/sheet1.xml":   `<worksheet><sheetData><row r="1"><c><f>1+1</f><v>0</v></c></row></sheetData></worksheet>`,
+	}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var engine bool
 		n := allocated(func() {
@@ -211,4 +227,38 @@ func FuzzOpen(f *testing.F) {
 			t.Fatalf("%d bytes (%d unzipped): %d bytes allocated, more than %d", len(data), real, n, limit)
 		}
 	})
+}
+
+// TestLimit keeps the columns a caller uses: a far-away cell is counted,
+// not laid out as a row of 16,384 cells, and a formula past the limit is
+// not computed.
+func TestLimit(t *testing.T) {
+	xml := `<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>id</t></is></c><c r="XFD1"><v>9</v></c></row>` +
+		`<row r="2"><c r="C2"><v>1</v></c><c r="XFC2"><f>1+1</f></c><c r="XFD2"><v>2</v></c></row>` +
+		`<row r="3"><c r="A3"><v>3</v></c></row></sheetData></worksheet>`
+	wb := &Workbook{}
+	rows := wb.newRows("S", io.NopCloser(strings.NewReader(xml)))
+	defer rows.Close()
+	rows.Limit(2)
+	type got struct{ cells, beyond, at int }
+	var all []got
+	for rows.Next() {
+		n, at := rows.Beyond()
+		all = append(all, got{len(rows.Cells()), n, at})
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []got{{1, 1, 16383}, {0, 3, 2}, {1, 0, 0}}
+	if len(all) != len(want) {
+		t.Fatalf("rows %v, want %v", all, want)
+	}
+	for i := range want {
+		if all[i] != want[i] {
+			t.Errorf("row %d: %+v, want %+v", i+1, all[i], want[i])
+		}
+	}
+	if wb.calc.opened {
+		t.Error("a formula past the limit opened the calculation engine")
+	}
 }

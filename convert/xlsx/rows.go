@@ -43,6 +43,9 @@ type Rows struct {
 	row     int    // 0-based index of the current row
 	last    int    // index of the row before the next <row> without r=
 	cells   []Cell // current row, dense from column A
+	limit   int    // columns kept
+	beyond  int    // non-empty cells of the current row past the limit
+	at      int    // column of the first of them
 	val     []byte // value text being assembled
 	formula []byte // formula text of the cell being read
 	err     error
@@ -55,7 +58,7 @@ func (w *Workbook) Rows(i int) (*Rows, error) {
 		return nil, fmt.Errorf("no sheet %d: the workbook has %d worksheets", i, len(w.sheets))
 	}
 	sh := w.sheets[i]
-	rc, err := w.files[sh.part].Open()
+	rc, err := openPart(w.files[sh.part])
 	if err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("%v", err))
 	}
@@ -64,7 +67,25 @@ func (w *Workbook) Rows(i int) (*Rows, error) {
 
 // newRows reads the sheet XML of rc.
 func (w *Workbook) newRows(name string, rc io.ReadCloser) *Rows {
-	return &Rows{wb: w, name: name, rc: rc, s: xmlscan.New(rc), last: -1}
+	return &Rows{wb: w, name: name, rc: rc, s: xmlscan.New(rc), last: -1, limit: maxCols}
+}
+
+// Limit keeps the cells of the first cols columns only, from the next row
+// read on: a non-empty cell past them is counted by [Rows.Beyond], not
+// laid out (nor computed), so a far-away cell costs nothing past the
+// columns a caller uses.
+func (r *Rows) Limit(cols int) { r.limit = max(0, min(cols, maxCols)) }
+
+// Beyond returns the number of non-empty cells of the current row past
+// the [Rows.Limit] and the 0-based column of the first of them.
+func (r *Rows) Beyond() (n, col int) { return r.beyond, r.at }
+
+// countBeyond counts a non-empty cell at column col, past the limit.
+func (r *Rows) countBeyond(col int) {
+	if r.beyond == 0 {
+		r.at = col
+	}
+	r.beyond++
 }
 
 // Close releases the sheet's part.
@@ -121,7 +142,7 @@ func (r *Rows) Next() bool {
 			if ok := r.readRow(); !ok {
 				return false
 			}
-			if len(r.cells) > 0 {
+			if len(r.cells) > 0 || r.beyond > 0 {
 				return true
 			}
 		}
@@ -158,6 +179,7 @@ func (r *Rows) readRow() bool {
 	}
 	r.row, r.last = row, row
 	r.cells = r.cells[:0]
+	r.beyond, r.at = 0, 0
 	if s.Empty {
 		return true
 	}
@@ -246,7 +268,12 @@ func (r *Rows) readCell(col int) (int, bool) {
 				return col, true
 			case !hasV:
 				return col, true
-			case hasF && stale(string(r.formula), typ):
+			case hasF && r.wb.recalc:
+				// The workbook asks to be recalculated when opened: its
+				// stored results may be anything (XlsxWriter stores 0).
+				r.compute(col, style, recalcResult)
+				return col, true
+			case hasF && r.wb.stale(string(r.formula), typ):
 				// A stored result its formula cannot give: computed
 				// again, as if none were stored.
 				r.compute(col, style, staleResult)
@@ -279,6 +306,9 @@ func (r *Rows) store(col, style int, typ string) bool {
 	var c Cell
 	switch typ {
 	case "s":
+		if len(bytes.TrimSpace(r.val)) == 0 {
+			return true // <v/>: no string, an empty cell (as a number's empty <v/> is)
+		}
 		i, err := strconv.Atoi(string(bytes.TrimSpace(r.val)))
 		v, ok := r.wb.sharedString(i)
 		if err != nil || !ok {
@@ -316,8 +346,9 @@ func (r *Rows) store(col, style int, typ string) bool {
 
 // stale reports whether a result of cell type typ cannot come from the
 // formula expr: a number for a formula that gives text, or text for one
-// that gives a number.
-func stale(expr, typ string) bool {
+// that gives a number. The formula's constants are computed within the
+// workbook's budget: only its kind counts here.
+func (w *Workbook) stale(expr, typ string) bool {
 	stored := formula.Number
 	switch typ {
 	case "str", "s", "inlineStr":
@@ -325,11 +356,15 @@ func stale(expr, typ string) bool {
 	case "b", "e":
 		return false
 	}
-	return formula.Stale(formula.Parse(expr), stored)
+	return formula.Stale(w.budget.Parse(expr), stored)
 }
 
 // put stores the non-empty cell c at column col of the current row.
 func (r *Rows) put(c Cell, col int) {
+	if col >= r.limit {
+		r.countBeyond(col)
+		return
+	}
 	c.Row, c.Col = r.row, col
 	if col >= cap(r.cells) {
 		// One allocation for a far-away cell, not a series of appends.
@@ -344,6 +379,10 @@ func (r *Rows) put(c Cell, col int) {
 // compute stores the value of the formula r.formula at column col of the
 // current row, computed by the workbook's calculation engine.
 func (r *Rows) compute(col, style int, why string) {
+	if col >= r.limit {
+		r.countBeyond(col) // a formula: a value, whatever it gives
+		return
+	}
 	ref := Cell{Row: r.row, Col: col}.Ref()
 	c := r.wb.compute(r.name, ref, string(decodeEscapes(r.formula)), r.wb.format(style), why)
 	if !c.Empty() {

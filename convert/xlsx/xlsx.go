@@ -12,8 +12,10 @@
 // numbers, shown through the number format of the cell's style (cellXfs
 // and numFmts, or a built-in format id). Formulas are read by their cached
 // value; a formula without one (as excelize, openpyxl and other libraries
-// write them), or with one its formula cannot give (a number for a
-// formula of text functions: [formula]), is computed by excelize's
+// write them), with one its formula cannot give (a number for a formula
+// of text functions: [formula]), or in a workbook that asks to be
+// recalculated when opened (calcPr fullCalcOnLoad, as XlsxWriter, which
+// stores 0 for every formula, and POI write), is computed by excelize's
 // calculation engine, opened only for such a workbook, and marked
 // [Cell].Computed, or marked [Cell].Unknown when it cannot be computed. Everything else (styles beyond number formats, drawings,
 // comments) is skipped.
@@ -23,13 +25,21 @@
 // the file is checked: a damaged file gives an error, never a panic.
 //
 // Memory: the small parts read whole (each refused past its limit), the
-// shared strings as strings, one row of cells (at most 16,384 columns)
-// and the largest single tag or text of a sheet ([xmlscan.MaxToken]):
-// never what counts in the file claim (uniqueCount, dimension, far-away
-// cell references). Fuzzing checks that reading a sheet allocates less
-// than 64 times its XML and 4 MiB. The calculation engine, opened only for
-// formulas without results, holds the workbook in memory, unzipping at
-// most 64 times the file's size (and 64 MiB).
+// shared strings as strings (refused past 64 times the file's size
+// unpacked, or 16 entries for each byte of the file; at least 16 MiB and
+// 65,536 entries), one row of cells (at most 16,384 columns, or those
+// kept by [Rows.Limit]) and the largest single tag or text of a sheet
+// ([xmlscan.MaxToken]): never what counts in the file claim (uniqueCount,
+// dimension, far-away cell references). Fuzzing checks that reading a
+// sheet allocates less than 64 times its XML and 4 MiB. The calculation
+// engine, opened only for formulas without results, holds the workbook in
+// memory, unzipping at most 64 times the file's size (and 64 MiB), and is
+// given only formulas whose cost, worked out from the workbook's cells
+// beforehand, stays within a budget that does not depend on the machine
+// ([MaxCalcCells] cells read per workbook, [MaxRefCells] per reference,
+// [MaxCalcText] bytes of text per step, [MaxCalcDepth] formulas deep;
+// functions whose cost depends on their arguments' values, such as REPT,
+// are not computed): a cell past it is marked [Cell].Unknown, saying why.
 package xlsx
 
 import (
@@ -45,6 +55,7 @@ import (
 	"strings"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
+	"github.com/ovsync/ovsync/convert/formula"
 	"github.com/ovsync/ovsync/convert/xls"
 )
 
@@ -89,6 +100,8 @@ type Workbook struct {
 	sst      []string
 	xf       []cellfmt.Format // number format of each cellXfs entry
 	date1904 bool
+	recalc   bool            // calcPr fullCalcOnLoad: the stored results may be stale
+	budget   *formula.Budget // of the formulas' constants, read for their kind
 
 	// The file, and its calculation engine once a formula without a
 	// stored result needs it.
@@ -146,7 +159,7 @@ func Open(r io.ReaderAt, size int64) (*Workbook, error) {
 	if err != nil {
 		return nil, corrupt("damaged zip archive: %v", err)
 	}
-	w := &Workbook{files: make(map[string]*zip.File, len(zr.File)), r: r, size: size}
+	w := &Workbook{files: make(map[string]*zip.File, len(zr.File)), r: r, size: size, budget: formula.NewBudget()}
 	for _, f := range zr.File {
 		w.files[partName(f.Name)] = f
 	}
@@ -244,7 +257,7 @@ func (w *Workbook) rels(name, dir string) ([]rel, error) {
 			Mode   string `xml:"TargetMode,attr"`
 		} `xml:"Relationship"`
 	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
+	if err := unmarshal(b, &doc); err != nil {
 		return nil, corrupt("%s: %v", name, err)
 	}
 	out := make([]rel, 0, len(doc.Rels))
@@ -273,16 +286,20 @@ func (w *Workbook) readWorkbook(book string) error {
 		Pr struct {
 			Date1904 string `xml:"date1904,attr"`
 		} `xml:"workbookPr"`
+		Calc struct {
+			FullCalcOnLoad string `xml:"fullCalcOnLoad,attr"`
+		} `xml:"calcPr"`
 		Sheets []struct {
 			Name  string     `xml:"name,attr"`
 			State string     `xml:"state,attr"`
 			Attrs []xml.Attr `xml:",any,attr"`
 		} `xml:"sheets>sheet"`
 	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
+	if err := unmarshal(b, &doc); err != nil {
 		return corrupt("%s: %v", book, err)
 	}
 	w.date1904 = doc.Pr.Date1904 == "1" || strings.EqualFold(doc.Pr.Date1904, "true")
+	w.recalc = doc.Calc.FullCalcOnLoad == "1" || strings.EqualFold(doc.Calc.FullCalcOnLoad, "true")
 
 	dir := path.Dir(book)
 	rels, err := w.rels(path.Join(dir, "_rels", path.Base(book)+".rels"), dir)
@@ -351,7 +368,7 @@ func (w *Workbook) readStyles(f *zip.File) error {
 			NumFmtID int `xml:"numFmtId,attr"`
 		} `xml:"cellXfs>xf"`
 	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
+	if err := unmarshal(b, &doc); err != nil {
 		return corrupt("%s: %v", f.Name, err)
 	}
 	custom := make(map[int]cellfmt.Format, len(doc.NumFmts))
@@ -369,15 +386,51 @@ func (w *Workbook) readStyles(f *zip.File) error {
 	return nil
 }
 
+// The shared string table is bounded by the file's size, like the rest of
+// the workbook: what it unpacks (64 times the file, at least 16 MiB) and
+// its entries (16 for each byte of the file, at least 65,536). A real
+// table compresses about tenfold and holds one entry for tens of bytes;
+// one past these bounds is a zip bomb, refused before it fills memory.
+const (
+	sstUnpackPerByte  = 64
+	sstUnpackMin      = 16 << 20
+	sstEntriesPerByte = 16
+	sstEntriesMin     = 1 << 16
+)
+
+// errUnpacked ends a part read past its bound.
+var errUnpacked = errors.New("unpacked past its bound")
+
+// boundedReader reads at most n more bytes of r, then fails with
+// errUnpacked.
+type boundedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.n <= 0 {
+		return 0, errUnpacked
+	}
+	if int64(len(p)) > b.n {
+		p = p[:b.n]
+	}
+	n, err := b.r.Read(p)
+	b.n -= int64(n)
+	return n, err
+}
+
 // readSharedStrings reads the shared string table: the text of each <si>,
 // its rich-text runs joined, phonetic runs (<rPh>) left out.
 func (w *Workbook) readSharedStrings(f *zip.File) error {
-	rc, err := f.Open()
+	rc, err := openPart(f)
 	if err != nil {
 		return corrupt("%s: %v", f.Name, err)
 	}
 	defer rc.Close()
-	s := xmlscan.New(rc)
+	unpack := max(sstUnpackPerByte*w.size, sstUnpackMin)
+	entries := max(sstEntriesPerByte*w.size, sstEntriesMin)
+	s := xmlscan.New(&boundedReader{r: rc, n: unpack})
 	var text []byte
 	for s.Next() != xmlscan.EOF {
 		if s.Kind == xmlscan.Start && string(s.Name) == "sst" {
@@ -388,16 +441,22 @@ func (w *Workbook) readSharedStrings(f *zip.File) error {
 				}
 			}
 		}
-		if s.Kind != xmlscan.Start || string(s.Name) != "si" {
+		// Excel 2007's beta wrote <sstItem> for <si>.
+		if s.Kind != xmlscan.Start || string(s.Name) != "si" && string(s.Name) != "sstItem" {
 			continue
+		}
+		if int64(len(w.sst)) >= entries {
+			return corrupt("%s holds more than %d strings, too many for a file of %d bytes", f.Name, entries, w.size)
 		}
 		text = text[:0]
 		if !s.Empty {
-			text = stringItem(s, text, "si")
+			text = stringItem(s, text, string(s.Name))
 		}
 		w.sst = append(w.sst, string(decodeEscapes(text)))
 	}
-	if err := s.Err(); err != nil {
+	if err := s.Err(); errors.Is(err, errUnpacked) {
+		return corrupt("%s unpacks to more than %d bytes, too many for a file of %d bytes", f.Name, unpack, w.size)
+	} else if err != nil {
 		return corrupt("%s: %v", f.Name, zipErr(err))
 	}
 	return nil
@@ -427,7 +486,7 @@ func stringItem(s *xmlscan.Scanner, dst []byte, end string) []byte {
 
 // readPart reads a small part whole, refusing one larger than limit.
 func readPart(f *zip.File, limit int64) ([]byte, error) {
-	rc, err := f.Open()
+	rc, err := openPart(f)
 	if err != nil {
 		return nil, corrupt("%s: %v", f.Name, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -208,6 +209,114 @@ func TestOpenRefuses(t *testing.T) {
 			}
 			if strings.HasSuffix(msg, ".") || strings.Contains(msg, "\n") {
 				t.Errorf("error %q is not one line without a final period", msg)
+			}
+		})
+	}
+}
+
+// sstWorkbook returns a workbook of one sheet whose shared string table
+// is sst.
+func sstWorkbook(t testing.TB, sst string) []byte {
+	return zipOf(t, map[string]string{
+		"xl/workbook.xml":            `<workbook xmlns:r="r"><sheets><sheet name="A" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="x/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+		"xl/worksheets/sheet1.xml":   `<worksheet><sheetData><row r="1"><c t="s"><v>0</v></c></row></sheetData></worksheet>`,
+		"xl/sharedStrings.xml":       sst,
+	})
+}
+
+// TestSharedStringsBounded refuses a shared string table that unpacks to
+// far more than its file (40 MB from a few kilobytes), or holds far more
+// entries than its file could (two million empty strings from 10 KB),
+// before it fills memory; a real table reads.
+func TestSharedStringsBounded(t *testing.T) {
+	tests := []struct {
+		name, sst, msg string
+	}{
+		{"bytes", `<sst>` + strings.Repeat(`<si><t>`+strings.Repeat("a", 10000)+`</t></si>`, 4000) + `</sst>`, "unpacks to more than 16777216 bytes"},
+		{"entries", `<sst>` + strings.Repeat(`<si/>`, 2000000) + `</sst>`, "strings, too many for a file of"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := sstWorkbook(t, tt.sst)
+			var err error
+			n := allocated(func() { _, err = Open(bytes.NewReader(data), int64(len(data))) })
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), tt.msg) || !strings.Contains(err.Error(), "sharedStrings.xml") {
+				t.Fatalf("%d bytes: error %v, want %q", len(data), err, tt.msg)
+			}
+			if limit := uint64(allocPerByte*len(data) + 4*sstUnpackMin); n > limit {
+				t.Errorf("%d bytes: %d allocated, more than %d", len(data), n, limit)
+			}
+		})
+	}
+	var sst strings.Builder
+	sst.WriteString(`<sst uniqueCount="2">`)
+	for i := range 70000 {
+		fmt.Fprintf(&sst, `<si><t>user%06d@example.com</t></si>`, i)
+	}
+	sst.WriteString(`</sst>`)
+	data := sstWorkbook(t, sst.String())
+	w, err := Open(bytes.NewReader(data), int64(len(data)))
+	if err != nil || len(w.sst) != 70000 {
+		t.Fatalf("a table of 70,000 strings in %d bytes: %v", len(data), err)
+	}
+}
+
+// utf16 encodes s as UTF-16LE with a byte order mark, as Excel for
+// Windows Phone writes the parts of a workbook.
+func utf16(s string) string {
+	b := []byte{0xFF, 0xFE}
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return string(b)
+}
+
+// TestCorpusRepros reads what the shared corpora showed this reader
+// refusing as corrupt, though the files are sound: parts in UTF-16
+// (roo's Pfand_from_windows_phone.xlsx), a shared-string cell whose
+// <v/> is empty (calamine's empty_shared_string_value.xlsx, POI's
+// 64508.xlsx), and Excel 2007 beta's <sstItem> (POI's sample-beta.xlsx).
+func TestCorpusRepros(t *testing.T) {
+	const rels = `<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="x/sharedStrings" Target="sharedStrings.xml"/></Relationships>`
+	book := `<workbook xmlns:r="r"><sheets><sheet name="Blatt1" r:id="rId1"/></sheets></workbook>`
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  [][]string
+	}{
+		{"utf-16 parts", map[string]string{
+			"xl/workbook.xml":            utf16(`<?xml version="1.0" encoding="UTF-16" standalone="yes"?>` + book),
+			"xl/_rels/workbook.xml.rels": utf16(`<?xml version="1.0" encoding="UTF-16"?>` + rels),
+			"xl/sharedStrings.xml":       utf16(`<?xml version="1.0" encoding="UTF-16"?><sst><si><t>Summe</t></si><si><t>Größe</t></si></sst>`),
+			"xl/worksheets/sheet1.xml":   utf16(`<?xml version="1.0" encoding="UTF-16"?><worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1"><v>2.5</v></c></row></sheetData></worksheet>`),
+		}, [][]string{{"Summe", "Größe", "2.5"}}},
+		{"empty shared-string index", map[string]string{
+			"xl/workbook.xml":            book,
+			"xl/_rels/workbook.xml.rels": rels,
+			"xl/sharedStrings.xml":       `<sst><si><t>Name</t></si><si><t>City</t></si></sst>`,
+			"xl/worksheets/sheet1.xml":   `<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v/></c><c r="C1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v> </v></c></row></sheetData></worksheet>`,
+		}, [][]string{{"Name", "", "City"}}},
+		{"beta sstItem", map[string]string{
+			"xl/workbook.xml":            book,
+			"xl/_rels/workbook.xml.rels": rels,
+			"xl/sharedStrings.xml":       `<sst xmlns="http://schemas.microsoft.com/office/excel/2006/2"><sstItem><t>Lorem</t></sstItem><sstItem><t>ipsum</t></sstItem></sst>`,
+			"xl/worksheets/sheet1.xml":   `<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="s"><v>0</v></c></row></sheetData></worksheet>`,
+		}, [][]string{{"ipsum", "Lorem"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := zipOf(t, tt.files)
+			w, err := Open(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readAll(t, w, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("cells (-want +got):\n%s", diff)
 			}
 		})
 	}

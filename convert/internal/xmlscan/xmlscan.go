@@ -275,6 +275,21 @@ func (s *Scanner) SkipPast(sep []byte) bool {
 	}
 }
 
+// Discard skips the next n bytes of input without reading tokens: a way
+// to an offset recorded by an earlier pass over the same input. It
+// reports false at the end of the input.
+func (s *Scanner) Discard(n int64) bool {
+	for n > 0 {
+		if s.pos >= s.end && !s.fill() {
+			return false
+		}
+		k := int(min(n, int64(s.end-s.pos)))
+		s.pos += k
+		n -= int64(k)
+	}
+	return true
+}
+
 // skipPast moves past the next sep; false at the end of the input.
 func (s *Scanner) skipPast(sep []byte) bool {
 	i := s.index(1, sep)

@@ -42,3 +42,28 @@ func TestSkipPast(t *testing.T) {
 		t.Error("found an end tag that is not there")
 	}
 }
+
+// TestDiscard lands on the tag at a recorded offset wherever it falls
+// against the buffer's refills, and reports the end of the input.
+func TestDiscard(t *testing.T) {
+	for _, pad := range []int{8, 15, 64<<10 - 3, 64<<10 + 1, 1 << 20} {
+		doc := strings.Repeat("<c>x</c>", pad/8) + strings.Repeat("y", pad%8) + `<here/>`
+		for _, oneByte := range []bool{false, true} {
+			s := New(strings.NewReader(doc))
+			if oneByte {
+				s = New(iotest.OneByteReader(strings.NewReader(doc)))
+			}
+			s.Next() // a token first: the offset counts from where it is
+			if !s.Discard(int64(pad) - s.Offset()) {
+				t.Fatalf("pad %d: discard failed: %v", pad, s.Err())
+			}
+			if s.Next() != Start || string(s.Name) != "here" {
+				t.Fatalf("pad %d: after the discard %v %q", pad, s.Kind, s.Name)
+			}
+		}
+	}
+	s := New(strings.NewReader("<a/>"))
+	if s.Discard(5) {
+		t.Error("discarded past the end")
+	}
+}
