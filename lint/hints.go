@@ -60,6 +60,37 @@ func nearestLanguage(v string) string {
 	return best
 }
 
+// Language returns the Officevibe language a value of an HR system means,
+// as the legacy format names it ("Français"), for values that can only
+// mean one: an English or native name in any case and with or without
+// accents (French, français, Deutsch), an ISO 639 code with or without a
+// region (fr, fra, fr-CA, pt_BR, en-US.UTF-8), or such a value followed
+// by a note in parentheses ("English (United States)"). ok is false for
+// anything else; nothing is guessed from a near spelling, unlike the
+// hints of language-value.
+func Language(value string) (legacy string, ok bool) {
+	f := foldName(value)
+	if lang, ok := languageAliases[f]; ok {
+		return lang, true
+	}
+	if i := strings.IndexByte(f, '('); i > 0 && strings.HasSuffix(f, ")") {
+		f = strings.TrimSpace(f[:i])
+		if lang, ok := languageAliases[f]; ok {
+			return lang, true
+		}
+	}
+	if i := strings.IndexAny(f, "-_."); i == 2 || i == 3 {
+		if lang, ok := languageAliases[f[:i]]; ok {
+			return lang, true
+		}
+	}
+	return "", false
+}
+
+// LanguageIn spells a legacy language name ("Français") in vocabulary v:
+// the same name in the legacy format, its code ("fr") in the successor.
+func LanguageIn(v *Vocabulary, legacyName string) string { return languageIn(v, legacyName) }
+
 // booleanHint returns TRUE or FALSE for a value that means yes or no.
 func booleanHint(v string) string {
 	switch foldName(v) {
