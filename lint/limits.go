@@ -48,3 +48,18 @@ func (fr *fileReader) checkLimits(rec *Record, vals []string, roles ...Role) {
 		}
 	}
 }
+
+// ValidImageURL reports whether s is empty or an absolute http(s) URL, as
+// the users schema's image-url constraint defines it.
+func ValidImageURL(s string) bool {
+	cs, err := builtinSchema("users")
+	if err != nil {
+		return false
+	}
+	for _, c := range cs.checks["imageUrl"] {
+		if c.rule == RuleImageURL && !c.valid(s) {
+			return false
+		}
+	}
+	return true
+}
