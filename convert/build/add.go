@@ -218,14 +218,23 @@ func (b *builder) lintMerged(batch *atomicfile.Batch) error {
 	if err != nil {
 		return err
 	}
+	// The temporary files are named as the files they become.
+	var names []string
+	for k, p := range tmp {
+		names = append(names, lint.DisplayPath(p), lint.DisplayPath(b.dest[k]))
+	}
+	rename := strings.NewReplacer(names...)
 	var ds defects
 	for _, f := range rep.Findings {
 		if f.Severity < lint.Warning {
 			continue
 		}
 		where, order := b.handMadeAt(f, tmp)
-		msg := fmt.Sprintf("%s: %s [%s]", f.Severity, f.Message, f.Rule)
-		hint := f.Hint
+		if where == "" && f.Rule == lint.RuleNoHierarchy {
+			where, order = b.hiddenHandMade(rep, f)
+		}
+		msg := fmt.Sprintf("%s: %s [%s]", f.Severity, rename.Replace(f.Message), f.Rule)
+		hint := rename.Replace(f.Hint)
 		if where == "" {
 			k := slices.IndexFunc(tmp[:], func(p string) bool { return filepath.Base(p) == filepath.Base(f.File) })
 			where = fmt.Sprintf("%s:%d", lint.DisplayPath(b.dest[max(k, 0)]), f.Line)
@@ -237,6 +246,26 @@ func (b *builder) lintMerged(batch *atomicfile.Batch) error {
 		return join(ds.err(), errors.New("the merged organisation must lint with no error and no warning: fix the hand-made files of --add"))
 	}
 	return nil
+}
+
+// hiddenHandMade returns where the hand-made team is that a
+// manager-without-hierarchy finding on a generated row is about: a
+// hand-made team managed by someone whose own manager cannot see it. ""
+// when the team hidden is not hand-made.
+func (b *builder) hiddenHandMade(rep *lint.Report, f lint.Finding) (string, pos) {
+	o := rep.Org
+	for _, g := range o.Problems.HierarchyGaps {
+		if int(o.Mappings[g.Row].Line) != f.Line {
+			continue
+		}
+		id := o.Teams[g.Hidden].ID
+		for _, t := range b.add.teams {
+			if t.id == id {
+				return fmt.Sprintf("%s:%d:0", b.add.groups, t.line), pos(t.line)
+			}
+		}
+	}
+	return "", 0
 }
 
 // handMadeAt returns where a finding in the merged files is in the

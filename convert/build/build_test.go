@@ -251,3 +251,6 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 // regexpMatch reports whether s matches the regular expression re.
 func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// replaceAll replaces each old of pairs (old, new, old, new…) in s.
+func replaceAll(s string, pairs ...string) string { return strings.NewReplacer(pairs...).Replace(s) }

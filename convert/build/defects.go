@@ -105,7 +105,11 @@ func join(errs ...error) error {
 // then a count of those left out.
 func (ds *defects) err() error {
 	list := slices.Clone(ds.list)
-	slices.SortStableFunc(list, func(a, b *Defect) int { return cmp.Compare(a.order, b.order) })
+	// In the order of the rows; in a row, by cell (the same row's cells
+	// differ in their column letters only: B6 before F6 before AA6).
+	slices.SortStableFunc(list, func(a, b *Defect) int {
+		return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(len(a.Where), len(b.Where)), cmp.Compare(a.Where, b.Where))
+	})
 	errs := make([]error, 0, len(list)+1)
 	for _, d := range list {
 		errs = append(errs, d)
