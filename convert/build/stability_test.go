@@ -43,7 +43,7 @@ func TestStableTeamIDs(t *testing.T) {
 		next = append(next, slices.Clone(r))
 	}
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(next), func(i, j int) { next[i], next[j] = next[j], next[i] })
-	mover := find(next, "00015") // a Customer Service representative
+	mover := find(next, "00015")    // a Customer Service representative
 	from, to := mover[mgr], "00059" // from Montréal's service team to Lisbon's
 	mover[mgr] = to
 	find(next, "00009")[last] = "Solberg-Berg" // a manager renamed
