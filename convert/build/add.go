@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -233,7 +234,7 @@ func (b *builder) lintMerged(batch *atomicfile.Batch) error {
 		if where == "" && f.Rule == lint.RuleNoHierarchy {
 			where, order = b.hiddenHandMade(rep, f)
 		}
-		msg := fmt.Sprintf("%s: %s [%s]", f.Severity, rename.Replace(f.Message), f.Rule)
+		msg := fmt.Sprintf("%s: %s [%s]", f.Severity, b.handMadeLines(rename.Replace(f.Message), f, tmp), f.Rule)
 		hint := rename.Replace(f.Hint)
 		if where == "" {
 			k := slices.IndexFunc(tmp[:], func(p string) bool { return filepath.Base(p) == filepath.Base(f.File) })
@@ -246,6 +247,36 @@ func (b *builder) lintMerged(batch *atomicfile.Batch) error {
 		return join(ds.err(), errors.New("the merged organisation must lint with no error and no warning: fix the hand-made files of --add"))
 	}
 	return nil
+}
+
+// lineRef finds "line N" in lint's messages, which names a line of the
+// finding's own file.
+var lineRef = regexp.MustCompile(`\bline (\d+)\b`)
+
+// handMadeLines rewrites the lines a message of lint names in the merged
+// files as the hand-made files' lines, or names the file written.
+func (b *builder) handMadeLines(msg string, f lint.Finding, tmp [3]string) string {
+	base := filepath.Base(f.File)
+	return lineRef.ReplaceAllStringFunc(msg, func(m string) string {
+		n, _ := strconv.Atoi(m[len("line "):])
+		switch base {
+		case filepath.Base(tmp[lint.KindGroups]):
+			for _, t := range b.add.teams {
+				if t.outLine == n {
+					return fmt.Sprintf("line %d", t.line)
+				}
+			}
+			return fmt.Sprintf("line %d of %s", n, lint.DisplayPath(b.dest[lint.KindGroups]))
+		case filepath.Base(tmp[lint.KindMapping]):
+			for _, r := range b.add.rows {
+				if r.outLine == n {
+					return fmt.Sprintf("line %d", r.line)
+				}
+			}
+			return fmt.Sprintf("line %d of %s", n, lint.DisplayPath(b.dest[lint.KindMapping]))
+		}
+		return m
+	})
 }
 
 // hiddenHandMade returns where the hand-made team is that a

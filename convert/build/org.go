@@ -99,7 +99,7 @@ func (b *builder) lookup(v string) (int32, string) {
 		at, excluded = b.exclMail[strings.ToLower(v)]
 	}
 	if excluded {
-		return unknown, fmt.Sprintf("is on %s, which --where leaves out", b.src.ref(at, -1))
+		return unknown, fmt.Sprintf("is on %s, which --where leaves out", b.src.ref(at, b.cols.role[hrexport.ID]))
 	}
 	what := "id"
 	if strings.Contains(v, "@") {
