@@ -31,8 +31,16 @@ var languageAliases = map[string]string{
 // foldName lower-cases s and removes the accents of Latin letters, so
 // that "Français", "FRANCAIS" and "francais" compare equal.
 func foldName(s string) string {
+	s = strings.TrimSpace(s)
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] < utf8.RuneSelf
+	}
+	if ascii { // no accents to remove: most names, at no allocation when already lower case
+		return strings.ToLower(s)
+	}
 	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(strings.TrimSpace(s))) {
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
 		if r >= 0x300 && r <= 0x36F { // combining diacritical marks
 			continue
 		}

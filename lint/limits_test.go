@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestFieldLength(t *testing.T) {
@@ -84,6 +85,25 @@ func TestLanguage(t *testing.T) {
 		got, ok := Language(tt.in)
 		if got != tt.want || ok != (tt.want != "") {
 			t.Errorf("Language(%q) = %q, %t; want %q", tt.in, got, ok, tt.want)
+		}
+	}
+}
+
+// TestFoldNameASCII checks that foldName's way for ASCII text gives what
+// its way for any text gives.
+func TestFoldNameASCII(t *testing.T) {
+	slow := func(s string) string {
+		var b strings.Builder
+		for _, r := range norm.NFD.String(strings.ToLower(strings.TrimSpace(s))) {
+			if r < 0x300 || r > 0x36F {
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	for _, s := range []string{"", "  Sales & Marketing ", "R&D", "ABC def", "\tx\n", "Store - Montreal", "a\x7f", "Équipe Montréal", "ÉQUIPE"} {
+		if got, want := foldName(s), slow(s); got != want {
+			t.Errorf("foldName(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
