@@ -135,6 +135,11 @@ func (r *Rows) Formula(c int) (computed bool, unknown string) { return r.rd.Form
 // Err is the error that ended the rows early, naming where.
 func (r *Rows) Err() error { return validErr(r.rd.Err()) }
 
+// Progress returns how much of the sheet has been read, in units that
+// total counts (bytes of a text file, of a worksheet's XML, rows of an
+// .xls sheet); total is 0 when unknown.
+func (r *Rows) Progress() (done, total int64) { return r.rd.Progress() }
+
 // Close releases the sheet.
 func (r *Rows) Close() error { return r.rd.Close() }
 

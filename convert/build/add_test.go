@@ -107,6 +107,18 @@ func TestAddRefused(t *testing.T) {
 			},
 		},
 		{
+			name: "hand-made names that take every name the build could give",
+			files: map[string]string{
+				"groups.csv":         "id,name\nP-1,Bo Li – direct reports\nP-2,Bo Li (CTO) – direct reports\nP-3,bo li (d-2) – DIRECT REPORTS\n",
+				"groups-mapping.csv": "groupId,userId,subGroupId,isMember,isManager\nP-1,3,,TRUE,FALSE\n",
+			},
+			want: []string{
+				`hr.csv:1: team D-2 would be named as a hand-made team: "Bo Li (D-2) – direct reports"` +
+					"\nhint: give the team name templates ({name}, {id}…) that tell them apart, or rename the hand-made team",
+				"nothing written: the export has 1 defect to fix",
+			},
+		},
+		{
 			name:  "people",
 			files: map[string]string{"users.csv": "id,email\n9,z@x.co\n", "groups.csv": "id,name\nP,P\n"},
 			want:  []string{"--add add: add/users.csv holds people: hand-made files add teams and mappings only, the people come from the export; add them to the export, or leave the file out"},

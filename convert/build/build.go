@@ -164,21 +164,23 @@ type builder struct {
 	defects defects
 	created []string // folders made for the outputs
 
-	people   []person
-	byID     map[string]int32
-	byEmail  map[string]int32
-	exclID   map[string]int32 // id of a row --where left out -> its position
-	exclMail map[string]int32
-	keys     map[string]keyRow // --manager-key value -> its row
-	segments []*segmentSet     // by --team-by column
-	segOf    []int32           // person*len(segments)+column -> segment, -1 for none
-	boss     []int32           // person -> manager, -1 for a root
-	depth    []int32
-	kids     []int32 // children of each person, in input order (CSR)
-	kidAt    []int32 // person -> start in kids; kidAt[n] = len(kids)
-	teams    []team
-	add      *handMade
-	notes    []warning
+	people    []person
+	byID      map[string]int32
+	byEmail   map[string]int32
+	exclID    map[string]int32 // id of a row --where left out -> its position
+	exclMail  map[string]int32
+	keys      map[string]keyRow // --manager-key value -> its row
+	segments  []*segmentSet     // by --team-by column
+	segOf     []int32           // person*len(segments)+column -> segment, -1 for none
+	boss      []int32           // person -> manager, -1 for a root
+	depth     []int32
+	kids      []int32 // children of each person, in input order (CSR)
+	kidAt     []int32 // person -> start in kids; kidAt[n] = len(kids)
+	teams     []team
+	add       *handMade
+	notes     []warning
+	langs     map[string]string // language values seen -> Officevibe's, "" for none
+	titleKeys map[string]string // job titles -> their keys as lint compares names
 }
 
 // warning is a warning of the run, said once the export is known sound.

@@ -25,11 +25,11 @@ func (b *builder) resolveManagers() {
 	mcol := b.cols.role[hrexport.Manager]
 	for i := range b.people {
 		p := &b.people[i]
-		if p.mgr == "" {
+		if p.mgr() == "" {
 			b.boss[i] = root
 			continue
 		}
-		j, why := b.lookup(p.mgr)
+		j, why := b.lookup(p.mgr())
 		switch {
 		case j == int32(i):
 			b.boss[i] = root
@@ -41,7 +41,7 @@ func (b *builder) resolveManagers() {
 			unknowns = append(unknowns, int32(i))
 		default:
 			b.boss[i] = unknown
-			b.defects.add("unknown managers", p.at, b.src.at(p.at, mcol), fmt.Sprintf("the manager %q of %s %s", p.mgr, b.name(int32(i)), why),
+			b.defects.add("unknown managers", p.at, b.src.at(p.at, mcol), fmt.Sprintf("the manager %q of %s %s", p.mgr(), b.name(int32(i)), why),
 				"correct the manager, add them to the export, or give --unknown-manager root to build the person as a root")
 		}
 	}
@@ -178,7 +178,7 @@ func (b *builder) cycle(ring []int32) {
 	}
 	ring = append(append([]int32{}, ring[first:]...), ring[:first]...)
 	var chain []string
-	show := func(v int32) string { return fmt.Sprintf("%s (%s)", b.people[v].id, b.src.ref(b.people[v].at, -1)) }
+	show := func(v int32) string { return fmt.Sprintf("%s (%s)", b.people[v].id(), b.src.ref(b.people[v].at, -1)) }
 	for k, v := range ring {
 		if len(ring) > 20 && k == 10 {
 			chain = append(chain, "…")
@@ -188,7 +188,7 @@ func (b *builder) cycle(ring []int32) {
 		}
 		chain = append(chain, show(v))
 	}
-	chain = append(chain, b.people[ring[0]].id)
+	chain = append(chain, b.people[ring[0]].id())
 	what := "a reporting cycle"
 	if len(ring) > 20 {
 		what = fmt.Sprintf("a reporting cycle of %d people", len(ring))
@@ -232,10 +232,10 @@ func (b *builder) reports(m int32) []int32 { return b.kids[b.kidAt[m]:b.kidAt[m+
 // name names person i in messages: id and name.
 func (b *builder) name(i int32) string {
 	p := &b.people[i]
-	if p.name == "" {
-		return p.id
+	if p.name() == "" {
+		return p.id()
 	}
-	return fmt.Sprintf("%s (%s)", p.id, p.name)
+	return fmt.Sprintf("%s (%s)", p.id(), p.name())
 }
 
 // list names people in a warning, with where they are: the first few and

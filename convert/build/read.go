@@ -3,6 +3,7 @@ package build
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -14,14 +15,20 @@ import (
 // person is one person of the export: what the org needs of them once the
 // whole export is read. The strings share one allocation.
 type person struct {
-	id, email, mgr, name, title string // name is "First Last"
-	at                          pos
-	nf                          int32 // the length of the first name in name
+	s   string    // id, email (lower case), manager, name ("First Last") and job title
+	end [4]uint32 // where the id, email, manager and name end in s
+	at  pos
+	nf  uint32 // the length of the first name in name
 }
 
-// first and last return the person's names.
-func (p *person) first() string { return p.name[:p.nf] }
-func (p *person) last() string  { return strings.TrimSpace(p.name[p.nf:]) }
+// The person's values.
+func (p *person) id() string    { return p.s[:p.end[0]] }
+func (p *person) email() string { return p.s[p.end[0]:p.end[1]] }
+func (p *person) mgr() string   { return p.s[p.end[1]:p.end[2]] }
+func (p *person) name() string  { return p.s[p.end[2]:p.end[3]] }
+func (p *person) title() string { return p.s[p.end[3]:] }
+func (p *person) first() string { return p.name()[:p.nf] }
+func (p *person) last() string  { return strings.TrimSpace(p.name()[p.nf:]) }
 
 // keyRow is a row of the export by its --manager-key value: the id on
 // that row, and where it is.
@@ -112,6 +119,9 @@ func (b *builder) read(w io.Writer) error {
 		if rec, err = b.person(&r, rec[:0]); err != nil {
 			return err
 		}
+		if len(b.people) == sampleRows {
+			b.sizeHint(rows)
+		}
 		if rec != nil {
 			if err := out.row(rec...); err != nil {
 				return err
@@ -134,6 +144,32 @@ func (b *builder) read(w io.Writer) error {
 	}
 	b.sum.People = len(b.people)
 	return nil
+}
+
+// sampleRows is how many people are read before the rest are counted on:
+// the people and their indexes are then made for all of them at once,
+// instead of growing (and copying) as they come.
+const sampleRows = 4096
+
+// sizeHint makes room for the people the rest of the sheet holds at the
+// rate of the first ones.
+func (b *builder) sizeHint(rows interface{ Progress() (int64, int64) }) {
+	done, total := rows.Progress()
+	if done <= 0 || total <= done {
+		return
+	}
+	n := int(float64(len(b.people))*float64(total)/float64(done)*1.02) + 16
+	n = min(n, 64<<20) // a hint, not a promise: never more than this at once
+	b.people = slices.Grow(b.people, n-len(b.people))
+	b.byID = regrow(b.byID, n)
+	b.byEmail = regrow(b.byEmail, n)
+}
+
+// regrow returns m in a map made for n entries.
+func regrow(m map[string]int32, n int) map[string]int32 {
+	out := make(map[string]int32, max(n, len(m)))
+	maps.Copy(out, m)
+	return out
 }
 
 // cellSource is what read needs of a sheet's rows.
@@ -305,7 +341,7 @@ func (b *builder) person(r *row, rec []string) ([]string, error) {
 	}
 	lang := ""
 	if v := val(hrexport.Language); v != "" {
-		l, ok := lint.Language(v)
+		l, ok := b.language(v)
 		if !ok {
 			b.defects.add("languages Officevibe does not have", r.at, at(hrexport.Language), fmt.Sprintf("language %q is none of Officevibe's", v),
 				fmt.Sprintf("use one of %s (or their codes %s), or leave it empty", strings.Join(lint.Legacy.Languages, ", "), strings.Join(lint.Provisioning.Languages, ", ")))
@@ -329,13 +365,14 @@ func (b *builder) person(r *row, rec []string) ([]string, error) {
 	for _, s := range []string{id, lower, mgr, name, title} {
 		sb.WriteString(s)
 	}
-	s := sb.String()
-	i1, i2, i3, i4 := len(id), len(id)+len(lower), len(id)+len(lower)+len(mgr), len(id)+len(lower)+len(mgr)+len(name)
-	p := person{id: s[:i1], email: s[i1:i2], mgr: s[i2:i3], name: s[i3:i4], title: s[i4:], at: r.at, nf: int32(len(first))}
+	i1 := uint32(len(id))
+	i2 := i1 + uint32(len(lower))
+	i3 := i2 + uint32(len(mgr))
+	p := person{s: sb.String(), end: [4]uint32{i1, i2, i3, i3 + uint32(len(name))}, at: r.at, nf: uint32(len(first))}
 	n := int32(len(b.people))
-	b.byID[p.id] = n
+	b.byID[p.id()] = n
 	if newEmail {
-		b.byEmail[p.email] = n
+		b.byEmail[p.email()] = n
 	}
 	b.people = append(b.people, p)
 	for k, col := range c.teamBy {
@@ -370,10 +407,30 @@ func (b *builder) placeholder(r *row) {
 	}
 	id = strings.Clone(id)
 	b.byID[id] = int32(len(b.people))
-	b.people = append(b.people, person{id: id, at: r.at})
+	b.people = append(b.people, person{s: id, end: [4]uint32{uint32(len(id)), uint32(len(id)), uint32(len(id)), uint32(len(id))}, at: r.at})
 	for range b.cols.teamBy {
 		b.segOf = append(b.segOf, -1)
 	}
+}
+
+// maxLanguages bounds the language values remembered: an export has a
+// handful of them.
+const maxLanguages = 1000
+
+// language maps a language value as lint.Language does, remembering the
+// values already seen.
+func (b *builder) language(v string) (string, bool) {
+	if l, ok := b.langs[v]; ok {
+		return l, l != ""
+	}
+	l, ok := lint.Language(v)
+	if b.langs == nil {
+		b.langs = map[string]string{}
+	}
+	if len(b.langs) < maxLanguages {
+		b.langs[strings.Clone(v)] = l
+	}
+	return l, ok
 }
 
 // usersHeader is the header of users.csv: the standard columns the export

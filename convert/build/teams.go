@@ -130,6 +130,14 @@ func (g *seg) spelling() string {
 // direct-reports team; then the segment teams; then it names them all.
 func (b *builder) buildTeams() {
 	prefix := b.opt.TeamIDPrefix
+	n := 2 * b.sum.Managers // a direct-reports team each, and a hierarchy team for some
+	for _, set := range b.segments {
+		n += len(set.segs)
+	}
+	if b.add != nil {
+		n += len(b.add.teams)
+	}
+	b.teams = make([]team, 0, n)
 	var stack []int32
 	for r := range b.people {
 		if b.boss[r] != root {
@@ -143,7 +151,7 @@ func (b *builder) buildTeams() {
 			if len(kids) == 0 {
 				continue
 			}
-			id := b.people[v].id
+			id := b.people[v].id()
 			if b.managesManagers(v) {
 				b.teams = append(b.teams, team{kind: hierarchy, owner: v, id: prefix + hierarchyPrefix + id})
 				b.sum.Hierarchy++
@@ -196,9 +204,9 @@ func (b *builder) managesManagers(v int32) bool {
 func (b *builder) subTeam(v int32) string {
 	prefix := b.opt.TeamIDPrefix
 	if b.managesManagers(v) {
-		return prefix + hierarchyPrefix + b.people[v].id
+		return prefix + hierarchyPrefix + b.people[v].id()
 	}
-	return prefix + directPrefix + b.people[v].id
+	return prefix + directPrefix + b.people[v].id()
 }
 
 // nameTeams names the generated teams from the templates, at most 50
@@ -208,41 +216,48 @@ func (b *builder) subTeam(v int32) string {
 // otherwise; segments by their column; then, if still needed, by team id.
 func (b *builder) nameTeams() {
 	limit := lint.FieldLimit(lint.TeamName)
-	taken := map[string]bool{} // the hand-made names
+	// Every team is named once; only those whose name another team has
+	// are named again, told apart.
+	keys := make([]string, len(b.teams))
+	count := make(map[string]int32, len(b.teams))
+	b.titleKeys = map[string]string{}
 	for i := range b.teams {
-		if b.teams[i].kind == handmade {
-			taken[lint.TeamNameKey(b.teams[i].name)] = true
+		t := &b.teams[i]
+		if t.kind != handmade {
+			t.name = b.render(t, limit)
 		}
+		keys[i] = lint.TeamNameKey(t.name)
+		count[keys[i]]++
 	}
-	for round := 0; round < 3; round++ {
+	clashes := func() map[string][]int {
 		groups := map[string][]int{}
 		for i := range b.teams {
-			t := &b.teams[i]
-			if t.kind == handmade {
-				continue
-			}
-			t.name = b.render(t, limit)
-			k := lint.TeamNameKey(t.name)
-			groups[k] = append(groups[k], i)
-		}
-		clash := false
-		for k, g := range groups {
-			if len(g) < 2 && !taken[k] {
-				continue
-			}
-			clash = true
-			if round < 2 {
-				b.qualify(g, round)
+			if b.teams[i].kind != handmade && count[keys[i]] > 1 {
+				groups[keys[i]] = append(groups[keys[i]], i)
 			}
 		}
-		if !clash {
+		return groups
+	}
+	for round := range 2 {
+		groups := clashes()
+		if len(groups) == 0 {
 			return
 		}
-		if round == 2 {
-			b.nameClashes(groups, taken)
+		for _, g := range groups {
+			b.qualify(g, round)
+			for _, i := range g {
+				count[keys[i]]--
+				b.teams[i].name = b.render(&b.teams[i], limit)
+				keys[i] = lint.TeamNameKey(b.teams[i].name)
+				count[keys[i]]++
+			}
 		}
 	}
+	b.nameClashes(clashes())
 }
+
+// maxTitles bounds the job titles whose keys are remembered.
+const maxTitles = 10000
 
 // qualify sets what tells the teams of a group of one name apart: in the
 // first round, job titles where all of the group's people have different
@@ -261,7 +276,14 @@ func (b *builder) qualify(group []int, round int) {
 		if t.kind == segment {
 			continue
 		}
-		k := lint.TeamNameKey(b.people[t.owner].title)
+		title := b.people[t.owner].title()
+		k, ok := b.titleKeys[title]
+		if !ok {
+			k = lint.TeamNameKey(title)
+			if len(b.titleKeys) < maxTitles {
+				b.titleKeys[title] = k
+			}
+		}
 		if k == "" || titles[k] {
 			byTitle = false
 		}
@@ -273,9 +295,9 @@ func (b *builder) qualify(group []int, round int) {
 		case t.kind == segment:
 			t.qual = b.cols.header[b.cols.teamBy[t.col]]
 		case byTitle:
-			t.qual = b.people[t.owner].title
+			t.qual = b.people[t.owner].title()
 		default:
-			t.qual = b.people[t.owner].id
+			t.qual = b.people[t.owner].id()
 		}
 	}
 }
@@ -283,22 +305,26 @@ func (b *builder) qualify(group []int, round int) {
 // nameClashes records the names that stay the same after every way of
 // telling them apart (a template without the person's name, hand-made
 // names that take them).
-func (b *builder) nameClashes(groups map[string][]int, taken map[string]bool) {
-	for k, g := range groups {
-		if len(g) < 2 && !taken[k] {
-			continue
-		}
+func (b *builder) nameClashes(groups map[string][]int) {
+	var all [][]string
+	for _, g := range groups {
 		var ids []string
 		for _, i := range g {
 			ids = append(ids, b.teams[i].id)
 		}
 		slices.Sort(ids)
+		all = append(all, append(ids, b.teams[g[0]].name))
+	}
+	slices.SortFunc(all, func(x, y []string) int { return strings.Compare(x[0], y[0]) })
+	for _, ids := range all {
+		name := ids[len(ids)-1]
+		ids = ids[:len(ids)-1]
 		what := "teams " + strings.Join(ids, ", ") + " would all be named"
-		if len(g) == 1 {
+		if len(ids) == 1 {
 			what = "team " + ids[0] + " would be named as a hand-made team:"
 		}
 		b.defects.add("team names that clash", b.cols.headerPos, b.src.at(b.cols.headerPos, -1),
-			fmt.Sprintf("%s %q", what, b.teams[g[0]].name),
+			fmt.Sprintf("%s %q", what, name),
 			"give the team name templates ({name}, {id}…) that tell them apart, or rename the hand-made team")
 	}
 }
@@ -319,11 +345,11 @@ func (b *builder) render(t *team, limit int) string {
 			tm = b.names[1]
 		}
 		p := &b.people[t.owner]
-		name := strings.TrimSpace(p.name)
+		name := strings.TrimSpace(p.name())
 		if name == "" {
-			name = p.email
+			name = p.email()
 		}
-		vars["name"], vars["first"], vars["last"], vars["id"], vars["title"] = name, p.first(), p.last(), p.id, p.title
+		vars["name"], vars["first"], vars["last"], vars["id"], vars["title"] = name, p.first(), p.last(), p.id(), p.title()
 	}
 	return tm.render(vars, cut(t.qual, maxQual), limit)
 }

@@ -103,19 +103,19 @@ func (b *builder) writeTeams(batch *atomicfile.Batch) error {
 			t := &b.teams[i]
 			switch t.kind {
 			case direct:
-				if err := user(t.id, b.people[t.owner].id, isFalse, isTrue); err != nil {
+				if err := user(t.id, b.people[t.owner].id(), isFalse, isTrue); err != nil {
 					return err
 				}
 				for _, k := range b.reports(t.owner) {
-					if err := user(t.id, b.people[k].id, isTrue, isFalse); err != nil {
+					if err := user(t.id, b.people[k].id(), isTrue, isFalse); err != nil {
 						return err
 					}
 				}
 			case hierarchy:
-				if err := user(t.id, b.people[t.owner].id, isFalse, isTrue); err != nil {
+				if err := user(t.id, b.people[t.owner].id(), isFalse, isTrue); err != nil {
 					return err
 				}
-				if err := sub(t.id, b.opt.TeamIDPrefix+directPrefix+b.people[t.owner].id); err != nil {
+				if err := sub(t.id, b.opt.TeamIDPrefix+directPrefix+b.people[t.owner].id()); err != nil {
 					return err
 				}
 				for _, k := range b.reports(t.owner) {
@@ -127,7 +127,7 @@ func (b *builder) writeTeams(batch *atomicfile.Batch) error {
 				}
 			case segment:
 				for _, p := range b.segments[t.col].membersOf(t.owner) {
-					if err := user(t.id, b.people[p].id, isTrue, isFalse); err != nil {
+					if err := user(t.id, b.people[p].id(), isTrue, isFalse); err != nil {
 						return err
 					}
 				}
