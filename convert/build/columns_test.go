@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // headerTests check how the header and the columns are found.
@@ -128,6 +130,31 @@ func TestUsageErrors(t *testing.T) {
 			_, err := Run(tt.opt)
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("error %v, want %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestTextEncodings(t *testing.T) {
+	const export = "Employee ID;Nom;Prénom;Courriel;Manager ID\n1;Côté;Élise;e@x.co;\n2;Lé;Bo;b@x.co;1\n"
+	want := "id,email,firstName,lastName\n1,e@x.co,Élise,Côté\n2,b@x.co,Bo,Lé\n"
+	opt := Options{Columns: Columns{FirstName: "Prénom", LastName: "Nom", Email: "Courriel"}}
+	utf16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(export)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp1252, err := charmap.Windows1252.NewEncoder().String(export)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{"UTF-8 with a BOM": "\uFEFF" + export, "UTF-16": utf16, "Windows-1252": cp1252} {
+		t.Run(name, func(t *testing.T) {
+			r := runOn(t, data, opt)
+			if r.defects != nil {
+				t.Fatalf("defects: %q", r.defects)
+			}
+			if diff := cmp.Diff(want, r.files["users.csv"]); diff != "" {
+				t.Errorf("users.csv (-want +got):\n%s", diff)
 			}
 		})
 	}
