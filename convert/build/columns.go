@@ -329,7 +329,13 @@ func (b *builder) plan(c *columns, src source) error {
 		c.where = append(c.where, find(f.column, "--where"))
 	}
 	for _, t := range b.opt.TeamBy {
-		c.teamBy = append(c.teamBy, find(t, "--team-by"))
+		i := find(t, "--team-by")
+		for _, j := range c.teamBy {
+			if i >= 0 && j >= 0 && hrexport.Fold(c.header[i]) == hrexport.Fold(c.header[j]) {
+				errs = append(errs, fmt.Errorf("%s: --team-by %q and --team-by %q name one column: their segments would be the same teams", src.at(c.headerPos, -1), c.header[j], c.header[i]))
+			}
+		}
+		c.teamBy = append(c.teamBy, i)
 	}
 	for _, p := range b.props {
 		c.props = append(c.props, find(p.column, "--property"))

@@ -75,6 +75,16 @@ var headerTests = []struct {
 		errs:   []string{`hr.csv:1: a first name column ("First Name") but no last name column: give --last-name, or --name for a column that holds both (Officevibe takes both names or neither)`},
 	},
 	{
+		name:   "one column twice in --team-by",
+		export: "id,email,Manager ID,Dept,DEPT #\n1,a@x.co,,A,A\n",
+		opt:    Options{TeamBy: []string{"Dept", "DEPT #", "Dept"}},
+		errs: []string{
+			`hr.csv:1: --team-by "Dept" and --team-by "DEPT #" name one column: their segments would be the same teams`,
+			`hr.csv:1: --team-by "Dept" and --team-by "Dept" name one column: their segments would be the same teams`,
+			`hr.csv:1: --team-by "DEPT #" and --team-by "Dept" name one column: their segments would be the same teams`,
+		},
+	},
+	{
 		name:   "columns of flags the header lacks, or has twice",
 		export: "id,email,Manager ID,Dept,Dept\n1,a@x.co,,A,A\n",
 		opt:    Options{TeamBy: []string{"Dept"}, Where: []string{"Status=Active"}, Properties: []string{"Cost Centre"}},

@@ -193,3 +193,17 @@ func TestDefectsCapped(t *testing.T) {
 		t.Errorf("the count reads %q", got)
 	}
 }
+
+func TestLongCycle(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(head)
+	for i := 1; i <= 30; i++ {
+		b.WriteString(itoa(i) + ",p" + itoa(i) + "@x.co,P,Q,," + itoa(i%30+1) + ",Active,\n")
+	}
+	r := runOn(t, b.String(), Options{})
+	want := "hr.csv:2: a reporting cycle of 30 people: 1 (line 2) → 2 (line 3) → 3 (line 4) → 4 (line 5) → 5 (line 6) → 6 (line 7) → 7 (line 8) → 8 (line 9) → 9 (line 10) → 10 (line 11) → … → " +
+		"22 (line 23) → 23 (line 24) → 24 (line 25) → 25 (line 26) → 26 (line 27) → 27 (line 28) → 28 (line 29) → 29 (line 30) → 30 (line 31) → 1"
+	if len(r.defects) != 2 || !strings.HasPrefix(r.defects[0], want+"\nhint: ") {
+		t.Errorf("defects: %q\nwant %q", r.defects, want)
+	}
+}
