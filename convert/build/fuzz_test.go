@@ -86,7 +86,8 @@ func checkErrors(t *testing.T, err error, input []byte) {
 	if errors.As(err, &many) {
 		errs = many.Unwrap()
 	}
-	lines := bytes.Count(input, []byte{'\n'}) + 1
+	// A line ends in LF, CRLF, or a CR alone (a classic Mac file).
+	lines := bytes.Count(input, []byte{'\n'}) + bytes.Count(input, []byte{'\r'}) - bytes.Count(input, []byte("\r\n")) + 1
 	for _, e := range errs {
 		msg := e.Error()
 		if !utf8.ValidString(msg) {
