@@ -31,23 +31,28 @@ var languageAliases = map[string]string{
 // foldName lower-cases s and removes the accents of Latin letters, so
 // that "Français", "FRANCAIS" and "francais" compare equal.
 func foldName(s string) string {
-	s = strings.TrimSpace(s)
-	ascii := true
-	for i := 0; i < len(s) && ascii; i++ {
-		ascii = s[i] < utf8.RuneSelf
+	l := strings.ToLower(strings.TrimSpace(s))
+	// Most names have no accent to remove: ASCII, or text already in NFD
+	// without combining marks ("Sales – EMEA"). They fold to their lower
+	// case, at no allocation when they are already.
+	plain := true
+	for i := 0; i < len(l) && plain; i++ {
+		plain = l[i] < utf8.RuneSelf
 	}
-	if ascii { // no accents to remove: most names, at no allocation when already lower case
-		return strings.ToLower(s)
+	if plain || norm.NFD.IsNormalString(l) && !strings.ContainsFunc(l, isMark) {
+		return l
 	}
 	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		if r >= 0x300 && r <= 0x36F { // combining diacritical marks
-			continue
+	for _, r := range norm.NFD.String(l) {
+		if !isMark(r) {
+			b.WriteRune(r)
 		}
-		b.WriteRune(r)
 	}
 	return b.String()
 }
+
+// isMark reports whether r is a combining diacritical mark.
+func isMark(r rune) bool { return r >= 0x300 && r <= 0x36F }
 
 // nearestLanguage returns the language a value most likely means, as the
 // legacy format names it ("Français"), or "" when nothing is close.

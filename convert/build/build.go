@@ -355,7 +355,18 @@ func (b *builder) run() (*Summary, error) {
 	if b.defects.n > 0 {
 		return fail(b.defects.err())
 	}
-	if err := b.writeTeams(&batch); err != nil {
+	// The mapping holds team ids only: it is written while the teams are
+	// named.
+	mapping := make(chan error, 1)
+	go func() { mapping <- b.writeMapping(&batch) }()
+	b.nameTeams()
+	if err := <-mapping; err != nil {
+		return fail(err)
+	}
+	if b.defects.n > 0 {
+		return fail(b.defects.err())
+	}
+	if err := b.writeGroups(&batch); err != nil {
 		return fail(err)
 	}
 	if b.add != nil {

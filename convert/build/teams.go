@@ -127,7 +127,8 @@ func (g *seg) spelling() string {
 
 // buildTeams makes the teams: for each manager, top-down from each root
 // in export order, their hierarchy team (if a report manages) and their
-// direct-reports team; then the segment teams; then it names them all.
+// direct-reports team; then the segment teams, then the hand-made ones.
+// nameTeams names them.
 func (b *builder) buildTeams() {
 	prefix := b.opt.TeamIDPrefix
 	n := 2 * b.sum.Managers // a direct-reports team each, and a hierarchy team for some
@@ -184,9 +185,7 @@ func (b *builder) buildTeams() {
 		b.defects.add("exports without teams", b.cols.headerPos, b.src.at(b.cols.headerPos, -1),
 			fmt.Sprintf("no team to build: no one of the %s has a report, and no --team-by gives segments", countWord(len(b.people), "person")),
 			"check the manager column, or give --team-by COLUMN: Officevibe needs teams to survey")
-		return
 	}
-	b.nameTeams()
 }
 
 // managesManagers reports whether one of person v's reports has reports.
@@ -332,15 +331,14 @@ func (b *builder) nameClashes(groups map[string][]int) {
 // render fills in the name of a generated team, cut to limit characters:
 // the person's name (or the segment's value) is what gives way.
 func (b *builder) render(t *team, limit int) string {
-	var tm template
-	vars := map[string]string{}
+	var vars tvars
+	tm := b.names[0]
 	switch t.kind {
 	case segment:
 		tm = b.names[2]
-		vars["column"] = b.cols.header[b.cols.teamBy[t.col]]
-		vars["value"] = b.segments[t.col].segs[t.owner].spelling()
+		vars[varColumn] = b.cols.header[b.cols.teamBy[t.col]]
+		vars[varValue] = b.segments[t.col].segs[t.owner].spelling()
 	default:
-		tm = b.names[0]
 		if t.kind == hierarchy {
 			tm = b.names[1]
 		}
@@ -349,9 +347,9 @@ func (b *builder) render(t *team, limit int) string {
 		if name == "" {
 			name = p.email()
 		}
-		vars["name"], vars["first"], vars["last"], vars["id"], vars["title"] = name, p.first(), p.last(), p.id(), p.title()
+		vars = tvars{name, p.first(), p.last(), p.id(), p.title()}
 	}
-	return tm.render(vars, cut(t.qual, maxQual), limit)
+	return tm.render(&vars, cut(t.qual, maxQual), limit)
 }
 
 // maxQual is the most characters of what tells a team's name apart: a
@@ -359,21 +357,42 @@ func (b *builder) render(t *team, limit int) string {
 // the teams apart.
 const maxQual = 24
 
+// The variables of the team name templates, by index.
+const (
+	varName = iota
+	varFirst
+	varLast
+	varID
+	varTitle
+	varColumn
+	varValue
+	numVars
+)
+
+// varNames are the variables as templates write them.
+var varNames = [numVars]string{"name", "first", "last", "id", "title", "column", "value"}
+
+// tvars are the values of the variables for one team.
+type tvars [numVars]string
+
 // template is a team name template: literal text and {variables}.
 type template struct {
 	parts []tpart
-	give  string // the variable that gives way to the limit
+	give  int // the variable that gives way to the limit
 }
 
-// tpart is literal text, or a variable when name is set.
-type tpart struct{ text, name string }
+// tpart is literal text (v < 0) or variable v.
+type tpart struct {
+	text string
+	v    int
+}
 
 // personVars and segmentVars are the variables of the two kinds of
 // template, the first of each that a template holds giving way to the
 // limit.
 var (
-	personVars  = []string{"name", "last", "first", "title", "id"}
-	segmentVars = []string{"value", "column"}
+	personVars  = []int{varName, varLast, varFirst, varTitle, varID}
+	segmentVars = []int{varValue, varColumn}
 )
 
 // parseNames reads the three templates.
@@ -381,12 +400,12 @@ func parseNames(n Names) ([3]template, error) {
 	var out [3]template
 	specs := []struct {
 		flag, s, def string
-		vars         []string
-		need         []string
+		vars         []int
+		need         []int
 	}{
-		{"--direct-name", n.Direct, DefaultDirect, personVars, []string{"name", "first", "last", "id"}},
-		{"--hierarchy-name", n.Hierarchy, DefaultHierarchy, personVars, []string{"name", "first", "last", "id"}},
-		{"--segment-name", n.Segment, DefaultSegment, segmentVars, []string{"value"}},
+		{"--direct-name", n.Direct, DefaultDirect, personVars, []int{varName, varFirst, varLast, varID}},
+		{"--hierarchy-name", n.Hierarchy, DefaultHierarchy, personVars, []int{varName, varFirst, varLast, varID}},
+		{"--segment-name", n.Segment, DefaultSegment, segmentVars, []int{varValue}},
 	}
 	for i, sp := range specs {
 		s := sp.s
@@ -397,8 +416,8 @@ func parseNames(n Names) ([3]template, error) {
 		if err != nil {
 			return out, fmt.Errorf("%s %q: %w", sp.flag, s, err)
 		}
-		if !slices.ContainsFunc(t.parts, func(p tpart) bool { return slices.Contains(sp.need, p.name) }) {
-			return out, fmt.Errorf("%s %q: the name must hold {%s}: each team needs a name of its own", sp.flag, s, strings.Join(sp.need, "}, {"))
+		if !slices.ContainsFunc(t.parts, func(p tpart) bool { return slices.Contains(sp.need, p.v) }) {
+			return out, fmt.Errorf("%s %q: the name must hold %s: each team needs a name of its own", sp.flag, s, varList(sp.need))
 		}
 		out[i] = t
 	}
@@ -415,32 +434,42 @@ func parseNames(n Names) ([3]template, error) {
 	return out, nil
 }
 
+// varList writes variables as templates do: {name}, {first}.
+func varList(vars []int) string {
+	names := make([]string, len(vars))
+	for i, v := range vars {
+		names[i] = "{" + varNames[v] + "}"
+	}
+	return strings.Join(names, ", ")
+}
+
 // parseTemplate reads a template whose variables are among vars.
-func parseTemplate(s string, vars []string) (template, error) {
-	var t template
+func parseTemplate(s string, vars []int) (template, error) {
+	t := template{give: -1}
 	rest := s
 	for rest != "" {
 		i := strings.IndexByte(rest, '{')
 		if i < 0 {
-			t.parts = append(t.parts, tpart{text: rest})
+			t.parts = append(t.parts, tpart{text: rest, v: -1})
 			break
 		}
 		if i > 0 {
-			t.parts = append(t.parts, tpart{text: rest[:i]})
+			t.parts = append(t.parts, tpart{text: rest[:i], v: -1})
 		}
 		j := strings.IndexByte(rest[i:], '}')
 		if j < 0 {
 			return t, fmt.Errorf("a { without its }")
 		}
 		name := rest[i+1 : i+j]
-		if !slices.Contains(vars, name) {
-			return t, fmt.Errorf("unknown {%s}: use {%s}", name, strings.Join(vars, "}, {"))
+		v := slices.IndexFunc(vars, func(v int) bool { return varNames[v] == name })
+		if v < 0 {
+			return t, fmt.Errorf("unknown {%s}: use %s", name, varList(vars))
 		}
-		t.parts = append(t.parts, tpart{name: name})
+		t.parts = append(t.parts, tpart{v: vars[v]})
 		rest = rest[i+j+1:]
 	}
 	for _, v := range vars {
-		if slices.ContainsFunc(t.parts, func(p tpart) bool { return p.name == v }) {
+		if slices.ContainsFunc(t.parts, func(p tpart) bool { return p.v == v }) {
 			t.give = v
 			break
 		}
@@ -452,8 +481,11 @@ func parseTemplate(s string, vars []string) (template, error) {
 // that gives way, in parentheses; that variable is cut (with an ellipsis)
 // so that the whole is at most limit characters, or the whole is cut when
 // that is not enough.
-func (t template) render(vars map[string]string, qual string, limit int) string {
-	give := vars[t.give]
+func (t template) render(vars *tvars, qual string, limit int) string {
+	give := ""
+	if t.give >= 0 {
+		give = vars[t.give]
+	}
 	if qual != "" {
 		qual = " (" + qual + ")"
 	}
@@ -461,13 +493,13 @@ func (t template) render(vars map[string]string, qual string, limit int) string 
 		var sb strings.Builder
 		for _, p := range t.parts {
 			switch {
-			case p.name == "":
+			case p.v < 0:
 				sb.WriteString(p.text)
-			case p.name == t.give:
+			case p.v == t.give:
 				sb.WriteString(g)
 				sb.WriteString(qual)
 			default:
-				sb.WriteString(vars[p.name])
+				sb.WriteString(vars[p.v])
 			}
 		}
 		return strings.TrimSpace(sb.String())

@@ -62,10 +62,10 @@ const (
 	isFalse = "FALSE"
 )
 
-// writeTeams adds groups.csv and the mapping to the batch.
-func (b *builder) writeTeams(batch *atomicfile.Batch) error {
+// writeGroups adds groups.csv to the batch.
+func (b *builder) writeGroups(batch *atomicfile.Batch) error {
 	v := b.vocab
-	err := batch.Add(b.dest[lint.KindGroups], func(w io.Writer) error {
+	return batch.Add(b.dest[lint.KindGroups], func(w io.Writer) error {
 		out := newCSVOut(w)
 		if err := out.row(v.Column(lint.KindGroups, lint.TeamID), v.Column(lint.KindGroups, lint.TeamName)); err != nil {
 			return err
@@ -81,9 +81,13 @@ func (b *builder) writeTeams(batch *atomicfile.Batch) error {
 		}
 		return out.flush()
 	})
-	if err != nil {
-		return err
-	}
+}
+
+// writeMapping adds the mapping to the batch. It reads of the teams only
+// what their names do not change (kind, owner, id), so that it may run
+// while they are named.
+func (b *builder) writeMapping(batch *atomicfile.Batch) error {
+	v := b.vocab
 	return batch.Add(b.dest[lint.KindMapping], func(w io.Writer) error {
 		out := newCSVOut(w)
 		if err := out.row(v.Columns(lint.KindMapping)...); err != nil {
