@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ovsync/ovsync/convert"
 	"github.com/ovsync/ovsync/convert/hrexport"
 	"github.com/ovsync/ovsync/lint"
 )
@@ -60,8 +61,11 @@ type row struct {
 	at   pos
 	bad  []cellDefect
 	// misaligned is set for a text row with more fields than the
-	// header: its values cannot be trusted to be in their columns.
+	// header (fields): its values cannot be trusted to be in their
+	// columns.
 	misaligned bool
+	fields     int
+	computed   int // cells read whose formula ovsync computed
 }
 
 // cellDefect is a cell of a row whose value cannot be used: said only if
@@ -74,6 +78,10 @@ type cellDefect struct {
 // read reads the rows below the header: it checks each, writes the
 // people kept to users.csv (w) and keeps what the org needs of them.
 // Defects are recorded; an error means the export could not be read.
+//
+// The sheet is read (the text decoded and split, the cells rendered) by a
+// goroutine of its own, which hands the rows over in batches: reading
+// and checking take about as long, and take two cores at once.
 func (b *builder) read(w io.Writer) error {
 	c := b.cols
 	rows, err := b.in.Rows(c.sheet)
@@ -95,41 +103,51 @@ func (b *builder) read(w io.Writer) error {
 	for range c.teamBy {
 		b.segments = append(b.segments, &segmentSet{byKey: map[string]int32{}})
 	}
-	r := row{vals: make([]string, len(c.header))}
+	full, free := make(chan *rowBatch, 2), make(chan *rowBatch, 3)
+	for range 3 {
+		free <- &rowBatch{}
+	}
+	// The batches are always drained, so that the reading goroutine ends
+	// before the sheet is closed.
+	var readErr error
+	go func() {
+		defer close(full)
+		readErr = b.readRows(rows, free, full)
+	}()
 	rec := make([]string, 0, 16)
-	for rows.Next() {
-		if rows.Index() <= c.headerAt {
-			continue
+	var writeErr error
+	for batch := range full {
+		if batch.estimate > 0 {
+			b.sizeHint(batch.estimate)
 		}
-		r.at = pos(rows.Index())
-		if b.src.text {
-			r.at = pos(rows.Line())
-		}
-		if !b.cells(rows, &r) {
-			continue
-		}
-		if r.misaligned {
-			b.placeholder(&r)
-			continue
-		}
-		if !b.keep(&r) {
-			b.sum.Filtered++
-			continue
-		}
-		if rec, err = b.person(&r, rec[:0]); err != nil {
-			return err
-		}
-		if len(b.people) == sampleRows {
-			b.sizeHint(rows)
-		}
-		if rec != nil {
-			if err := out.row(rec...); err != nil {
-				return err
+		for i := range batch.n {
+			r := &batch.rows[i]
+			b.sum.Computed += r.computed
+			if writeErr != nil {
+				continue // drain the batches, so that the reader ends
+			}
+			if r.misaligned {
+				b.defects.add("rows with more fields than the header", r.at, b.src.at(r.at, -1),
+					fmt.Sprintf("the row has %d fields, the header %d: the fields no longer line up with their columns", r.fields, len(r.vals)),
+					"quote the fields that hold the delimiter, or give --delimiter")
+				b.placeholder(r)
+				continue
+			}
+			if !b.keep(r) {
+				b.sum.Filtered++
+				continue
+			}
+			if rec, writeErr = b.person(r, rec[:0]); writeErr == nil && rec != nil {
+				writeErr = out.row(rec...)
 			}
 		}
+		free <- batch
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: %w", b.src.path, err)
+	if writeErr != nil {
+		return writeErr
+	}
+	if readErr != nil {
+		return readErr
 	}
 	if err := out.flush(); err != nil {
 		return err
@@ -146,19 +164,71 @@ func (b *builder) read(w io.Writer) error {
 	return nil
 }
 
-// sampleRows is how many people are read before the rest are counted on:
+// batchRows is how many rows a batch hands over.
+const batchRows = 512
+
+// rowBatch is rows read, handed from the reading goroutine to read. Its
+// rows are used again for the next batch.
+type rowBatch struct {
+	rows     [batchRows]row
+	n        int
+	estimate int // when not 0, about how many rows the sheet has
+}
+
+// readRows reads the rows below the header into batches taken from free,
+// and hands them over through full, until the sheet ends. It reads only
+// the builder's settings, never what read changes.
+func (b *builder) readRows(rows *convert.Rows, free <-chan *rowBatch, full chan<- *rowBatch) error {
+	c := b.cols
+	var batch *rowBatch
+	seen := 0
+	for rows.Next() {
+		if rows.Index() <= c.headerAt {
+			continue
+		}
+		if batch == nil {
+			batch = <-free
+			batch.n, batch.estimate = 0, 0
+		}
+		r := &batch.rows[batch.n]
+		if r.vals == nil {
+			r.vals = make([]string, len(c.header))
+		}
+		r.at = pos(rows.Index())
+		if b.src.text {
+			r.at = pos(rows.Line())
+		}
+		if !b.cells(rows, r) {
+			continue
+		}
+		batch.n++
+		if seen++; seen == sampleRows {
+			if done, total := rows.Progress(); done > 0 && total > done {
+				batch.estimate = int(float64(seen) * float64(total) / float64(done) * 1.02)
+			}
+		}
+		if batch.n == batchRows {
+			full <- batch
+			batch = nil
+		}
+	}
+	if batch != nil && batch.n > 0 {
+		full <- batch
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", b.src.path, err)
+	}
+	return nil
+}
+
+// sampleRows is how many rows are read before the rest are counted on:
 // the people and their indexes are then made for all of them at once,
 // instead of growing (and copying) as they come.
 const sampleRows = 4096
 
-// sizeHint makes room for the people the rest of the sheet holds at the
-// rate of the first ones.
-func (b *builder) sizeHint(rows interface{ Progress() (int64, int64) }) {
-	done, total := rows.Progress()
-	if done <= 0 || total <= done {
-		return
-	}
-	n := int(float64(len(b.people))*float64(total)/float64(done)*1.02) + 16
+// sizeHint makes room for about n people, counted on from the rate of
+// the first rows.
+func (b *builder) sizeHint(n int) {
 	n = min(n, 64<<20) // a hint, not a promise: never more than this at once
 	b.people = slices.Grow(b.people, n-len(b.people))
 	b.byID = regrow(b.byID, n)
@@ -179,8 +249,9 @@ type cellSource interface {
 	Formula(c int) (computed bool, unknown string)
 }
 
-// cells reads the used columns of the current row into r, recording the
+// cells reads the used columns of the current row into r, with the
 // defects of its cells. It reports false for a row to skip: an empty one.
+// It runs in the reading goroutine: it changes nothing but r.
 func (b *builder) cells(rows cellSource, r *row) bool {
 	n := rows.Len()
 	blank := true
@@ -197,14 +268,9 @@ func (b *builder) cells(rows cellSource, r *row) bool {
 	// A text row with more fields than the header most often has a value
 	// holding the delimiter unquoted ("Head, Sales"): from there on, no
 	// value is in its column, even when the extra fields are empty.
-	r.misaligned = b.src.text && n > len(r.vals)
-	if r.misaligned {
-		b.defects.add("rows with more fields than the header", r.at, b.src.at(r.at, -1),
-			fmt.Sprintf("the row has %d fields, the header %d: the fields no longer line up with their columns", n, len(r.vals)),
-			"quote the fields that hold the delimiter, or give --delimiter")
-	}
+	r.misaligned, r.fields = b.src.text && n > len(r.vals), n
 	mgr := b.cols.role[hrexport.Manager]
-	r.bad = r.bad[:0]
+	r.bad, r.computed = r.bad[:0], 0
 	for _, col := range b.cols.used {
 		r.vals[col] = ""
 		if col >= n {
@@ -224,7 +290,7 @@ func (b *builder) cells(rows cellSource, r *row) bool {
 				"fix the formula (or the data it looks up) in the workbook, and build again"})
 		default:
 			if comp {
-				b.sum.Computed++
+				r.computed++
 			}
 			r.vals[col] = v
 		}
