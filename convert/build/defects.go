@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/ovsync/ovsync/convert"
+	"github.com/ovsync/ovsync/internal/plural"
 )
 
 // source names places of the sheet read, for messages.
@@ -124,14 +125,6 @@ func (ds *defects) err() error {
 	for _, k := range kinds {
 		errs = append(errs, fmt.Errorf("%d more %s not listed (%d in all)", ds.byKind[k]-maxPerKind, k, ds.byKind[k]))
 	}
-	errs = append(errs, fmt.Errorf("nothing written: the export has %s to fix", countWord(ds.n, "defect")))
+	errs = append(errs, fmt.Errorf("nothing written: the export has %s to fix", plural.Count(ds.n, "defect", "defects")))
 	return join(errs...)
-}
-
-// countWord writes n and a noun, plural when n is not 1.
-func countWord(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }

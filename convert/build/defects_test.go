@@ -127,7 +127,7 @@ var defectTests = []struct {
 			"1,a@x.co,Ana,A,,,Active,\n" +
 			"2,b@x.co,Bo,B,,,Active,\n",
 		want: []string{
-			"hr.csv:1: no team to build: no one of the 2 persons has a report, and no --team-by gives segments\nhint: check the manager column, or give --team-by COLUMN: Officevibe needs teams to survey",
+			"hr.csv:1: no team to build: no one of the 2 people has a report, and no --team-by gives segments\nhint: check the manager column, or give --team-by COLUMN: Officevibe needs teams to survey",
 			"nothing written: the export has 1 defect to fix",
 		},
 	},

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ovsync/ovsync/convert/hrexport"
+	"github.com/ovsync/ovsync/internal/plural"
 )
 
 // Values of boss besides a person's index.
@@ -56,11 +57,11 @@ func (b *builder) resolveManagers() {
 	}
 	b.sum.Roots = len(roots)
 	if len(selfs) > 0 {
-		b.note(fmt.Sprintf("%s their own manager, built as %s: %s", isAre(len(selfs), "person is", "people are"), rootWord(len(selfs)), b.list(selfs, mcol)),
+		b.note(fmt.Sprintf("%s their own manager, built as %s: %s", plural.Count(len(selfs), "person is", "people are"), rootWord(len(selfs)), b.list(selfs, mcol)),
 			"leave the manager of the top of the organisation empty")
 	}
 	if len(unknowns) > 0 {
-		b.note(fmt.Sprintf("%s a manager the export does not hold, built as %s (--unknown-manager root): %s", isAre(len(unknowns), "person has", "people have"), rootWord(len(unknowns)), b.list(unknowns, mcol)),
+		b.note(fmt.Sprintf("%s a manager the export does not hold, built as %s (--unknown-manager root): %s", plural.Count(len(unknowns), "person has", "people have"), rootWord(len(unknowns)), b.list(unknowns, mcol)),
 			"their teams do not reach the rest of the organisation: correct the managers, or add them to the export")
 	}
 	if len(roots) > 1 {
@@ -250,14 +251,6 @@ func (b *builder) list(people []int32, col int) string {
 		parts = append(parts, fmt.Sprintf("%s at %s", b.name(i), b.src.ref(b.people[i].at, col)))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// isAre writes a count with the singular or plural of a phrase.
-func isAre(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // rootWord is "a root" or "roots".

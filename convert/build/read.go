@@ -10,6 +10,7 @@ import (
 
 	"github.com/ovsync/ovsync/convert"
 	"github.com/ovsync/ovsync/convert/hrexport"
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -155,7 +156,7 @@ func (b *builder) read(w io.Writer) error {
 	if len(b.people) == 0 && b.defects.n == 0 {
 		what := "no row below the header"
 		if b.sum.Filtered > 0 {
-			what = fmt.Sprintf("no row passes --where (%s filtered out)", countWord(b.sum.Filtered, "row"))
+			what = fmt.Sprintf("no row passes --where (%s filtered out)", plural.Count(b.sum.Filtered, "row", "rows"))
 		}
 		b.defects.add("empty exports", c.headerPos, b.src.at(c.headerPos, -1), what+": a push of no one would remove everyone",
 			"export the people again, or loosen the filters")

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ovsync/ovsync/convert/hrexport"
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -183,7 +184,7 @@ func (b *builder) buildTeams() {
 	}
 	if len(b.teams) == 0 {
 		b.defects.add("exports without teams", b.cols.headerPos, b.src.at(b.cols.headerPos, -1),
-			fmt.Sprintf("no team to build: no one of the %s has a report, and no --team-by gives segments", countWord(len(b.people), "person")),
+			fmt.Sprintf("no team to build: no one of the %s has a report, and no --team-by gives segments", plural.Count(len(b.people), "person", "people")),
 			"check the manager column, or give --team-by COLUMN: Officevibe needs teams to survey")
 	}
 }
