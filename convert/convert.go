@@ -504,7 +504,7 @@ func (c *converter) planInput(st *inputState) []*plan {
 			r.Kind, r.Format, r.Converted = h.kind, h.vocab, true
 		case len(cands) > 1:
 			c.fail(ambiguityError(where, cands))
-		case cl.partial(c.vocab()) != nil:
+		case cl.export == "" && cl.partial(c.vocab()) != nil:
 			c.fail(partialError(where, cl.partial(c.vocab())))
 		case cl.empty:
 			r.Skipped = "empty"
@@ -608,6 +608,9 @@ func andList(texts []string) string {
 
 // noHeader is the error of a sheet without a header row.
 func (c *converter) noHeader(where string, cl *classification) error {
+	if cl.export != "" {
+		return fmt.Errorf("%s: an employee export, not one of the three files: %s\nhint: \"ovsync build FILE --out DIR\" makes the three files from it, with every manager's teams (see \"ovsync build --help\")", where, cl.export)
+	}
 	return fmt.Errorf("%s: %s: give the header those column names", where, c.noHeaderText(cl))
 }
 
@@ -623,6 +626,9 @@ func (c *converter) noHeaderText(cl *classification) string {
 
 // skipText says briefly why a sheet of a workbook was skipped.
 func (c *converter) skipText(cl *classification) string {
+	if cl.export != "" {
+		return "an employee export (" + cl.export + "): ovsync build reads it"
+	}
 	var names []string
 	for _, k := range c.kinds {
 		names = append(names, c.vocab().FileNames[k])

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/ovsync/ovsync/convert/hrexport"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -200,6 +201,9 @@ type classification struct {
 	first    []string // the first non-empty row's cells, for messages
 	firstAt  string   // its name
 	empty    bool     // the sheet holds no value at all
+	// export, when not "", says that a row holds an employee export's
+	// id and manager columns (ovsync build reads those).
+	export string
 }
 
 // classify reads the first rows of a sheet for the header row of a file
@@ -229,6 +233,9 @@ func classify(r rowReader, vocabs []*lint.Vocabulary, kinds []lint.Kind) (*class
 		}
 		if c.empty {
 			c.empty, c.first, c.firstAt = false, trimTrailing(cells), r.RowName()
+		}
+		if id, mgr, ok := hrexport.Looks(cells); ok && c.export == "" {
+			c.export = fmt.Sprintf("%s has an id column (%q) and a manager column (%q)", r.RowName(), strings.TrimSpace(cells[id]), strings.TrimSpace(cells[mgr]))
 		}
 		var full []*header
 		var near *header // the row's best near miss

@@ -22,3 +22,11 @@ status=0
 # The help page's example: a Customer Service Department made only of
 # sub-teams, whose manager sees all of them.
 "$bin/ovsync" graph testdata/sample --root T-CS-ALL --members --direction LR --format svg -o docs/customer-service.svg
+
+# The org that "ovsync build" makes of the sample company's HR export: a
+# direct-reports team for every manager, a hierarchy team for every
+# manager of managers.
+org=$(mktemp -d)
+trap 'rm -rf "$bin" "$org"' EXIT
+"$bin/ovsync" build testdata/hr-export/cedarline-people.csv -q --out "$org" --where "Employment Status=Active"
+"$bin/ovsync" graph --users "$org/users.csv" --groups "$org/groups.csv" --mapping "$org/groups-mapping.csv" --direction LR --format svg -o docs/hr-export.svg

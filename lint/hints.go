@@ -31,15 +31,28 @@ var languageAliases = map[string]string{
 // foldName lower-cases s and removes the accents of Latin letters, so
 // that "Français", "FRANCAIS" and "francais" compare equal.
 func foldName(s string) string {
+	l := strings.ToLower(strings.TrimSpace(s))
+	// Most names have no accent to remove: ASCII, or text already in NFD
+	// without combining marks ("Sales – EMEA"). They fold to their lower
+	// case, at no allocation when they are already.
+	plain := true
+	for i := 0; i < len(l) && plain; i++ {
+		plain = l[i] < utf8.RuneSelf
+	}
+	if plain || norm.NFD.IsNormalString(l) && !strings.ContainsFunc(l, isMark) {
+		return l
+	}
 	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(strings.TrimSpace(s))) {
-		if r >= 0x300 && r <= 0x36F { // combining diacritical marks
-			continue
+	for _, r := range norm.NFD.String(l) {
+		if !isMark(r) {
+			b.WriteRune(r)
 		}
-		b.WriteRune(r)
 	}
 	return b.String()
 }
+
+// isMark reports whether r is a combining diacritical mark.
+func isMark(r rune) bool { return r >= 0x300 && r <= 0x36F }
 
 // nearestLanguage returns the language a value most likely means, as the
 // legacy format names it ("Français"), or "" when nothing is close.
@@ -59,6 +72,37 @@ func nearestLanguage(v string) string {
 	}
 	return best
 }
+
+// Language returns the Officevibe language a value of an HR system means,
+// as the legacy format names it ("Français"), for values that can only
+// mean one: an English or native name in any case and with or without
+// accents (French, français, Deutsch), an ISO 639 code with or without a
+// region (fr, fra, fr-CA, pt_BR, en-US.UTF-8), or such a value followed
+// by a note in parentheses ("English (United States)"). ok is false for
+// anything else; nothing is guessed from a near spelling, unlike the
+// hints of language-value.
+func Language(value string) (legacy string, ok bool) {
+	f := foldName(value)
+	if lang, ok := languageAliases[f]; ok {
+		return lang, true
+	}
+	if i := strings.IndexByte(f, '('); i > 0 && strings.HasSuffix(f, ")") {
+		f = strings.TrimSpace(f[:i])
+		if lang, ok := languageAliases[f]; ok {
+			return lang, true
+		}
+	}
+	if i := strings.IndexAny(f, "-_."); i == 2 || i == 3 {
+		if lang, ok := languageAliases[f[:i]]; ok {
+			return lang, true
+		}
+	}
+	return "", false
+}
+
+// LanguageIn spells a legacy language name ("Français") in vocabulary v:
+// the same name in the legacy format, its code ("fr") in the successor.
+func LanguageIn(v *Vocabulary, legacyName string) string { return languageIn(v, legacyName) }
 
 // booleanHint returns TRUE or FALSE for a value that means yes or no.
 func booleanHint(v string) string {

@@ -136,6 +136,8 @@ var orgRuleTests = []struct {
 	{
 		name:    "mapping alone: no rule that needs the other files",
 		mapping: mapHeader + "T-X,9,,TRUE,TRUE\n",
+		// manager-is-member needs the mapping only.
+		want: []string{"mapping.csv 2:0 manager-is-member user \"9\" is both a member and a manager of team \"T-X\""},
 	},
 	{
 		name:   "duplicates and conflicts at the later row",
@@ -147,9 +149,24 @@ var orgRuleTests = []struct {
 			"T-A,2,,FALSE,TRUE\n" +
 			"T-A,3,,false,false\n",
 		want: []string{
+			"mapping.csv 2:0 manager-is-member user \"1\" is both a member and a manager of team \"T-A\"",
 			"mapping.csv 6:0 duplicate-mapping user \"1\" is put into team \"T-A\" again, as on line 2",
 			"mapping.csv 7:0 conflicting-mapping user \"2\" is put into team \"T-A\" again with other flags than on line 3",
 			"mapping.csv 8:0 conflicting-mapping user \"3\"",
+		},
+	},
+	{
+		name:   "manager-is-member: once per pair, at its first row, never for a sub-team row",
+		users:  usersABCD,
+		groups: "id,name\nT-A,A\nT-B,B\n",
+		mapping: mapHeader +
+			"T-A,1,,TRUE,TRUE\nT-A,2,,true,true\nT-A,3,,TRUE,FALSE\n" +
+			"T-B,,T-A,TRUE,TRUE\nT-B,4,,FALSE,TRUE\n" +
+			"T-A,1,,TRUE,TRUE\n",
+		want: []string{
+			"mapping.csv 2:0 manager-is-member user \"1\" is both a member and a manager of team \"T-A\"",
+			"mapping.csv 3:0 manager-is-member user \"2\" is both a member and a manager of team \"T-A\"",
+			"mapping.csv 7:0 duplicate-mapping user \"1\" is put into team \"T-A\" again, as on line 2",
 		},
 	},
 }

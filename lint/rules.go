@@ -24,6 +24,7 @@ const (
 	RuleLanguageValue    = "language-value"
 	RuleNamePair         = "name-pair"
 	RuleImageURL         = "image-url"
+	RuleFieldLength      = "field-length"
 	RuleDuplicateName    = "duplicate-name"
 	RuleMappingTarget    = "mapping-target"
 	RuleBoolean          = "boolean"
@@ -32,6 +33,7 @@ const (
 	RuleDuplicateMapping = "duplicate-mapping"
 	RuleConflicting      = "conflicting-mapping"
 	RuleNoRole           = "no-role"
+	RuleManagerIsMember  = "manager-is-member"
 	RuleCycle            = "cycle"
 	RuleNoHierarchy      = "manager-without-hierarchy"
 	RuleNoManager        = "team-without-manager"
@@ -76,6 +78,7 @@ var Rules = []Rule{
 	{RuleLanguageValue, Error, "a language that is not one of English, Français, Español, Português, Deutsche"},
 	{RuleNamePair, Warning, "exactly one of firstName and lastName is empty"},
 	{RuleImageURL, Warning, "an imageUrl that is not an absolute http(s) URL"},
+	{RuleFieldLength, Warning, "a firstName, lastName or team name over 50 characters, a jobTitle over 255"},
 	{RuleDuplicateName, Warning, "a team name seen before (case-insensitive)"},
 	{RuleMappingTarget, Error, "both or neither of userId and subGroupId are set"},
 	{RuleBoolean, Error, "isMember or isManager is not TRUE or FALSE"},
@@ -84,6 +87,7 @@ var Rules = []Rule{
 	{RuleDuplicateMapping, Warning, "the same team and user or sub-team again with the same flags"},
 	{RuleConflicting, Error, "the same team and user or sub-team again with different flags"},
 	{RuleNoRole, Warning, "a user row with isMember and isManager both FALSE"},
+	{RuleManagerIsMember, Info, "a user row with isMember and isManager both TRUE"},
 	{RuleCycle, Error, "sub-teams form a cycle"},
 	{RuleNoHierarchy, Warning, "a manager of managers cannot see the teams of their hierarchy"},
 	{RuleNoManager, Info, "a team with members or sub-teams and no manager"},

@@ -68,6 +68,7 @@ func (t *teamsReader) groupRow(rec *Record, vals []string, ok bool) {
 	if !ok || name == "" {
 		return
 	}
+	fr.checkLimits(rec, vals, TeamName)
 	key := foldName(name)
 	if first, dup := t.names[key]; dup {
 		fr.fieldFinding(rec, fr.header.Col(TeamName), RuleDuplicateName,
@@ -77,6 +78,11 @@ func (t *teamsReader) groupRow(rec *Record, vals []string, ok bool) {
 	}
 	t.names[key] = int32(rec.Line)
 }
+
+// TeamNameKey returns the key under which duplicate-name compares team
+// names: lower case, without accents, surrounding spaces removed ("Équipe
+// Montréal" and "equipe montreal" are one name).
+func TeamNameKey(name string) string { return foldName(name) }
 
 // readMapping reads groups-mapping.csv at path.
 func (t *teamsReader) readMapping(v *Vocabulary, path, display string, schema *jsonschema.Schema) error {
@@ -221,6 +227,12 @@ func (t *teamsReader) checkPair(i, j int32) {
 				Message: fmt.Sprintf("%s is neither a member nor a manager of team %q", what(), t.org.Teams[m.Team].ID),
 				Hint: fmt.Sprintf("set %s or %s to TRUE, or remove the row",
 					t.mapping.vocab.Column(KindMapping, MapIsMember), t.mapping.vocab.Column(KindMapping, MapIsManager))})
+		}
+		if m.User >= 0 && m.IsMember && m.IsManager {
+			t.mapping.report(Finding{Rule: RuleManagerIsMember, Line: int(m.Line), Key: t.org.mappingKey(i),
+				Message: fmt.Sprintf("%s is both a member and a manager of team %q", what(), t.org.Teams[m.Team].ID),
+				Hint: fmt.Sprintf("set %s to FALSE: a member's answers count in the team's scores, and Officevibe advises managers not be members of the team they manage",
+					t.mapping.vocab.Column(KindMapping, MapIsMember))})
 		}
 		return
 	}

@@ -77,6 +77,7 @@ func (u *usersReader) row(rec *Record, vals []string, ok bool) {
 			u.emails[key] = int32(rec.Line)
 		}
 	}
+	fr.checkLimits(rec, vals, UserFirstName, UserLastName, UserJobTitle)
 	fi, li := h.Col(UserFirstName), h.Col(UserLastName)
 	if fi >= 0 && li >= 0 && (vals[fi] == "") != (vals[li] == "") {
 		empty, other := li, fi

@@ -67,6 +67,7 @@ Sync Tool's config.json. Each push is a full overwrite: anyone missing from
 the files is removed. Lint the files before every push.
 
 Examples:
+   ovsync build hr-export.xlsx --out Data       an HR export to the files, with every manager's teams
    ovsync convert --config config.json hr-export.xlsx   spreadsheets to the three CSV files
    ovsync lint testdata/sample                 lint the org of a config.json's folder
    ovsync lint --format sarif -o lint.sarif .  SARIF for code scanning
@@ -96,6 +97,7 @@ Examples:
 		},
 		Commands: []*cli.Command{
 			lintCommand(),
+			buildCommand(),
 			convertCommand(),
 			templateCommand(),
 			graphCommand(),

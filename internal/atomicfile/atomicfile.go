@@ -114,6 +114,17 @@ func (w *fileWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// Temp returns the temporary file that holds the future content of path,
+// to read it back before Commit; "" when path was not added.
+func (b *Batch) Temp(path string) string {
+	for _, f := range b.files {
+		if f.path == path {
+			return f.tmp
+		}
+	}
+	return ""
+}
+
 // Commit renames every written file over its target, all or nothing:
 // the old content of each target is kept aside until every rename has
 // succeeded, and put back if one fails (a file open in another program

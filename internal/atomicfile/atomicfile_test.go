@@ -219,3 +219,32 @@ func listDir(t *testing.T, dir string) []string {
 	}
 	return names
 }
+
+func TestBatchTempHoldsTheFutureContent(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.csv")
+	if err := WriteFile(a, []byte("old\n")); err != nil {
+		t.Fatal(err)
+	}
+	var batch Batch
+	defer batch.Discard()
+	if got := batch.Temp(a); got != "" {
+		t.Errorf("Temp of a file not added = %q, want \"\"", got)
+	}
+	if err := batch.Add(a, func(w io.Writer) error { _, err := io.WriteString(w, "new\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	tmp := batch.Temp(a)
+	if got, err := os.ReadFile(tmp); err != nil || string(got) != "new\n" {
+		t.Errorf("Temp(a) holds %q, %v; want the new content", got, err)
+	}
+	if got, _ := os.ReadFile(a); string(got) != "old\n" {
+		t.Errorf("a is %q before Commit", got)
+	}
+	if err := batch.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(tmp); err == nil {
+		t.Errorf("the temporary file %s is left after Commit", tmp)
+	}
+}

@@ -91,7 +91,7 @@ func Generate(users, groups, mapping io.Writer, opt Options) (Stats, error) {
 	st := Stats{Users: opt.Users, Teams: teams}
 	var err error
 	var n int64
-	if n, err = g.writeUsers(users, rand.New(rand.NewPCG(seed, streamPeople))); err != nil {
+	if n, err = g.writeUsers(users, rand.New(rand.NewPCG(seed, streamPeople)), usersHeader, nil); err != nil {
 		return st, fmt.Errorf("write users: %w", err)
 	}
 	st.Bytes += n
@@ -215,8 +215,10 @@ func (rw *rowWriter) flush() (int64, error) {
 	return rw.c.n, err
 }
 
-// writeUsers writes users.csv in id order and records each person's name.
-func (g *generator) writeUsers(w io.Writer, r *rand.Rand) (int64, error) {
+// writeUsers writes users.csv in id order and records each person's name:
+// header, then a row per person, to which extra (if not nil) appends
+// fields of node v.
+func (g *generator) writeUsers(w io.Writer, r *rand.Rand, header string, extra func(b []byte, v int) []byte) (int64, error) {
 	t := g.t
 	n := t.n
 	g.first = make([]uint16, n)
@@ -224,7 +226,7 @@ func (g *generator) writeUsers(w io.Writer, r *rand.Rand) (int64, error) {
 	g.nameDup = make([]uint32, n)
 	seen := make([]uint32, len(firstLocals)*len(lastLocals))
 	rw := newRowWriter(w)
-	if _, err := rw.b.WriteString(usersHeader); err != nil {
+	if _, err := rw.b.WriteString(header); err != nil {
 		return rw.c.n, err
 	}
 	for num := range n {
@@ -274,6 +276,9 @@ func (g *generator) writeUsers(w io.Writer, r *rand.Rand) (int64, error) {
 		b = append(b, countryCSV[ci]...)
 		b = append(b, ',')
 		b = appendHiringDate(b, t.isManager(v), r)
+		if extra != nil {
+			b = extra(b, v)
+		}
 		b = append(b, '\n')
 		rw.row = b
 		if _, err := rw.b.Write(b); err != nil {

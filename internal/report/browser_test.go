@@ -372,7 +372,7 @@ func TestBrowserWithoutScript(t *testing.T) {
 	if v := eval[string](t, b, `document.body.dataset.ready || ""`); v != "" {
 		t.Fatal("the script ran although scripts are off")
 	}
-	if got := eval[string](t, b, `document.getElementById("verdict").innerText`); got != "A push would stop: 20 errors, 13 warnings, 5 info" {
+	if got := eval[string](t, b, `document.getElementById("verdict").innerText`); got != "A push would stop: 20 errors, 15 warnings, 6 info" {
 		t.Errorf("verdict %q", got)
 	}
 	if n := eval[int](t, b, `Array.from(document.querySelectorAll("#static-findings .finding")).filter(e => e.offsetParent !== null).length`); n != len(r.Data().Findings) {

@@ -263,7 +263,7 @@ func TestReadableWithoutScript(t *testing.T) {
 	html := page(t, r)
 	head, _, _ := strings.Cut(html, `<script type="application/json"`)
 	for _, want := range []string{
-		"A push would stop: 20 errors, 13 warnings, 5 info",
+		"A push would stop: 20 errors, 15 warnings, 6 info",
 		"lint found 20 errors: a push stops before planning",
 		`<time datetime="2026-03-04T05:06:07Z">2026-03-04T05:06:07Z</time> by ovsync v0.0.0-test`,
 		"Officevibe reads comma-separated files",

@@ -20,8 +20,10 @@ func TestRun(t *testing.T) {
 		wantStderr string // prefix
 	}{
 		{"writes an org", []string{"-users", "100", "-seed", "2", "-out", out}, 0, "users 100, teams ", ""},
-		{"no folder", []string{"-users", "100"}, 2, "", "genorg: usage: genorg -out DIR"},
-		{"extra argument", []string{"-out", out, "more"}, 2, "", "genorg: usage: genorg -out DIR"},
+		{"an export", []string{"-users", "100", "-export", filepath.Join(t.TempDir(), "hr.csv")}, 0, "users 100, ", ""},
+		{"no folder", []string{"-users", "100"}, 2, "", "genorg: usage: genorg (-out DIR | -export FILE)"},
+		{"a folder and an export", []string{"-out", out, "-export", "x.csv"}, 2, "", "genorg: usage: genorg (-out DIR | -export FILE)"},
+		{"extra argument", []string{"-out", out, "more"}, 2, "", "genorg: usage: genorg (-out DIR | -export FILE)"},
 		{"unknown flag", []string{"-size", "3"}, 2, "", "flag provided but not defined: -size"},
 		{"too few users", []string{"-users", "1", "-out", out}, 2, "", "genorg: users must be at least 2, got 1"},
 	}
