@@ -57,7 +57,7 @@ type Renamed struct {
 // ApiKey is not copied: the new config.json has an empty ApiKey, and a
 // note to opt.Log says where the key goes instead (OFFICEVIBE_API_KEY),
 // so that no new file holds the key.
-func Migrate(opt MigrateOptions) ([]Renamed, error) {
+func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 	if opt.Out == "" {
 		return nil, errors.New("give the output folder with --out DIR")
 	}
@@ -94,9 +94,24 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 	if cfg != nil {
 		dataDir = filepath.Join(opt.Out, "Data")
 	}
+	// The folders made for the outputs go again if the run fails.
+	var created []string
+	for d := dataDir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		created = append(created, d)
+	}
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("%s: cannot create the folder: %w", dataDir, err)
 	}
+	defer func() {
+		if err != nil {
+			for _, d := range created {
+				os.Remove(d) // innermost first; only if empty
+			}
+		}
+	}()
 	var out [3]string
 	for k := range in {
 		if in[k] == "" {

@@ -156,8 +156,8 @@ func TestMigrateAPIKey(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tc.err) || strings.Contains(strings.ToLower(err.Error()), strings.ToLower(key)) {
 					t.Fatalf("err = %v, want %q, without the key", err, tc.err)
 				}
-				if _, err := os.Stat(filepath.Join(out, "config.json")); err == nil {
-					t.Error("a file was written")
+				if _, err := os.Stat(out); err == nil {
+					t.Error("a file or folder was written")
 				}
 				return
 			}

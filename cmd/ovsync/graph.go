@@ -71,9 +71,14 @@ func runGraph(c *cli.Context) error {
 		}
 		return exitWith(exitUsage, err)
 	}
+	lopt.Keys = redactorOf(c)
 	rep, err := lint.Run(lopt)
 	if err != nil {
 		return exitWith(exitUsage, err)
+	}
+	if err := rep.KeyError(); err != nil {
+		// The org holds the key: no drawing of it.
+		return lintStop(c, rep, err)
 	}
 	g, err := graph.New(rep.Org, gopt)
 	if err != nil {
@@ -85,7 +90,7 @@ func runGraph(c *cli.Context) error {
 	}
 	warnLarge(c.App.ErrWriter, g, gopt)
 	if out := c.String("output"); out != "" && out != "-" {
-		err = writeOutput(c, out, g.Write)
+		err = writeData(c, out, g.Write)
 	} else {
 		err = g.Write(c.App.Writer)
 	}

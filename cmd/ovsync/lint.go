@@ -66,6 +66,7 @@ func runLint(c *cli.Context) error {
 	if opt.Schemas, err = parseSchemaFlags(c.StringSlice("schema")); err != nil {
 		return exitWith(exitUsage, err)
 	}
+	opt.Keys = redactorOf(c) // a field holding the key: rule api-key
 	rep, err := lint.Run(opt)
 	if err != nil {
 		return exitWith(exitUsage, err)
@@ -73,9 +74,16 @@ func runLint(c *cli.Context) error {
 	popt := lint.PrintOptions{MaxPerRule: c.Int("max-per-rule"), Version: toolVersion()}
 	for _, out := range outputs {
 		write := func(w io.Writer) error { return lint.Print(w, out.format, rep, popt) }
-		if out.file != "" {
-			err = writeOutput(c, out.file, write)
-		} else {
+		// The text format is for a person: a message. The others are
+		// data, the org's values as they are (never a key: see redact.go).
+		switch text := out.format == "text"; {
+		case out.file != "" && text:
+			err = writeText(c, out.file, write)
+		case out.file != "":
+			err = writeData(c, out.file, write)
+		case text:
+			err = write(msgOut(c))
+		default:
 			err = write(c.App.Writer)
 		}
 		if err != nil {
