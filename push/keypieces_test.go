@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ovsync/ovsync/internal/redact"
+	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
@@ -241,5 +243,40 @@ func TestPushRewritesMaskedState(t *testing.T) {
 	noChange(t, "after the push", p)
 	if p.Known.Damaged != 0 {
 		t.Errorf("damaged %d after the push", p.Known.Damaged)
+	}
+}
+
+// TestPushRefusesKey pushes an org whose users.csv holds the key whole:
+// lint's api-key error stops it before any request; no dump, no state.
+// A report linted with the rule turned off stops a plan all the same.
+func TestPushRefusesKey(t *testing.T) {
+	srv := newFake(t, pushtest.Options{Key: piecesKey})
+	dir := piecesOrg(t, srv.URL)
+	editCSV(t, dir, "users.csv", func(l string) (string, bool) {
+		return strings.Replace(l, "Sales Lead", "Sales Lead "+strings.ToUpper(piecesKey), 1), true
+	})
+	opt := firstPush(piecesOptions(dir))
+	opt.Dump = filepath.Join(dir, "dump.json")
+	r := doPush(t, opt)
+	var le *push.LintError
+	if !errors.As(r.err, &le) || srv.Requests() != 0 {
+		t.Fatalf("Push: %v, %d requests; want a lint error and none", r.err, srv.Requests())
+	}
+	if !strings.Contains(r.stderr.String(), "users.csv:8:41: error: jobTitle holds the API key [api-key]") || redact.New(piecesKey).String(r.stderr.String()) != r.stderr.String() {
+		t.Errorf("stderr:\n%s", r.stderr.String())
+	}
+	for _, p := range []string{opt.Dump, filepath.Join(dir, ".ovsync", "state.json")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s was written", p)
+		}
+	}
+	rep, err := lint.Run(lint.Options{Path: dir, Keys: redact.New(piecesKey), Severities: map[string]lint.Severity{lint.RuleAPIKey: lint.Off}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	popt := piecesOptions(dir)
+	popt.Lint = rep
+	if _, err := push.MakePlan(popt); !errors.As(err, &le) || !strings.Contains(err.Error(), "1 field holds the API key") {
+		t.Errorf("MakePlan with api-key off: %v", err)
 	}
 }
