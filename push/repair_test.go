@@ -121,3 +121,21 @@ func TestRepairBounded(t *testing.T) {
 		t.Errorf("err = %v, want %v", err, errTooDamaged)
 	}
 }
+
+// TestMaskedTarget: a state whose URL an earlier key filter masked in
+// part records the push to the URL that fits it; a state written exactly
+// records its own URL only.
+func TestMaskedTarget(t *testing.T) {
+	e, err := parseEndpoint("https://app.officevibe.com", "config.json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &state{stateHead: stateHead{Version: stateVersion, Protocol: ProtocolLegacy, APIURL: "https://app." + redact.Mask + ".com"}}
+	if !st.isFor(ProtocolLegacy, e) {
+		t.Error("the masked URL is not the target's")
+	}
+	st.Exact = true
+	if st.isFor(ProtocolLegacy, e) {
+		t.Error("an exact state's URL fits another")
+	}
+}

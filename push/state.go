@@ -502,13 +502,16 @@ func unescape(s string) string {
 // isFor reports whether a state records a push to the target a push goes
 // to: the same protocol and the same URL. A state of version 1 written
 // before the protocols were recorded is a legacy one; a state without a
-// URL records no target, so no push's.
+// URL records no target, so no push's. A URL that an earlier key filter
+// masked in part is the target's when the target's fits it (repair.go).
 func (st *state) isFor(proto string, e endpoint) bool {
 	was := st.Protocol
 	if was == "" && st.v1() {
 		was = ProtocolLegacy
 	}
-	return was == proto && st.APIURL != "" && strings.EqualFold(st.APIURL, e.String())
+	url := e.String()
+	same := strings.EqualFold(st.APIURL, url) || !st.Exact && damaged(st.APIURL) && fits(strings.ToLower(st.APIURL), strings.ToLower(url))
+	return was == proto && st.APIURL != "" && same
 }
 
 // target describes the push a state records, for messages: "a legacy
