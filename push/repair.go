@@ -2,6 +2,7 @@ package push
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 
@@ -164,8 +165,11 @@ type idMatch struct {
 	// damaged id, and to holds the index in the org of a matched one.
 	of map[int]outcome
 	to map[int]int
-	// maybe are the records of the org that an unknown one could be.
-	maybe map[int]bool
+	// maybe are the records of the org that an unknown one could be;
+	// rowsOf those that a matched one is, but whose damaged id another
+	// record of the state holds too, so that the mapping rows naming it
+	// cannot tell which.
+	maybe, rowsOf map[int]bool
 	// ids maps a damaged id to the org's id it stands for, when one
 	// record of the state holds that damaged id and it was matched; a
 	// damaged id of an unknown record maps to "", one of a removed
@@ -177,20 +181,23 @@ type idMatch struct {
 // org (cur); rest, if not nil, tells apart the candidates of one damaged
 // record by its other values.
 func (m *matcher) matchIDs(prev, cur []string, rest func(p, c int) bool) (*idMatch, error) {
-	r := &idMatch{of: map[int]outcome{}, to: map[int]int{}, maybe: map[int]bool{}, ids: map[string]string{}}
-	exact := make(map[string]bool, len(prev))
+	r := &idMatch{of: map[int]outcome{}, to: map[int]int{}, maybe: map[int]bool{}, rowsOf: map[int]bool{}, ids: map[string]string{}}
 	var bad []int
 	count := map[string]int{}
 	for i, id := range prev {
 		if damaged(id) {
 			bad = append(bad, i)
 			count[id]++
-		} else {
-			exact[id] = true
 		}
 	}
 	if len(bad) == 0 {
 		return r, nil
+	}
+	exact := make(map[string]bool, len(prev))
+	for _, id := range prev {
+		if !damaged(id) {
+			exact[id] = true
+		}
 	}
 	var left, rev []keyed
 	for i, id := range cur {
@@ -236,6 +243,7 @@ func (m *matcher) matchIDs(prev, cur []string, rest func(p, c int) bool) (*idMat
 				r.ids[d] = cur[cands[0]]
 			} else {
 				r.ids[d] = ""
+				r.rowsOf[cands[0]] = true
 			}
 			continue
 		}
@@ -258,7 +266,7 @@ func (m *matcher) matchIDs(prev, cur []string, rest func(p, c int) bool) (*idMat
 // is.
 func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 	var st repairStats
-	if prev == nil || prev.Exact {
+	if prev == nil || prev.Exact || !prev.masked() {
 		return st, nil
 	}
 	m := &matcher{keys: keys, work: maxRepairWork*(len(prev.Users)+len(cur.Users)+len(prev.Teams)+len(cur.Teams)+len(prev.Mappings)) + 1<<16}
@@ -394,10 +402,10 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 		keepRows = append(keepRows, r)
 	}
 	maybeUser, maybeTeam := map[string]bool{}, map[string]bool{}
-	for c := range users.maybe {
+	for _, c := range slices.Concat(slices.Collect(maps.Keys(users.maybe)), slices.Collect(maps.Keys(users.rowsOf))) {
 		maybeUser[cur.Users[c].ID] = true
 	}
-	for c := range teams.maybe {
+	for _, c := range slices.Concat(slices.Collect(maps.Keys(teams.maybe)), slices.Collect(maps.Keys(teams.rowsOf))) {
 		maybeTeam[cur.Teams[c].ID] = true
 	}
 	if len(maybeUser)+len(maybeTeam) > 0 {
@@ -410,6 +418,27 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 	prev.Mappings = keepRows
 	prev.Counts = [3]int{len(prev.Users), len(prev.Teams), len(prev.Mappings)}
 	return st, nil
+}
+
+// masked reports whether any value of the state holds the mask; the
+// state's text is read once.
+func (st *state) masked() bool {
+	for i := range st.Users {
+		if u := &st.Users[i]; damaged(u.ID) || damaged(u.Email) || damaged(u.Values) {
+			return true
+		}
+	}
+	for _, t := range st.Teams {
+		if damaged(t.ID) || damaged(t.Name) {
+			return true
+		}
+	}
+	for _, m := range st.Mappings {
+		if damaged(m.Team) || damaged(m.User) || damaged(m.SubTeam) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(st.UserKeys, damaged)
 }
 
 // repairKeys puts back the user keys (column names) of the state that
