@@ -139,3 +139,27 @@ func TestMaskedTarget(t *testing.T) {
 		t.Error("an exact state's URL fits another")
 	}
 }
+
+// TestRepairSharedMask: two users whose ids the filter masked alike, but
+// whose emails tell them apart, are matched; the mapping rows that name
+// the masked id cannot tell which user they are about, and the plan
+// shows no phantom change for them.
+func TestRepairSharedMask(t *testing.T) {
+	red := redact.New("zz-000123-4567-qq")
+	prev, cur := maskedPair(red, [][2]string{{"0001234", "a@x.co"}, {"0001235", "b@x.co"}, {"7", "c@x.co"}},
+		[][2]string{{"T1", "One"}, {"T2", "Two"}}, [][2]string{{"T1", "0001234"}, {"T2", "0001235"}, {"T1", "7"}})
+	prev.Users[0].ID, prev.Users[1].ID = redact.Mask, redact.Mask
+	prev.Users[0].Values, prev.Users[1].Values = redact.Mask+"\ta@x.co", redact.Mask+"\tb@x.co"
+	prev.Mappings[0].User, prev.Mappings[1].User = redact.Mask, redact.Mask
+	st, err := repair(prev, cur, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := comparePlan(prev, cur, false)
+	if p.HasChanges() || p.Managers.Added+p.Managers.Removed+p.Moves != 0 {
+		t.Errorf("changes: users %+v, mappings %+v, moves %+v", p.Users, p.Mappings, p.Changes.Moves)
+	}
+	if st.Damaged != 4 || st.Unknown != 2 {
+		t.Errorf("%+v, want 4 damaged (2 users, 2 rows), 2 unknown (the rows)", st)
+	}
+}
