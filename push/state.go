@@ -240,8 +240,9 @@ const stateChunk = 1 << 20
 // (z bytes) can unpack to and into twice the body the state was taken
 // from. The lists are shorter than the body, where every value of theirs
 // is as long or longer once JSON-escaped, with its key and quotes; but
-// the key filter may have replaced 6 characters of a value by the 10 of
-// "[redacted]", hence twice. It returns the most text the lists may hold,
+// the key filter of an earlier ovsync may have replaced 6 characters of
+// a value by the 10 of "[redacted]" (repair.go), hence twice. It returns
+// the most text the lists may hold,
 // the bound their stream is read through.
 func (h *stateHead) listsBound(z int) (int64, error) {
 	if h.Counts[0] < 0 || h.Counts[1] < 0 || h.Counts[2] < 0 {
