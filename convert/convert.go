@@ -91,9 +91,10 @@ type Options struct {
 	// Progress receives a progress line, rewritten in place, while a
 	// large input is converted; nil shows none. Give a terminal only.
 	Progress io.Writer
-	// Redactor removes the API key from every file written (a key pasted
-	// into a cell); the ApiKey of Config is added to it. Nil removes
-	// nothing.
+	// Redactor knows the API keys of the run; the ApiKey of Config is
+	// added to it. The files hold the cells as they are, but a cell that
+	// holds a key whole (redact.Redactor.Holds) stops the run, naming the
+	// cell, and nothing is written. Nil knows no key.
 	Redactor *redact.Redactor
 }
 
@@ -287,10 +288,11 @@ func (c *converter) setup() error {
 		if c.cfg, _, err = lint.LoadConfig(path, path); err != nil {
 			return err
 		}
-		if opt.Redactor != nil {
-			opt.Redactor.Add(c.cfg.APIKey)
-			opt.Redactor.Add(strings.TrimSpace(c.cfg.APIKey))
+		if c.opt.Redactor == nil {
+			c.opt.Redactor = redact.New() // the config's key is known all the same
 		}
+		c.opt.Redactor.Add(c.cfg.APIKey)
+		c.opt.Redactor.Add(strings.TrimSpace(c.cfg.APIKey))
 	case opt.OutDir != "":
 		if st, err := os.Stat(opt.OutDir); err == nil && !st.IsDir() {
 			return fmt.Errorf("--out %s: not a folder", opt.OutDir)
@@ -752,12 +754,11 @@ func (c *converter) write(byKind map[lint.Kind]*plan) {
 	for i, k := range kinds {
 		p := byKind[k]
 		err := batch.Add(paths[i], func(w io.Writer) error {
-			rw := c.opt.Redactor.Writer(w)
-			if err := c.convertSheet(p, rw); err != nil {
+			if err := c.convertSheet(p, w); err != nil {
 				c.fail(err)
 				return errAbort
 			}
-			return rw.Close()
+			return nil
 		})
 		if err != nil && !errors.Is(err, errAbort) {
 			c.fail(err)
@@ -886,8 +887,13 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 	}
 	cw := csv.NewWriter(w)
 	var out []string
-	for _, n := range h.names {
+	var keyCells places // cells that hold the API key whole: never written
+	for i, n := range h.names {
 		if n != "" {
+			if c.opt.Redactor.Holds(h.raw[i]) {
+				keyCells.add(h.refs[i])
+				n = ""
+			}
 			out = append(out, n)
 		}
 	}
@@ -964,6 +970,12 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 				if v != "" {
 					blank = false
 				}
+				// The one place where cells become fields: a cell is
+				// written as it is, unless it holds the key whole.
+				if c.opt.Redactor.Holds(v) {
+					keyCells.add(rd.CellName(col))
+					v = ""
+				}
 				rec = append(rec, v)
 			}
 		}
@@ -1002,6 +1014,10 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 	}
 	p.res.Rows = rows
 	p.res.Computed = computed
+	if keyCells.n > 0 {
+		return fmt.Errorf("%s: the API key is in %s: %s: remove it from the file (the key is a secret, not data), and convert again",
+			p.in.path, countWord(keyCells.n, "cell"), keyCells.String())
+	}
 	if unknown.n > 0 {
 		// An .xls file's stale results come back as they were from a
 		// program that saves .xls the same way: .xlsx stores them right.

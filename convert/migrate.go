@@ -27,9 +27,11 @@ type MigrateOptions struct {
 	// config.json and Data/members.csv, Data/teams.csv and
 	// Data/teams-mappings.csv; without, the three files.
 	Out string
-	// Redactor removes the API key from every file written (a key in a
-	// cell of the legacy files); the config's ApiKey is added to it. Nil
-	// removes nothing.
+	// Redactor knows the API keys of the run; the config's ApiKey is
+	// added to it. The new files hold the values as they are, but a field
+	// (or a setting of the config) that holds a key whole stops the run,
+	// naming the file, line and column, and nothing is written. Nil knows
+	// no key.
 	Redactor *redact.Redactor
 	// Log receives notes (an ApiKey of the config that was not copied);
 	// nil is quiet.
@@ -55,7 +57,7 @@ type Renamed struct {
 // ApiKey is not copied: the new config.json has an empty ApiKey, and a
 // note to opt.Log says where the key goes instead (OFFICEVIBE_API_KEY),
 // so that no new file holds the key.
-func Migrate(opt MigrateOptions) ([]Renamed, error) {
+func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 	if opt.Out == "" {
 		return nil, errors.New("give the output folder with --out DIR")
 	}
@@ -69,11 +71,17 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 		if cfg, _, err = lint.LoadConfig(path, lint.DisplayPath(path)); err != nil {
 			return nil, err
 		}
-		if opt.Redactor != nil {
-			opt.Redactor.Add(cfg.APIKey)
-			opt.Redactor.Add(strings.TrimSpace(cfg.APIKey))
+		if opt.Redactor == nil {
+			opt.Redactor = redact.New() // the config's key is known all the same
 		}
+		opt.Redactor.Add(cfg.APIKey)
+		opt.Redactor.Add(strings.TrimSpace(cfg.APIKey))
 		in = [3]string{cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV}
+		for _, s := range []struct{ key, value string }{{"ApiUrl", cfg.APIURL}, {"SyncManagerEmail", cfg.SyncManagerEmail}} {
+			if opt.Redactor.Holds(s.value) {
+				return nil, fmt.Errorf("%s: %s holds the API key: remove it (the key goes in OFFICEVIBE_API_KEY), and migrate again", lint.DisplayPath(cfg.Path), s.key)
+			}
+		}
 	}
 	v, err := lint.DetectFormat(in)
 	if err != nil {
@@ -86,9 +94,24 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 	if cfg != nil {
 		dataDir = filepath.Join(opt.Out, "Data")
 	}
+	// The folders made for the outputs go again if the run fails.
+	var created []string
+	for d := dataDir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		created = append(created, d)
+	}
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("%s: cannot create the folder: %w", dataDir, err)
 	}
+	defer func() {
+		if err != nil {
+			for _, d := range created {
+				os.Remove(d) // innermost first; only if empty
+			}
+		}
+	}()
 	var out [3]string
 	for k := range in {
 		if in[k] == "" {
@@ -115,12 +138,9 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 		renamed = append(renamed, Renamed{What: "file", From: filepath.Base(in[k]), To: lint.Provisioning.FileNames[k]})
 		var changed []Renamed
 		err := batch.Add(out[k], func(w io.Writer) error {
-			rw := opt.Redactor.Writer(w)
 			var err error
-			if changed, err = migrateFile(kind, in[k], rw); err != nil {
-				return err
-			}
-			return rw.Close()
+			changed, err = migrateFile(kind, in[k], w, opt.Redactor)
+			return err
 		})
 		if err != nil {
 			return nil, err
@@ -130,11 +150,7 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 	newConfig := filepath.Join(opt.Out, "config.json")
 	if cfg != nil {
 		err := batch.Add(newConfig, func(w io.Writer) error {
-			rw := opt.Redactor.Writer(w)
-			if err := writeConfig(rw, cfg, out); err != nil {
-				return err
-			}
-			return rw.Close()
+			return writeConfig(w, cfg, out)
 		})
 		if err != nil {
 			return nil, err
@@ -151,11 +167,17 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 }
 
 // migrateFile writes the successor version of one legacy file to w and
-// returns what it renamed.
-func migrateFile(kind lint.Kind, path string, w io.Writer) ([]Renamed, error) {
+// returns what it renamed. Values are written as they are; one that holds
+// one of keys whole stops it, naming its place.
+func migrateFile(kind lint.Kind, path string, w io.Writer, keys *redact.Redactor) ([]Renamed, error) {
 	h, err := lint.ReadHeader(lint.Legacy, kind, path)
 	if err != nil || h == nil {
 		return nil, err // an empty file stays empty
+	}
+	for i, name := range h.Names {
+		if keys.Holds(name) {
+			return nil, keyError(fmt.Sprintf("%s:1", lint.DisplayPath(path)), fmt.Sprintf("column %d of the header", i+1))
+		}
 	}
 	cw := csv.NewWriter(w)
 	var renamed []Renamed
@@ -177,6 +199,16 @@ func migrateFile(kind lint.Kind, path string, w io.Writer) ([]Renamed, error) {
 	var row []string
 	err = lint.ReadRows(lint.Legacy, kind, path, func(_ *lint.Header, rec *lint.Record) error {
 		row = append(row[:0], rec.Fields...)
+		for i, v := range row {
+			if keys.Holds(v) {
+				line, col := rec.Pos(i)
+				what := fmt.Sprintf("field %d", i+1)
+				if i < len(h.Names) {
+					what = h.Names[i]
+				}
+				return keyError(fmt.Sprintf("%s:%d:%d", lint.DisplayPath(path), line, col), what)
+			}
+		}
 		if langCol >= 0 && langCol < len(row) {
 			if code, ok := languageCode(row[langCol]); ok && code != row[langCol] {
 				row[langCol] = code
@@ -193,6 +225,12 @@ func migrateFile(kind lint.Kind, path string, w io.Writer) ([]Renamed, error) {
 	}
 	cw.Flush()
 	return renamed, cw.Error()
+}
+
+// keyError is the error of a value that holds the API key, at its place
+// (file:line:column) and named by what (its column).
+func keyError(at, what string) error {
+	return fmt.Errorf("%s: %s holds the API key: remove it (the key is a secret, not data), and migrate again", at, what)
 }
 
 // languageCode returns the successor's code of a legacy language name

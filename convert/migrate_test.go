@@ -123,23 +123,26 @@ func TestMigrateRefusals(t *testing.T) {
 	}
 }
 
-// TestMigrateAPIKey migrates a config that holds the API key, the key also
-// pasted into a users.csv cell: with a redactor, the new files hold
-// neither, and Log says the key was not copied; without one (nil), the new
-// config still has no key.
+// TestMigrateAPIKey migrates a config that holds the API key, known to
+// a redactor or not (nil): a cell that holds the key whole stops the
+// migration, naming its place, and nothing is written; a cell that holds
+// a piece of it is data, written as it is, and the new config has no key.
 func TestMigrateAPIKey(t *testing.T) {
 	const key = "ovk-Migrate-8c1f-44d0-KeyKeyKey"
 	for _, tc := range []struct {
 		name string
 		r    *redact.Redactor
-		log  bool
+		cell string // the jobTitle
+		err  string // "" when it migrates
 	}{
-		{"redactor and log", redact.New(), true},
-		{"nil redactor, no log", nil, false},
+		{"whole key, redactor", redact.New(), "Keeper of " + key, "users.csv:2:10: jobTitle holds the API key"},
+		{"whole key, nil redactor", nil, strings.ToUpper(key), "users.csv:2:10: jobTitle holds the API key"},
+		{"a piece", redact.New(), "Keeper of " + key[4:20], ""},
+		{"a piece, nil redactor", nil, key[:len(key)-1], ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "users.csv"), []byte("id,email,jobTitle\n1,a@x.co,Keeper of "+key+"\n"), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, "users.csv"), []byte("id,email,jobTitle\n1,a@x.co,"+tc.cell+"\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			cfg := `{"Configuration": {"ApiUrl": "https://app.officevibe.com", "ApiKey": "` + key + `", "UsersCsv": "users.csv", "GroupsCsv": "", "MappingCsv": "", "SyncManagerEmail": "", "InviteNewUsers": false}}`
@@ -148,11 +151,17 @@ func TestMigrateAPIKey(t *testing.T) {
 			}
 			out := filepath.Join(dir, "new")
 			var log bytes.Buffer
-			opt := MigrateOptions{Config: dir, Out: out, Redactor: tc.r}
-			if tc.log {
-				opt.Log = &log
+			_, err := Migrate(MigrateOptions{Config: dir, Out: out, Redactor: tc.r, Log: &log})
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) || strings.Contains(strings.ToLower(err.Error()), strings.ToLower(key)) {
+					t.Fatalf("err = %v, want %q, without the key", err, tc.err)
+				}
+				if _, err := os.Stat(out); err == nil {
+					t.Error("a file or folder was written")
+				}
+				return
 			}
-			if _, err := Migrate(opt); err != nil {
+			if err != nil {
 				t.Fatal(err)
 			}
 			newCfg, _ := os.ReadFile(filepath.Join(out, "config.json"))
@@ -160,14 +169,10 @@ func TestMigrateAPIKey(t *testing.T) {
 				t.Errorf("new config.json holds the key, or no empty ApiKey:\n%s", newCfg)
 			}
 			members, _ := os.ReadFile(filepath.Join(out, "Data", "members.csv"))
-			want := "1,a@x.co,Keeper of " + key + "\n"
-			if tc.r != nil {
-				want = "1,a@x.co,Keeper of " + redact.Mask + "\n"
+			if want := "1,a@x.co," + tc.cell + "\n"; !strings.HasSuffix(string(members), want) {
+				t.Errorf("members.csv:\n%s\nwant its row %q, as written", members, want)
 			}
-			if !strings.HasSuffix(string(members), want) {
-				t.Errorf("members.csv:\n%s\nwant its row %q", members, want)
-			}
-			if tc.log && !strings.Contains(log.String(), "ApiKey not copied into") {
+			if !strings.Contains(log.String(), "ApiKey not copied into") {
 				t.Errorf("Log = %q, want a note that the key was not copied", log.String())
 			}
 		})

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ovsync/ovsync/internal/orggen"
+	"github.com/ovsync/ovsync/internal/redact"
 )
 
 // benchOrg returns the config path of a generated org of n users.
@@ -36,6 +37,24 @@ func BenchmarkLint(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "users/s")
+		})
+	}
+}
+
+// BenchmarkLintWithKey lints the generated org of 100k users without a
+// key and with one that shares pieces with its ids (rule api-key looks
+// at every field): the rule must not make lint measurably slower.
+func BenchmarkLintWithKey(b *testing.B) {
+	for _, key := range []string{"", "9c1e0001234bf7a2d9e8c3b1a0f4e6d5"} {
+		b.Run(fmt.Sprintf("key=%t", key != ""), func(b *testing.B) {
+			cfg := benchOrg(b, 100_000)
+			opt := Options{Path: cfg, Keys: redact.New(key)}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Run(opt); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }

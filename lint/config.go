@@ -17,6 +17,7 @@ import (
 
 	"github.com/ovsync/ovsync/internal/editdist"
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/redact"
 )
 
 // Config is the original tool's config.json, read unchanged:
@@ -52,6 +53,30 @@ type Config struct {
 	written  [3]string
 	null     [3]bool
 	at       [3][2]int
+	// values are the string values of the known keys but ApiKey, with
+	// the position of their key, for rule api-key.
+	values []configValue
+}
+
+// configValue is a string value of config.json at the position of its key.
+type configValue struct {
+	key, value string
+	line, col  int
+}
+
+// keyFindings returns an api-key finding for each value of the config
+// (ApiKey aside) that holds one of keys whole, at its key, without
+// quoting it.
+func (c *Config) keyFindings(keys *redact.Redactor) []Finding {
+	var out []Finding
+	for _, v := range c.values {
+		if keys.Holds(v.value) {
+			out = append(out, Finding{Rule: RuleAPIKey, Severity: Error, File: c.display, Line: v.line, Column: v.col,
+				Field: v.key, Message: v.key + " holds the API key", Key: v.key,
+				Hint: "remove it: the key goes in OFFICEVIBE_API_KEY (or ApiKey), and nowhere else"})
+		}
+	}
+	return out
 }
 
 // pathKeys are the keys of the three CSV paths, by [Kind].
@@ -235,6 +260,10 @@ func LoadConfig(path, display string) (*Config, []Finding, error) {
 				if err := json.Unmarshal(k.value, &s); err != nil {
 					return nil, nil, fail(valOff, k.name+" must be a string", fmt.Sprintf("write it in quotes: %q: \"...\"", k.name))
 				}
+			}
+			if k.name != "ApiKey" {
+				line, col := offsetPos(raw, keyOff)
+				cfg.values = append(cfg.values, configValue{key: k.name, value: s, line: line, col: col})
 			}
 			if kind := slices.Index(pathKeys[:], k.name); kind >= 0 {
 				cfg.written[kind], cfg.null[kind] = s, isNull

@@ -11,6 +11,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/redact"
 )
 
 // Options says what to lint and how.
@@ -32,6 +33,12 @@ type Options struct {
 	// Schemas adds a user's own JSON Schema per file kind ("users",
 	// "groups", "mapping"): the path of the schema file.
 	Schemas map[string]string
+	// Keys knows the API keys of the run (OFFICEVIBE_API_KEY,
+	// --api-key-file): a field of the files, or a value of config.json,
+	// that holds one whole is an api-key finding, and no finding quotes
+	// one. The ApiKey of the config read is added to it (to a redactor of
+	// the run's own when nil).
+	Keys *redact.Redactor
 }
 
 // Run lints an org. A returned error means the run itself failed: usage,
@@ -45,6 +52,7 @@ func Run(opt Options) (*Report, error) {
 	}
 	rep := &Report{}
 	var cfgFindings []Finding
+	keys := opt.Keys
 	paths := [3]string{opt.Users, opt.Groups, opt.Mapping}
 	if paths == [3]string{} {
 		cfg := opt.Config
@@ -61,6 +69,14 @@ func Run(opt Options) (*Report, error) {
 		}
 		rep.Config = cfg.display
 		paths = [3]string{cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV}
+		if cfg.APIKey != "" {
+			if keys == nil {
+				keys = redact.New()
+			}
+			keys.Add(cfg.APIKey)
+			keys.Add(strings.TrimSpace(cfg.APIKey))
+		}
+		cfgFindings = append(cfgFindings, cfg.keyFindings(keys)...)
 	}
 	userSchemas := [3]*jsonschema.Schema{}
 	for kind, p := range opt.Schemas {
@@ -78,7 +94,7 @@ func Run(opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	org, findings, err := Read(vocab, paths, userSchemas)
+	org, findings, err := Read(vocab, paths, userSchemas, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +102,17 @@ func Run(opt Options) (*Report, error) {
 	rep.Files = org.Files
 	if len(cfgFindings) > 0 {
 		findings = append(cfgFindings, findings...)
+	}
+	for i := range findings {
+		f := &findings[i]
+		if f.Rule == RuleAPIKey {
+			rep.KeyFields++
+		}
+		// A finding quotes values: the org's, exactly, but never a key.
+		f.Value, f.Message, f.Hint = keys.MaskWhole(f.Value), keys.MaskWhole(f.Message), keys.MaskWhole(f.Hint)
+		for j, p := range f.Path {
+			f.Path[j] = keys.MaskWhole(p)
+		}
 	}
 	rep.Findings = applySeverities(findings, opt.Severities)
 	SortFindings(rep.Findings)
@@ -176,13 +203,14 @@ func DisplayPath(path string) string {
 
 // Read reads the files of an org (paths by kind; "" for a file not
 // given) and returns the org model with every finding about it, severities
-// not yet overridden. Users are read on one core while groups and mapping
+// not yet overridden; a field that holds one of keys (nil: none) whole is
+// an api-key finding. Users are read on one core while groups and mapping
 // are read on another; the rules that need both sides run after.
-func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema) (*Org, []Finding, error) {
+func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema, keys *redact.Redactor) (*Org, []Finding, error) {
 	org := &Org{Vocabulary: v, userIndex: map[string]int32{}, teamIndex: map[string]int32{}}
 	org.Files = Files{Users: DisplayPath(paths[KindUsers]), Groups: DisplayPath(paths[KindGroups]), Mapping: DisplayPath(paths[KindMapping])}
-	users := &usersReader{org: org}
-	teams := &teamsReader{org: org}
+	users := &usersReader{org: org, keys: keys}
+	teams := &teamsReader{org: org, keys: keys}
 	var wg sync.WaitGroup
 	var errUsers, errTeams error
 	wg.Add(2)

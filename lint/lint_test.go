@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/internal/redact"
 )
 
 // run lints with opt from the repository's root, so that paths in the
@@ -35,6 +37,10 @@ func TestSampleIsClean(t *testing.T) {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
 }
+
+// brokenKeys knows the ApiKey of testdata/broken/config.json, as
+// OFFICEVIBE_API_KEY would: the single files are linted with it.
+func brokenKeys() *redact.Redactor { return redact.New("ov-test-key-123") }
 
 // documented reads the tables of testdata/broken/README.md: one
 // "file line:col rule severity" entry per planted case, file relative to
@@ -85,9 +91,9 @@ func TestBrokenOrgFindsWhatREADMEDocuments(t *testing.T) {
 			opt := Options{Path: "testdata/broken"}
 			switch {
 			case strings.Contains(run, "users"):
-				opt = Options{Users: "testdata/broken/" + run}
+				opt = Options{Users: "testdata/broken/" + run, Keys: brokenKeys()}
 			case strings.Contains(run, "groups"):
-				opt = Options{Groups: "testdata/broken/" + run}
+				opt = Options{Groups: "testdata/broken/" + run, Keys: brokenKeys()}
 			}
 			rep, err := Run(opt)
 			if err != nil {
@@ -125,9 +131,9 @@ func TestGoldenBroken(t *testing.T) {
 	for _, p := range singles {
 		name := "broken-single-" + strings.TrimSuffix(filepath.Base(p), ".csv")
 		if strings.Contains(p, "users") {
-			runs[name] = Options{Users: p}
+			runs[name] = Options{Users: p, Keys: brokenKeys()}
 		} else {
-			runs[name] = Options{Groups: p}
+			runs[name] = Options{Groups: p, Keys: brokenKeys()}
 		}
 	}
 	if len(runs) < 5 {

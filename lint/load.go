@@ -13,6 +13,7 @@ import (
 
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/plural"
+	"github.com/ovsync/ovsync/internal/redact"
 )
 
 // ValidEmail reports whether s is a plain address as the users schema's
@@ -49,6 +50,9 @@ type fileReader struct {
 	custom   *jsonschema.Schema
 	rows     int
 	trimmed  []string
+	// keys are the API keys ovsync knows: a field that holds one whole is
+	// an api-key finding.
+	keys *redact.Redactor
 
 	// sizeHint, if set, is told once how many rows the file will have
 	// about, so that the indexes can be sized once instead of growing.
@@ -128,6 +132,7 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 	if err != nil {
 		return err
 	}
+	fr.checkKey(rec, true)
 	// header-missing waits for the first lines: one of them may be the
 	// real header, below a title row, and the hint then says so.
 	var missing []Finding
@@ -180,6 +185,7 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 				Message: fmt.Sprintf("row has %d fields, the header has %d", len(rec.Fields), len(fr.header.Names)),
 				Hint:    "quote fields that contain commas, and give every row one field per column"})
 		}
+		fr.checkKey(rec, false)
 		vals := fr.trim(rec)
 		if ok {
 			fr.checkFields(rec, vals)
@@ -204,6 +210,33 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 	}
 	return nil
 }
+
+// checkKey reports each field of rec (a header cell when header) that
+// holds an API key whole, in any of its forms (rule api-key), at the
+// field, without quoting it: not in the message, not as the value. A
+// piece of a key inside a value is data, and no finding.
+func (fr *fileReader) checkKey(rec *Record, header bool) {
+	for i, v := range rec.Fields {
+		if !fr.keys.Holds(v) {
+			continue
+		}
+		line, col := rec.Pos(i)
+		f := Finding{Rule: RuleAPIKey, Line: line, Column: col, Hint: keyHint}
+		if header || fr.header == nil || i >= len(fr.header.Names) {
+			f.Message = fmt.Sprintf("column %d of the header holds the API key", i+1)
+			if !header {
+				f.Message = fmt.Sprintf("field %d holds the API key", i+1)
+			}
+		} else {
+			f.Field = fr.header.Names[i]
+			f.Message = fmt.Sprintf("%s holds the API key", fr.header.Names[i])
+		}
+		fr.report(f)
+	}
+}
+
+// keyHint is the fix of an api-key finding.
+const keyHint = "remove the key from the file: it is a secret, not data (a push would send it and keep it); if the file was shared, make a new key in Officevibe"
 
 // keyFindings gives the findings from index from on, those without a
 // key, the key of rec: its id, or for a mapping row its team and target.

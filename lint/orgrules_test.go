@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/internal/redact"
 )
 
 // lintFiles lints the given file contents (users, groups, mapping; ""
@@ -223,6 +225,9 @@ func FuzzLint(f *testing.F) {
 		f.Add([]byte(tt.users), []byte(tt.groups), []byte(tt.mapping))
 	}
 	f.Add([]byte(usersABCD), []byte("id,name\nT-A,A\n"), []byte(mapHeader+"T-A,,T-A,FALSE,FALSE\n"))
+	// The key of the run, whole in a few fields and in pieces in others.
+	f.Add([]byte("id,email,firstName\nfz-key,"+fuzzKey+"@x.co,"+strings.ToUpper(fuzzKey)+"\n"), []byte("id,name\nT,\""+fuzzKey+"\"\nT,"+fuzzKey+"\n"), []byte(mapHeader+"T,fz-key,,TRUE,TRUE\n"))
+	keys := redact.New(fuzzKey)
 	dir := f.TempDir()
 	paths := [3]string{filepath.Join(dir, "users.csv"), filepath.Join(dir, "groups.csv"), filepath.Join(dir, "mapping.csv")}
 	f.Fuzz(func(t *testing.T, users, groups, mapping []byte) {
@@ -232,13 +237,21 @@ func FuzzLint(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		rep, err := Run(Options{Users: paths[0], Groups: paths[1], Mapping: paths[2]})
+		rep, err := Run(Options{Users: paths[0], Groups: paths[1], Mapping: paths[2], Keys: keys})
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
 		checkFindingsInside(t, rep, files)
+		for _, fd := range rep.Findings {
+			if keys.Holds(fd.Message) || keys.Holds(fd.Value) || keys.Holds(fd.Hint) || keys.Holds(strings.Join(fd.Path, " ")) {
+				t.Fatalf("a finding quotes the key: %+v", fd)
+			}
+		}
 	})
 }
+
+// fuzzKey is the API key FuzzLint lints with.
+const fuzzKey = "ov-fz-key-4711"
 
 // checkFindingsInside fails unless every finding of rep lies inside its
 // file, files holding the contents by base name: a line of the file (or

@@ -1,5 +1,11 @@
 package lint
 
+import (
+	"fmt"
+
+	"github.com/ovsync/ovsync/internal/plural"
+)
+
 // Files names the three CSV files of an org as the user can open them.
 // An empty name means the file was not given.
 type Files struct {
@@ -36,6 +42,34 @@ type Report struct {
 	Summary Summary
 	// Org is the organisation the files describe, as far as it could be read.
 	Org *Org
+	// KeyFields counts the fields of the files and values of config.json
+	// that hold an API key whole (rule api-key), whatever severity --rule
+	// gave the rule: the org then holds a secret, and no data is written
+	// from it ([Report.KeyError]).
+	KeyFields int
+}
+
+// KeyError returns a [*KeyError] when the files hold an API key whole
+// (KeyFields is not 0), nil otherwise: a subcommand that writes data from
+// the org (a plan, a graph, a report, a push) stops on it.
+func (r *Report) KeyError() error {
+	if r.KeyFields == 0 {
+		return nil
+	}
+	return &KeyError{Fields: r.KeyFields}
+}
+
+// KeyError stops a run that would write or send data holding an API key:
+// a secret is never data. The api-key findings say where it is.
+type KeyError struct {
+	// Fields counts the fields that hold the key.
+	Fields int
+}
+
+// Error says how many fields hold the key, with the fix.
+func (e *KeyError) Error() string {
+	return fmt.Sprintf("%s the API key, so nothing was written or sent (the api-key findings say where)\nhint: remove the key from the files: it is a secret, not data",
+		plural.Count(e.Fields, "field holds", "fields hold"))
 }
 
 // Failed reports whether the findings fail the run: any error, or with

@@ -16,6 +16,7 @@ const (
 	RuleBlankLine        = "blank-line"
 	RuleLineEndings      = "line-endings"
 	RuleRunawayQuote     = "runaway-quote"
+	RuleAPIKey           = "api-key"
 	RuleRequired         = "required"
 	RuleEmailFormat      = "email-format"
 	RuleEmailCase        = "email-case"
@@ -70,6 +71,7 @@ var Rules = []Rule{
 	{RuleBlankLine, Warning, "an empty line between records"},
 	{RuleLineEndings, Warning, "the file mixes CRLF and LF record ends"},
 	{RuleRunawayQuote, Warning, "a quoted field spans more than 3 lines or swallows what reads as a record"},
+	{RuleAPIKey, Error, "a field holds the API key whole, in any form the key filter knows (a piece of it is data)"},
 	{RuleRequired, Error, "an empty required field (users id and email, groups id and name, mapping groupId)"},
 	{RuleEmailFormat, Error, "an email that is not a single plain address local@domain.tld"},
 	{RuleEmailCase, Warning, "an email with upper-case letters"},

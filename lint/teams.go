@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/ovsync/ovsync/internal/redact"
 )
 
 // teamsReader reads groups.csv and then groups-mapping.csv into the org.
@@ -20,6 +22,7 @@ type teamsReader struct {
 	groups  fileReader
 	mapping fileReader
 	names   map[string]int32 // folded team name -> line of its first row
+	keys    *redact.Redactor // the API keys, for rule api-key
 
 	userIDs    []string // per mapping row: userId as written, until resolved
 	targetCols []int32  // per mapping row: column of userId or subGroupId
@@ -27,7 +30,7 @@ type teamsReader struct {
 
 // readGroups reads groups.csv at path.
 func (t *teamsReader) readGroups(v *Vocabulary, path, display string, schema *jsonschema.Schema) error {
-	t.groups = fileReader{kind: KindGroups, vocab: v, file: display}
+	t.groups = fileReader{kind: KindGroups, vocab: v, file: display, keys: t.keys}
 	t.names = map[string]int32{}
 	t.groups.sizeHint = func(rows int) {
 		t.org.teamIndex = regrow(t.org.teamIndex, rows)
@@ -86,7 +89,7 @@ func TeamNameKey(name string) string { return foldName(name) }
 
 // readMapping reads groups-mapping.csv at path.
 func (t *teamsReader) readMapping(v *Vocabulary, path, display string, schema *jsonschema.Schema) error {
-	t.mapping = fileReader{kind: KindMapping, vocab: v, file: display}
+	t.mapping = fileReader{kind: KindMapping, vocab: v, file: display, keys: t.keys}
 	t.mapping.sizeHint = func(rows int) {
 		t.org.Mappings = slices.Grow(t.org.Mappings, rows)
 		t.targetCols = slices.Grow(t.targetCols, rows)

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/ovsync/ovsync/internal/redact"
 )
 
 // usersReader reads users.csv into the org, checking the rules of one
@@ -15,11 +17,12 @@ type usersReader struct {
 	org    *Org
 	fr     fileReader
 	emails map[string]int32 // lower-case email -> line of its first row
+	keys   *redact.Redactor // the API keys, for rule api-key
 }
 
 // read reads users.csv at path.
 func (u *usersReader) read(v *Vocabulary, path, display string, schema *jsonschema.Schema) error {
-	u.fr = fileReader{kind: KindUsers, vocab: v, file: display}
+	u.fr = fileReader{kind: KindUsers, vocab: v, file: display, keys: u.keys}
 	u.emails = map[string]int32{}
 	u.fr.sizeHint = func(rows int) {
 		u.org.userIndex = regrow(u.org.userIndex, rows)

@@ -115,6 +115,7 @@ func (c *collector) teamID(id string) string {
 // state returns the state of the files, once the pass is over.
 func (c *collector) state(head stateHead) *state {
 	head.Version, head.UserKeys, head.UserRoles = stateVersion, c.keys, c.pos
+	head.Exact = true // the values as sent
 	st := c.st
 	st.stateHead = head
 	return &st

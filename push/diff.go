@@ -37,7 +37,12 @@ func Diff(opt DiffOptions) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	fixed, err := repair(old.st, cur, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", lint.DisplayPath(opt.Old), err)
+	}
 	p := comparePlan(old.st, cur, false)
+	p.Known.Damaged, p.Known.Unknown = fixed.Damaged, fixed.Unknown
 	p.Mode, p.Protocol = "DIFF", cur.Protocol
 	p.Old, p.New = lint.DisplayPath(opt.Old), lint.DisplayPath(opt.New)
 	p.Bytes, p.Digest = 0, ""

@@ -25,6 +25,9 @@ type LintError struct {
 
 // Error says how many errors lint found, with a hint.
 func (e *LintError) Error() string {
+	if e.Report.Summary.Errors == 0 && e.Report.KeyFields > 0 { // api-key turned off
+		return e.Report.KeyError().Error()
+	}
 	return fmt.Sprintf("lint found %s: nothing was sent\nhint: fix the files (\"ovsync lint\" shows every finding), then push again",
 		nounCount(e.Report.Summary.Errors, "error", "errors"))
 }

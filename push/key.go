@@ -73,8 +73,13 @@ func errNoKey() error {
 	return fmt.Errorf("no API key: set %s (or give --api-key-file FILE)\nhint: the key is in Officevibe, Admin › Integrations › Custom Integration; ApiKey in config.json works too but keeps the key in a file", KeyEnv)
 }
 
-// redacted replaces the key, or any piece of it, wherever output holds it.
+// redacted replaces the key, or any piece of it, wherever a message holds
+// it.
 const redacted = redact.Mask
+
+// keyInDataHint ends the error of data (the state, a dump, a plan file)
+// not written because it would hold the key whole: lint names the field.
+const keyInDataHint = "a value of the files or of config.json holds the key: \"ovsync lint\" names it (rule api-key); remove it, the key is a secret, not data"
 
 // secrets returns every key the run can see, the one in use and the
 // others, so that none of them is ever shown: a key file does not make

@@ -162,7 +162,7 @@ type Plan struct {
 	noRecord bool
 
 	// red is the redactor of the run that made the plan, which knows its
-	// keys; WritePlanFile writes through it.
+	// keys; WritePlanFile writes through its guard.
 	red *redact.Redactor
 }
 
@@ -189,6 +189,13 @@ type Known struct {
 	Fields bool `json:"fields"`
 	// Mappings is set when managers and moves are known.
 	Mappings bool `json:"mappings"`
+	// Damaged counts the records (users, teams, mapping rows) of a state
+	// written by an earlier ovsync whose key filter masked parts of their
+	// values; they are matched with the files by what they still show.
+	// Unknown counts those of them that could not be: they are neither
+	// removed nor added, nor are the records of the files they could be.
+	Damaged int `json:"damaged,omitempty"`
+	Unknown int `json:"unknown,omitempty"`
 }
 
 // Count is the changes of one kind of element.

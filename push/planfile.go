@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -75,20 +76,21 @@ func (p *Plan) WriteJSON(w io.Writer) error {
 	return err
 }
 
-// WritePlanFile writes the plan's JSON form to path, atomically, through
-// the redactor of the run that made it ([MakePlan]): a name or a URL that
-// holds the key is written masked, as everything a run prints.
+// WritePlanFile writes the plan's JSON form to path, atomically: the
+// org's values exactly, through a guard of the redactor of the run that
+// made it ([MakePlan]), which refuses a whole key (lint stops an org that
+// holds one before a plan is made).
 func (p *Plan) WritePlanFile(path string) error {
 	var buf bytes.Buffer
-	red := p.red
-	if red == nil {
-		red = redact.New()
+	g := p.red.Guard(&buf)
+	err := p.WriteJSON(g)
+	if err == nil {
+		err = g.Close()
 	}
-	w := red.Writer(&buf)
-	if err := p.WriteJSON(w); err != nil {
-		return err
+	if errors.Is(err, redact.ErrSecret) {
+		return fmt.Errorf("%s: not written: %w\nhint: %s", lint.DisplayPath(path), err, keyInDataHint)
 	}
-	if err := w.Close(); err != nil {
+	if err != nil {
 		return err
 	}
 	if err := atomicfile.WriteFile(path, buf.Bytes()); err != nil {

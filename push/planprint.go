@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/internal/table"
 )
 
@@ -194,6 +195,15 @@ func (p *Plan) Print(w io.Writer) error {
 	})
 	if !p.First && !p.Known.Mappings {
 		fmt.Fprintln(w, "managers and moves: not known, the state file is of version 1 (the next push writes version 2)")
+	}
+	if k := p.Known; k.Damaged > 0 {
+		how := "each matched with the files by what it still shows"
+		if k.Unknown > 0 {
+			how = fmt.Sprintf("matched with the files by what they still show, but %d could not be and %s treated as unknown: neither removed nor added, nor are the records of the files they could be",
+				k.Unknown, map[bool]string{true: "is", false: "are"}[k.Unknown == 1])
+		}
+		fmt.Fprintf(w, "state file: %s written by an earlier ovsync whose key filter masked parts of their values (%s); %s; the next push writes the state exactly\n",
+			nounCount(k.Damaged, "record was", "records were"), redact.Mask, how)
 	}
 	if p.Invites > 0 {
 		fmt.Fprintf(w, "invitations: %s will be invited (InviteNewUsers is true)\n", nounCount(p.Invites, "new user", "new users"))

@@ -23,10 +23,15 @@
 //
 // The API key is taken from Remote.APIKeyFile, then OFFICEVIBE_API_KEY,
 // then ApiKey in config.json. It goes into the protocol's key header
-// (Authorization, or workleap-subscription-key) and nowhere else: output
-// and errors go through one filter that removes it, and any piece of it,
-// in all its forms (package internal/redact): Remote.Redactor, or one of
-// the run's own.
+// (Authorization, or workleap-subscription-key) and nowhere else: messages
+// (the plan's text, warnings, progress, errors, the service's answers)
+// go through one filter that removes it, and any piece of it, in all its
+// forms (package internal/redact): Remote.Redactor, or one of the run's
+// own. Data — the body, the dump, the state file, a plan file — holds the
+// org's values exactly, pieces of the key included; a whole key is never
+// data: lint's api-key rule stops the push first, and the files are
+// written through a guard that refuses one. A state file written by an
+// earlier ovsync through its filter is read all the same (repair.go).
 //
 // The outcomes a caller tells apart are typed errors: [*LintError],
 // [*GuardError], [*PlanMismatchError], [*LockedError], [*RejectedError],
@@ -53,6 +58,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -408,11 +414,13 @@ func prepare(opt Options, o *output, cfgPath string, cfg *lint.Config, t pushTar
 	rep := opt.Lint
 	if rep == nil {
 		var err error
-		if rep, err = lint.Run(lint.Options{Config: cfg}); err != nil {
+		if rep, err = lint.Run(lint.Options{Config: cfg, Keys: o.red}); err != nil {
 			return nil, err
 		}
 	}
-	if rep.Summary.Errors > 0 {
+	// A field holding the key is an error whatever its severity: a key
+	// is never sent, nor kept in the state, as data.
+	if rep.Summary.Errors > 0 || rep.KeyFields > 0 {
 		if err := lint.Print(o.err, "text", rep, lint.PrintOptions{MaxPerRule: 50}); err != nil {
 			return nil, err
 		}
@@ -464,7 +472,12 @@ func prepare(opt Options, o *output, cfgPath string, cfg *lint.Config, t pushTar
 		o.logf("dump: %s written", lint.DisplayPath(opt.Dump))
 	}
 	cur := c.state(stateHead{Protocol: proto.name(), APIURL: e.String(), Digest: digest, Bytes: size, InviteNewUsers: proto.invites(cfg)})
+	fixed, err := repair(prev, cur, o.red)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w%s", lint.DisplayPath(sp), err, stateHint)
+	}
 	p := comparePlan(prev, cur, proto.invites(cfg))
+	p.Known.Damaged, p.Known.Unknown = fixed.Damaged, fixed.Unknown
 	p.Mode, p.Protocol, p.Notes = mode, proto.name(), append(notes, proto.notes(cfg)...)
 	p.Target = Target{URL: e.String(), Host: e.base.Host}
 	p.Inputs = in
@@ -551,8 +564,8 @@ func withKeyHint(err error, k apiKey, proto protocol) error {
 
 // planPass writes the body once to a hash, telling c (if not nil) of
 // every user and mapping, and to the dump file if one is asked for. It returns the
-// body's size and digest, which the upload must match. The dump goes
-// through red, as every file of a run does.
+// body's size and digest, which the upload must match. The dump is the
+// body exactly, through a guard of red: a whole key stops it.
 func planPass(proto protocol, cfg *lint.Config, c *collector, dump string, red *redact.Redactor) (int64, string, error) {
 	h := sha256.New()
 	var size int64
@@ -578,16 +591,19 @@ func planPass(proto protocol, cfg *lint.Config, c *collector, dump string, red *
 			return 0, "", fmt.Errorf("%s: cannot create the folder: %w", dump, fserr.WithoutPath(err))
 		}
 		err = atomicfile.Write(dump, func(f io.Writer) error {
-			rw := red.Writer(f)
-			in := newIndenter(rw)
+			g := red.Guard(f)
+			in := newIndenter(g)
 			if err := write(in); err != nil {
 				return err
 			}
 			if err := in.Close(); err != nil {
 				return err
 			}
-			return rw.Close()
+			return g.Close()
 		})
+		if errors.Is(err, redact.ErrSecret) {
+			err = fmt.Errorf("%s: not written: %w\nhint: %s", lint.DisplayPath(dump), err, keyInDataHint)
+		}
 	} else {
 		err = write(nil)
 	}

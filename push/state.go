@@ -72,6 +72,11 @@ type stateHead struct {
 	Bytes  int64  `json:"bytes"`
 	// InviteNewUsers is the setting the body carried.
 	InviteNewUsers bool `json:"inviteNewUsers"`
+	// Exact is set by an ovsync that writes the values as they were
+	// sent. An earlier ovsync wrote them through its key filter, which
+	// put [redact.Mask] in place of any piece of the key: the values of
+	// such a state that hold the mask are read as damaged ([repair]).
+	Exact bool `json:"exact,omitempty"`
 	// UserKeys are the keys of a user's values, in the order of the
 	// values (version 2); UserRoles the positions of the id, email,
 	// first and last names among them (-1 for none).
@@ -235,8 +240,9 @@ const stateChunk = 1 << 20
 // (z bytes) can unpack to and into twice the body the state was taken
 // from. The lists are shorter than the body, where every value of theirs
 // is as long or longer once JSON-escaped, with its key and quotes; but
-// the key filter may have replaced 6 characters of a value by the 10 of
-// "[redacted]", hence twice. It returns the most text the lists may hold,
+// the key filter of an earlier ovsync may have replaced 6 characters of
+// a value by the 10 of "[redacted]" (repair.go), hence twice. It returns
+// the most text the lists may hold,
 // the bound their stream is read through.
 func (h *stateHead) listsBound(z int) (int64, error) {
 	if h.Counts[0] < 0 || h.Counts[1] < 0 || h.Counts[2] < 0 {
@@ -497,13 +503,16 @@ func unescape(s string) string {
 // isFor reports whether a state records a push to the target a push goes
 // to: the same protocol and the same URL. A state of version 1 written
 // before the protocols were recorded is a legacy one; a state without a
-// URL records no target, so no push's.
+// URL records no target, so no push's. A URL that an earlier key filter
+// masked in part is the target's when the target's fits it (repair.go).
 func (st *state) isFor(proto string, e endpoint) bool {
 	was := st.Protocol
 	if was == "" && st.v1() {
 		was = ProtocolLegacy
 	}
-	return was == proto && st.APIURL != "" && strings.EqualFold(st.APIURL, e.String())
+	url := e.String()
+	same := strings.EqualFold(st.APIURL, url) || !st.Exact && damaged(st.APIURL) && fits(strings.ToLower(st.APIURL), strings.ToLower(url))
+	return was == proto && st.APIURL != "" && same
 }
 
 // target describes the push a state records, for messages: "a legacy
@@ -519,20 +528,24 @@ func (st *state) target() string {
 	return fmt.Sprintf("a %s push to %s", proto, url)
 }
 
-// stage writes the state as version 2 into b, beside path, through red
-// as every file of a run: the file is replaced only when b is committed.
+// stage writes the state as version 2 into b, beside path: the file is
+// replaced only when b is committed.
 func (st *state) stage(b *atomicfile.Batch, path string, red *redact.Redactor) error {
-	return b.Add(path, func(w io.Writer) error { return st.encode(w, red) })
+	err := b.Add(path, func(w io.Writer) error { return st.encode(w, red) })
+	if errors.Is(err, redact.ErrSecret) {
+		err = fmt.Errorf("%s: not written, and nothing sent: %w\nhint: %s", lint.DisplayPath(path), err, keyInDataHint)
+	}
+	return err
 }
 
-// encode writes the state as version 2.
-//
-// The key filter red sees the text before it is compressed: the head line
-// and the lists alike.
+// encode writes the state as version 2, its values exactly as they were
+// sent (Exact), through guards of red that see the text before it is
+// compressed, the head line and the lists alike: a whole key stops it.
 func (st *state) encode(out io.Writer, red *redact.Redactor) error {
-	w := red.Writer(out)
+	w := red.Guard(out)
 	h := st.stateHead
 	h.Version = stateVersion
+	h.Exact = true
 	h.Counts = [3]int{len(st.Users), len(st.Teams), len(st.Mappings)}
 	head, err := json.Marshal(h)
 	if err != nil {
@@ -541,14 +554,14 @@ func (st *state) encode(out io.Writer, red *redact.Redactor) error {
 	if _, err := w.Write(append(head, '\n')); err != nil {
 		return err
 	}
-	if err := w.Flush(); err != nil {
+	if err := w.Close(); err != nil {
 		return err
 	}
 	zw, err := gzip.NewWriterLevel(out, gzip.BestSpeed)
 	if err != nil {
 		return err
 	}
-	zr := red.Writer(zw)
+	zr := red.Guard(zw)
 	bw := bufio.NewWriterSize(zr, 1<<16)
 	var buf []byte
 	line := func() error {
@@ -595,7 +608,7 @@ func (st *state) encode(out io.Writer, red *redact.Redactor) error {
 	if err := bw.Flush(); err != nil {
 		return err
 	}
-	if err := zr.Flush(); err != nil {
+	if err := zr.Close(); err != nil {
 		return err
 	}
 	return zw.Close()

@@ -56,8 +56,9 @@ func toolVersion() string {
 }
 
 // newApp builds the command-line application reading stdin and writing
-// to stdout and stderr, which go through red (see redact.go).
-func newApp(stdin io.Reader, stdout, stderr io.Writer, red *redact.Redactor) *cli.App {
+// to the run's streams (see redact.go): stdout for messages until runApp
+// knows the subcommand.
+func newApp(stdin io.Reader, s *streams) *cli.App {
 	app := &cli.App{
 		Name:  "ovsync",
 		Usage: "check, convert, draw and push Officevibe org files",
@@ -84,9 +85,9 @@ Examples:
 		EnableBashCompletion: true,
 		HideHelpCommand:      false,
 		Reader:               stdin,
-		Writer:               stdout,
-		ErrWriter:            stderr,
-		Metadata:             map[string]any{redactorKey: red},
+		Writer:               s.out,
+		ErrWriter:            s.err,
+		Metadata:             map[string]any{streamsKey: s},
 		ExitErrHandler:       func(*cli.Context, error) {}, // run decides the exit status
 		OnUsageError:         usageError,
 		Action: func(c *cli.Context) error {
@@ -130,24 +131,44 @@ func usageError(c *cli.Context, err error, _ bool) error {
 
 // run runs the application with args (args[0] is the program name) on
 // the three streams and returns the exit status. main and the CLI tests
-// share it. Everything it writes goes through the run's redactor.
+// share it. Messages go through the run's redactor, data through its
+// guard (redact.go).
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	red := newRedactor()
-	out, errOut := red.Writer(stdout), red.Writer(stderr)
-	code := runApp(args, stdin, out, errOut, red)
-	out.Flush()
-	errOut.Flush()
+	s := newStreams(stdout, stderr)
+	code := runApp(args, stdin, s)
+	if err := s.close(); err != nil && code == exitOK {
+		printError(s.err, fmt.Errorf("standard output: %w", err))
+		s.err.Flush()
+		code = exitUsage
+	}
 	return code
 }
 
-// runApp is run on the redacted streams.
-func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, red *redact.Redactor) int {
-	app := newApp(stdin, stdout, stderr, red)
-	err := app.Run(flagsFirst(app, args))
+// runApp is run on the run's streams. stdout is the data stream for the
+// subcommands streamOf says write data, the redacted one otherwise.
+func runApp(args []string, stdin io.Reader, s *streams) int {
+	app := newApp(stdin, s)
+	args = flagsFirst(app, args)
+	if len(args) > 1 {
+		if cmd := app.Command(args[1]); cmd != nil && streamOf[cmd.Name] == dataStream {
+			app.Writer = s.data
+		}
+	}
+	err := app.Run(args)
 	if err == nil {
 		return exitOK
 	}
+	stderr := s.err
 	var ee *exitError
+	var kd *keyInDataError
+	if errors.Is(err, redact.ErrSecret) && !errors.As(err, &kd) {
+		// Data on stdout stopped by its guard.
+		code := exitUsage
+		if errors.As(err, &ee) {
+			code = ee.code
+		}
+		err = exitWith(code, &keyInDataError{what: "standard output", err: err})
+	}
 	if errors.As(err, &ee) {
 		if ee.err != nil {
 			printError(stderr, ee.err)

@@ -154,6 +154,7 @@ func runBuild(c *cli.Context) error {
 		},
 		Add:                c.String("add"),
 		UnknownManagerRoot: unknownRoot,
+		Keys:               redactorOf(c), // a cell holding the key whole is refused
 		Warn: func(msg, hint string) {
 			warnf(c.App.ErrWriter, hint, "%s", msg)
 		},

@@ -63,7 +63,7 @@ func runDiff(c *cli.Context) error {
 	if format == "json" {
 		err = p.WriteJSON(c.App.Writer)
 	} else {
-		err = p.Print(c.App.Writer)
+		err = p.Print(msgOut(c))
 	}
 	if err != nil {
 		return exitWith(exitDiffTrouble, err)

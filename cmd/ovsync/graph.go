@@ -73,9 +73,14 @@ func runGraph(c *cli.Context) error {
 		}
 		return exitWith(exitUsage, err)
 	}
+	lopt.Keys = redactorOf(c)
 	rep, err := lint.Run(lopt)
 	if err != nil {
 		return exitWith(exitUsage, err)
+	}
+	if err := rep.KeyError(); err != nil {
+		// The org holds the key: no drawing of it.
+		return lintStop(c, rep, err)
 	}
 	g, err := graph.New(rep.Org, gopt)
 	if err != nil {
@@ -91,7 +96,7 @@ func runGraph(c *cli.Context) error {
 	defer stop()
 	write := func(w io.Writer) error { return g.WriteContext(ctx, w) }
 	if out := c.String("output"); out != "" && out != "-" {
-		err = writeOutput(c, out, write)
+		err = writeData(c, out, write)
 	} else {
 		err = write(c.App.Writer)
 	}

@@ -76,6 +76,7 @@ func runLint(c *cli.Context) error {
 	if opt.Schemas, err = parseSchemaFlags(c.StringSlice("schema")); err != nil {
 		return exitWith(exitUsage, err)
 	}
+	opt.Keys = redactorOf(c) // a field holding the key: rule api-key
 	sarifMax := c.Int("sarif-max-results")
 	switch {
 	case sarifMax < 0:
@@ -97,9 +98,17 @@ func runLint(c *cli.Context) error {
 	}
 	for _, out := range outputs {
 		write := func(w io.Writer) error { return lint.Print(w, out.format, rep, popt) }
-		if out.file != "" {
-			err = writeOutput(c, out.file, write)
-		} else {
+		// The text and summary formats are for a person: messages. The
+		// others are data, the org's values as they are (never a key: see
+		// redact.go).
+		switch text := out.format == "text" || out.format == "summary"; {
+		case out.file != "" && text:
+			err = writeText(c, out.file, write)
+		case out.file != "":
+			err = writeData(c, out.file, write)
+		case text:
+			err = write(msgOut(c))
+		default:
 			err = write(c.App.Writer)
 		}
 		if err != nil {

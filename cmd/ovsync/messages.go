@@ -4,11 +4,19 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ovsync/ovsync/lint"
 )
 
-// The command's own messages on stderr (reports and drawings go to stdout
-// or their files) follow these rules, and are written only by the
-// functions of this file:
+// Messages and data never share a writer (redact.go has the whole rule):
+// data — files, reports, drawings, JSON — holds the org's values exactly
+// and goes to c.App.Writer of a data subcommand or through writeData;
+// messages go through the run's key filter, which removes any piece of the
+// API key: c.App.ErrWriter, and msgOut(c) for the text a person reads on
+// stdout. A subcommand's own messages on stderr follow these rules, and
+// are written only by the functions of this file:
 //
 //   - Every line starts with "ovsync: ", then "warning: " for a warning;
 //     an error has no word of its own (the exit status says it failed).
@@ -17,8 +25,8 @@ import (
 //   - The fix is a hint on its own line below, indented by four spaces:
 //     "    hint: ...". An error's text holds it after "\nhint: ".
 //   - Counts agree with their noun (internal/plural), as in lint's report.
-//   - Nothing printed holds the API key: run's streams and every file
-//     written through writeOutput pass through one redactor (redact.go).
+//   - Nothing printed holds the API key, not even a piece of it: stderr
+//     and msgOut go through the run's redactor (redact.go).
 
 // printError prints an error as "ovsync: message", with any "hint:" lines
 // of the message indented below it.
@@ -46,4 +54,15 @@ func warnf(w io.Writer, hint, format string, args ...any) {
 // that is no problem of the run.
 func notef(w io.Writer, format string, args ...any) {
 	fmt.Fprintf(w, "ovsync: "+format+"\n", args...)
+}
+
+// lintStop prints the findings of a lint report whose org holds the API
+// key (err, a *lint.KeyError) on stderr, through the redactor, and
+// returns the exit status of lint errors: a subcommand that would write
+// data from that org writes none.
+func lintStop(c *cli.Context, rep *lint.Report, err error) error {
+	if perr := lint.Print(c.App.ErrWriter, "text", rep, lint.PrintOptions{MaxPerRule: 50}); perr != nil {
+		return exitWith(exitUsage, perr)
+	}
+	return exitWith(exitFindings, err)
 }

@@ -89,7 +89,7 @@ func planOptions(c *cli.Context) (push.Options, error) {
 		FirstPush:  c.Bool("first-push"),
 		MaxInvites: c.Int("max-invites"),
 		Verbose:    c.Bool("verbose"),
-		Stdout:     c.App.Writer,
+		Stdout:     msgOut(c),
 		Stderr:     c.App.ErrWriter,
 	}
 	for _, l := range []struct {
@@ -134,9 +134,9 @@ func runPlan(c *cli.Context) error {
 	if format == "json" {
 		err = p.WriteJSON(c.App.Writer)
 	} else {
-		err = p.Print(c.App.Writer)
+		err = p.Print(msgOut(c))
 		if out := c.String("output"); err == nil && out != "" {
-			fmt.Fprintf(c.App.Writer, "plan written to %s: apply it with ovsync push --plan %s\n", out, out)
+			fmt.Fprintf(msgOut(c), "plan written to %s: apply it with ovsync push --plan %s\n", out, out)
 		}
 	}
 	if err != nil {

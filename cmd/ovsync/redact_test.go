@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -82,15 +84,16 @@ func readFile(t *testing.T, p string) []byte {
 	return b
 }
 
-// checkNoKey fails when the output of a run, or any file under dir,
-// holds a piece of cliKey.
-func checkNoKey(t *testing.T, what, out string, dir string) {
+// checkNoKey fails when the messages of a run (out), or any file under
+// dir but config.json and the data files named (which hold the org's
+// values exactly: checkData), hold a piece of cliKey.
+func checkNoKey(t *testing.T, what, out string, dir string, data ...string) {
 	t.Helper()
 	if l := cliLeak(out); l != "" {
 		t.Errorf("%s: %q of the key is printed:\n%s", what, l, out)
 	}
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Base(p) == "config.json" {
+		if err != nil || d.IsDir() || filepath.Base(p) == "config.json" || slices.Contains(data, p) {
 			return err
 		}
 		if l := cliLeak(string(readFile(t, p))); l != "" {
@@ -98,6 +101,21 @@ func checkNoKey(t *testing.T, what, out string, dir string) {
 		}
 		return nil
 	})
+}
+
+// checkData fails when data (a file's content, or stdout of a subcommand
+// writing data) holds cliKey whole, or does not hold each of want, values
+// of the org holding pieces of the key, exactly.
+func checkData(t *testing.T, what, data string, want ...string) {
+	t.Helper()
+	if redact.New(cliKey).Holds(data) {
+		t.Errorf("%s: the data holds the key whole:\n%s", what, data)
+	}
+	for _, w := range want {
+		if !strings.Contains(data, w) {
+			t.Errorf("%s: the data does not hold the org's value %q as it is:\n%.3000s", what, w, data)
+		}
+	}
 }
 
 // TestLintNeverPrintsKey lints a config whose ApiKey is also pasted,
@@ -208,38 +226,19 @@ func keySheet(t *testing.T) string {
 	return p
 }
 
-// checkFileMasked fails when the file p holds a piece of cliKey, or
-// does not show redact.Mask where the key was.
-func checkFileMasked(t *testing.T, what, p string) {
-	t.Helper()
-	b := string(readFile(t, p))
-	if l := cliLeak(b); l != "" {
-		t.Errorf("%s: %q of the key is in %s:\n%s", what, l, p, b)
-	}
-	if !strings.Contains(b, redact.Mask) {
-		t.Errorf("%s: %s does not show %s where the key was:\n%s", what, p, redact.Mask, b)
-	}
-}
-
-// TestConvertNeverWritesKey converts a workbook with the key in its cells,
+// TestConvertRefusesKey converts a workbook with the key whole in a cell,
 // the key known from config.json (--config) or from the environment
-// (--out, -o -): no file written holds a piece of it.
-func TestConvertNeverWritesKey(t *testing.T) {
+// (--out, -o -): the run stops naming the cell, writes nothing and
+// prints no piece of the key.
+func TestConvertRefusesKey(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		env  bool
 		args func(dir string) []string
-		out  func(dir string) string // the file written, "" for stdout
 	}{
-		{"config", false,
-			func(dir string) []string { return []string{"--config", filepath.Join(dir, "config.json")} },
-			func(dir string) string { return filepath.Join(dir, "Data", "users.csv") }},
-		{"out", true,
-			func(dir string) []string { return []string{"--out", filepath.Join(dir, "out")} },
-			func(dir string) string { return filepath.Join(dir, "out", "users.csv") }},
-		{"stdout", true,
-			func(string) []string { return []string{"-o", "-"} },
-			func(string) string { return "" }},
+		{"config", false, func(dir string) []string { return []string{"--config", filepath.Join(dir, "config.json")} }},
+		{"out", true, func(dir string) []string { return []string{"--out", filepath.Join(dir, "out")} }},
+		{"stdout", true, func(string) []string { return []string{"-o", "-"} }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			key := ""
@@ -254,27 +253,27 @@ func TestConvertNeverWritesKey(t *testing.T) {
 			})
 			var stdout, stderr bytes.Buffer
 			args := append(append([]string{"ovsync", "convert"}, tc.args(dir)...), keySheet(t))
-			if code := run(args, strings.NewReader(""), &stdout, &stderr); code != 0 {
-				t.Fatalf("exit status %d\n%s", code, stderr.String())
+			if code := run(args, strings.NewReader(""), &stdout, &stderr); code != exitUsage {
+				t.Fatalf("exit status %d, want %d\n%s", code, exitUsage, stderr.String())
 			}
-			if out := tc.out(dir); out != "" {
-				checkFileMasked(t, "convert "+tc.name, out)
-				checkNoKey(t, "convert "+tc.name, stdout.String()+stderr.String(), dir)
-			} else {
-				checkNoKey(t, "convert -o -", stderr.String(), dir)
-				if l := cliLeak(stdout.String()); l != "" || !strings.Contains(stdout.String(), redact.Mask) {
-					t.Errorf("convert -o -: %q of the key on stdout, or no %s:\n%s", l, redact.Mask, stdout.String())
-				}
+			if !strings.Contains(stderr.String(), "the API key is in 1 cell: 'Users With Key'!E3: remove it") || stdout.Len() > 0 {
+				t.Errorf("stderr does not name the cell, or stdout is not empty:\n%s%s", stdout.String(), stderr.String())
+			}
+			checkNoKey(t, "convert "+tc.name, stdout.String()+stderr.String(), dir)
+			if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+				t.Error("--out: the folder was written")
+			}
+			if got := readFile(t, filepath.Join(dir, "Data", "users.csv")); cliLeak(string(got)) != "" {
+				t.Error("--config: users.csv was written")
 			}
 		})
 	}
 }
 
-// TestMigrateNeverWritesKey migrates an org whose config.json holds the
-// key and whose users.csv holds it in cells: the new files hold no piece
-// of it, the new config.json has an empty ApiKey, and stderr says where
-// the key goes instead.
-func TestMigrateNeverWritesKey(t *testing.T) {
+// TestMigrateRefusesKey migrates an org whose config.json holds the key
+// and whose users.csv holds it whole in a cell: it stops naming the
+// cell, writes nothing, and prints no piece of the key.
+func TestMigrateRefusesKey(t *testing.T) {
 	t.Setenv(push.KeyEnv, "")
 	dir := keyOrg(t, func(cfg map[string]any) { cfg["ApiKey"] = " " + cliKey + "\n" })
 	src := readFile(t, filepath.Join("testdata", "apikey", "Users With Key.csv"))
@@ -283,45 +282,39 @@ func TestMigrateNeverWritesKey(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "new")
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"ovsync", "migrate", dir, "--out", out}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+	if code := run([]string{"ovsync", "migrate", dir, "--out", out}, strings.NewReader(""), &stdout, &stderr); code != exitUsage {
 		t.Fatalf("exit status %d\n%s", code, stderr.String())
 	}
-	checkNoKey(t, "migrate", stdout.String()+stderr.String(), out)
-	checkFileMasked(t, "migrate", filepath.Join(out, "Data", "members.csv"))
-	cfg := readFile(t, filepath.Join(out, "config.json"))
-	if l := cliLeak(string(cfg)); l != "" {
-		t.Errorf("%q of the key is in the new config.json:\n%s", l, cfg)
+	checkNoKey(t, "migrate", stdout.String()+stderr.String(), dir, filepath.Join(dir, "Data", "users.csv"))
+	if !strings.Contains(stderr.String(), "users.csv:3:34: jobTitle holds the API key") {
+		t.Errorf("stderr does not name the cell:\n%s", stderr.String())
 	}
-	var doc struct{ Configuration map[string]any }
-	if err := json.Unmarshal(cfg, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if k, ok := doc.Configuration["ApiKey"]; !ok || k != "" {
-		t.Errorf("new config.json: ApiKey = %#v, want \"\":\n%s", k, cfg)
-	}
-	if doc.Configuration["SyncManagerEmail"] != "hr-ops@cedarline.example" {
-		t.Errorf("new config.json lost the other settings:\n%s", cfg)
-	}
-	if note := stderr.String(); !strings.Contains(note, "ApiKey not copied into") || !strings.Contains(note, push.KeyEnv) {
-		t.Errorf("stderr does not say that the key was not copied, nor where it goes:\n%s", note)
+	if _, err := os.Stat(out); err == nil {
+		t.Error("the output folder was written")
 	}
 }
 
 // keyCells writes, in a folder of its own (so that checkNoKey reads only
 // what a run wrote), the sample's users.csv with cliKey pasted into the
-// lastName and jobTitle of its second user and an upper-case piece of it into that
-// user's Location, as a spreadsheet someone pasted it into would, and
-// returns its path, for UsersCsv.
-func keyCells(t *testing.T) string {
+// lastName and jobTitle of its second user and an upper-case piece of it
+// into that user's Location, as a spreadsheet someone pasted it into
+// would, and returns its path, for UsersCsv. With pieces, the lastName
+// and jobTitle hold pieces of the key only (pieceName and pieceTitle):
+// the org's values, data.
+func keyCells(t *testing.T, pieces bool) string {
 	t.Helper()
 	repo, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(string(readFile(t, filepath.Join(repo, "testdata", "sample", "Data", "users.csv"))), "\n")
-	lines[2] = strings.Replace(lines[2], `Ricardo,Pinto,"Director, Supply Chain"`, `Ricardo,Pinto `+cliKey+`,"Director `+cliKey+`"`, 1)
-	lines[2] = strings.Replace(lines[2], "Lisbon Distribution Centre", "Lisbon "+strings.ToUpper(cliKey[4:16]), 1)
-	if !strings.Contains(lines[2], cliKey) || !strings.Contains(lines[2], "Lisbon OVK") && !strings.Contains(lines[2], "Lisbon CLI") {
+	name, title := `Pinto `+cliKey, `"Director `+cliKey+`"`
+	if pieces {
+		name, title = pieceName, `"`+pieceTitle+`"`
+	}
+	lines[2] = strings.Replace(lines[2], `Ricardo,Pinto,"Director, Supply Chain"`, `Ricardo,`+name+`,`+title, 1)
+	lines[2] = strings.Replace(lines[2], "Lisbon Distribution Centre", pieceLocation, 1)
+	if !strings.Contains(lines[2], name) || !strings.Contains(lines[2], pieceLocation) {
 		t.Fatalf("the sample's users.csv changed: %s", lines[2])
 	}
 	p := filepath.Join(t.TempDir(), "users.csv")
@@ -330,6 +323,13 @@ func keyCells(t *testing.T) string {
 	}
 	return p
 }
+
+// The values of keyCells that hold pieces of cliKey, not the key.
+var (
+	pieceName     = "Pinto-" + cliKey[4:16]
+	pieceTitle    = "Director " + cliKey[:len(cliKey)-1]
+	pieceLocation = "Lisbon " + strings.ToUpper(cliKey[4:16])
+)
 
 // keySources are where the key of the plan, diff and report key tests
 // comes from: the environment, or ApiKey in config.json.
@@ -341,6 +341,14 @@ func keyRun(t *testing.T, args ...string) (code int, out string) {
 	var all bytes.Buffer
 	code = run(append([]string{"ovsync"}, args...), strings.NewReader(""), &all, &all)
 	return code, all.String()
+}
+
+// keyRun2 runs ovsync with args and returns stdout and stderr apart.
+func keyRun2(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(append([]string{"ovsync"}, args...), strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
 }
 
 // setKeySource sets OFFICEVIBE_API_KEY for source and returns the edit
@@ -358,12 +366,37 @@ func setKeySource(t *testing.T, source string) func(cfg map[string]any) {
 	}
 }
 
-// TestPlanNeverPrintsKey plans an org whose users.csv holds the key, in
-// every format, to stdout and with -o, then applies the plan with push
-// --plan against a service that echoes the key, with the key from the
-// environment, from ApiKey or (for push) from --api-key-file: nothing
-// printed and no file written (plan.json, the state, the dump) holds a
-// piece of it.
+// TestPlanStopsOnKey plans an org whose users.csv holds the key whole,
+// in every format, to stdout and with -o: lint's api-key errors stop it
+// (exit status 1), no plan is printed or written, and nothing printed
+// holds a piece of the key.
+func TestPlanStopsOnKey(t *testing.T) {
+	for _, source := range keySources {
+		for _, format := range []string{"text", "json"} {
+			t.Run(source+"/"+format, func(t *testing.T) {
+				edit := setKeySource(t, source)
+				users := keyCells(t, false)
+				dir := keyOrg(t, func(cfg map[string]any) { edit(cfg); cfg["UsersCsv"] = users })
+				planFile := filepath.Join(dir, "plan.json")
+				code, stdout, stderr := keyRun2(t, "plan", "--format", format, "-o", planFile, dir)
+				if code != exitFindings || stdout != "" || !strings.Contains(stderr, "lastName holds the API key [api-key]") {
+					t.Fatalf("exit status %d, want %d, api-key findings on stderr and nothing on stdout:\n%s\n%s", code, exitFindings, stdout, stderr)
+				}
+				if _, err := os.Stat(planFile); err == nil {
+					t.Error("the plan file was written")
+				}
+				checkNoKey(t, "plan --format "+format, stdout+stderr, dir)
+			})
+		}
+	}
+}
+
+// TestPlanNeverPrintsKey plans an org whose users.csv holds pieces of the
+// key, in every format, to stdout and with -o, then applies the plan with
+// push --plan against a service that echoes the key, with the key from
+// the environment, from ApiKey or (for push) from --api-key-file: no
+// message holds a piece of it; the data (plan JSON, plan.json, the dump)
+// holds the org's values exactly.
 func TestPlanNeverPrintsKey(t *testing.T) {
 	srv := pushtest.NewEchoServer()
 	t.Cleanup(srv.Close)
@@ -378,37 +411,44 @@ func TestPlanNeverPrintsKey(t *testing.T) {
 				// plan knows it from the environment, and push --plan
 				// from the file alone.
 				edit := setKeySource(t, strings.Replace(source, "file", "env", 1))
-				users := keyCells(t)
+				users := keyCells(t, true)
 				dir := keyOrg(t, func(cfg map[string]any) {
 					edit(cfg)
 					cfg["ApiUrl"] = pushtest.EchoURL(srv.URL, 0, "json", "plain")
 					cfg["UsersCsv"] = users
 				})
 				host := "--allow-host=127.0.0.1"
-				code, out := keyRun(t, "plan", "--format", format, host, dir)
+				code, stdout, stderr := keyRun2(t, "plan", "--format", format, host, dir)
 				if code != 0 {
-					t.Fatalf("plan: exit status %d\n%s", code, out)
+					t.Fatalf("plan: exit status %d\n%s", code, stderr)
 				}
-				checkNoKey(t, "plan --format "+format, out, dir)
+				if format == "json" {
+					checkData(t, "plan --format json", stdout, "Ricardo "+pieceName)
+					checkNoKey(t, "plan --format json", stderr, dir)
+				} else {
+					checkNoKey(t, "plan --format text", stdout+stderr, dir)
+				}
 				planFile := filepath.Join(dir, "plan.json")
-				code, out = keyRun(t, "plan", "--format", format, host, "-o", planFile, dir)
+				code, stdout, stderr = keyRun2(t, "plan", "--format", format, host, "-o", planFile, dir)
 				if code != 0 {
-					t.Fatalf("plan -o: exit status %d\n%s", code, out)
+					t.Fatalf("plan -o: exit status %d\n%s", code, stderr)
 				}
-				if !strings.Contains(string(readFile(t, planFile)), redact.Mask) {
-					t.Errorf("%s does not show %s where the key was", planFile, redact.Mask)
+				checkData(t, "plan -o", string(readFile(t, planFile)), "Ricardo "+pieceName)
+				if format == "text" {
+					checkNoKey(t, "plan -o", stdout+stderr, dir, planFile)
 				}
-				checkNoKey(t, "plan -o", out, dir)
-				args := []string{"push", "--first-push", "--plan", planFile, "--verbose", "--retries", "0", host, "--dump", filepath.Join(dir, "dump.json")}
+				dump := filepath.Join(dir, "dump.json")
+				args := []string{"push", "--first-push", "--plan", planFile, "--verbose", "--retries", "0", host, "--dump", dump}
 				if source == "file" {
 					t.Setenv(push.KeyEnv, "")
 					args = append(args, "--api-key-file", keyFile)
 				}
-				_, out = keyRun(t, append(args, dir)...)
+				_, out := keyRun(t, append(args, dir)...)
 				if !strings.Contains(out, "attempt 1: ") {
 					t.Fatalf("push --plan sent nothing:\n%s", out)
 				}
-				checkNoKey(t, "push --plan", out, dir)
+				checkNoKey(t, "push --plan", out, dir, planFile, dump)
+				checkData(t, "push --dump", string(readFile(t, dump)), pieceName, pieceTitle, pieceLocation)
 				if !strings.Contains(out, redact.Mask) {
 					t.Errorf("push --plan: the echoed key was not shown masked:\n%s", out)
 				}
@@ -419,65 +459,97 @@ func TestPlanNeverPrintsKey(t *testing.T) {
 
 // TestDiffNeverPrintsKey diffs two orgs whose config.json hold the key
 // (in ApiKey, and pasted into ApiUrl and SyncManagerEmail) and whose
-// users.csv differ in a cell that holds it, in every format.
+// users.csv differ in cells that hold it, whole or in pieces, in every
+// format. The text is a message: no piece of the key. The JSON is data:
+// the org's values exactly, and not written at all when they hold the
+// key whole (diff lints nothing, so its guard stops it).
 func TestDiffNeverPrintsKey(t *testing.T) {
 	for _, source := range keySources {
-		for _, format := range []string{"text", "json"} {
-			t.Run(source+"/"+format, func(t *testing.T) {
-				edit := setKeySource(t, source)
-				paste := func(cfg map[string]any) {
-					edit(cfg)
-					cfg["ApiUrl"] = "https://app.officevibe.com/?k=" + url.QueryEscape(cliKey)
-					cfg["SyncManagerEmail"] = cliKey
-				}
-				users := keyCells(t)
-				old := keyOrg(t, paste)
-				cur := keyOrg(t, func(cfg map[string]any) { paste(cfg); cfg["UsersCsv"] = users })
-				code, out := keyRun(t, "diff", "--format", format, old, cur)
-				if code != exitDiffChanged {
-					t.Fatalf("exit status %d, want %d\n%s", code, exitDiffChanged, out)
-				}
-				checkNoKey(t, "diff --format "+format, out, old)
-				checkNoKey(t, "diff --format "+format, "", cur)
-				if !strings.Contains(out, redact.Mask) {
-					t.Errorf("the changed user does not show %s:\n%s", redact.Mask, out)
-				}
-			})
+		for _, pieces := range []bool{false, true} {
+			for _, format := range []string{"text", "json"} {
+				t.Run(fmt.Sprintf("%s/pieces=%t/%s", source, pieces, format), func(t *testing.T) {
+					edit := setKeySource(t, source)
+					paste := func(cfg map[string]any) {
+						edit(cfg)
+						cfg["ApiUrl"] = "https://app.officevibe.com/?k=" + url.QueryEscape(cliKey)
+						cfg["SyncManagerEmail"] = cliKey
+					}
+					users := keyCells(t, pieces)
+					old := keyOrg(t, paste)
+					cur := keyOrg(t, func(cfg map[string]any) { paste(cfg); cfg["UsersCsv"] = users })
+					code, stdout, stderr := keyRun2(t, "diff", "--format", format, old, cur)
+					checkNoKey(t, "diff --format "+format, stderr, old)
+					checkNoKey(t, "diff --format "+format, "", cur)
+					switch {
+					case format == "text":
+						if code != exitDiffChanged || !strings.Contains(stdout, redact.Mask) {
+							t.Errorf("exit status %d, want %d, and the changed user shown masked:\n%s%s", code, exitDiffChanged, stdout, stderr)
+						}
+						checkNoKey(t, "diff --format text", stdout, old)
+					case pieces:
+						if code != exitDiffChanged {
+							t.Errorf("exit status %d, want %d\n%s", code, exitDiffChanged, stderr)
+						}
+						checkData(t, "diff --format json", stdout, "Ricardo "+pieceName)
+					default:
+						if code != exitDiffTrouble || stdout != "" || !strings.Contains(stderr, "ovsync: standard output: not written: ") {
+							t.Errorf("exit status %d, want %d, nothing on stdout and why on stderr:\n%s\n%s", code, exitDiffTrouble, stdout, stderr)
+						}
+					}
+				})
+			}
 		}
 	}
 }
 
 // TestReportNeverWritesKey writes the report of an org whose config.json
-// and users.csv hold the key, to a file and to stdout.
+// and users.csv hold the key, to a file and to stdout: with the key
+// whole in cells, no page is written (exit status 1, the api-key findings
+// on stderr); with pieces of it, the page holds the org's values exactly.
+// Nothing printed holds a piece of the key.
 func TestReportNeverWritesKey(t *testing.T) {
 	for _, source := range keySources {
-		for _, out := range []string{"file", "-"} {
-			t.Run(source+"/"+out, func(t *testing.T) {
-				edit := setKeySource(t, source)
-				users := keyCells(t)
-				dir := keyOrg(t, func(cfg map[string]any) {
-					edit(cfg)
-					cfg["ApiUrl"] = "http://example.com/?k=" + url.QueryEscape(cliKey)
-					cfg["SyncManagerEmail"] = cliKey
-					cfg["UsersCsv"] = users
+		for _, pieces := range []bool{false, true} {
+			for _, out := range []string{"file", "-"} {
+				t.Run(fmt.Sprintf("%s/pieces=%t/%s", source, pieces, out), func(t *testing.T) {
+					edit := setKeySource(t, source)
+					users := keyCells(t, pieces)
+					dir := keyOrg(t, func(cfg map[string]any) {
+						edit(cfg)
+						cfg["UsersCsv"] = users
+						if !pieces {
+							cfg["ApiUrl"] = "http://example.com/?k=" + url.QueryEscape(cliKey)
+							cfg["SyncManagerEmail"] = cliKey
+						}
+					})
+					page := filepath.Join(dir, "report.html")
+					if out == "-" {
+						page = "-"
+					}
+					code, stdout, stderr := keyRun2(t, "report", "-o", page, dir)
+					if !pieces {
+						if code != exitFindings || stdout != "" || !strings.Contains(stderr, "holds the API key [api-key]") {
+							t.Fatalf("exit status %d, want %d, api-key findings and no page:\n%.500s\n%s", code, exitFindings, stdout, stderr)
+						}
+						if _, err := os.Stat(filepath.Join(dir, "report.html")); err == nil {
+							t.Error("the page was written")
+						}
+						checkNoKey(t, "report -o "+page, stderr, dir)
+						return
+					}
+					if code != 0 {
+						t.Fatalf("exit status %d\n%s", code, stderr)
+					}
+					html := stdout
+					if out == "file" {
+						html = string(readFile(t, page))
+						checkNoKey(t, "report -o "+page, stdout+stderr, dir, page)
+					} else {
+						checkNoKey(t, "report -o -", stderr, dir)
+					}
+					checkData(t, "report", html, pieceName)
 				})
-				page := filepath.Join(dir, "report.html")
-				if out == "-" {
-					page = "-"
-				}
-				code, printed := keyRun(t, "report", "-o", page, dir)
-				if code != exitFindings {
-					t.Fatalf("exit status %d, want %d\n%s", code, exitFindings, printed)
-				}
-				checkNoKey(t, "report -o "+page, printed, dir)
-				html := printed
-				if out == "file" {
-					html = string(readFile(t, page))
-				}
-				if !strings.Contains(html, redact.Mask) {
-					t.Errorf("the page does not show %s where the key was", redact.Mask)
-				}
-			})
+			}
 		}
 	}
 }

@@ -63,15 +63,20 @@ func runReport(c *cli.Context) error {
 		return exitWith(exitUsage, err)
 	}
 	opt.Version = toolVersion()
+	opt.Lint.Keys = redactorOf(c)
 	r, err := report.New(c.Context, opt)
 	if err != nil {
 		return exitWith(exitUsage, err)
+	}
+	if err := r.Lint().KeyError(); err != nil {
+		// The org holds the key: no page of it.
+		return lintStop(c, r.Lint(), err)
 	}
 	out := c.String("output")
 	if out == "-" {
 		err = r.Write(c.App.Writer)
 	} else {
-		err = writeOutput(c, out, r.Write)
+		err = writeData(c, out, r.Write)
 	}
 	if err != nil {
 		return exitWith(exitUsage, err)

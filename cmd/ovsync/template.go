@@ -71,7 +71,7 @@ func runTemplate(c *cli.Context) error {
 	if _, err := os.Stat(out); err == nil && !c.Bool("force") {
 		return exitWith(exitUsage, fmt.Errorf("%s already exists: give another name with -o, or replace it with --force", out))
 	}
-	if err := writeOutput(c, out, write); err != nil {
+	if err := writeData(c, out, write); err != nil {
 		return exitWith(exitUsage, err)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "wrote %s: fill it in, then run \"ovsync convert --out DIR %s\"\n", out, out)

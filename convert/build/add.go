@@ -215,7 +215,7 @@ func (b *builder) lintMerged(batch *atomicfile.Batch) error {
 	for k, p := range b.dest {
 		tmp[k] = batch.Temp(p)
 	}
-	rep, err := lint.Run(lint.Options{Users: tmp[0], Groups: tmp[1], Mapping: tmp[2]})
+	rep, err := lint.Run(lint.Options{Users: tmp[0], Groups: tmp[1], Mapping: tmp[2], Keys: b.opt.Keys})
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,7 @@ import (
 	"github.com/ovsync/ovsync/convert/hrexport"
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -111,6 +112,24 @@ type Options struct {
 	// Warn receives each warning (a message and a hint, possibly "");
 	// nil drops them.
 	Warn func(msg, hint string)
+	// Keys, when set, knows the API keys of the run: a cell of a column
+	// the build writes that holds one whole (in any of its forms) is a
+	// defect, named by its cell and never quoted, and nothing is written.
+	// A key is a secret, never data; a piece of one inside a value is
+	// data and is written as it is.
+	Keys *redact.Redactor
+}
+
+// keyCells is the kind of the defects of cells holding the API key.
+const keyCells = "cells holding the API key"
+
+// holdsKey reports whether v holds an API key the run knows.
+func (b *builder) holdsKey(v string) bool { return b.opt.Keys != nil && v != "" && b.opt.Keys.Holds(v) }
+
+// keyDefect is the defect of a cell holding the key: named, never quoted.
+func keyDefect(col int, header string) cellDefect {
+	return cellDefect{col, keyCells, fmt.Sprintf("%q: the cell holds the API key", header),
+		"remove the key from the export: it is a secret, not data (keep it in OFFICEVIBE_API_KEY or a file for --api-key-file)"}
 }
 
 // Summary says what was built.

@@ -156,6 +156,12 @@ func (b *builder) findHeader() error {
 	if !text {
 		b.src.path = b.opt.Input
 	}
+	for _, col := range b.cols.used {
+		if b.holdsKey(b.cols.header[col]) {
+			d := keyDefect(col, "header")
+			b.defects.add(d.kind, b.cols.headerPos, b.src.at(b.cols.headerPos, col), "the column's name holds the API key", d.hint)
+		}
+	}
 	return nil
 }
 

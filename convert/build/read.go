@@ -289,6 +289,8 @@ func (b *builder) cells(rows cellSource, r *row) bool {
 		case e != "":
 			r.bad = append(r.bad, cellDefect{col, "error cells", fmt.Sprintf("%q: an error cell (%s)", b.cols.header[col], e),
 				"fix the formula (or the data it looks up) in the workbook, and build again"})
+		case b.holdsKey(v):
+			r.bad = append(r.bad, keyDefect(col, b.cols.header[col]))
 		default:
 			if comp {
 				r.computed++
@@ -324,7 +326,8 @@ func (b *builder) keep(r *row) bool {
 		}
 	}
 	for _, d := range r.bad {
-		if ok || d.col == c.key || slices.Contains(c.where, d.col) {
+		// A key is refused wherever it is: a row left out holds it too.
+		if ok || d.col == c.key || slices.Contains(c.where, d.col) || d.kind == keyCells {
 			b.defects.add(d.kind, r.at, b.src.at(r.at, d.col), d.msg, d.hint)
 		}
 	}

@@ -20,15 +20,29 @@
 // The cost is one table look-up per byte (a bit set first, then a map on
 // a hit), whatever the number of secrets.
 //
+// The filter is for messages, never for data. Messages are what ovsync
+// says to a person — errors, warnings, notes, progress, the text of a
+// plan — and every text that came from outside the org's files (a
+// service's answers and headers): any piece of a secret in them is
+// removed. Data is what a run exists to write — converted CSV files, a
+// state file, a dump, a plan file, JSON and SARIF reports, a graph, an
+// HTML report — and holds the org's values exactly, even those that share
+// a few characters with a key: those are the org's, not a secret. A whole
+// secret is another matter: [Redactor.Find] and [Redactor.Holds] tell
+// where a value holds one, in any of the forms above (lint's api-key rule
+// and convert refuse such a value, naming where it is), and a [Guard]
+// passes data on unchanged but refuses to let a whole secret through.
+//
 // How a part of ovsync writes through it: the command makes one Redactor
-// per run and wraps stdout and stderr in its Writers; a package that finds
-// a key (push, from --api-key-file, the environment or config.json) calls
+// per run and wraps its message streams (stderr, and stdout for a
+// subcommand that prints text) in its Writers; a package that finds a key
+// (push, from --api-key-file, the environment or config.json) calls
 // [Redactor.Add] on the redactor it was given before it writes anything
-// about the run; a file (a dump, a state file, a plan, an HTML report) is
-// written through r.Writer over the atomic file, closed before the file
-// is committed; a text cut for display (a service's message, a snippet of
-// an answer) goes through [Redactor.Cut], never a cut then a redaction; an
-// error returned to a caller through [Redactor.Error].
+// about the run; data (a file, or stdout of a subcommand that writes data)
+// goes through r.Guard, closed before the file is committed; a text cut
+// for display (a service's message, a snippet of an answer) goes through
+// [Redactor.Cut], never a cut then a redaction; an error returned to a
+// caller through [Redactor.Error].
 package redact
 
 import (
@@ -36,6 +50,7 @@ import (
 	"encoding/json"
 	"html"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -71,6 +86,12 @@ type table struct {
 	grams map[uint64]struct{}
 	bits  [1 << 10]uint64 // a 65536-bit filter on the grams' hashes
 	alpha [256]bool       // bytes (either case) that occur in some form
+	// whole are the forms of the secrets of MinPiece characters or more,
+	// lower-cased, longest first: what [Redactor.Find] looks for;
+	// minWhole and maxWhole are the lengths of the shortest and the
+	// longest (0 when there is none).
+	whole              []string
+	minWhole, maxWhole int
 }
 
 // New returns a redactor for secrets; empty ones are ignored.
@@ -110,12 +131,21 @@ func (r *Redactor) table() *table {
 
 // Forms returns the forms of secret that are matched, each as it would be
 // written (before lower-casing): the secret, its URL escapings, HTML and
-// JSON escapings, and the part of its base64 encodings that depends on the
+// JSON escapings (with and without <, > and & escaped), and the part of its base64 encodings that depends on the
 // secret alone at each alignment.
 func Forms(secret string) []string {
 	forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret), html.EscapeString(secret)}
+	// JSON as Go writes it (<, > and & escaped) and as most other
+	// encoders do (only quotes, backslashes and controls escaped).
 	if j, err := json.Marshal(secret); err == nil {
 		forms = append(forms, string(j[1:len(j)-1]))
+	}
+	var plain strings.Builder
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(secret) == nil {
+		j := strings.TrimSuffix(plain.String(), "\n")
+		forms = append(forms, j[1:len(j)-1])
 	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
 		for align := 0; align < 3; align++ {
@@ -166,11 +196,34 @@ func hash(k uint64) uint64 { return (k * 0x9E3779B97F4A7C15) >> 48 }
 func build(secrets []string) *table {
 	var forms []string
 	n := MinPiece
+	t := &table{grams: map[uint64]struct{}{}}
 	for _, s := range secrets {
 		n = min(n, len(s))
-		forms = append(forms, Forms(s)...)
+		f := Forms(s)
+		forms = append(forms, f...)
+		if len(s) < MinPiece {
+			// A secret of a few characters is masked in messages, but
+			// not looked for whole in data: any value holding those
+			// few characters would be refused.
+			continue
+		}
+		for _, w := range f {
+			w = strings.ToLower(w)
+			if !slices.Contains(t.whole, w) {
+				t.whole = append(t.whole, w)
+			}
+		}
 	}
-	t := &table{n: n, grams: map[uint64]struct{}{}}
+	// Longest first: where two forms start at one place, the longer is
+	// the match.
+	slices.SortStableFunc(t.whole, func(a, b string) int { return len(b) - len(a) })
+	for _, w := range t.whole {
+		if t.minWhole == 0 || len(w) < t.minWhole {
+			t.minWhole = len(w)
+		}
+		t.maxWhole = max(t.maxWhole, len(w))
+	}
+	t.n = n
 	for _, f := range forms {
 		for i := 0; i+n <= len(f); i++ {
 			var k uint64
@@ -195,7 +248,7 @@ type span struct{ start, end int }
 
 // spans returns the merged runs of b covered by pieces of a secret, in
 // order; runs that touch are merged.
-func (t *table) spans(b []byte) []span {
+func spans[T ~string | ~[]byte](t *table, b T) []span {
 	var out []span
 	n := t.n
 	if len(b) < n {
@@ -233,7 +286,7 @@ func (r *Redactor) String(s string) string {
 	if t == nil || len(s) < t.n {
 		return s
 	}
-	sp := t.spans([]byte(s))
+	sp := spans(t, s)
 	if len(sp) == 0 {
 		return s
 	}
@@ -254,7 +307,7 @@ func (r *Redactor) Bytes(b []byte) []byte {
 	if t == nil {
 		return b
 	}
-	sp := t.spans(b)
+	sp := spans(t, b)
 	if len(sp) == 0 {
 		return b
 	}
@@ -308,3 +361,71 @@ type redactedError struct {
 
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
+
+// Find returns where s holds a secret whole (one of its forms, in any
+// letter case; the earliest, and the longest there): s[start:end]. found
+// is false when s holds none. A piece of a secret is not one: a value
+// that shares a few characters with a key is data, not a secret. Secrets
+// shorter than [MinPiece] are not looked for.
+func (r *Redactor) Find(s string) (start, end int, found bool) {
+	return find(r.table(), s)
+}
+
+// Holds reports whether s holds a secret whole ([Redactor.Find]).
+func (r *Redactor) Holds(s string) bool {
+	_, _, found := find(r.table(), s)
+	return found
+}
+
+// MaskWhole returns s with each secret it holds whole replaced by [Mask],
+// and every other character kept: for a text about data (a finding that
+// quotes a value) that must show the org's values as they are, but never
+// a secret.
+func (r *Redactor) MaskWhole(s string) string {
+	t := r.table()
+	var b strings.Builder
+	for {
+		start, end, found := find(t, s)
+		if !found {
+			if b.Len() == 0 {
+				return s
+			}
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:start])
+		b.WriteString(Mask)
+		s = s[end:]
+	}
+}
+
+// find is [Redactor.Find] on a table (nil: none) for a string or bytes.
+// Every byte of a whole form is in a piece of it, so a form lies inside
+// one run of pieces: only the runs as long as the shortest form are
+// searched, lower-cased.
+func find[T ~string | ~[]byte](t *table, s T) (start, end int, found bool) {
+	if t == nil || t.minWhole == 0 || len(s) < t.minWhole {
+		return 0, 0, false
+	}
+	var low []byte
+	for _, sp := range spans(t, s) {
+		if sp.end-sp.start < t.minWhole {
+			continue
+		}
+		low = low[:0]
+		for i := sp.start; i < sp.end; i++ {
+			low = append(low, lower(s[i]))
+		}
+		text := string(low)
+		best, bestLen := -1, 0
+		for _, w := range t.whole {
+			if i := strings.Index(text, w); i >= 0 && (best < 0 || i < best) {
+				best, bestLen = i, len(w)
+			}
+		}
+		if best >= 0 {
+			return sp.start + best, sp.start + best + bestLen, true
+		}
+	}
+	return 0, 0, false
+}

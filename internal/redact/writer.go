@@ -78,7 +78,7 @@ func (w *Writer) emit(t *table, final bool) error {
 		w.buf, w.ctx, w.masked = w.buf[:0], 0, false
 		return err
 	}
-	sp := t.spans(buf)
+	sp := spans(t, buf)
 	cut := len(buf)
 	if !final {
 		hold := 0

@@ -20,7 +20,9 @@
 //
 // Every value from the files reaches the page escaped: through
 // html/template in the HTML, through encoding/json (which escapes <, >
-// and &) in the data, and through textContent in the script.
+// and &) in the data, and through textContent in the script. The values
+// are the org's, exactly, even where they share a few characters with the
+// API key; an org that holds the key whole is not written at all.
 package report
 
 import (
@@ -95,5 +97,12 @@ func (r *Report) Lint() *lint.Report { return r.lint }
 // Data returns the data the page embeds.
 func (r *Report) Data() *Data { return r.data }
 
-// Write writes the page to w.
-func (r *Report) Write(w io.Writer) error { return writePage(w, r.data) }
+// Write writes the page to w: the org's values exactly, as the files hold
+// them. An org that holds an API key whole (lint's api-key rule) is never
+// written: Write returns its [*lint.KeyError] and writes nothing.
+func (r *Report) Write(w io.Writer) error {
+	if err := r.lint.KeyError(); err != nil {
+		return err
+	}
+	return writePage(w, r.data)
+}
