@@ -139,6 +139,20 @@ func sortedRuleIDs(m map[string]string) []string {
 	return ids
 }
 
+// TestRulesInDocs checks that docs/rules.md has a section for every rule
+// of the table. (cmd/ovsync's TestDocs checks that the page is current.)
+func TestRulesInDocs(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "docs", "rules.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range Rules {
+		if !bytes.Contains(b, []byte("\n### `"+r.ID+"`\n")) {
+			t.Errorf("docs/rules.md has no section for rule %s: run \"go test ./cmd/ovsync -run TestDocs -update\"", r.ID)
+		}
+	}
+}
+
 func TestPrintRules(t *testing.T) {
 	t.Run("text", func(t *testing.T) {
 		var b bytes.Buffer
