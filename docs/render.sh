@@ -1,5 +1,5 @@
 #!/bin/sh
-# render.sh draws the pictures of the README from the bundled orgs with
+# render.sh draws the pictures of docs/ from the bundled orgs with
 # "ovsync graph" and Graphviz's dot (apt-get install graphviz, brew install
 # graphviz, winget install graphviz). Run it from the repository root after
 # changing the orgs or the graph output:

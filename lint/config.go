@@ -190,128 +190,193 @@ func sameFile(a, b string) bool {
 // LoadConfig reads a config.json of the original tool. Problems that do
 // not stop the run come back as findings (rule config) at the position of
 // the key; a file that cannot be used is a [*ConfigError].
+//
+// It reads in phases: the file ([readConfigFile]), the shape
+// ([configReader.configuration]), each key ([configReader.readKey]), the
+// keys that must be there ([configReader.checkPresent]), then the CSV
+// paths against the config's folder ([Config.resolvePaths]).
 func LoadConfig(path, display string) (*Config, []Finding, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := readConfigFile(path, display)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: cannot read the config: %w", display, fserr.WithoutPath(err))
+		return nil, nil, err
 	}
-	raw = bytes.TrimPrefix(raw, []byte{0xEF, 0xBB, 0xBF}) // PowerShell's Out-File writes a BOM
-	cfg := &Config{Path: path}
-	var findings []Finding
-	fail := func(off int64, msg, hint string) error {
-		line, col := offsetPos(raw, off)
-		return &ConfigError{File: display, Line: line, Column: col, Msg: msg, Hint: hint}
-	}
-	note := func(off int64, sev Severity, field, value, msg, hint string) {
-		line, col := offsetPos(raw, off)
-		findings = append(findings, Finding{Rule: RuleConfig, Severity: sev, File: display, Line: line, Column: col,
-			Field: field, Value: value, Message: msg, Hint: hint, Key: field})
-	}
-	shapeHint := `the file must look like {"Configuration": {"ApiUrl": "https://app.officevibe.com", "UsersCsv": "./Data/users.csv", ...}}`
-
-	var probe any
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			// Offset counts the bytes read, the bad one included.
-			return nil, nil, fail(se.Offset-1, "not valid JSON: "+se.Error(), shapeHint)
-		}
-		return nil, nil, fail(0, "not valid JSON: "+err.Error(), shapeHint)
-	}
-	top, err := objectKeys(raw, 0)
+	r := &configReader{raw: raw, display: display, cfg: &Config{Path: path}}
+	keys, confOff, err := r.configuration()
 	if err != nil {
-		return nil, nil, fail(0, "not a JSON object", shapeHint)
-	}
-	i := slices.IndexFunc(top, func(k jsonKey) bool { return k.name == "Configuration" })
-	if i < 0 {
-		return nil, nil, fail(0, `no "Configuration" object`, shapeHint)
-	}
-	confOff := top[i].valueOff
-	keys, err := objectKeys(raw[:confOff+int64(len(top[i].value))], confOff)
-	if err != nil {
-		return nil, nil, fail(confOff, `"Configuration" is not an object`, shapeHint)
+		return nil, nil, err
 	}
 	found := map[string]bool{}
 	for _, k := range keys {
 		found[k.name] = true
-		if !slices.Contains(configKeys, k.name) {
-			hint := "known keys: " + strings.Join(configKeys, ", ")
-			if near := nearestKey(k.name); near != "" {
-				hint = fmt.Sprintf("did you mean %q?", near)
-			}
-			note(k.off, Warning, k.name, "", fmt.Sprintf("unknown key %q is ignored", k.name), hint)
-			continue
-		}
-		valOff := k.valueOff
-		keyOff := k.off // findings point at the key, errors at the value
-		switch k.name {
-		case "InviteNewUsers":
-			if err := json.Unmarshal(k.value, &cfg.InviteNewUsers); err != nil {
-				return nil, nil, fail(valOff, "InviteNewUsers must be true or false", "write it without quotes: \"InviteNewUsers\": false")
-			}
-			if cfg.InviteNewUsers {
-				note(keyOff, Info, k.name, "true", "InviteNewUsers is true: every member the sync creates gets an invitation",
-					"on a first import, consider false and invite from the app")
-			}
-		default:
-			var s string
-			isNull := string(k.value) == "null"
-			if !isNull {
-				if err := json.Unmarshal(k.value, &s); err != nil {
-					return nil, nil, fail(valOff, k.name+" must be a string", fmt.Sprintf("write it in quotes: %q: \"...\"", k.name))
-				}
-			}
-			if k.name != "ApiKey" {
-				line, col := offsetPos(raw, keyOff)
-				cfg.values = append(cfg.values, configValue{key: k.name, value: s, line: line, col: col})
-			}
-			if kind := slices.Index(pathKeys[:], k.name); kind >= 0 {
-				cfg.written[kind], cfg.null[kind] = s, isNull
-				cfg.at[kind][0], cfg.at[kind][1] = offsetPos(raw, valOff)
-			}
-			switch k.name {
-			case "ApiUrl":
-				cfg.APIURL = s
-				if msg, hint := checkAPIURL(s); msg != "" {
-					note(keyOff, Error, k.name, s, msg, hint)
-				}
-			case "ApiKey":
-				cfg.APIKey = s
-				if s != "" {
-					note(keyOff, Info, k.name, "", "ApiKey is written in the config file",
-						"prefer the OFFICEVIBE_API_KEY environment variable, and keep the key out of files")
-				}
-			case "UsersCsv":
-				cfg.UsersCSV = s
-			case "GroupsCsv":
-				cfg.GroupsCSV = s
-			case "MappingCsv":
-				cfg.MappingCSV = s
-			case "SyncManagerEmail":
-				cfg.SyncManagerEmail = s
-				if s != "" && !ValidEmail(s) {
-					note(keyOff, Warning, k.name, s, fmt.Sprintf("SyncManagerEmail %q is not a plain email address", s),
-						"write one address, like hr-ops@example.com, or leave it empty")
-				}
-			}
+		if err := r.readKey(k); err != nil {
+			return nil, nil, err
 		}
 	}
+	if err := r.checkPresent(found, confOff); err != nil {
+		return nil, nil, err
+	}
+	cfg := r.cfg
+	cfg.resolvePaths()
+	cfg.display, cfg.findings, cfg.loaded = display, r.findings, true
+	return cfg, r.findings, nil
+}
+
+// readConfigFile reads the config file, without the byte order mark that
+// PowerShell's Out-File writes.
+func readConfigFile(path, display string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot read the config: %w", display, fserr.WithoutPath(err))
+	}
+	return bytes.TrimPrefix(raw, []byte{0xEF, 0xBB, 0xBF}), nil
+}
+
+// configShapeHint is the hint of every error about the config's shape.
+const configShapeHint = `the file must look like {"Configuration": {"ApiUrl": "https://app.officevibe.com", "UsersCsv": "./Data/users.csv", ...}}`
+
+// configReader reads the keys of one config file into cfg, gathering the
+// findings they give.
+type configReader struct {
+	raw      []byte
+	display  string
+	cfg      *Config
+	findings []Finding
+}
+
+// fail returns the [*ConfigError] of a problem at byte offset off.
+func (r *configReader) fail(off int64, msg, hint string) error {
+	line, col := offsetPos(r.raw, off)
+	return &ConfigError{File: r.display, Line: line, Column: col, Msg: msg, Hint: hint}
+}
+
+// note adds a finding of rule config at byte offset off.
+func (r *configReader) note(off int64, sev Severity, field, value, msg, hint string) {
+	line, col := offsetPos(r.raw, off)
+	r.findings = append(r.findings, Finding{Rule: RuleConfig, Severity: sev, File: r.display, Line: line, Column: col,
+		Field: field, Value: value, Message: msg, Hint: hint, Key: field})
+}
+
+// configuration checks that the file is JSON of the original shape and
+// returns the keys of its Configuration object, with the object's offset.
+func (r *configReader) configuration() ([]jsonKey, int64, error) {
+	var probe any
+	if err := json.Unmarshal(r.raw, &probe); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			// Offset counts the bytes read, the bad one included.
+			return nil, 0, r.fail(se.Offset-1, "not valid JSON: "+se.Error(), configShapeHint)
+		}
+		return nil, 0, r.fail(0, "not valid JSON: "+err.Error(), configShapeHint)
+	}
+	top, err := objectKeys(r.raw, 0)
+	if err != nil {
+		return nil, 0, r.fail(0, "not a JSON object", configShapeHint)
+	}
+	i := slices.IndexFunc(top, func(k jsonKey) bool { return k.name == "Configuration" })
+	if i < 0 {
+		return nil, 0, r.fail(0, `no "Configuration" object`, configShapeHint)
+	}
+	confOff := top[i].valueOff
+	keys, err := objectKeys(r.raw[:confOff+int64(len(top[i].value))], confOff)
+	if err != nil {
+		return nil, 0, r.fail(confOff, `"Configuration" is not an object`, configShapeHint)
+	}
+	return keys, confOff, nil
+}
+
+// readKey reads one key of the Configuration object: an unknown key is a
+// warning, a value of the wrong type an error. Findings point at the key,
+// errors at the value.
+func (r *configReader) readKey(k jsonKey) error {
+	if !slices.Contains(configKeys, k.name) {
+		hint := "known keys: " + strings.Join(configKeys, ", ")
+		if near := nearestKey(k.name); near != "" {
+			hint = fmt.Sprintf("did you mean %q?", near)
+		}
+		r.note(k.off, Warning, k.name, "", fmt.Sprintf("unknown key %q is ignored", k.name), hint)
+		return nil
+	}
+	if k.name == "InviteNewUsers" {
+		return r.readInvite(k)
+	}
+	var s string
+	isNull := string(k.value) == "null"
+	if !isNull {
+		if err := json.Unmarshal(k.value, &s); err != nil {
+			return r.fail(k.valueOff, k.name+" must be a string", fmt.Sprintf("write it in quotes: %q: \"...\"", k.name))
+		}
+	}
+	cfg := r.cfg
+	if k.name != "ApiKey" {
+		line, col := offsetPos(r.raw, k.off)
+		cfg.values = append(cfg.values, configValue{key: k.name, value: s, line: line, col: col})
+	}
+	if kind := slices.Index(pathKeys[:], k.name); kind >= 0 {
+		cfg.written[kind], cfg.null[kind] = s, isNull
+		cfg.at[kind][0], cfg.at[kind][1] = offsetPos(r.raw, k.valueOff)
+	}
+	switch k.name {
+	case "ApiUrl":
+		cfg.APIURL = s
+		if msg, hint := checkAPIURL(s); msg != "" {
+			r.note(k.off, Error, k.name, s, msg, hint)
+		}
+	case "ApiKey":
+		cfg.APIKey = s
+		if s != "" {
+			r.note(k.off, Info, k.name, "", "ApiKey is written in the config file",
+				"prefer the OFFICEVIBE_API_KEY environment variable, and keep the key out of files")
+		}
+	case "UsersCsv":
+		cfg.UsersCSV = s
+	case "GroupsCsv":
+		cfg.GroupsCSV = s
+	case "MappingCsv":
+		cfg.MappingCSV = s
+	case "SyncManagerEmail":
+		cfg.SyncManagerEmail = s
+		if s != "" && !ValidEmail(s) {
+			r.note(k.off, Warning, k.name, s, fmt.Sprintf("SyncManagerEmail %q is not a plain email address", s),
+				"write one address, like hr-ops@example.com, or leave it empty")
+		}
+	}
+	return nil
+}
+
+// readInvite reads InviteNewUsers, a JSON boolean.
+func (r *configReader) readInvite(k jsonKey) error {
+	if err := json.Unmarshal(k.value, &r.cfg.InviteNewUsers); err != nil {
+		return r.fail(k.valueOff, "InviteNewUsers must be true or false", "write it without quotes: \"InviteNewUsers\": false")
+	}
+	if r.cfg.InviteNewUsers {
+		r.note(k.off, Info, k.name, "true", "InviteNewUsers is true: every member the sync creates gets an invitation",
+			"on a first import, consider false and invite from the app")
+	}
+	return nil
+}
+
+// checkPresent fails when a CSV path key is missing from the
+// Configuration object at confOff, and warns when ApiUrl is.
+func (r *configReader) checkPresent(found map[string]bool, confOff int64) error {
 	for kind, k := range pathKeys {
 		if !found[k] {
-			return nil, nil, fail(confOff, fmt.Sprintf("%q is missing from Configuration: no %s file to read", k, Kind(kind)),
+			return r.fail(confOff, fmt.Sprintf("%q is missing from Configuration: no %s file to read", k, Kind(kind)),
 				fmt.Sprintf(`add the path of the file, relative to the config's folder: "%s": "./Data/%s"`, k, Legacy.FileNames[kind]))
 		}
 	}
 	if !found["ApiUrl"] {
-		note(confOff, Warning, "ApiUrl", "", `"ApiUrl" is missing: push needs it`,
+		r.note(confOff, Warning, "ApiUrl", "", `"ApiUrl" is missing: push needs it`,
 			`add "ApiUrl": "https://app.officevibe.com" (or https://sandbox.officevibe.com)`)
 	}
-	dir := filepath.Dir(path)
-	cfg.UsersCSV = resolvePath(dir, cfg.UsersCSV)
-	cfg.GroupsCSV = resolvePath(dir, cfg.GroupsCSV)
-	cfg.MappingCSV = resolvePath(dir, cfg.MappingCSV)
-	cfg.display, cfg.findings, cfg.loaded = display, findings, true
-	return cfg, findings, nil
+	return nil
+}
+
+// resolvePaths resolves the CSV paths against the config file's folder.
+func (c *Config) resolvePaths() {
+	dir := filepath.Dir(c.Path)
+	c.UsersCSV = resolvePath(dir, c.UsersCSV)
+	c.GroupsCSV = resolvePath(dir, c.GroupsCSV)
+	c.MappingCSV = resolvePath(dir, c.MappingCSV)
 }
 
 // CheckFiles fails with a [*ConfigError] when the config names no CSV

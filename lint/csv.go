@@ -43,7 +43,7 @@ func (r *Record) Pos(i int) (line, col int) {
 }
 
 // CSVReader reads a CSV file as [Record] values, reporting the problems
-// that RULES.md names at the file and CSV level (encoding, delimiter,
+// that docs/rules.md names at the file and CSV level (encoding, delimiter,
 // csv-syntax) as findings, and keeps reading after a problem wherever the
 // rest of the file can still be read.
 //

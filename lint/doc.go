@@ -8,7 +8,9 @@
 // output order, each with a stable rule ID from [Rules], a position
 // (file, 1-based line, 1-based byte column) and a hint; the counts; and
 // the [Org] that was read. [Print] writes a report as text, JSON, GitHub
-// workflow commands or SARIF.
+// workflow commands or SARIF. [Rules] describes every rule (when it
+// fires, the files it reads, the fix); [PrintRules] writes that
+// catalogue, which "ovsync rules" prints and docs/rules.md is made of.
 //
 // The pieces, in reading order:
 //

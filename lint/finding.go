@@ -19,7 +19,7 @@ const (
 	Error
 )
 
-// String returns the severity as RULES.md spells it: "error", "warning",
+// String returns the severity as docs/rules.md spells it: "error", "warning",
 // "info" or "off".
 func (s Severity) String() string {
 	switch s {
@@ -54,7 +54,7 @@ func ParseSeverity(s string) (Severity, error) {
 // Finding is one problem found in the input, at a position a person can
 // open in an editor.
 type Finding struct {
-	// Rule is the stable rule ID of RULES.md, such as "language-value".
+	// Rule is the stable rule ID of docs/rules.md, such as "language-value".
 	Rule string
 	// Severity is the rule's severity after --rule overrides.
 	Severity Severity

@@ -17,7 +17,7 @@ const jsonVersion = 1
 const maxJSONValue = 200
 
 // The JSON output has its own tagged structs, so that renaming a Go field
-// can never change the contract of RULES.md.
+// can never change the contract of docs/rules.md.
 type (
 	jsonReport struct {
 		Version  int           `json:"version"`
@@ -58,7 +58,7 @@ type (
 	}
 )
 
-// jsonPrinter writes the report as the single JSON object of RULES.md.
+// jsonPrinter writes the report as the single JSON object of docs/rules.md.
 type jsonPrinter struct {
 	w *bufio.Writer
 }

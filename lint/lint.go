@@ -47,7 +47,7 @@ type Options struct {
 func Run(opt Options) (*Report, error) {
 	for id := range opt.Severities {
 		if _, ok := LookupRule(id); !ok {
-			return nil, fmt.Errorf("unknown rule %q (see the rule table in the README)", id)
+			return nil, fmt.Errorf("unknown rule %q\nhint: %s", id, UnknownRuleHint(id))
 		}
 	}
 	rep := &Report{}

@@ -80,7 +80,8 @@ Examples:
    ovsync push --dry-run .                     lint, plan and show what a push would do
    ovsync push .                               push (OFFICEVIBE_API_KEY holds the key)
    ovsync migrate . --out ../workleap          legacy files to Workleap's format
-   ovsync schema users                         print the JSON Schema of a users.csv row`,
+   ovsync schema users                         print the JSON Schema of a users.csv row
+   ovsync rules                                lint's rules: when each fires, and the fix`,
 		Version:              toolVersion(),
 		EnableBashCompletion: true,
 		HideHelpCommand:      false,
@@ -105,6 +106,7 @@ Examples:
 			reportCommand(),
 			migrateCommand(),
 			schemaCommand(),
+			rulesCommand(),
 			planCommand(),
 			diffCommand(),
 			pushCommand(),

@@ -31,7 +31,9 @@ func completionCommand() *cli.Command {
 		Name:      "completion",
 		Usage:     "print a shell completion script (bash, zsh or fish)",
 		ArgsUsage: "bash|zsh|fish",
-		Description: `Examples:
+		Description: `Exit status: 0 printed; 2 usage (no shell, or an unknown one).
+
+Examples:
    source <(ovsync completion bash)               in ~/.bashrc
    source <(ovsync completion zsh)                in ~/.zshrc
    ovsync completion fish > ~/.config/fish/completions/ovsync.fish`,

@@ -49,7 +49,7 @@ scanning's limit); both say what they left out. json is never cut.`,
 			&cli.GenericFlag{Name: "format", Aliases: []string{"f"}, Value: &formatFlags{},
 				Usage: "output format: " + strings.Join(lint.Formats(), ", ") + " (default text); `FORMAT[=FILE]` writes that format to FILE (atomically), repeatable"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report of the --format without =FILE to `FILE` (atomically) instead of stdout", TakesFile: true},
-			&cli.StringSliceFlag{Name: "rule", Usage: "set a rule's severity: `ID=SEV` with SEV error, warning, info or off (repeatable)"},
+			&cli.StringSliceFlag{Name: "rule", Usage: "set a rule's severity: `ID=SEV` with SEV error, warning, info or off (repeatable; \"ovsync rules\" lists the IDs)"},
 			&cli.BoolFlag{Name: "strict", Usage: "warnings fail the run too (exit status 1)"},
 			&cli.IntFlag{Name: "max-per-rule", Value: 50, Usage: "text format: show at most `N` findings of each rule (0: all)"},
 			&cli.IntFlag{Name: "sarif-max-results", Value: lint.DefaultSARIFMaxResults, Usage: "sarif format: keep at most `N` results, errors first, each rule in turn (0: all; code scanning rejects more than 25000)"},
@@ -266,7 +266,7 @@ func parseRuleFlags(flags []string) (map[string]lint.Severity, error) {
 		}
 		id = strings.TrimSpace(id)
 		if _, known := lint.LookupRule(id); !known {
-			return nil, fmt.Errorf("--rule %q: unknown rule %q (see the rule table in the README)", f, id)
+			return nil, fmt.Errorf("--rule %q: unknown rule %q\nhint: %s", f, id, lint.UnknownRuleHint(id))
 		}
 		s, err := lint.ParseSeverity(sev)
 		if err != nil {

@@ -27,6 +27,9 @@ or --api-key-file. PATH is a config.json or its folder, as for lint
 (the new org then gets its own config.json and Data/ folder), or name the
 files with --users, --groups and --mapping.
 
+Exit status: 0 written; 2 nothing written (usage, an unreadable input, or
+an output that cannot be written: the message names it).
+
 Examples:
    ovsync migrate testdata/sample --out testdata/sample-provisioning
    ovsync migrate --users users.csv --groups groups.csv --mapping groups-mapping.csv --out new/

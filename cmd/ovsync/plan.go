@@ -35,6 +35,10 @@ each input file and of the state file, the counts and every change. Never
 the API key. "ovsync push --plan FILE" sends exactly that plan, or nothing
 (exit status 5) when the files, the state or the target changed since.
 
+Exit status: 0 the plan is printed, whatever guards it would trip; 1 lint
+found errors in the files; 2 the run failed (usage, an unreadable file,
+config or state file).
+
 Examples:
    ovsync plan .
    ovsync plan . -o plan.json          review it, then, later:

@@ -70,6 +70,7 @@ var streamOf = map[string]stream{
 	"report":     dataStream,
 	"migrate":    dataStream,
 	"schema":     dataStream,
+	"rules":      dataStream, // the catalogue, as text, JSON or Markdown
 	"plan":       dataStream, // its text format goes to msgOut
 	"diff":       dataStream, // its text format goes to msgOut
 	"completion": dataStream,

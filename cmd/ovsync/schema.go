@@ -24,6 +24,8 @@ is an object of column name to value, all strings, spaces around values
 removed; "x-ovsync-rule" names the lint rule of each constraint and other
 validators ignore it.
 
+Exit status: 0 printed; 2 usage (no name, or an unknown one).
+
 Examples:
    ovsync schema users > users.schema.json
    ovsync schema mapping`,

@@ -397,7 +397,7 @@ func (b *browser) shot(t testing.TB, sel string, height float64) []byte {
 	return res.Data
 }
 
-// TestScreenshots checks the README's pictures of the report for
+// TestScreenshots checks the pictures of the report in docs/report.md for
 // testdata/broken; -update takes them again in Chromium.
 func TestScreenshots(t *testing.T) {
 	team := -1 // the team selected in the tree's picture: T-OPS-SC
@@ -498,7 +498,7 @@ func TestBrowserPlan(t *testing.T) {
 	b.check(t, path)
 }
 
-// planScreenshot takes the README's picture of the plan section: the
+// planScreenshot takes docs/report.md's picture of the plan section: the
 // sample org with planted changes since its last push.
 func planScreenshot(t *testing.T, org, file string) {
 	b := newBrowser(t, 60*time.Second)

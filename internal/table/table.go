@@ -25,15 +25,44 @@ func Write(w io.Writer, header []string, rows [][]string, right ...int) error {
 			align[i] = tw.AlignRight
 		}
 	}
-	t := tablewriter.NewTable(w,
+	return write(w, header, rows,
+		tablewriter.WithRowAutoWrap(tw.WrapNone), // paths stay on one line
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+	)
+}
+
+// WriteWrapped draws a table of rows under header, every column aligned
+// left, with the text of column i wrapped at word boundaries so that the
+// column is at most widths[i] characters wide, its padding of one space
+// each side included, when widths[i] is more than 0: for prose, such as
+// the rule catalogue, where Write's one line per row would not fit.
+func WriteWrapped(w io.Writer, header []string, rows [][]string, widths []int) error {
+	max := tw.NewMapper[int, int]()
+	for i, n := range widths {
+		if n > 0 {
+			max.Set(i, n)
+		}
+	}
+	return write(w, header, rows,
+		tablewriter.WithRowConfig(tw.CellConfig{
+			Formatting:   tw.CellFormatting{AutoWrap: tw.WrapNormal},
+			Alignment:    tw.CellAlignment{Global: tw.AlignLeft},
+			Padding:      tw.CellPadding{Global: tw.PaddingDefault},
+			ColMaxWidths: tw.CellWidth{PerColumn: max},
+		}),
+	)
+}
+
+// write draws a table in the one style of the package, with opts for
+// the rows.
+func write(w io.Writer, header []string, rows [][]string, opts ...tablewriter.Option) error {
+	t := tablewriter.NewTable(w, append([]tablewriter.Option{
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
 			Symbols: tw.NewSymbols(tw.StyleASCII),
 		})),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithHeaderAutoFormat(tw.Off), // headers as given
-		tablewriter.WithRowAutoWrap(tw.WrapNone), // paths stay on one line
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
-	)
+	}, opts...)...)
 	h := make([]any, len(header))
 	for i, s := range header {
 		h[i] = s

@@ -9,8 +9,8 @@
 //	go build -o /tmp/floor ./lint/internal/floor
 //	/usr/bin/time -v /tmp/floor /tmp/org1m/config.json >/dev/null
 //
-// lint's own peak memory is measured against this floor (see the README's
-// Development section).
+// lint's own peak memory is measured against this floor (see the
+// Benchmarks section of docs/development.md).
 package main
 
 import (
