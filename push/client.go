@@ -12,8 +12,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ovsync/ovsync/internal/loopback"
 	"github.com/ovsync/ovsync/internal/redact"
-	"github.com/ovsync/ovsync/lint"
 )
 
 // Defaults of [Remote] that the command uses for its flags.
@@ -111,7 +111,7 @@ func newClient(r Remote, e endpoint, timeout time.Duration, logf func(string, ..
 			if err != nil {
 				return nil, err
 			}
-			if host, _, err := net.SplitHostPort(conn.RemoteAddr().String()); err != nil || !lint.IsLoopback(host) {
+			if host, _, err := net.SplitHostPort(conn.RemoteAddr().String()); err != nil || !loopback.Is(host) {
 				conn.Close()
 				return nil, fmt.Errorf("%w, and %s is not one", errNotLoopback, conn.RemoteAddr())
 			}

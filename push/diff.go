@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -39,12 +40,12 @@ func Diff(opt DiffOptions) (*Plan, error) {
 	}
 	fixed, err := repair(old.st, cur, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", lint.DisplayPath(opt.Old), err)
+		return nil, fmt.Errorf("%s: %w", displaypath.Of(opt.Old), err)
 	}
 	p := comparePlan(old.st, cur, false)
 	p.Known.Damaged, p.Known.Unknown = fixed.Damaged, fixed.Unknown
 	p.Mode, p.Protocol = "DIFF", cur.Protocol
-	p.Old, p.New = lint.DisplayPath(opt.Old), lint.DisplayPath(opt.New)
+	p.Old, p.New = displaypath.Of(opt.Old), displaypath.Of(opt.New)
 	p.Bytes, p.Digest = 0, ""
 	p.Unchanged = !p.HasChanges()
 	p.Inputs = []Input{}
@@ -67,7 +68,7 @@ func readSide(path string) (*state, error) {
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && isStateFile(path) {
 		st, err := loadState(path)
 		if err == nil && st == nil {
-			err = fmt.Errorf("%s: no such state file", lint.DisplayPath(path))
+			err = fmt.Errorf("%s: no such state file", displaypath.Of(path))
 		}
 		return st, err
 	}

@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/ovsync/ovsync/lint"
+	"github.com/ovsync/ovsync/internal/loopback"
 )
 
 // OfficevibeDomain is the domain whose hosts ApiUrl may name without
@@ -95,16 +95,16 @@ func checkEndpoint(raw string, r endpointRules, allowHosts []string) (endpoint, 
 		return endpoint{}, fmt.Errorf("%s %q must not have a query or fragment%s", r.subject, u.Redacted(), hint)
 	}
 	host := u.Hostname()
-	loopback := lint.IsLoopback(host)
+	local := loopback.Is(host)
 	switch {
 	case strings.EqualFold(u.Scheme, "https"):
-	case strings.EqualFold(u.Scheme, "http") && loopback:
+	case strings.EqualFold(u.Scheme, "http") && local:
 	case strings.EqualFold(u.Scheme, "http"):
 		return endpoint{}, fmt.Errorf("%s %q is plain http: the API key would travel in clear text (http is allowed only to a loopback address)%s", r.subject, u.Redacted(), hint)
 	default:
 		return endpoint{}, fmt.Errorf("%s %q is not an https URL%s", r.subject, u.Redacted(), hint)
 	}
-	if !loopback && !r.hostOK(host) && !allowed(host, allowHosts) {
+	if !local && !r.hostOK(host) && !allowed(host, allowHosts) {
 		return endpoint{}, fmt.Errorf("%s host %q is not %s\nhint: if you trust it with the API key, give --allow-host %s", r.subject, host, r.hosts, host)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -166,7 +167,7 @@ func (e *StateNotWrittenError) Unwrap() error { return e.Err }
 // path could not be replaced: the state of an earlier push is removed,
 // if it can be, since it no longer describes what the service holds.
 func stateNotWritten(path string, err error) *StateNotWrittenError {
-	e := &StateNotWrittenError{StateFile: lint.DisplayPath(path), Err: err}
+	e := &StateNotWrittenError{StateFile: displaypath.Of(path), Err: err}
 	if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 		e.Stale = true
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
@@ -56,7 +57,7 @@ func resolveKey(keyFile string, getenv func(string) string, cfg *lint.Config) (a
 	case getenv(KeyEnv) != "":
 		k = apiKey{value: strings.TrimSpace(getenv(KeyEnv)), source: KeyEnv}
 	case cfg.APIKey != "":
-		k = apiKey{value: strings.TrimSpace(cfg.APIKey), source: "ApiKey in " + lint.DisplayPath(cfg.Path)}
+		k = apiKey{value: strings.TrimSpace(cfg.APIKey), source: "ApiKey in " + displaypath.Of(cfg.Path)}
 	}
 	if k.value != "" {
 		for i := 0; i < len(k.value); i++ {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -29,9 +30,9 @@ func (legacyProtocol) describe() string { return "legacy Officevibe" }
 // endpoint is ApiUrl of config.json; --url is for the successor only.
 func (legacyProtocol) endpoint(cfg *lint.Config, r Remote) (endpoint, error) {
 	if r.URL != "" {
-		return endpoint{}, fmt.Errorf("--url is for --protocol %s: the legacy service's URL is ApiUrl in %s", ProtocolProvisioning, lint.DisplayPath(cfg.Path))
+		return endpoint{}, fmt.Errorf("--url is for --protocol %s: the legacy service's URL is ApiUrl in %s", ProtocolProvisioning, displaypath.Of(cfg.Path))
 	}
-	return parseEndpoint(cfg.APIURL, lint.DisplayPath(cfg.Path), r.AllowHosts)
+	return parseEndpoint(cfg.APIURL, displaypath.Of(cfg.Path), r.AllowHosts)
 }
 
 // invites is InviteNewUsers, which the settings block carries.

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/fserr"
-	"github.com/ovsync/ovsync/lint"
 )
 
 // LockedError stops a push because another push holds the lock of the
@@ -52,32 +52,32 @@ type stateLock struct {
 // ended without letting go (killed): it is taken over with a warning.
 func lockState(sp string, o *output) (*stateLock, error) {
 	path := sp + ".lock"
-	display := lint.DisplayPath(path)
+	shown := displaypath.Of(path)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("%s: cannot create the state folder: %w", display, fserr.WithoutPath(err))
+		return nil, fmt.Errorf("%s: cannot create the state folder: %w", shown, fserr.WithoutPath(err))
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot open the lock file: %w", display, fserr.WithoutPath(err))
+		return nil, fmt.Errorf("%s: cannot open the lock file: %w", shown, fserr.WithoutPath(err))
 	}
 	if err := lockFile(f); err != nil {
 		holder := readHolder(f)
 		f.Close()
 		if errors.Is(err, errLocked) {
-			return nil, &LockedError{Lock: display, Holder: holder}
+			return nil, &LockedError{Lock: shown, Holder: holder}
 		}
-		return nil, fmt.Errorf("%s: cannot lock: %w", display, fserr.WithoutPath(err))
+		return nil, fmt.Errorf("%s: cannot lock: %w", shown, fserr.WithoutPath(err))
 	}
 	if h := readHolder(f); h.PID != 0 {
 		o.warnf("%s: took over the lock left by ovsync push pid %d on %s since %s, which no longer holds it (the process ended without letting go)",
-			display, h.PID, h.Host, h.Since.Format(time.RFC3339))
+			shown, h.PID, h.Host, h.Since.Format(time.RFC3339))
 	}
 	host, _ := os.Hostname()
 	b, _ := json.Marshal(LockHolder{PID: os.Getpid(), Host: host, Since: time.Now().UTC().Truncate(time.Second)})
 	if err := writeHolder(f, append(b, '\n')); err != nil {
 		unlockFile(f)
 		f.Close()
-		return nil, fmt.Errorf("%s: cannot write the lock file: %w", display, fserr.WithoutPath(err))
+		return nil, fmt.Errorf("%s: cannot write the lock file: %w", shown, fserr.WithoutPath(err))
 	}
 	return &stateLock{f: f}, nil
 }

@@ -3,6 +3,7 @@ package push
 import (
 	"fmt"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -152,7 +153,7 @@ func (w *wireFormat) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) e
 		member, ok1 := lint.ParseBool(field(rec, h.Col(lint.MapIsMember)))
 		manager, ok2 := lint.ParseBool(field(rec, h.Col(lint.MapIsManager)))
 		if !ok1 || !ok2 {
-			return fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", lint.DisplayPath(cfg.MappingCSV), rec.Line)
+			return fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", displaypath.Of(cfg.MappingCSV), rec.Line)
 		}
 		bw.raw("{")
 		bw.raw(w.mappingKeys[0])

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
@@ -47,7 +48,7 @@ func inputDigests(cfg *lint.Config) ([]Input, error) {
 		if err != nil {
 			return nil, err
 		}
-		in = append(in, Input{Role: f.role, Path: lint.DisplayPath(f.path), SHA256: sum})
+		in = append(in, Input{Role: f.role, Path: displaypath.Of(f.path), SHA256: sum})
 	}
 	return in, nil
 }
@@ -56,12 +57,12 @@ func inputDigests(cfg *lint.Config) ([]Input, error) {
 func fileDigest(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", fmt.Errorf("%s: cannot read: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
+		return "", fmt.Errorf("%s: cannot read: %w", displaypath.Of(path), fserr.WithoutPath(err))
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("%s: cannot read: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
+		return "", fmt.Errorf("%s: cannot read: %w", displaypath.Of(path), fserr.WithoutPath(err))
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -88,35 +89,35 @@ func (p *Plan) WritePlanFile(path string) error {
 		err = g.Close()
 	}
 	if errors.Is(err, redact.ErrSecret) {
-		return fmt.Errorf("%s: not written: %w\nhint: %s", lint.DisplayPath(path), err, keyInDataHint)
+		return fmt.Errorf("%s: not written: %w\nhint: %s", displaypath.Of(path), err, keyInDataHint)
 	}
 	if err != nil {
 		return err
 	}
 	if err := atomicfile.WriteFile(path, buf.Bytes()); err != nil {
-		return fmt.Errorf("%s: cannot write the plan: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
+		return fmt.Errorf("%s: cannot write the plan: %w", displaypath.Of(path), fserr.WithoutPath(err))
 	}
 	return nil
 }
 
 // ReadPlanFile reads a plan written by [Plan.WritePlanFile].
 func ReadPlanFile(path string) (*Plan, error) {
-	display := lint.DisplayPath(path)
+	shown := displaypath.Of(path)
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--plan %s: cannot read: %w", display, fserr.WithoutPath(err))
+		return nil, fmt.Errorf("--plan %s: cannot read: %w", shown, fserr.WithoutPath(err))
 	}
 	var p Plan
 	if err := json.Unmarshal(raw, &p); err != nil {
-		return nil, fmt.Errorf("--plan %s: not a plan of ovsync plan -o: %v\nhint: write one with: ovsync plan -o %s", display, err, display)
+		return nil, fmt.Errorf("--plan %s: not a plan of ovsync plan -o: %v\nhint: write one with: ovsync plan -o %s", shown, err, shown)
 	}
 	if p.Version != PlanVersion {
-		return nil, fmt.Errorf("--plan %s: plan version %d, this ovsync reads version %d\nhint: make the plan again with this ovsync", display, p.Version, PlanVersion)
+		return nil, fmt.Errorf("--plan %s: plan version %d, this ovsync reads version %d\nhint: make the plan again with this ovsync", shown, p.Version, PlanVersion)
 	}
 	if p.Digest == "" || len(p.Inputs) == 0 || p.Target.URL == "" {
-		return nil, fmt.Errorf("--plan %s: the plan lacks its digests or target\nhint: write one with: ovsync plan -o %s", display, display)
+		return nil, fmt.Errorf("--plan %s: the plan lacks its digests or target\nhint: write one with: ovsync plan -o %s", shown, shown)
 	}
-	p.source = display
+	p.source = shown
 	return &p, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -130,7 +131,7 @@ func chooseProtocol(name string, cfg *lint.Config) (p protocol, how string, err 
 			hint += `, or write them in the successor's format first with "ovsync migrate"`
 		}
 		return nil, "", fmt.Errorf("--protocol %s: the files of %s are in the %s format (%s), which the %s protocol does not send\nhint: %s",
-			p.name(), lint.DisplayPath(cfg.Path), fits.describe(), strings.Join(v.FileNames[:], ", "), p.name(), hint)
+			p.name(), displaypath.Of(cfg.Path), fits.describe(), strings.Join(v.FileNames[:], ", "), p.name(), hint)
 	}
 	return p, "from --protocol", nil
 }

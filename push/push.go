@@ -71,6 +71,7 @@ import (
 	"time"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
@@ -453,7 +454,7 @@ func prepare(opt Options, o *output, cfgPath string, cfg *lint.Config, t pushTar
 	switch {
 	case prev == nil:
 	case prev.succeeds(proto.name()):
-		notes = append(notes, fmt.Sprintf("planned against the last legacy push (state file %s, ids kept by ovsync migrate): its state becomes the provisioning one once sent", lint.DisplayPath(sp)))
+		notes = append(notes, fmt.Sprintf("planned against the last legacy push (state file %s, ids kept by ovsync migrate): its state becomes the provisioning one once sent", displaypath.Of(sp)))
 		prev.asProvisioning()
 	case !prev.isFor(proto.name(), e):
 		// A record of another target is none of this one's: planning
@@ -469,19 +470,19 @@ func prepare(opt Options, o *output, cfgPath string, cfg *lint.Config, t pushTar
 	}
 	o.logf("body: %s, %s, built in %s", byteSize(size), digest, time.Since(start).Round(time.Millisecond))
 	if opt.Dump != "" {
-		o.logf("dump: %s written", lint.DisplayPath(opt.Dump))
+		o.logf("dump: %s written", displaypath.Of(opt.Dump))
 	}
 	cur := c.state(stateHead{Protocol: proto.name(), APIURL: e.String(), Digest: digest, Bytes: size, InviteNewUsers: proto.invites(cfg)})
 	fixed, err := repair(prev, cur, o.red)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w%s", lint.DisplayPath(sp), err, stateHint)
+		return nil, fmt.Errorf("%s: %w%s", displaypath.Of(sp), err, stateHint)
 	}
 	p := comparePlan(prev, cur, proto.invites(cfg))
 	p.Known.Damaged, p.Known.Unknown = fixed.Damaged, fixed.Unknown
 	p.Mode, p.Protocol, p.Notes = mode, proto.name(), append(notes, proto.notes(cfg)...)
 	p.Target = Target{URL: e.String(), Host: e.base.Host}
 	p.Inputs = in
-	p.StateFile, p.Bytes, p.Digest = lint.DisplayPath(sp), size, digest
+	p.StateFile, p.Bytes, p.Digest = displaypath.Of(sp), size, digest
 	p.State = Input{Role: "state", Path: p.StateFile, SHA256: stateSum}
 	p.OtherTarget = other
 	p.Unchanged = prev != nil && prev.Digest == digest
@@ -506,7 +507,7 @@ func MakePlan(opt Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, _, err := lint.LoadConfig(cfgPath, lint.DisplayPath(cfgPath))
+	cfg, _, err := lint.LoadConfig(cfgPath, displaypath.Of(cfgPath))
 	if err != nil {
 		return nil, o.red.Error(err)
 	}
@@ -530,7 +531,7 @@ func setup(path string, r Remote, o *output) (string, *lint.Config, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	cfg, _, err := lint.LoadConfig(cfgPath, lint.DisplayPath(cfgPath))
+	cfg, _, err := lint.LoadConfig(cfgPath, displaypath.Of(cfgPath))
 	if err != nil {
 		return "", nil, err
 	}
@@ -551,7 +552,7 @@ func logService(o *output, cfg *lint.Config, e endpoint) {
 	if src == "" {
 		src = "nowhere (no key)"
 	}
-	o.logf("config %s, service %s, key from %s", lint.DisplayPath(cfg.Path), e, src)
+	o.logf("config %s, service %s, key from %s", displaypath.Of(cfg.Path), e, src)
 }
 
 // withKeyHint adds to a rejected key where the key came from.
@@ -602,7 +603,7 @@ func planPass(proto protocol, cfg *lint.Config, c *collector, dump string, red *
 			return g.Close()
 		})
 		if errors.Is(err, redact.ErrSecret) {
-			err = fmt.Errorf("%s: not written: %w\nhint: %s", lint.DisplayPath(dump), err, keyInDataHint)
+			err = fmt.Errorf("%s: not written: %w\nhint: %s", displaypath.Of(dump), err, keyInDataHint)
 		}
 	} else {
 		err = write(nil)

@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/redact"
-	"github.com/ovsync/ovsync/lint"
 )
 
 // DefaultStateFile is where the state is kept, relative to the config
@@ -154,17 +154,17 @@ const stateHint = "\nhint: restore the file from where it is kept (a backup, the
 // naming it and the fix, never a missing state: the record it held would
 // otherwise be silently lost.
 func loadState(path string) (*state, error) {
-	display := lint.DisplayPath(path)
+	shown := displaypath.Of(path)
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot read the state file: %w%s", display, fserr.WithoutPath(err), stateHint)
+		return nil, fmt.Errorf("%s: cannot read the state file: %w%s", shown, fserr.WithoutPath(err), stateHint)
 	}
 	st, err := parseState(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v%s", display, err, stateHint)
+		return nil, fmt.Errorf("%s: %v%s", shown, err, stateHint)
 	}
 	sum := sha256.Sum256(raw)
 	st.SHA256 = hex.EncodeToString(sum[:])
@@ -533,7 +533,7 @@ func (st *state) target() string {
 func (st *state) stage(b *atomicfile.Batch, path string, red *redact.Redactor) error {
 	err := b.Add(path, func(w io.Writer) error { return st.encode(w, red) })
 	if errors.Is(err, redact.ErrSecret) {
-		err = fmt.Errorf("%s: not written, and nothing sent: %w\nhint: %s", lint.DisplayPath(path), err, keyInDataHint)
+		err = fmt.Errorf("%s: not written, and nothing sent: %w\nhint: %s", displaypath.Of(path), err, keyInDataHint)
 	}
 	return err
 }

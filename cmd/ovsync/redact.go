@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
@@ -129,7 +130,7 @@ func seeConfig(c *cli.Context, path string) {
 	if err != nil {
 		return
 	}
-	if cfg, _, err := lint.LoadConfig(cfgPath, lint.DisplayPath(cfgPath)); err == nil && cfg != nil {
+	if cfg, _, err := lint.LoadConfig(cfgPath, displaypath.Of(cfgPath)); err == nil && cfg != nil {
 		redactorOf(c).Add(cfg.APIKey)
 		redactorOf(c).Add(strings.TrimSpace(cfg.APIKey))
 	}

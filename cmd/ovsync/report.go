@@ -5,9 +5,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/internal/report"
-	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
 )
 
@@ -83,7 +83,7 @@ func runReport(c *cli.Context) error {
 	}
 	s := r.Lint().Summary
 	if out != "-" {
-		notef(c.App.ErrWriter, "report written to %s: %s, %s, %d info", lint.DisplayPath(out),
+		notef(c.App.ErrWriter, "report written to %s: %s, %s, %d info", displaypath.Of(out),
 			plural.Count(s.Errors, "error", "errors"), plural.Count(s.Warnings, "warning", "warnings"), s.Infos)
 	}
 	if s.Errors > 0 {
