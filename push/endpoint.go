@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ovsync/ovsync/internal/loopback"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // OfficevibeDomain is the domain whose hosts ApiUrl may name without
@@ -145,6 +146,11 @@ func (e endpoint) join(path string) string {
 	u := *e.base
 	u.Path += path
 	return u.String()
+}
+
+// target is the [plan.Target] of the endpoint, as a plan records it.
+func (e endpoint) target() plan.Target {
+	return plan.Target{URL: e.String(), Host: e.base.Host}
 }
 
 // String returns the URL, as the summary and the state file show it.

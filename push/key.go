@@ -78,10 +78,6 @@ func errNoKey() error {
 // it.
 const redacted = redact.Mask
 
-// keyInDataHint ends the error of data (the state, a dump, a plan file)
-// not written because it would hold the key whole: lint names the field.
-const keyInDataHint = "a value of the files or of config.json holds the key: \"ovsync lint\" names it (rule api-key); remove it, the key is a secret, not data"
-
 // secrets returns every key the run can see, the one in use and the
 // others, so that none of them is ever shown: a key file does not make
 // OFFICEVIBE_API_KEY or ApiKey in config.json any less secret.

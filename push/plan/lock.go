@@ -1,4 +1,4 @@
-package push
+package plan
 
 import (
 	"encoding/json"
@@ -39,19 +39,20 @@ type LockHolder struct {
 	Since time.Time `json:"since"`
 }
 
-// stateLock is a held lock of a state file: an OS lock on the file
+// StateLock is a held lock of a state file: an OS lock on the file
 // beside it (flock, LockFileEx), which the OS lets go when the process
 // ends, however it ends. The file names the holder while it is held.
-type stateLock struct {
+type StateLock struct {
 	f *os.File
 }
 
-// lockState takes the lock of the state file sp, or returns a
-// [*LockedError] at once when another process holds it. A lock file
-// that names a holder but is not locked was left by a process that
-// ended without letting go (killed): it is taken over with a warning.
-func lockState(sp string, o *output) (*stateLock, error) {
-	path := sp + ".lock"
+// Lock takes the lock of the state file, held by a push from before
+// planning until the state is written, or returns a [*LockedError] at
+// once when another process holds it. A lock file that names a holder
+// but is not locked was left by a process that ended without letting go
+// (killed): it is taken over with a warning.
+func (pl *Planner) Lock() (*StateLock, error) {
+	path := pl.state + ".lock"
 	shown := displaypath.Of(path)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("%s: cannot create the state folder: %w", shown, fserr.WithoutPath(err))
@@ -69,8 +70,8 @@ func lockState(sp string, o *output) (*stateLock, error) {
 		return nil, fmt.Errorf("%s: cannot lock: %w", shown, fserr.WithoutPath(err))
 	}
 	if h := readHolder(f); h.PID != 0 {
-		o.warnf("%s: took over the lock left by ovsync push pid %d on %s since %s, which no longer holds it (the process ended without letting go)",
-			shown, h.PID, h.Host, h.Since.Format(time.RFC3339))
+		pl.warn(fmt.Sprintf("%s: took over the lock left by ovsync push pid %d on %s since %s, which no longer holds it (the process ended without letting go)",
+			shown, h.PID, h.Host, h.Since.Format(time.RFC3339)), "")
 	}
 	host, _ := os.Hostname()
 	b, _ := json.Marshal(LockHolder{PID: os.Getpid(), Host: host, Since: time.Now().UTC().Truncate(time.Second)})
@@ -79,11 +80,11 @@ func lockState(sp string, o *output) (*stateLock, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: cannot write the lock file: %w", shown, fserr.WithoutPath(err))
 	}
-	return &stateLock{f: f}, nil
+	return &StateLock{f: f}, nil
 }
 
-// unlock empties the lock file and lets the lock go.
-func (l *stateLock) unlock() {
+// Unlock empties the lock file and lets the lock go.
+func (l *StateLock) Unlock() {
 	_ = writeHolder(l.f, nil)
 	unlockFile(l.f)
 	l.f.Close()

@@ -1,4 +1,4 @@
-package push
+package plan
 
 import (
 	"bufio"
@@ -117,6 +117,9 @@ func (h hash64) MarshalText() ([]byte, error) {
 	return h.appendHex(make([]byte, 0, 16)), nil
 }
 
+// hexDigits are the digits of a hash written in hex.
+const hexDigits = "0123456789abcdef"
+
 // appendHex appends the hash as 16 lower-case hex digits.
 func (h hash64) appendHex(b []byte) []byte {
 	for shift := 60; shift >= 0; shift -= 4 {
@@ -136,7 +139,7 @@ func (h *hash64) UnmarshalText(b []byte) error {
 }
 
 // statePath returns the state file of a config: the given one, or
-// .ovsync/state.json beside the config file.
+// [DefaultStateFile] beside the config file.
 func statePath(given, configPath string) string {
 	if given != "" {
 		return given
@@ -505,12 +508,11 @@ func unescape(s string) string {
 // before the protocols were recorded is a legacy one; a state without a
 // URL records no target, so no push's. A URL that an earlier key filter
 // masked in part is the target's when the target's fits it (repair.go).
-func (st *state) isFor(proto string, e endpoint) bool {
+func (st *state) isFor(proto, url string) bool {
 	was := st.Protocol
 	if was == "" && st.v1() {
 		was = ProtocolLegacy
 	}
-	url := e.String()
 	same := strings.EqualFold(st.APIURL, url) || !st.Exact && damaged(st.APIURL) && fits(strings.ToLower(st.APIURL), strings.ToLower(url))
 	return was == proto && st.APIURL != "" && same
 }
@@ -533,7 +535,7 @@ func (st *state) target() string {
 func (st *state) stage(b *atomicfile.Batch, path string, red *redact.Redactor) error {
 	err := b.Add(path, func(w io.Writer) error { return st.encode(w, red) })
 	if errors.Is(err, redact.ErrSecret) {
-		err = fmt.Errorf("%s: not written, and nothing sent: %w\nhint: %s", displaypath.Of(path), err, keyInDataHint)
+		err = fmt.Errorf("%s: not written, and nothing sent: %w\nhint: %s", displaypath.Of(path), err, KeyInDataHint)
 	}
 	return err
 }
