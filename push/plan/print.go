@@ -18,8 +18,23 @@ const maxPlanList = 10
 // Print writes the plan as text: the mode, the table of counts, then
 // what matters to people first: removals, managers losing access, email
 // changes, teams removed, then additions and other changes. Each list
-// shows its first elements and counts the others.
+// shows its first elements and counts the others. The notes close it:
+// what the state could not tell, invitations, the protocol's notes, the
+// guards a push would trip.
 func (p *Plan) Print(w io.Writer) error {
+	p.printHead(w)
+	if err := p.printCounts(w); err != nil {
+		return err
+	}
+	p.printLosses(w)
+	p.printGains(w)
+	p.printNotes(w)
+	return nil
+}
+
+// printHead writes the first two lines: the mode and what the plan is
+// compared with.
+func (p *Plan) printHead(w io.Writer) {
 	first := ""
 	if p.First {
 		first = "first push, "
@@ -49,6 +64,12 @@ func (p *Plan) Print(w io.Writer) error {
 	default:
 		fmt.Fprintf(w, "plan: changes since the last push (state file %s)\n", p.StateFile)
 	}
+}
+
+// printCounts writes the table of counts: "?" where the state cannot
+// tell (a first push, a version 1 state), "-" where a count means
+// nothing (a manager gains or loses access, nothing else).
+func (p *Plan) printCounts(w io.Writer) error {
 	unknown := func(n int, known bool) string {
 		if p.First || !known {
 			return "?"
@@ -71,6 +92,12 @@ func (p *Plan) Print(w io.Writer) error {
 	if err := table.Write(w, []string{"", "ADDED", "REMOVED", "CHANGED", "TOTAL"}, cells, 1, 2, 3, 4); err != nil {
 		return fmt.Errorf("plan %w", err)
 	}
+	return nil
+}
+
+// printLosses writes what people lose, first: users removed, managers
+// losing access, email changes, teams removed.
+func (p *Plan) printLosses(w io.Writer) {
 	c := &p.Changes
 	section(w, "users removed", len(c.UsersRemoved), func(i int) string { return c.UsersRemoved[i].String() })
 	section(w, "managers losing access to a team's results", len(c.ManagersLost), func(i int) string {
@@ -89,6 +116,12 @@ func (p *Plan) Print(w io.Writer) error {
 		t := c.TeamsRemoved[i]
 		return fmt.Sprintf("%s: %s", teamName(t.ID, t.Name), plural.Count(t.Members, "member", "members"))
 	})
+}
+
+// printGains writes the other changes: additions (not for a first push,
+// where everything is one), renames, changed fields, moves.
+func (p *Plan) printGains(w io.Writer) {
+	c := &p.Changes
 	if !p.First {
 		section(w, "users added", len(c.UsersAdded), func(i int) string { return c.UsersAdded[i].String() })
 		section(w, "teams added", len(c.TeamsAdded), func(i int) string {
@@ -115,6 +148,12 @@ func (p *Plan) Print(w io.Writer) error {
 		m := c.Moves[i]
 		return fmt.Sprintf("%s: %s → %s", m.UserRef, teamList(m.From), teamList(m.To))
 	})
+}
+
+// printNotes writes what closes the plan: what the state could not tell,
+// invitations, the protocol's notes, the guards a push would trip, and
+// that nothing changes.
+func (p *Plan) printNotes(w io.Writer) {
 	if !p.First && !p.Known.Mappings {
 		fmt.Fprintln(w, "managers and moves: not known, the state file is of version 1 (the next push writes version 2)")
 	}
@@ -146,7 +185,6 @@ func (p *Plan) Print(w io.Writer) error {
 	case p.Unchanged:
 		fmt.Fprintln(w, "no change since the last push: the body is the same")
 	}
-	return nil
 }
 
 // section writes a titled list: its count, then up to maxPlanList
