@@ -271,9 +271,24 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 	}
 	m := &matcher{keys: keys, work: maxRepairWork*(len(prev.Users)+len(cur.Users)+len(prev.Teams)+len(cur.Teams)+len(prev.Mappings)) + 1<<16}
 	m.repairKeys(prev, cur)
+	users, err := m.repairUsers(prev, cur, &st)
+	if err != nil {
+		return st, err
+	}
+	teams, err := m.repairTeams(prev, cur, &st)
+	if err != nil {
+		return st, err
+	}
+	repairRows(prev, cur, users, teams, &st)
+	prev.Counts = [3]int{len(prev.Users), len(prev.Teams), len(prev.Mappings)}
+	return st, nil
+}
 
-	// Users: by id; the candidates of one damaged id told apart by their
-	// other values.
+// repairUsers matches the damaged users of prev by id, the candidates of
+// one damaged id told apart by their other values, and heals those
+// matched; the unknown ones are left out, and the users of cur they
+// could be are taken as they are.
+func (m *matcher) repairUsers(prev, cur *state, st *repairStats) (*idMatch, error) {
 	prevIDs, curIDs := make([]string, len(prev.Users)), make([]string, len(cur.Users))
 	for i := range prev.Users {
 		prevIDs[i] = prev.Users[i].ID
@@ -285,17 +300,17 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 		return m.sameUser(prev, p, cur, c)
 	})
 	if err != nil {
-		return st, err
+		return nil, err
 	}
 	curIndex := make(map[string]int, len(cur.Users))
 	for i := range cur.Users {
 		curIndex[cur.Users[i].ID] = i
 	}
-	var keepUsers []stateUser
+	var keep []stateUser
 	for p := range prev.Users {
 		u := &prev.Users[p]
 		if !damaged(u.ID) && !damaged(u.Email) && !damaged(u.Values) {
-			keepUsers = append(keepUsers, *u)
+			keep = append(keep, *u)
 			continue
 		}
 		st.Damaged++
@@ -310,17 +325,21 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 		if ok {
 			m.healUser(prev, u, cur, c)
 		}
-		keepUsers = append(keepUsers, *u)
+		keep = append(keep, *u)
 	}
 	for c := range cur.Users {
 		if users.maybe[c] {
-			keepUsers = append(keepUsers, cur.Users[c])
+			keep = append(keep, cur.Users[c])
 		}
 	}
-	prev.Users = keepUsers
+	prev.Users = keep
+	return users, nil
+}
 
-	// Teams: by id; the candidates told apart by their names.
-	prevIDs, curIDs = prevIDs[:0], curIDs[:0]
+// repairTeams matches the damaged teams of prev by id, the candidates
+// told apart by their names, as repairUsers does the users.
+func (m *matcher) repairTeams(prev, cur *state, st *repairStats) (*idMatch, error) {
+	prevIDs, curIDs := make([]string, 0, len(prev.Teams)), make([]string, 0, len(cur.Teams))
 	for _, t := range prev.Teams {
 		prevIDs = append(prevIDs, t.ID)
 	}
@@ -331,16 +350,16 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 		return m.same(prev.Teams[p].Name, cur.Teams[c].Name)
 	})
 	if err != nil {
-		return st, err
+		return nil, err
 	}
 	teamIndex := make(map[string]int, len(cur.Teams))
 	for i, t := range cur.Teams {
 		teamIndex[t.ID] = i
 	}
-	var keepTeams []stateTeam
+	var keep []stateTeam
 	for p, t := range prev.Teams {
 		if !damaged(t.ID) && !damaged(t.Name) {
-			keepTeams = append(keepTeams, t)
+			keep = append(keep, t)
 			continue
 		}
 		st.Damaged++
@@ -358,19 +377,22 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 				t.Name = cur.Teams[c].Name
 			}
 		}
-		keepTeams = append(keepTeams, t)
+		keep = append(keep, t)
 	}
 	for c := range cur.Teams {
 		if teams.maybe[c] {
-			keepTeams = append(keepTeams, cur.Teams[c])
+			keep = append(keep, cur.Teams[c])
 		}
 	}
-	prev.Teams = keepTeams
+	prev.Teams = keep
+	return teams, nil
+}
 
-	// Mapping rows: their damaged ids stand for what the users' and
-	// teams' did. A row that names an unknown record is unknown too, and
-	// the rows of the org that name a record an unknown one could be are
-	// taken as they are.
+// repairRows gives the damaged mapping rows of prev the ids the users'
+// and teams' damaged ids stood for. A row that names an unknown record
+// is unknown too, and the rows of cur that name a record an unknown one
+// could be are taken as they are.
+func repairRows(prev, cur *state, users, teams *idMatch, st *repairStats) {
 	resolve := func(v string, ids map[string]string) (string, bool) {
 		if !damaged(v) {
 			return v, true
@@ -384,10 +406,10 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 		}
 		return id, true
 	}
-	var keepRows []stateMapping
+	var keep []stateMapping
 	for _, r := range prev.Mappings {
 		if !damaged(r.Team) && !damaged(r.User) && !damaged(r.SubTeam) {
-			keepRows = append(keepRows, r)
+			keep = append(keep, r)
 			continue
 		}
 		st.Damaged++
@@ -399,7 +421,7 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 			st.Unknown++
 			continue
 		}
-		keepRows = append(keepRows, r)
+		keep = append(keep, r)
 	}
 	maybeUser, maybeTeam := map[string]bool{}, map[string]bool{}
 	for _, c := range slices.Concat(slices.Collect(maps.Keys(users.maybe)), slices.Collect(maps.Keys(users.rowsOf))) {
@@ -411,13 +433,11 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 	if len(maybeUser)+len(maybeTeam) > 0 {
 		for _, r := range cur.Mappings {
 			if maybeUser[r.User] || maybeTeam[r.Team] || maybeTeam[r.SubTeam] {
-				keepRows = append(keepRows, r)
+				keep = append(keep, r)
 			}
 		}
 	}
-	prev.Mappings = keepRows
-	prev.Counts = [3]int{len(prev.Users), len(prev.Teams), len(prev.Mappings)}
-	return st, nil
+	prev.Mappings = keep
 }
 
 // masked reports whether any value of the state holds the mask; the
