@@ -20,7 +20,7 @@ func planOf(t *testing.T, opt push.Options) string {
 	t.Helper()
 	p, err := makePlan(opt)
 	if err != nil {
-		t.Fatalf("MakePlan: %v", err)
+		t.Fatalf("plan.Make: %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "plan.json")
 	if err := p.WriteFile(path); err != nil {

@@ -278,6 +278,6 @@ func TestPushRefusesKey(t *testing.T) {
 	popt := piecesOptions(dir)
 	popt.Plan.Lint = rep
 	if _, err := makePlan(popt); !errors.As(err, &le) || !strings.Contains(err.Error(), "1 field holds the API key") {
-		t.Errorf("MakePlan with api-key off: %v", err)
+		t.Errorf("plan.Make with api-key off: %v", err)
 	}
 }

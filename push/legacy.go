@@ -15,6 +15,7 @@ import (
 // whole org to {ApiUrl}/api/v2/sync, "Authorization: Bearer KEY".
 type legacyProtocol struct{}
 
+// Name is the protocol's name.
 func (legacyProtocol) Name() string { return plan.ProtocolLegacy }
 
 func (legacyProtocol) syncURL(e endpoint) string { return e.join(SyncPath) }
@@ -25,8 +26,10 @@ func (legacyProtocol) authorize(h http.Header, key string) {
 	h.Set(AuthorizationHeader, BearerPrefix+key)
 }
 
+// Files is the file format the protocol sends.
 func (legacyProtocol) Files() *lint.Vocabulary { return lint.Legacy }
 
+// Describe names the protocol's file format in messages.
 func (legacyProtocol) Describe() string { return "legacy Officevibe" }
 
 // endpoint is ApiUrl of config.json; --url is for the successor only.
@@ -37,7 +40,7 @@ func (legacyProtocol) endpoint(cfg *lint.Config, r plan.Route) (endpoint, error)
 	return parseEndpoint(cfg.APIURL, displaypath.Of(cfg.Path), r.AllowHosts)
 }
 
-// Target is the target of the endpoint.
+// Target is where the protocol's requests go (endpoint), as a plan records it.
 func (p legacyProtocol) Target(cfg *lint.Config, r plan.Route) (plan.Target, error) {
 	e, err := p.endpoint(cfg, r)
 	if err != nil {
@@ -46,11 +49,13 @@ func (p legacyProtocol) Target(cfg *lint.Config, r plan.Route) (plan.Target, err
 	return e.target(), nil
 }
 
+// UserKeys are the standard keys of a user object, in body order.
 func (legacyProtocol) UserKeys() []plan.RoleKey { return legacyWire.userKeys }
 
 // Invites is InviteNewUsers, which the settings block carries.
 func (legacyProtocol) Invites(cfg *lint.Config) bool { return cfg.InviteNewUsers }
 
+// Notes: the legacy protocol adds none to the plan.
 func (legacyProtocol) Notes(*lint.Config) []string { return nil }
 
 func (legacyProtocol) firstPush() string {

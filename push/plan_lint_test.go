@@ -12,7 +12,7 @@ import (
 	"github.com/ovsync/ovsync/push/plan"
 )
 
-// TestMakePlanWithLint checks that a lint report handed to MakePlan
+// TestMakePlanWithLint checks that a lint report handed to plan.Make
 // stands for its own lint: the same plan when it is the org's, and its
 // errors stop the plan (so the files were not linted again).
 func TestMakePlanWithLint(t *testing.T) {

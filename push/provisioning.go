@@ -23,10 +23,13 @@ import (
 // legacy service and is not used.
 type provisioningProtocol struct{}
 
+// Name is the protocol's name.
 func (provisioningProtocol) Name() string { return plan.ProtocolProvisioning }
 
+// Files is the file format the protocol sends.
 func (provisioningProtocol) Files() *lint.Vocabulary { return lint.Provisioning }
 
+// Describe names the protocol's file format in messages.
 func (provisioningProtocol) Describe() string { return "Workleap API provisioning" }
 
 // endpoint is --url, or ProvisioningURL. ApiUrl is the legacy service's
@@ -35,7 +38,7 @@ func (provisioningProtocol) endpoint(_ *lint.Config, r plan.Route) (endpoint, er
 	return parseProvisioningURL(r.URL, r.AllowHosts)
 }
 
-// Target is the target of the endpoint.
+// Target is where the protocol's requests go (endpoint), as a plan records it.
 func (p provisioningProtocol) Target(cfg *lint.Config, r plan.Route) (plan.Target, error) {
 	e, err := p.endpoint(cfg, r)
 	if err != nil {
@@ -44,6 +47,7 @@ func (p provisioningProtocol) Target(cfg *lint.Config, r plan.Route) (plan.Targe
 	return e.target(), nil
 }
 
+// UserKeys are the standard keys of a user object, in body order.
 func (provisioningProtocol) UserKeys() []plan.RoleKey { return provisioningWire.userKeys }
 
 // syncURL is the endpoint itself: the whole URL, path included.

@@ -77,10 +77,10 @@ func (p *Plan) WriteJSON(w io.Writer) error {
 	return err
 }
 
-// WriteFile writes the plan's JSON form to path, atomically: the
-// org's values exactly, through a guard of the redactor of the run that
-// made it ([MakePlan]), which refuses a whole key (lint stops an org that
-// holds one before a plan is made).
+// WriteFile writes the plan's JSON form to path, atomically: the org's
+// values exactly, through a guard of the keys of the run that made it
+// (Options.Keys), which refuses a whole key (lint stops an org that holds
+// one before a plan is made).
 func (p *Plan) WriteFile(path string) error {
 	var buf bytes.Buffer
 	g := p.red.Guard(&buf)
