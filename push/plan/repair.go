@@ -45,37 +45,6 @@ var errTooDamaged = errors.New("the state file holds too many values masked by t
 // of both sides, plus a constant.
 const maxRepairWork = 64
 
-// fits reports whether s can be the damaged value d: d with each
-// [redact.Mask] standing for one or more characters. A value without a
-// mask fits itself only.
-func fits(d, s string) bool {
-	parts := strings.Split(d, redact.Mask)
-	if len(parts) == 1 {
-		return d == s
-	}
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	for _, p := range parts[1 : len(parts)-1] {
-		// At least one character for the mask before p, then the first
-		// p: the leftmost leaves the most for the rest.
-		if s == "" {
-			return false
-		}
-		i := strings.Index(s[1:], p)
-		if i < 0 {
-			return false
-		}
-		s = s[1+i+len(p):]
-	}
-	last := parts[len(parts)-1]
-	return len(s) > len(last) && strings.HasSuffix(s, last)
-}
-
-// damaged reports whether a value of a state holds the mask.
-func damaged(v string) bool { return strings.Contains(v, redact.Mask) }
-
 // matcher decides whether a value of the org can be a damaged one.
 type matcher struct {
 	keys *redact.Redactor // the run's keys: nil or empty when unknown

@@ -517,6 +517,37 @@ func (st *state) isFor(proto, url string) bool {
 	return was == proto && st.APIURL != "" && same
 }
 
+// fits reports whether s can be the damaged value d: d with each
+// [redact.Mask] standing for one or more characters. A value without a
+// mask fits itself only.
+func fits(d, s string) bool {
+	parts := strings.Split(d, redact.Mask)
+	if len(parts) == 1 {
+		return d == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for _, p := range parts[1 : len(parts)-1] {
+		// At least one character for the mask before p, then the first
+		// p: the leftmost leaves the most for the rest.
+		if s == "" {
+			return false
+		}
+		i := strings.Index(s[1:], p)
+		if i < 0 {
+			return false
+		}
+		s = s[1+i+len(p):]
+	}
+	last := parts[len(parts)-1]
+	return len(s) > len(last) && strings.HasSuffix(s, last)
+}
+
+// damaged reports whether a value of a state holds the mask.
+func damaged(v string) bool { return strings.Contains(v, redact.Mask) }
+
 // target describes the push a state records, for messages: "a legacy
 // push to https://app.officevibe.com".
 func (st *state) target() string {
