@@ -59,19 +59,14 @@ package push
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/internal/displaypath"
-	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/plural"
-	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push/plan"
 )
@@ -281,35 +276,6 @@ func makePlan(f *flight, opt Options, o *output) (*plan.Plan, *plan.Record, erro
 		tee = dumpTo(opt.Dump, o)
 	}
 	return f.pl.Plan(mode, tee)
-}
-
-// dumpTo is the tee of a plan that writes the body, indented, to the
-// dump file path, atomically: the body exactly, through a guard of the
-// run's keys, which refuses a whole key.
-func dumpTo(path string, o *output) plan.Tee {
-	return func(write func(extra io.Writer) error) error {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return fmt.Errorf("%s: cannot create the folder: %w", path, fserr.WithoutPath(err))
-		}
-		err := atomicfile.Write(path, func(f io.Writer) error {
-			g := o.red.Guard(f)
-			in := newIndenter(g)
-			if err := write(in); err != nil {
-				return err
-			}
-			if err := in.Close(); err != nil {
-				return err
-			}
-			return g.Close()
-		})
-		if errors.Is(err, redact.ErrSecret) {
-			return fmt.Errorf("%s: not written: %w\nhint: %s", displaypath.Of(path), err, plan.KeyInDataHint)
-		}
-		if err == nil {
-			o.logf("dump: %s written", displaypath.Of(path))
-		}
-		return err
-	}
 }
 
 // guard prints the plan and lets it through, or stops the push: a plan

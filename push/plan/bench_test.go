@@ -84,7 +84,10 @@ func changedCopy(b *testing.B, dir string) string {
 // go test -run '^$' -bench 'BenchmarkPlan$' -benchtime 1x -benchmem ./push/plan
 func BenchmarkPlan(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
-		dir := benchOrg(b, n)
+		dir, err := orggen.Cached(n)
+		if err != nil {
+			b.Fatal(err)
+		}
 		state := filepath.Join(b.TempDir(), "state.json")
 		writeState(b, dir, state)
 		if fi, err := os.Stat(state); err == nil {
@@ -134,23 +137,17 @@ func BenchmarkPlan(b *testing.B) {
 	}
 }
 
-// benchOrg returns the folder of a generated org of n users.
-func benchOrg(b *testing.B, n int) string {
-	b.Helper()
-	dir, err := orggen.Cached(n)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return dir
-}
-
 // BenchmarkParseState reads the state of a generated org's push (what a
 // plan reads before comparing):
 // go test -run '^$' -bench ParseState -benchmem ./push/plan
 func BenchmarkParseState(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
 		b.Run("users="+strconv.Itoa(n), func(b *testing.B) {
-			raw := orgState(b, benchOrg(b, n))
+			dir, err := orggen.Cached(n)
+			if err != nil {
+				b.Fatal(err)
+			}
+			raw := orgState(b, dir)
 			b.SetBytes(int64(len(raw)))
 			b.ReportAllocs()
 			for b.Loop() {

@@ -254,107 +254,97 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 }
 
 // repairUsers matches the damaged users of prev by id, the candidates of
-// one damaged id told apart by their other values, and heals those
-// matched; the unknown ones are left out, and the users of cur they
-// could be are taken as they are.
+// one damaged id told apart by their other values: see repairRecords.
 func (m *matcher) repairUsers(prev, cur *state, st *repairStats) (*idMatch, error) {
-	prevIDs, curIDs := make([]string, len(prev.Users)), make([]string, len(cur.Users))
-	for i := range prev.Users {
-		prevIDs[i] = prev.Users[i].ID
-	}
-	for i := range cur.Users {
-		curIDs[i] = cur.Users[i].ID
-	}
-	users, err := m.matchIDs(prevIDs, curIDs, func(p, c int) bool {
-		return m.sameUser(prev, p, cur, c)
-	})
-	if err != nil {
-		return nil, err
-	}
-	curIndex := make(map[string]int, len(cur.Users))
-	for i := range cur.Users {
-		curIndex[cur.Users[i].ID] = i
-	}
-	var keep []stateUser
-	for p := range prev.Users {
-		u := &prev.Users[p]
-		if !damaged(u.ID) && !damaged(u.Email) && !damaged(u.Values) {
-			keep = append(keep, *u)
-			continue
-		}
-		st.Damaged++
-		c, ok := curIndex[u.ID]
-		switch users.of[p] {
-		case matched:
-			c, ok = users.to[p], true
-		case unknown:
-			st.Unknown++
-			continue
-		}
-		if ok {
-			m.healUser(prev, u, cur, c)
-		}
-		keep = append(keep, *u)
-	}
-	for c := range cur.Users {
-		if users.maybe[c] {
-			keep = append(keep, cur.Users[c])
-		}
-	}
-	prev.Users = keep
-	return users, nil
+	users, match, err := repairRecords(m, prev.Users, cur.Users, records[stateUser]{
+		id:      func(u *stateUser) string { return u.ID },
+		damaged: func(u *stateUser) bool { return damaged(u.ID) || damaged(u.Email) || damaged(u.Values) },
+		alike:   func(p, c int) bool { return m.sameUser(prev, p, cur, c) },
+		heal:    func(u *stateUser, c int) { m.healUser(prev, u, cur, c) },
+	}, st)
+	prev.Users = users
+	return match, err
 }
 
 // repairTeams matches the damaged teams of prev by id, the candidates
-// told apart by their names, as repairUsers does the users.
+// told apart by their names: see repairRecords.
 func (m *matcher) repairTeams(prev, cur *state, st *repairStats) (*idMatch, error) {
-	prevIDs, curIDs := make([]string, 0, len(prev.Teams)), make([]string, 0, len(cur.Teams))
-	for _, t := range prev.Teams {
-		prevIDs = append(prevIDs, t.ID)
-	}
-	for _, t := range cur.Teams {
-		curIDs = append(curIDs, t.ID)
-	}
-	teams, err := m.matchIDs(prevIDs, curIDs, func(p, c int) bool {
-		return m.same(prev.Teams[p].Name, cur.Teams[c].Name)
-	})
-	if err != nil {
-		return nil, err
-	}
-	teamIndex := make(map[string]int, len(cur.Teams))
-	for i, t := range cur.Teams {
-		teamIndex[t.ID] = i
-	}
-	var keep []stateTeam
-	for p, t := range prev.Teams {
-		if !damaged(t.ID) && !damaged(t.Name) {
-			keep = append(keep, t)
-			continue
-		}
-		st.Damaged++
-		c, ok := teamIndex[t.ID]
-		switch teams.of[p] {
-		case matched:
-			c, ok = teams.to[p], true
-		case unknown:
-			st.Unknown++
-			continue
-		}
-		if ok {
+	teams, match, err := repairRecords(m, prev.Teams, cur.Teams, records[stateTeam]{
+		id:      func(t *stateTeam) string { return t.ID },
+		damaged: func(t *stateTeam) bool { return damaged(t.ID) || damaged(t.Name) },
+		alike:   func(p, c int) bool { return m.same(prev.Teams[p].Name, cur.Teams[c].Name) },
+		heal: func(t *stateTeam, c int) {
 			t.ID = cur.Teams[c].ID
 			if m.same(t.Name, cur.Teams[c].Name) {
 				t.Name = cur.Teams[c].Name
 			}
-		}
-		keep = append(keep, t)
+		},
+	}, st)
+	prev.Teams = teams
+	return match, err
+}
+
+// records says how [repairRecords] reads one kind of record.
+type records[T any] struct {
+	// id is a record's id; damaged reports whether it holds the mask.
+	id      func(r *T) string
+	damaged func(r *T) bool
+	// alike tells apart the candidates of record p of the state: it
+	// reports whether record c of the org can be it.
+	alike func(p, c int) bool
+	// heal gives a damaged record the values of record c of the org
+	// where its masks stand for them.
+	heal func(r *T, c int)
+}
+
+// repairRecords matches the damaged records of one kind of the state
+// (prev) with the org's (cur) by id, and returns the records the state
+// keeps, with the matching: the records without a mask as they are, a
+// damaged one healed from the org's record it is (the one of its id, or
+// the one it was matched with), or left as it is when none is (it was
+// removed); an unknown one is left out, and the org's records it could
+// be are taken as they are, so that they are neither removed nor added.
+func repairRecords[T any](m *matcher, prev, cur []T, k records[T], st *repairStats) ([]T, *idMatch, error) {
+	prevIDs, curIDs := make([]string, len(prev)), make([]string, len(cur))
+	for i := range prev {
+		prevIDs[i] = k.id(&prev[i])
 	}
-	for c := range cur.Teams {
-		if teams.maybe[c] {
-			keep = append(keep, cur.Teams[c])
+	curIndex := make(map[string]int, len(cur))
+	for i := range cur {
+		curIDs[i] = k.id(&cur[i])
+		curIndex[curIDs[i]] = i
+	}
+	match, err := m.matchIDs(prevIDs, curIDs, k.alike)
+	if err != nil {
+		return prev, nil, err
+	}
+	var keep []T
+	for p := range prev {
+		r := prev[p]
+		if !k.damaged(&r) {
+			keep = append(keep, r)
+			continue
+		}
+		st.Damaged++
+		c, ok := curIndex[k.id(&r)]
+		switch match.of[p] {
+		case matched:
+			c, ok = match.to[p], true
+		case unknown:
+			st.Unknown++
+			continue
+		}
+		if ok {
+			k.heal(&r, c)
+		}
+		keep = append(keep, r)
+	}
+	for c := range cur {
+		if match.maybe[c] {
+			keep = append(keep, cur[c])
 		}
 	}
-	prev.Teams = keep
-	return teams, nil
+	return keep, match, nil
 }
 
 // repairRows gives the damaged mapping rows of prev the ids the users'
