@@ -21,8 +21,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the state files in testdata")
 
 // writeState writes at state the record a push of the org of dir (a
-// config.json or its folder) keeps, as a first push stages it, made at
-// the zero time: what a push would leave without sending anything.
+// config.json or its folder) keeps, linted, planned and staged as a
+// first push does, made at the zero time: what a push would leave,
+// without sending anything.
 func writeState(t testing.TB, dir, state string) {
 	t.Helper()
 	cfg, err := plan.ReadConfig(dir)
@@ -31,6 +32,9 @@ func writeState(t testing.TB, dir, state string) {
 	}
 	pl, err := plan.New(plan.Options{State: state, Protocols: push.Protocols(), Guards: plan.Guards{FirstPush: true}}, cfg)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pl.Lint(false); err != nil {
 		t.Fatal(err)
 	}
 	_, rec, err := pl.Plan("PUSH", nil)
