@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -171,6 +172,9 @@ func (ps Protocols) Names() []string {
 // Lookup returns the protocol of a name, in any case; "" is the legacy
 // one.
 func (ps Protocols) Lookup(name string) (Protocol, error) {
+	if len(ps) == 0 {
+		return nil, errNoProtocols
+	}
 	want := strings.ToLower(strings.TrimSpace(name))
 	if name == "" {
 		want = ProtocolLegacy
@@ -188,6 +192,9 @@ func (ps Protocols) Lookup(name string) (Protocol, error) {
 // says which of the two it was, for the verbose log. An org whose files
 // mix the two formats is an error, as in lint.
 func (ps Protocols) choose(name string, cfg *lint.Config) (p Protocol, how string, err error) {
+	if len(ps) == 0 {
+		return nil, "", errNoProtocols
+	}
 	paths := [3]string{cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV}
 	v, err := lint.DetectFormat(paths)
 	if err != nil {
@@ -220,6 +227,10 @@ func (ps Protocols) choose(name string, cfg *lint.Config) (p Protocol, how strin
 	}
 	return p, "from --protocol", nil
 }
+
+// errNoProtocols is the error of a plan made without protocols: a
+// caller's mistake, which no file can cause.
+var errNoProtocols = errors.New("no protocol to plan with: Options.Protocols is empty (push.Protocols() has them)")
 
 // anyReadable reports whether one of the files at least can be opened.
 func anyReadable(paths [3]string) bool {
