@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
@@ -68,7 +69,7 @@ func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if cfg, _, err = lint.LoadConfig(path, lint.DisplayPath(path)); err != nil {
+		if cfg, _, err = lint.LoadConfig(path, displaypath.Of(path)); err != nil {
 			return nil, err
 		}
 		if opt.Redactor == nil {
@@ -79,7 +80,7 @@ func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 		in = [3]string{cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV}
 		for _, s := range []struct{ key, value string }{{"ApiUrl", cfg.APIURL}, {"SyncManagerEmail", cfg.SyncManagerEmail}} {
 			if opt.Redactor.Holds(s.value) {
-				return nil, fmt.Errorf("%s: %s holds the API key: remove it (the key goes in OFFICEVIBE_API_KEY), and migrate again", lint.DisplayPath(cfg.Path), s.key)
+				return nil, fmt.Errorf("%s: %s holds the API key: remove it (the key goes in OFFICEVIBE_API_KEY), and migrate again", displaypath.Of(cfg.Path), s.key)
 			}
 		}
 	}
@@ -120,12 +121,12 @@ func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 		out[k] = filepath.Join(dataDir, lint.Provisioning.FileNames[k])
 		for _, p := range in {
 			if p != "" && sameFile(p, out[k]) {
-				return nil, fmt.Errorf("%s: would overwrite an input file: choose another --out folder", lint.DisplayPath(out[k]))
+				return nil, fmt.Errorf("%s: would overwrite an input file: choose another --out folder", displaypath.Of(out[k]))
 			}
 		}
 	}
 	if cfg != nil && sameFile(cfg.Path, filepath.Join(opt.Out, "config.json")) {
-		return nil, fmt.Errorf("%s: would overwrite the input config: choose another --out folder", lint.DisplayPath(cfg.Path))
+		return nil, fmt.Errorf("%s: would overwrite the input config: choose another --out folder", displaypath.Of(cfg.Path))
 	}
 	var batch atomicfile.Batch
 	defer batch.Discard()
@@ -161,7 +162,7 @@ func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 	}
 	if cfg != nil && strings.TrimSpace(cfg.APIKey) != "" && opt.Log != nil {
 		fmt.Fprintf(opt.Log, "%s: ApiKey not copied into %s, so that no new file holds the key: give it to push and ping with OFFICEVIBE_API_KEY or --api-key-file\n",
-			lint.DisplayPath(cfg.Path), lint.DisplayPath(newConfig))
+			displaypath.Of(cfg.Path), displaypath.Of(newConfig))
 	}
 	return renamed, nil
 }
@@ -176,7 +177,7 @@ func migrateFile(kind lint.Kind, path string, w io.Writer, keys *redact.Redactor
 	}
 	for i, name := range h.Names {
 		if keys.Holds(name) {
-			return nil, keyError(fmt.Sprintf("%s:1", lint.DisplayPath(path)), fmt.Sprintf("column %d of the header", i+1))
+			return nil, keyError(fmt.Sprintf("%s:1", displaypath.Of(path)), fmt.Sprintf("column %d of the header", i+1))
 		}
 	}
 	cw := csv.NewWriter(w)
@@ -206,7 +207,7 @@ func migrateFile(kind lint.Kind, path string, w io.Writer, keys *redact.Redactor
 				if i < len(h.Names) {
 					what = h.Names[i]
 				}
-				return keyError(fmt.Sprintf("%s:%d:%d", lint.DisplayPath(path), line, col), what)
+				return keyError(fmt.Sprintf("%s:%d:%d", displaypath.Of(path), line, col), what)
 			}
 		}
 		if langCol >= 0 && langCol < len(row) {

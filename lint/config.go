@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,8 +14,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/editdist"
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/loopback"
 	"github.com/ovsync/ovsync/internal/redact"
 )
 
@@ -126,7 +127,7 @@ func ReadPath(path string) (*Config, []Finding, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg, findings, err := LoadConfig(cfgPath, DisplayPath(cfgPath))
+	cfg, findings, err := LoadConfig(cfgPath, displaypath.Of(cfgPath))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -173,8 +174,8 @@ func dataFolderNeedsConfig(dir string) error {
 	hints := []string{`write a config.json beside them that names them, its ApiUrl the target (see "ovsync push --help")`,
 		"to compare them with the last push without a config: ovsync diff STATE " + dir + ", STATE the state file of that push (.ovsync/state.json beside its config)"}
 	parent := filepath.Join(dir, "..", "config.json")
-	if cfg, _, err := LoadConfig(parent, DisplayPath(parent)); err == nil && sameFile(filepath.Dir(cfg.UsersCSV), dir) {
-		hints = []string{"give the config.json that names these files: " + DisplayPath(parent)}
+	if cfg, _, err := LoadConfig(parent, displaypath.Of(parent)); err == nil && sameFile(filepath.Dir(cfg.UsersCSV), dir) {
+		hints = []string{"give the config.json that names these files: " + displaypath.Of(parent)}
 	}
 	return fmt.Errorf("%s holds the org's files but no config.json: a plan or a push needs one, for its target (ApiUrl) and the record of the last push kept beside it\nhint: %s",
 		dir, strings.Join(hints, "\nhint: "))
@@ -409,10 +410,10 @@ func (c *Config) CheckFiles() error {
 		case err == nil && !st.IsDir():
 			continue
 		case err == nil:
-			msg = fmt.Sprintf("%s names %s, which is a folder, not a CSV file", pathKeys[kind], DisplayPath(p))
+			msg = fmt.Sprintf("%s names %s, which is a folder, not a CSV file", pathKeys[kind], displaypath.Of(p))
 			hint = fmt.Sprintf("name the %s file in it", Kind(kind))
 		case errors.Is(err, fs.ErrNotExist):
-			msg = fmt.Sprintf("%s names %s, which does not exist", pathKeys[kind], DisplayPath(p))
+			msg = fmt.Sprintf("%s names %s, which does not exist", pathKeys[kind], displaypath.Of(p))
 			hint = missingFileHint(p, c.written[kind])
 		default:
 			continue
@@ -426,7 +427,7 @@ func (c *Config) CheckFiles() error {
 func (c *Config) error(kind Kind, msg, hint string) error {
 	file := c.display
 	if file == "" {
-		file = DisplayPath(c.Path)
+		file = displaypath.Of(c.Path)
 	}
 	return &ConfigError{File: file, Line: c.at[kind][0], Column: c.at[kind][1], Msg: msg, Hint: hint}
 }
@@ -438,7 +439,7 @@ func missingFileHint(p, written string) string {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Sprintf("the folder %s does not exist: paths are read relative to the config's folder", DisplayPath(dir))
+		return fmt.Sprintf("the folder %s does not exist: paths are read relative to the config's folder", displaypath.Of(dir))
 	case err != nil:
 		return "write the file's path, relative to the config's folder"
 	}
@@ -449,7 +450,7 @@ func missingFileHint(p, written string) string {
 		}
 	}
 	if near := nearNames(files, filepath.Base(p), false); len(near) > 0 {
-		hint := fmt.Sprintf("%s holds %s", DisplayPath(dir), joinAnd(near))
+		hint := fmt.Sprintf("%s holds %s", displaypath.Of(dir), joinAnd(near))
 		if base := filepath.Base(p); len(near) == 1 && strings.HasSuffix(written, base) {
 			hint += fmt.Sprintf(": did you mean %q?", strings.TrimSuffix(written, base)+near[0])
 		}
@@ -457,7 +458,7 @@ func missingFileHint(p, written string) string {
 	}
 	hint := "write the file's path, relative to the config's folder"
 	if written != "" {
-		hint = fmt.Sprintf("the config says %q, read relative to the config's folder; %s holds %s", written, DisplayPath(dir), listNames(files, 10))
+		hint = fmt.Sprintf("the config says %q, read relative to the config's folder; %s holds %s", written, displaypath.Of(dir), listNames(files, 10))
 	}
 	return hint
 }
@@ -476,20 +477,10 @@ func checkAPIURL(s string) (msg, hint string) {
 	switch {
 	case u.Scheme == "https":
 		return "", ""
-	case u.Scheme == "http" && IsLoopback(u.Hostname()):
+	case u.Scheme == "http" && loopback.Is(u.Hostname()):
 		return "", ""
 	}
 	return fmt.Sprintf("ApiUrl %q is not https: the API key would travel in clear text", s), hint0
-}
-
-// IsLoopback reports whether host names this machine: localhost or a
-// loopback IP address.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // resolvePath resolves a CSV path of the config against the config's

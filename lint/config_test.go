@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/internal/displaypath"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -277,7 +279,7 @@ func TestCheckFiles(t *testing.T) {
 			if !errors.As(err, &ce) {
 				t.Fatalf("CheckFiles = %v, want a ConfigError", err)
 			}
-			fix := func(s string) string { return filepath.ToSlash(strings.ReplaceAll(s, DisplayPath(dir), "DIR")) }
+			fix := func(s string) string { return filepath.ToSlash(strings.ReplaceAll(s, displaypath.Of(dir), "DIR")) }
 			got := fmt.Sprintf("%s:%d:%d: %s | %s", ce.File, ce.Line, ce.Column, fix(ce.Msg), fix(ce.Hint))
 			want := fmt.Sprintf("cfg.json:2:15: %s | %s", tt.msg, tt.hint)
 			if got != want {

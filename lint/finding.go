@@ -58,7 +58,8 @@ type Finding struct {
 	Rule string
 	// Severity is the rule's severity after --rule overrides.
 	Severity Severity
-	// File is the path as the user can open it (see [DisplayPath]).
+	// File is the path as the user can open it: relative to the working
+	// folder when under it, else absolute.
 	File string
 	// Line is the 1-based physical line where the record or field starts;
 	// 0 when the finding is about the whole file.

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/editdist"
 )
 
@@ -86,7 +87,7 @@ func DataFolder(dir string) (paths [3]string, ok bool, err error) {
 		verb = "are"
 	}
 	return paths, true, fmt.Errorf("%s: %s %s missing from this folder of org files (no config.json)\nhint: %s",
-		DisplayPath(dir), joinAnd(missing), verb, strings.Join(hints, "\nhint: "))
+		displaypath.Of(dir), joinAnd(missing), verb, strings.Join(hints, "\nhint: "))
 }
 
 // fileNamed returns the file of files named name, or else the one file

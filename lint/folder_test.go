@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/internal/displaypath"
 )
 
 // TestDataFolder checks which folders read as an org's files, that all
@@ -72,7 +74,7 @@ func TestDataFolder(t *testing.T) {
 			}
 			got := ""
 			if err != nil {
-				got = strings.ReplaceAll(err.Error(), DisplayPath(dir), "DIR")
+				got = strings.ReplaceAll(err.Error(), displaypath.Of(dir), "DIR")
 			}
 			if diff := cmp.Diff(tt.err, got); diff != "" {
 				t.Errorf("error (-want +got):\n%s", diff)
@@ -140,7 +142,7 @@ func TestNotChecked(t *testing.T) {
 func TestFindConfigDataFolder(t *testing.T) {
 	_, err := FindConfig("../testdata/sample/Data")
 	want := "../testdata/sample/Data holds the org's files but no config.json: a plan or a push needs one, for its target (ApiUrl) and the record of the last push kept beside it\n" +
-		"hint: give the config.json that names these files: " + DisplayPath("../testdata/sample/config.json")
+		"hint: give the config.json that names these files: " + displaypath.Of("../testdata/sample/config.json")
 	if err == nil || err.Error() != want {
 		t.Errorf("FindConfig = %v\nwant %s", err, want)
 	}

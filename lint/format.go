@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ovsync/ovsync/internal/displaypath"
 )
 
 // DetectFormat tells the format of an org's files (paths by kind; "" for
@@ -26,7 +28,7 @@ func DetectFormat(paths [3]string) (*Vocabulary, error) {
 		}
 		if found != nil && v != found {
 			return nil, fmt.Errorf("the files mix two formats: %s is in the %s format but %s is in the %s format (rename the columns of one, or run \"ovsync migrate\" on legacy files)",
-				DisplayPath(foundIn), found.Title, DisplayPath(p), v.Title)
+				displaypath.Of(foundIn), found.Title, displaypath.Of(p), v.Title)
 		}
 		found, foundIn = v, p
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/redact"
 )
@@ -180,27 +181,6 @@ func applySeverities(fs []Finding, over map[string]Severity) []Finding {
 	return out
 }
 
-// DisplayPath returns path as the user can open it: relative to the
-// working folder when under it, else absolute.
-func DisplayPath(path string) string {
-	if path == "" {
-		return ""
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return path
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return abs
-	}
-	rel, err := filepath.Rel(wd, abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return abs
-	}
-	return rel
-}
-
 // Read reads the files of an org (paths by kind; "" for a file not
 // given) and returns the org model with every finding about it, severities
 // not yet overridden; a field that holds one of keys (nil: none) whole is
@@ -208,7 +188,7 @@ func DisplayPath(path string) string {
 // are read on another; the rules that need both sides run after.
 func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema, keys *redact.Redactor) (*Org, []Finding, error) {
 	org := &Org{Vocabulary: v, userIndex: map[string]int32{}, teamIndex: map[string]int32{}}
-	org.Files = Files{Users: DisplayPath(paths[KindUsers]), Groups: DisplayPath(paths[KindGroups]), Mapping: DisplayPath(paths[KindMapping])}
+	org.Files = Files{Users: displaypath.Of(paths[KindUsers]), Groups: displaypath.Of(paths[KindGroups]), Mapping: displaypath.Of(paths[KindMapping])}
 	users := &usersReader{org: org, keys: keys}
 	teams := &teamsReader{org: org, keys: keys}
 	var wg sync.WaitGroup

@@ -11,18 +11,19 @@ import (
 	"time"
 
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
 
 // planOf makes the plan of dir's push with opt and writes it beside.
 func planOf(t *testing.T, opt push.Options) string {
 	t.Helper()
-	p, err := push.MakePlan(opt)
+	p, err := makePlan(opt)
 	if err != nil {
-		t.Fatalf("MakePlan: %v", err)
+		t.Fatalf("plan.Make: %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "plan.json")
-	if err := p.WritePlanFile(path); err != nil {
+	if err := p.WriteFile(path); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -47,7 +48,7 @@ func TestPlanThenApply(t *testing.T) {
 	if strings.Contains(string(raw), testKey) || strings.Contains(string(raw), testKey[:6]) {
 		t.Fatalf("the plan file holds the key")
 	}
-	plan, err := push.ReadPlanFile(planFile)
+	plan, err := plan.ReadFile(planFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func TestPlanMismatch(t *testing.T) {
 			writeConfig(t, dir, orgConfig{apiURL: other.URL})
 			// Keep the state: a state of another service stops a push on
 			// its own, before the plan is compared.
-			opt.State = filepath.Join(dir, ".ovsync", "other.json")
+			opt.Plan.State = filepath.Join(dir, ".ovsync", "other.json")
 		}, "the plan goes to http://127.0.0.1:"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,7 +109,7 @@ func TestPlanMismatch(t *testing.T) {
 			tt.change(t, dir, srv, &opt)
 			before := srv.Requests()
 			r := doPush(t, opt)
-			var me *push.PlanMismatchError
+			var me *plan.MismatchError
 			if !errors.As(r.err, &me) || !strings.Contains(r.err.Error(), tt.want) {
 				t.Fatalf("push --plan error = %v, want a mismatch naming %q", r.err, tt.want)
 			}
@@ -122,7 +123,7 @@ func TestPlanMismatch(t *testing.T) {
 // TestGuardsPerKind checks that each guard trips alone, names itself
 // with its numbers, and that --yes lets the push through.
 func TestGuardsPerKind(t *testing.T) {
-	loose := push.Limit{Count: 1000}
+	loose := plan.Limit{Count: 1000}
 	for _, tt := range []struct {
 		name string
 		edit func(t *testing.T, dir string)
@@ -136,7 +137,7 @@ func TestGuardsPerKind(t *testing.T) {
 				f := strings.Split(l, ",")
 				return l, !gone[f[0]] && !gone[f[2]]
 			})
-		}, func(o *push.Options) { o.MaxRemovals, o.MaxManagerChanges = loose, loose },
+		}, func(o *push.Options) { o.Plan.MaxRemovals, o.Plan.MaxManagerChanges = loose, loose },
 			"it would delete 4 teams of the 38 sent last time (--max-team-removals 10% of 38 allows 3; a share never allows fewer than 3)"},
 		{"manager changes", func(t *testing.T, dir string) {
 			n := 0
@@ -147,7 +148,7 @@ func TestGuardsPerKind(t *testing.T) {
 				}
 				return l, true
 			})
-		}, func(o *push.Options) { o.MaxRemovals, o.MaxTeamRemovals = loose, loose },
+		}, func(o *push.Options) { o.Plan.MaxRemovals, o.Plan.MaxTeamRemovals = loose, loose },
 			"4 managers would lose access to a team's results, of the 38 manager rows sent last time (--max-manager-changes 10% of 38 allows 3"},
 		{"email changes count as removals", func(t *testing.T, dir string) {
 			n := 0
@@ -159,7 +160,7 @@ func TestGuardsPerKind(t *testing.T) {
 				return l, true
 			})
 		}, func(o *push.Options) {
-			o.MaxRemovals, o.MaxTeamRemovals, o.MaxManagerChanges = push.Limit{Count: 2}, loose, loose
+			o.Plan.MaxRemovals, o.Plan.MaxTeamRemovals, o.Plan.MaxManagerChanges = plan.Limit{Count: 2}, loose, loose
 		},
 			"it would remove 0 users and change 3 emails (each a removal in the legacy protocol) of the 87 sent last time (--max-removals 2 allows 2)"},
 	} {
@@ -210,7 +211,7 @@ func TestLockConcurrentPush(t *testing.T) {
 	}
 	start := time.Now()
 	r := doPush(t, firstOptions(dir, nil))
-	var le *push.LockedError
+	var le *plan.LockedError
 	if !errors.As(r.err, &le) {
 		t.Fatalf("second push error = %v, want a lock error", r.err)
 	}

@@ -6,14 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime/debug"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/ovsync/ovsync/internal/orggen"
+	"github.com/ovsync/ovsync/internal/peakrss"
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
 
@@ -25,32 +24,6 @@ func benchOrg(b *testing.B, n int) string {
 		b.Fatal(err)
 	}
 	return dir
-}
-
-// peakRSS returns the process's peak resident set size in MB (Linux), or
-// -1 where it cannot be read.
-func peakRSS() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
-			if err == nil {
-				return kb / 1024
-			}
-		}
-	}
-	return -1
-}
-
-// resetPeakRSS returns the free heap to the system and starts the peak
-// RSS count again (Linux 4.0 and later), so that earlier benchmarks do
-// not count.
-func resetPeakRSS() {
-	debug.FreeOSMemory()
-	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 }
 
 // BenchmarkPush pushes generated orgs of 1k, 100k and 1M users to the fake
@@ -68,17 +41,15 @@ func BenchmarkPush(b *testing.B) {
 			writeBenchConfig(b, dir, srv.URL)
 			state := filepath.Join(b.TempDir(), "state.json")
 			opt := push.Options{
-				Path:        dir,
-				Remote:      push.Remote{Getenv: env(push.KeyEnv, testKey), Retries: 0, Timeout: time.Hour},
-				State:       state,
-				MaxRemovals: push.Limit{Share: 10, Percent: true},
+				Plan:   plan.Options{Path: dir, State: state, Guards: plan.Guards{MaxRemovals: plan.Limit{Share: 10, Percent: true}}},
+				Remote: push.Remote{Getenv: env(push.KeyEnv, testKey), Retries: 0, Timeout: time.Hour},
 			}
 			first := opt
-			first.FirstPush = true
+			first.Plan.FirstPush = true
 			if _, err := push.Push(context.Background(), first); err != nil {
 				b.Fatal(err)
 			}
-			resetPeakRSS()
+			peakrss.Reset()
 			b.ReportAllocs()
 			var send time.Duration
 			var size int64
@@ -94,7 +65,7 @@ func BenchmarkPush(b *testing.B) {
 			b.ReportMetric(send.Seconds()/runs, "send-s")
 			b.ReportMetric(float64(size)/1e6, "body-MB")
 			b.ReportMetric(float64(size)/1e6/(send.Seconds()/runs), "send-MB/s")
-			b.ReportMetric(peakRSS(), "peak-RSS-MB")
+			b.ReportMetric(peakrss.MB(), "peak-RSS-MB")
 			for _, s := range srv.History() {
 				if s.Status != pushtest.StatusSuccess || s.Users != n {
 					b.Fatalf("the fake says %s with %d users: %v", s.Status, s.Users, s.Errors)

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ovsync/ovsync/lint"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 func TestAppendString(t *testing.T) {
@@ -102,11 +103,11 @@ func TestUserKeys(t *testing.T) {
 // canonical column names of its vocabulary v, called name in messages:
 // the user keys, the group keys (id, name) and the mapping keys (team,
 // user, sub-team, isMember, isManager).
-func checkColumnKeys(t *testing.T, v *lint.Vocabulary, name string, users []roleKey, groups [2]string, mappings [5]string) {
+func checkColumnKeys(t *testing.T, v *lint.Vocabulary, name string, users []plan.RoleKey, groups [2]string, mappings [5]string) {
 	t.Helper()
 	for _, k := range users {
-		if got := v.Column(lint.KindUsers, k.role); got != k.key {
-			t.Errorf("key %q is column %q in %s", k.key, got, name)
+		if got := v.Column(lint.KindUsers, k.Role); got != k.Key {
+			t.Errorf("key %q is column %q in %s", k.Key, got, name)
 		}
 	}
 	for _, tt := range []struct {
@@ -158,15 +159,15 @@ func checkBodyShape(t *testing.T, proto protocol, files [3]csvFile, want string)
 	}
 	cfg := &lint.Config{UsersCSV: paths[0], GroupsCSV: paths[1], MappingCSV: paths[2], SyncManagerEmail: "hr@example.com", InviteNewUsers: true}
 	var buf bytes.Buffer
-	bw := newBodyWriter(&buf)
-	if err := proto.writeBody(bw, cfg, nil); err != nil {
+	n, err := proto.WriteBody(&buf, cfg, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(want, buf.String()); diff != "" {
 		t.Errorf("body (-want +got):\n%s", diff)
 	}
-	if bw.n != int64(buf.Len()) {
-		t.Errorf("bodyWriter counted %d bytes, wrote %d", bw.n, buf.Len())
+	if n != int64(buf.Len()) {
+		t.Errorf("WriteBody counted %d bytes, wrote %d", n, buf.Len())
 	}
 }
 

@@ -12,8 +12,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ovsync/ovsync/internal/loopback"
 	"github.com/ovsync/ovsync/internal/redact"
-	"github.com/ovsync/ovsync/lint"
 )
 
 // Defaults of [Remote] that the command uses for its flags.
@@ -34,7 +34,9 @@ const (
 // service that asks for longer is reported as unavailable instead.
 const maxRetryWait = 10 * time.Minute
 
-// Remote says how to reach the service. Push and ping share it.
+// Remote says how to reach the service once its URL is known (the
+// route, plan.Route, says which): where the key is, retries, timeouts,
+// trust. Push and ping share it.
 type Remote struct {
 	// APIKeyFile is a file holding the API key (--api-key-file). The key
 	// is taken from it first, then from OFFICEVIBE_API_KEY, then from
@@ -42,9 +44,6 @@ type Remote struct {
 	APIKeyFile string
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
-	// AllowHosts are hosts other than officevibe.com's that ApiUrl may
-	// name (--allow-host).
-	AllowHosts []string
 	// Retries is how many times an attempt that failed on the network,
 	// with 429 or with 5xx is retried (0: none).
 	Retries int
@@ -60,23 +59,6 @@ type Remote struct {
 	RootCAs *x509.CertPool
 	// UserAgent is sent as User-Agent ("ovsync/VERSION").
 	UserAgent string
-	// Protocol is the sync API to speak (see [Protocols]). "" means the
-	// one of the files' format for a push, and legacy for a ping. A push
-	// with a protocol that does not send the files' format stops before
-	// anything is sent.
-	Protocol string
-	// URL is the provisioning endpoint (--url); "" means
-	// [ProvisioningURL], and a URL without a path gets [ProvisioningPath].
-	// The same https and host rules as ApiUrl's apply, with
-	// [ProvisioningHost] in place of officevibe.com. The legacy protocol
-	// refuses it: its URL is ApiUrl in config.json.
-	URL string
-	// Redactor, if set, is told the API key (and every other key the run
-	// can see) as soon as it is found, so that the caller's own writers
-	// keep it out too; nil means a redactor of the run's own. The run's
-	// output, files and errors, and the service's answers before any of
-	// their text is cut for a message, go through it.
-	Redactor *redact.Redactor
 
 	// sleep waits between attempts; nil means a timer. Tests record the
 	// waits instead.
@@ -94,12 +76,13 @@ type client struct {
 	red     *redact.Redactor
 }
 
-// newClient builds the HTTP client: Go's standard transport (proxies from
+// newClient builds the HTTP client, whose answers go through red:
+// Go's standard transport (proxies from
 // HTTPS_PROXY and NO_PROXY, the system's certificate authorities or
 // RootCAs, HTTP/2), TLS 1.2 at least, redirects never followed, and for
 // a plain-http loopback endpoint a dialer that refuses any address that
 // is not loopback.
-func newClient(r Remote, e endpoint, timeout time.Duration, logf func(string, ...any)) *client {
+func newClient(r Remote, e endpoint, timeout time.Duration, logf func(string, ...any), red *redact.Redactor) *client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: r.RootCAs}
 	tr.WriteBufferSize = 256 << 10
@@ -111,7 +94,7 @@ func newClient(r Remote, e endpoint, timeout time.Duration, logf func(string, ..
 			if err != nil {
 				return nil, err
 			}
-			if host, _, err := net.SplitHostPort(conn.RemoteAddr().String()); err != nil || !lint.IsLoopback(host) {
+			if host, _, err := net.SplitHostPort(conn.RemoteAddr().String()); err != nil || !loopback.Is(host) {
 				conn.Close()
 				return nil, fmt.Errorf("%w, and %s is not one", errNotLoopback, conn.RemoteAddr())
 			}
@@ -141,7 +124,7 @@ func newClient(r Remote, e endpoint, timeout time.Duration, logf func(string, ..
 		timeout: timeout,
 		sleep:   sleep,
 		logf:    logf,
-		red:     r.Redactor,
+		red:     red,
 	}
 }
 

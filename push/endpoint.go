@@ -5,7 +5,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/ovsync/ovsync/lint"
+	"github.com/ovsync/ovsync/internal/loopback"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // OfficevibeDomain is the domain whose hosts ApiUrl may name without
@@ -95,16 +96,16 @@ func checkEndpoint(raw string, r endpointRules, allowHosts []string) (endpoint, 
 		return endpoint{}, fmt.Errorf("%s %q must not have a query or fragment%s", r.subject, u.Redacted(), hint)
 	}
 	host := u.Hostname()
-	loopback := lint.IsLoopback(host)
+	local := loopback.Is(host)
 	switch {
 	case strings.EqualFold(u.Scheme, "https"):
-	case strings.EqualFold(u.Scheme, "http") && loopback:
+	case strings.EqualFold(u.Scheme, "http") && local:
 	case strings.EqualFold(u.Scheme, "http"):
 		return endpoint{}, fmt.Errorf("%s %q is plain http: the API key would travel in clear text (http is allowed only to a loopback address)%s", r.subject, u.Redacted(), hint)
 	default:
 		return endpoint{}, fmt.Errorf("%s %q is not an https URL%s", r.subject, u.Redacted(), hint)
 	}
-	if !loopback && !r.hostOK(host) && !allowed(host, allowHosts) {
+	if !local && !r.hostOK(host) && !allowed(host, allowHosts) {
 		return endpoint{}, fmt.Errorf("%s host %q is not %s\nhint: if you trust it with the API key, give --allow-host %s", r.subject, host, r.hosts, host)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
@@ -145,6 +146,11 @@ func (e endpoint) join(path string) string {
 	u := *e.base
 	u.Path += path
 	return u.String()
+}
+
+// target is the [plan.Target] of the endpoint, as a plan records it.
+func (e endpoint) target() plan.Target {
+	return plan.Target{URL: e.String(), Host: e.base.Host}
 }
 
 // String returns the URL, as the summary and the state file show it.

@@ -5,32 +5,18 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strconv"
 	"strings"
 
-	"github.com/ovsync/ovsync/lint"
+	"github.com/ovsync/ovsync/internal/displaypath"
+	"github.com/ovsync/ovsync/internal/plural"
 )
 
 // The errors below are the outcomes of [Push] and [Ping] that a caller
-// tells apart (the command maps each to its own exit status). Any other
-// error means the run could not start: usage, an unreadable or unusable
-// config, a missing key, an endpoint that is not allowed.
-
-// LintError stops a push: lint found errors in the files. Nothing was
-// sent; the findings were printed on Options.Stderr.
-type LintError struct {
-	// Report is lint's report, findings included.
-	Report *lint.Report
-}
-
-// Error says how many errors lint found, with a hint.
-func (e *LintError) Error() string {
-	if e.Report.Summary.Errors == 0 && e.Report.KeyFields > 0 { // api-key turned off
-		return e.Report.KeyError().Error()
-	}
-	return fmt.Sprintf("lint found %s: nothing was sent\nhint: fix the files (\"ovsync lint\" shows every finding), then push again",
-		nounCount(e.Report.Summary.Errors, "error", "errors"))
-}
+// tells apart (the command maps each to its own exit status), with
+// package plan's [*plan.LintError], [*plan.MismatchError] and
+// [*plan.LockedError]. Any other error means the run could not start:
+// usage, an unreadable or unusable config, a missing key, an endpoint
+// that is not allowed.
 
 // GuardError stops a push whose plan goes over a limit (--max-removals,
 // --max-team-removals, --max-manager-changes, --max-invites). Nothing
@@ -44,6 +30,9 @@ type GuardError struct {
 	// StateFile is the state file, as displayed.
 	StateFile string
 }
+
+// acceptFirstPush is the hint of a push without a record.
+const acceptFirstPush = "if the record was lost, restore it; if this really is the first push to this target, run again with --first-push (it accepts this guard alone; --yes accepts every guard)"
 
 // Error lists the reasons, one a line, with hints.
 func (e *GuardError) Error() string {
@@ -166,7 +155,7 @@ func (e *StateNotWrittenError) Unwrap() error { return e.Err }
 // path could not be replaced: the state of an earlier push is removed,
 // if it can be, since it no longer describes what the service holds.
 func stateNotWritten(path string, err error) *StateNotWrittenError {
-	e := &StateNotWrittenError{StateFile: lint.DisplayPath(path), Err: err}
+	e := &StateNotWrittenError{StateFile: displaypath.Of(path), Err: err}
 	if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 		e.Stale = true
 	}
@@ -187,7 +176,7 @@ type UnavailableError struct {
 // Error names the attempts and the last failure, with a hint.
 func (e *UnavailableError) Error() string {
 	return fmt.Sprintf("the service is unavailable (%s): %v\nhint: check the network, the proxy (HTTPS_PROXY) and the service URL (ApiUrl in config.json, or --url for Workleap), or try again later",
-		nounCount(e.Attempts, "attempt", "attempts"), e.Err)
+		plural.Count(e.Attempts, "attempt", "attempts"), e.Err)
 }
 
 // Unwrap returns the last failure.
@@ -212,12 +201,4 @@ func oneLine(s string) string {
 		}
 	}
 	return strings.TrimSpace(b.String())
-}
-
-// nounCount writes n and the noun in the form that agrees with it.
-func nounCount(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

@@ -129,14 +129,14 @@ func TestFirstPushDryRunAndPlan(t *testing.T) {
 		t.Errorf("the dry run does not say a push would stop:\n%s", r.stderr.String())
 	}
 
-	p, err := push.MakePlan(testOptions(dir, nil))
+	p, err := makePlan(testOptions(dir, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !p.First || len(p.Guards) != 1 || !strings.HasPrefix(p.Guards[0], "there is no record of the last push to ") {
 		t.Errorf("plan: first %t, guards %q", p.First, p.Guards)
 	}
-	p, err = push.MakePlan(firstOptions(dir, nil))
+	p, err = makePlan(firstOptions(dir, nil))
 	if err != nil || len(p.Guards) != 0 {
 		t.Errorf("plan with --first-push: %v, guards %q", err, p.Guards)
 	}

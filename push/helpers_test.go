@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
 
@@ -186,18 +189,22 @@ type run struct {
 // test key from the environment, fast retries, waits recorded in s.
 func testOptions(dir string, s *sleeps) push.Options {
 	opt := push.Options{
-		Path: dir,
+		Plan: plan.Options{
+			Path: dir,
+			Guards: plan.Guards{
+				MaxRemovals:       plan.Limit{Share: 10, Percent: true},
+				MaxTeamRemovals:   plan.Limit{Share: 10, Percent: true},
+				MaxManagerChanges: plan.Limit{Share: 10, Percent: true},
+				MaxInvites:        plan.DefaultMaxInvites,
+			},
+			Log: func(string) {}, // verbose: doPush writes the lines
+		},
 		Remote: push.Remote{
 			Getenv:    env(push.KeyEnv, testKey),
 			Retries:   push.DefaultRetries,
 			RetryWait: time.Millisecond,
 			Timeout:   time.Minute,
 		},
-		MaxRemovals:       push.Limit{Share: 10, Percent: true},
-		MaxTeamRemovals:   push.Limit{Share: 10, Percent: true},
-		MaxManagerChanges: push.Limit{Share: 10, Percent: true},
-		MaxInvites:        push.DefaultMaxInvites,
-		Verbose:           true,
 	}
 	if s != nil {
 		push.SetSleep(&opt.Remote, s.sleep)
@@ -213,17 +220,40 @@ func firstOptions(dir string, s *sleeps) push.Options {
 
 // firstPush returns opt with --first-push.
 func firstPush(opt push.Options) push.Options {
-	opt.FirstPush = true
+	opt.Plan.FirstPush = true
 	return opt
 }
 
-// doPush runs Push with opt, collecting its output.
+// doPush runs Push with opt, collecting its output: the plan and the
+// summary on stdout; the findings, warnings and (when opt asks for them)
+// progress on stderr, in the command's voice.
 func doPush(t testing.TB, opt push.Options) *run {
 	t.Helper()
 	r := &run{}
-	opt.Stdout, opt.Stderr = &r.stdout, &r.stderr
+	opt.Stdout = &r.stdout
+	opt.Plan.Findings, opt.Plan.Warn = &r.stderr, warnTo(&r.stderr)
+	if opt.Plan.Log != nil {
+		opt.Plan.Log = logTo(&r.stderr, "push")
+	}
 	r.res, r.err = push.Push(context.Background(), opt)
 	return r
+}
+
+// warnTo writes warnings to w as the command does: "ovsync: warning:
+// message", and the hint on its own line.
+func warnTo(w io.Writer) func(msg, hint string) {
+	return func(msg, hint string) {
+		fmt.Fprintf(w, "ovsync: warning: %s\n", msg)
+		if hint != "" {
+			fmt.Fprintf(w, "    hint: %s\n", hint)
+		}
+	}
+}
+
+// logTo writes lines of progress to w as the command does: "ovsync:
+// COMMAND: message".
+func logTo(w io.Writer, command string) func(msg string) {
+	return func(msg string) { fmt.Fprintf(w, "ovsync: %s: %s\n", command, msg) }
 }
 
 // newFake starts a fake API with the test key, closed with the test.
@@ -273,4 +303,12 @@ func checkSentDump(t *testing.T, sent, dump []byte) {
 	if !bytes.Equal(compact.Bytes(), sent) {
 		t.Errorf("the body sent is not the dump without indentation:\nsent %.200s\ndump %.200s", sent, compact.Bytes())
 	}
+}
+
+// makePlan makes the plan of a push of opt as "ovsync plan" does, with
+// push's protocols.
+func makePlan(opt push.Options) (*plan.Plan, error) {
+	o := opt.Plan
+	o.Protocols = push.Protocols()
+	return plan.Make(o)
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
@@ -56,7 +57,7 @@ func resolveKey(keyFile string, getenv func(string) string, cfg *lint.Config) (a
 	case getenv(KeyEnv) != "":
 		k = apiKey{value: strings.TrimSpace(getenv(KeyEnv)), source: KeyEnv}
 	case cfg.APIKey != "":
-		k = apiKey{value: strings.TrimSpace(cfg.APIKey), source: "ApiKey in " + lint.DisplayPath(cfg.Path)}
+		k = apiKey{value: strings.TrimSpace(cfg.APIKey), source: "ApiKey in " + displaypath.Of(cfg.Path)}
 	}
 	if k.value != "" {
 		for i := 0; i < len(k.value); i++ {
@@ -76,10 +77,6 @@ func errNoKey() error {
 // redacted replaces the key, or any piece of it, wherever a message holds
 // it.
 const redacted = redact.Mask
-
-// keyInDataHint ends the error of data (the state, a dump, a plan file)
-// not written because it would hold the key whole: lint names the field.
-const keyInDataHint = "a value of the files or of config.json holds the key: \"ovsync lint\" names it (rule api-key); remove it, the key is a secret, not data"
 
 // secrets returns every key the run can see, the one in use and the
 // others, so that none of them is ever shown: a key file does not make

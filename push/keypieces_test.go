@@ -14,6 +14,7 @@ import (
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
 
@@ -67,7 +68,7 @@ func stateLists(t *testing.T, path string) (head map[string]any, lists string) {
 }
 
 // noChange fails unless the plan changes nothing.
-func noChange(t *testing.T, what string, p *push.Plan) {
+func noChange(t *testing.T, what string, p *plan.Plan) {
 	t.Helper()
 	if p.First || p.HasChanges() || p.Managers.Added+p.Managers.Removed+p.Moves > 0 || len(p.Guards) > 0 {
 		var out bytes.Buffer
@@ -108,7 +109,7 @@ func TestPushWithKeyPieces(t *testing.T) {
 	if head["exact"] != true || strings.Contains(lists, redact.Mask) || !strings.Contains(lists, "U\t0001234\tu0001234@example.com\tRavi\tPatel") {
 		t.Errorf("the state does not hold the values exactly: head %v\n%s", head, lists)
 	}
-	p, err := push.MakePlan(piecesOptions(dir))
+	p, err := makePlan(piecesOptions(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,11 +130,11 @@ func TestPushWithKeyPieces(t *testing.T) {
 func TestPlanAgainstMaskedState(t *testing.T) {
 	for _, known := range []bool{true, false} {
 		opt := testOptions(piecesOrg(t, maskedURL), nil)
-		opt.State = maskedState
+		opt.Plan.State = maskedState
 		if known {
-			opt.Redactor = redact.New(piecesKey)
+			opt.Plan.Keys = redact.New(piecesKey)
 		}
-		p, err := push.MakePlan(opt)
+		p, err := makePlan(opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,9 +178,9 @@ func TestPlanAgainstMaskedStateSeesChanges(t *testing.T) {
 		return strings.Replace(l, "T000042,Engineering", "T000042,Platform", 1), true
 	})
 	opt := testOptions(dir, nil)
-	opt.State = maskedState
-	opt.Redactor = redact.New(piecesKey)
-	p, err := push.MakePlan(opt)
+	opt.Plan.State = maskedState
+	opt.Plan.Keys = redact.New(piecesKey)
+	p, err := makePlan(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +237,7 @@ func TestPushRewritesMaskedState(t *testing.T) {
 	if h["exact"] != true || strings.Contains(got, redact.Mask) || !strings.Contains(got, "T\tT000100\tSupport (Dubois)") {
 		t.Errorf("the state was not written again exactly: head %v\n%s", h, got)
 	}
-	p, err := push.MakePlan(piecesOptions(dir))
+	p, err := makePlan(piecesOptions(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +259,7 @@ func TestPushRefusesKey(t *testing.T) {
 	opt := firstPush(piecesOptions(dir))
 	opt.Dump = filepath.Join(dir, "dump.json")
 	r := doPush(t, opt)
-	var le *push.LintError
+	var le *plan.LintError
 	if !errors.As(r.err, &le) || srv.Requests() != 0 {
 		t.Fatalf("Push: %v, %d requests; want a lint error and none", r.err, srv.Requests())
 	}
@@ -275,8 +276,8 @@ func TestPushRefusesKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	popt := piecesOptions(dir)
-	popt.Lint = rep
-	if _, err := push.MakePlan(popt); !errors.As(err, &le) || !strings.Contains(err.Error(), "1 field holds the API key") {
-		t.Errorf("MakePlan with api-key off: %v", err)
+	popt.Plan.Lint = rep
+	if _, err := makePlan(popt); !errors.As(err, &le) || !strings.Contains(err.Error(), "1 field holds the API key") {
+		t.Errorf("plan.Make with api-key off: %v", err)
 	}
 }

@@ -3,16 +3,20 @@ package push
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/lint"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // legacyProtocol is the Officevibe sync API of FORMAT.md: one POST of the
 // whole org to {ApiUrl}/api/v2/sync, "Authorization: Bearer KEY".
 type legacyProtocol struct{}
 
-func (legacyProtocol) name() string { return ProtocolLegacy }
+// Name is the protocol's name.
+func (legacyProtocol) Name() string { return plan.ProtocolLegacy }
 
 func (legacyProtocol) syncURL(e endpoint) string { return e.join(SyncPath) }
 
@@ -22,22 +26,37 @@ func (legacyProtocol) authorize(h http.Header, key string) {
 	h.Set(AuthorizationHeader, BearerPrefix+key)
 }
 
-func (legacyProtocol) files() *lint.Vocabulary { return lint.Legacy }
+// Files is the file format the protocol sends.
+func (legacyProtocol) Files() *lint.Vocabulary { return lint.Legacy }
 
-func (legacyProtocol) describe() string { return "legacy Officevibe" }
+// Describe names the protocol's file format in messages.
+func (legacyProtocol) Describe() string { return "legacy Officevibe" }
 
 // endpoint is ApiUrl of config.json; --url is for the successor only.
-func (legacyProtocol) endpoint(cfg *lint.Config, r Remote) (endpoint, error) {
+func (legacyProtocol) endpoint(cfg *lint.Config, r plan.Route) (endpoint, error) {
 	if r.URL != "" {
-		return endpoint{}, fmt.Errorf("--url is for --protocol %s: the legacy service's URL is ApiUrl in %s", ProtocolProvisioning, lint.DisplayPath(cfg.Path))
+		return endpoint{}, fmt.Errorf("--url is for --protocol %s: the legacy service's URL is ApiUrl in %s", plan.ProtocolProvisioning, displaypath.Of(cfg.Path))
 	}
-	return parseEndpoint(cfg.APIURL, lint.DisplayPath(cfg.Path), r.AllowHosts)
+	return parseEndpoint(cfg.APIURL, displaypath.Of(cfg.Path), r.AllowHosts)
 }
 
-// invites is InviteNewUsers, which the settings block carries.
-func (legacyProtocol) invites(cfg *lint.Config) bool { return cfg.InviteNewUsers }
+// Target is where the protocol's requests go (endpoint), as a plan records it.
+func (p legacyProtocol) Target(cfg *lint.Config, r plan.Route) (plan.Target, error) {
+	e, err := p.endpoint(cfg, r)
+	if err != nil {
+		return plan.Target{}, err
+	}
+	return e.target(), nil
+}
 
-func (legacyProtocol) notes(*lint.Config) []string { return nil }
+// UserKeys are the standard keys of a user object, in body order.
+func (legacyProtocol) UserKeys() []plan.RoleKey { return legacyWire.userKeys }
+
+// Invites is InviteNewUsers, which the settings block carries.
+func (legacyProtocol) Invites(cfg *lint.Config) bool { return cfg.InviteNewUsers }
+
+// Notes: the legacy protocol adds none to the plan.
+func (legacyProtocol) Notes(*lint.Config) []string { return nil }
 
 func (legacyProtocol) firstPush() string {
 	return "Officevibe will remove every member who is not in users.csv and delete every team that is not in groups.csv"
@@ -49,14 +68,14 @@ func (legacyProtocol) keyHint(source string) string {
 
 // userKeys are the standard keys of a legacy user object in the order
 // the body writes them, each with the users.csv column it comes from.
-var userKeys = []roleKey{
-	{lint.UserID, UserID},
-	{lint.UserEmail, UserEmail},
-	{lint.UserFirstName, UserFirstName},
-	{lint.UserLastName, UserLastName},
-	{lint.UserJobTitle, UserJobTitle},
-	{lint.UserImageURL, UserImageURL},
-	{lint.UserLanguage, UserLanguage},
+var userKeys = []plan.RoleKey{
+	{Role: lint.UserID, Key: UserID},
+	{Role: lint.UserEmail, Key: UserEmail},
+	{Role: lint.UserFirstName, Key: UserFirstName},
+	{Role: lint.UserLastName, Key: UserLastName},
+	{Role: lint.UserJobTitle, Key: UserJobTitle},
+	{Role: lint.UserImageURL, Key: UserImageURL},
+	{Role: lint.UserLanguage, Key: UserLanguage},
 }
 
 // Keys of the settings block, read from the wire type's JSON tags.
@@ -98,11 +117,11 @@ func writeSettings(bw *bodyWriter, cfg *lint.Config) {
 	bw.raw("}")
 }
 
-// writeBody streams the body of FORMAT.md: settings, then users, groups
+// WriteBody streams the body of FORMAT.md: settings, then users, groups
 // and mappings, each read row by row from its CSV file with every value
 // as written. Booleans are the only values that are not strings.
-func (legacyProtocol) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) error {
-	return legacyWire.writeBody(bw, cfg, obs)
+func (legacyProtocol) WriteBody(w io.Writer, cfg *lint.Config, rec plan.Recorder) (int64, error) {
+	return legacyWire.writeBody(w, cfg, rec)
 }
 
 // legacyAnswer is the sync answer of FORMAT.md with isSuccess required:

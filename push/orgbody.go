@@ -2,16 +2,12 @@ package push
 
 import (
 	"fmt"
+	"io"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/lint"
+	"github.com/ovsync/ovsync/push/plan"
 )
-
-// roleKey is a standard column of a users (members) file, by its role,
-// with the key it is written with in a user (member) object.
-type roleKey struct {
-	role lint.Role
-	key  string
-}
 
 // wireFormat is how one protocol writes its body: an optional head, then
 // three arrays, with the file format it reads them from and its keys. The
@@ -27,7 +23,7 @@ type wireFormat struct {
 	// userKeys are the standard keys of a user object in the order the
 	// body writes them. A key is always written, as "" when the file has
 	// no such column; custom columns follow, named as in the header.
-	userKeys []roleKey
+	userKeys []plan.RoleKey
 	// groupKeys are the prefixes of a group's id and name.
 	groupKeys [2]string
 	// mappingKeys are the prefixes of a mapping's team, user, sub-team,
@@ -45,10 +41,10 @@ type column struct {
 // userColumns lines up a users (members) header with the keys of a user
 // object: the standard keys, then one key per custom column, named as in
 // the header, in header order.
-func userColumns(h *lint.Header, keys []roleKey) []column {
+func userColumns(h *lint.Header, keys []plan.RoleKey) []column {
 	cols := make([]column, 0, len(keys)+len(h.Custom()))
 	for i, k := range keys {
-		cols = append(cols, column{index: h.Col(k.role), prefix: keyPrefix(k.key, i == 0)})
+		cols = append(cols, column{index: h.Col(k.Role), prefix: keyPrefix(k.Key, i == 0)})
 	}
 	for _, i := range h.Custom() {
 		cols = append(cols, column{index: i, prefix: keyPrefix(h.Names[i], false)})
@@ -60,7 +56,7 @@ func userColumns(h *lint.Header, keys []roleKey) []column {
 func (w *wireFormat) keyNames(h *lint.Header) []string {
 	names := make([]string, 0, len(w.userKeys)+len(h.Custom()))
 	for _, k := range w.userKeys {
-		names = append(names, k.key)
+		names = append(names, k.Key)
 	}
 	for _, i := range h.Custom() {
 		names = append(names, h.Names[i])
@@ -72,7 +68,7 @@ func (w *wireFormat) keyNames(h *lint.Header) []string {
 func (w *wireFormat) keyRoles(h *lint.Header) []lint.Role {
 	roles := make([]lint.Role, 0, len(w.userKeys)+len(h.Custom()))
 	for _, k := range w.userKeys {
-		roles = append(roles, k.role)
+		roles = append(roles, k.Role)
 	}
 	for range h.Custom() {
 		roles = append(roles, -1)
@@ -89,12 +85,19 @@ func field(rec *lint.Record, i int) string {
 	return rec.Fields[i]
 }
 
-// writeBody streams a whole body: one object holding the head, if the
-// protocol has one, then the three arrays, users (members), groups
-// (teams) and mappings, each read row by row from its CSV file with every
-// value as written; booleans are the only values that are not strings.
-// obs, if not nil, is told of each user and mapping.
-func (w *wireFormat) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) error {
+// writeBody streams a whole body to out and returns its size: one object
+// holding the head, if the protocol has one, then the three arrays,
+// users (members), groups (teams) and mappings, each read row by row
+// from its CSV file with every value as written; booleans are the only
+// values that are not strings. obs, if not nil, is told of each record.
+func (w *wireFormat) writeBody(out io.Writer, cfg *lint.Config, obs plan.Recorder) (int64, error) {
+	bw := newBodyWriter(out)
+	err := w.write(bw, cfg, obs)
+	return bw.n, err
+}
+
+// write writes the body into bw.
+func (w *wireFormat) write(bw *bodyWriter, cfg *lint.Config, obs plan.Recorder) error {
 	bw.raw("{")
 	first := true
 	if w.head != nil {
@@ -108,7 +111,7 @@ func (w *wireFormat) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) e
 		if h != header {
 			header, cols = h, userColumns(h, w.userKeys)
 			if obs != nil {
-				obs.userKeys(w.keyNames(h), w.keyRoles(h))
+				obs.UserKeys(w.keyNames(h), w.keyRoles(h))
 			}
 		}
 		start := len(bw.buf)
@@ -122,7 +125,7 @@ func (w *wireFormat) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) e
 		}
 		bw.raw("}")
 		if obs != nil {
-			obs.user(vals, bw.buf[start:])
+			obs.User(vals, bw.buf[start:])
 		}
 		return nil
 	})
@@ -139,7 +142,7 @@ func (w *wireFormat) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) e
 		bw.str(name)
 		bw.raw("}")
 		if obs != nil {
-			obs.team(id, name)
+			obs.Team(id, name)
 		}
 		return nil
 	})
@@ -152,7 +155,7 @@ func (w *wireFormat) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) e
 		member, ok1 := lint.ParseBool(field(rec, h.Col(lint.MapIsMember)))
 		manager, ok2 := lint.ParseBool(field(rec, h.Col(lint.MapIsManager)))
 		if !ok1 || !ok2 {
-			return fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", lint.DisplayPath(cfg.MappingCSV), rec.Line)
+			return fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", displaypath.Of(cfg.MappingCSV), rec.Line)
 		}
 		bw.raw("{")
 		bw.raw(w.mappingKeys[0])
@@ -167,7 +170,7 @@ func (w *wireFormat) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) e
 		bw.boolean(manager)
 		bw.raw("}")
 		if obs != nil {
-			obs.mapping(team, user, sub, member, manager)
+			obs.Mapping(team, user, sub, member, manager)
 		}
 		return nil
 	})

@@ -6,6 +6,10 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/ovsync/ovsync/internal/plural"
+	"github.com/ovsync/ovsync/internal/redact"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // PingOptions say which service to ping and with which key.
@@ -13,12 +17,19 @@ type PingOptions struct {
 	// Path is a config.json of the original tool, or a folder holding
 	// one; "" means the current folder.
 	Path string
+	// Route names the protocol ("" is legacy) and the hosts its URL may
+	// name beyond the service's own.
+	Route plan.Route
 	// Remote says how to reach the service and where the key is.
 	Remote
-	// Verbose reports the attempts on Stderr.
-	Verbose bool
-	// Stdout gets the one-line answer; Stderr progress. nil discards.
-	Stdout, Stderr io.Writer
+	// Keys are the run's keys: the key found is added to them, and no
+	// message holds a piece of one; nil means keys of the ping's own.
+	Keys *redact.Redactor
+	// Stdout gets the one-line answer; nil discards. Warn gets the
+	// service's message, Log the attempts (when verbose); nil discards.
+	Stdout io.Writer
+	Warn   func(msg, hint string)
+	Log    func(msg string)
 }
 
 // PingResult is what a ping found.
@@ -39,27 +50,26 @@ type PingResult struct {
 // retries and reading of answers as [Push]. A nil error means the key
 // works.
 func Ping(ctx context.Context, opt PingOptions) (*PingResult, error) {
-	o := newOutput(opt.Stdout, opt.Stderr, opt.Verbose, "ping", opt.Redactor)
+	o := newOutput(opt.Stdout, opt.Warn, opt.Log, opt.Keys)
 	defer o.flush()
-	opt.Redactor = o.red
 	res, err := ping(ctx, opt, o)
 	return res, o.red.Error(err)
 }
 
 func ping(ctx context.Context, opt PingOptions, o *output) (*PingResult, error) {
 	res := &PingResult{}
-	proto, err := lookupProtocol(opt.Protocol)
+	proto, err := lookupProtocol(opt.Route.Protocol)
 	if err != nil {
 		return res, err
 	}
 	if opt.Retries < 0 {
 		return res, fmt.Errorf("--retries cannot be negative")
 	}
-	_, cfg, err := setup(opt.Path, opt.Remote, o)
+	cfg, err := setup(opt.Path, opt.Remote, o)
 	if err != nil {
 		return res, err
 	}
-	e, err := proto.endpoint(cfg, opt.Remote)
+	e, err := proto.endpoint(cfg, opt.Route)
 	if err != nil {
 		return res, err
 	}
@@ -69,10 +79,10 @@ func ping(ctx context.Context, opt PingOptions, o *output) (*PingResult, error) 
 	}
 	u, ok := proto.pingURL(e)
 	if !ok {
-		return res, fmt.Errorf("the %s protocol has no ping", proto.name())
+		return res, fmt.Errorf("the %s protocol has no ping", proto.Name())
 	}
 	res.URL = u
-	cl := newClient(opt.Remote, e, DefaultPingTimeout, o.logf)
+	cl := newClient(opt.Remote, e, DefaultPingTimeout, o.logf, o.red)
 	start := time.Now()
 	a, attempts, err := cl.do(ctx, "ping", func(ctx context.Context) (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -91,7 +101,7 @@ func ping(ctx context.Context, opt PingOptions, o *output) (*PingResult, error) 
 		return res, withKeyHint(err, o.key, proto)
 	}
 	res.Message = msg
-	fmt.Fprintf(o.out, "the API key works: %s answered the ping (key from %s, %s)\n", e, o.key.source, nounCount(attempts, "attempt", "attempts"))
+	fmt.Fprintf(o.out, "the API key works: %s answered the ping (key from %s, %s)\n", e, o.key.source, plural.Count(attempts, "attempt", "attempts"))
 	if msg != "" {
 		o.warnf("the service says: %s", oneLine(msg))
 	}

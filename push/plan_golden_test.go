@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ovsync/ovsync/push"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
 
@@ -46,7 +45,7 @@ func TestPlanGolden(t *testing.T) {
 		}
 		return l, true
 	})
-	p, err := push.MakePlan(testOptions(dir, nil))
+	p, err := makePlan(testOptions(dir, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

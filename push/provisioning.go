@@ -12,6 +12,7 @@ import (
 
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // provisioningProtocol is Workleap API provisioning, the successor of the
@@ -22,17 +23,32 @@ import (
 // legacy service and is not used.
 type provisioningProtocol struct{}
 
-func (provisioningProtocol) name() string { return ProtocolProvisioning }
+// Name is the protocol's name.
+func (provisioningProtocol) Name() string { return plan.ProtocolProvisioning }
 
-func (provisioningProtocol) files() *lint.Vocabulary { return lint.Provisioning }
+// Files is the file format the protocol sends.
+func (provisioningProtocol) Files() *lint.Vocabulary { return lint.Provisioning }
 
-func (provisioningProtocol) describe() string { return "Workleap API provisioning" }
+// Describe names the protocol's file format in messages.
+func (provisioningProtocol) Describe() string { return "Workleap API provisioning" }
 
 // endpoint is --url, or ProvisioningURL. ApiUrl is the legacy service's
 // (migrate keeps it as it was), so it is not read.
-func (provisioningProtocol) endpoint(_ *lint.Config, r Remote) (endpoint, error) {
+func (provisioningProtocol) endpoint(_ *lint.Config, r plan.Route) (endpoint, error) {
 	return parseProvisioningURL(r.URL, r.AllowHosts)
 }
+
+// Target is where the protocol's requests go (endpoint), as a plan records it.
+func (p provisioningProtocol) Target(cfg *lint.Config, r plan.Route) (plan.Target, error) {
+	e, err := p.endpoint(cfg, r)
+	if err != nil {
+		return plan.Target{}, err
+	}
+	return e.target(), nil
+}
+
+// UserKeys are the standard keys of a user object, in body order.
+func (provisioningProtocol) UserKeys() []plan.RoleKey { return provisioningWire.userKeys }
 
 // syncURL is the endpoint itself: the whole URL, path included.
 func (provisioningProtocol) syncURL(e endpoint) string { return e.String() }
@@ -46,13 +62,13 @@ func (provisioningProtocol) authorize(h http.Header, key string) {
 	h.Set(SubscriptionKeyHeader, key)
 }
 
-// invites is false: the successor takes no settings, and invitations are
+// Invites is false: the successor takes no settings, and invitations are
 // Workleap's "Automatic Invite" setting.
-func (provisioningProtocol) invites(*lint.Config) bool { return false }
+func (provisioningProtocol) Invites(*lint.Config) bool { return false }
 
-// notes say, before anything is sent, what the successor does with
+// Notes say, before anything is sent, what the successor does with
 // invitations and that its risk thresholds may pause the sync.
-func (provisioningProtocol) notes(cfg *lint.Config) []string {
+func (provisioningProtocol) Notes(cfg *lint.Config) []string {
 	inv := `invitations: this push sends no settings; Workleap's "Automatic Invite" setting decides whether new members are invited (InviteNewUsers, SyncManagerEmail and --max-invites do not apply)`
 	if cfg.InviteNewUsers {
 		inv = `invitations: InviteNewUsers is true in config.json, but this push sends no settings; Workleap's "Automatic Invite" setting decides whether new members are invited (--max-invites does not apply)`
@@ -73,15 +89,15 @@ func (provisioningProtocol) keyHint(source string) string {
 
 // memberKeys are the standard keys of a member object in the order the
 // body writes them, each with the members.csv column it comes from.
-var memberKeys = []roleKey{
-	{lint.UserID, MemberID},
-	{lint.UserEmail, UserEmail},
-	{lint.UserFirstName, UserFirstName},
-	{lint.UserLastName, UserLastName},
-	{lint.UserJobTitle, UserJobTitle},
-	{lint.UserImageURL, UserImageURL},
-	{lint.UserLanguage, MemberLanguage},
-	{lint.UserProducts, MemberProducts},
+var memberKeys = []plan.RoleKey{
+	{Role: lint.UserID, Key: MemberID},
+	{Role: lint.UserEmail, Key: UserEmail},
+	{Role: lint.UserFirstName, Key: UserFirstName},
+	{Role: lint.UserLastName, Key: UserLastName},
+	{Role: lint.UserJobTitle, Key: UserJobTitle},
+	{Role: lint.UserImageURL, Key: UserImageURL},
+	{Role: lint.UserLanguage, Key: MemberLanguage},
+	{Role: lint.UserProducts, Key: MemberProducts},
 }
 
 // provisioningWire is how the successor's body is written: members,
@@ -106,10 +122,10 @@ var provisioningWire = &wireFormat{
 	},
 }
 
-// writeBody streams the successor's body: members, teams and
+// WriteBody streams the successor's body: members, teams and
 // teamMappings, with no settings block, which the service refuses.
-func (provisioningProtocol) writeBody(bw *bodyWriter, cfg *lint.Config, obs observer) error {
-	return provisioningWire.writeBody(bw, cfg, obs)
+func (provisioningProtocol) WriteBody(w io.Writer, cfg *lint.Config, rec plan.Recorder) (int64, error) {
+	return provisioningWire.writeBody(w, cfg, rec)
 }
 
 // msgSubscriptionKeyRejected is what a rejected subscription key is
@@ -227,7 +243,7 @@ func (provisioningProtocol) readSync(a answer) (syncOutcome, error) {
 
 // readPing: the successor has no ping (pingURL says so first).
 func (provisioningProtocol) readPing(answer) (string, error) {
-	return "", fmt.Errorf("the %s protocol has no ping", ProtocolProvisioning)
+	return "", fmt.Errorf("the %s protocol has no ping", plan.ProtocolProvisioning)
 }
 
 // Keys of a job answer, read from the wire type's JSON tags.

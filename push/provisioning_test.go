@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
 
@@ -37,7 +38,7 @@ func copyProvisioningOrg(t testing.TB, invite bool) string {
 // url (the fake's base URL): the protocol is left to the files.
 func provisioningOptions(dir, url string) push.Options {
 	opt := testOptions(dir, nil)
-	opt.URL = url
+	opt.Plan.URL = url
 	return opt
 }
 
@@ -73,7 +74,7 @@ func TestProvisioningDumpGolden(t *testing.T) {
 	dump := filepath.Join(t.TempDir(), "dump.json")
 	opt := provisioningOptions(dir, srv.URL)
 	opt.Dump = dump
-	opt.FirstPush = true
+	opt.Plan.FirstPush = true
 	r := doPush(t, opt)
 	if r.err != nil {
 		t.Fatalf("Push: %v\n%s", r.err, r.stderr.String())
@@ -336,8 +337,8 @@ func TestProvisioningNoSettings(t *testing.T) {
 			srv := newFake(t, pushtest.Options{KeepBodies: true})
 			dir := copyProvisioningOrg(t, invite)
 			opt := provisioningOptions(dir, srv.URL)
-			opt.MaxInvites = 0
-			opt.FirstPush = true
+			opt.Plan.MaxInvites = 0
+			opt.Plan.FirstPush = true
 			r := doPush(t, opt)
 			if r.err != nil {
 				t.Fatalf("Push: %v\n%s", r.err, r.stdout.String())
@@ -397,9 +398,9 @@ func TestProtocolChoice(t *testing.T) {
 				dir = copyProvisioningOrg(t, false)
 			}
 			opt := firstOptions(dir, nil)
-			opt.Protocol = tt.protocol
+			opt.Plan.Protocol = tt.protocol
 			if tt.provisional || tt.url != "" {
-				opt.URL = srv.URL
+				opt.Plan.URL = srv.URL
 			}
 			r := doPush(t, opt)
 			if tt.wantErr == "" {
@@ -438,7 +439,7 @@ func TestProtocolMixedFiles(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "Data", "groups.csv"), string(b))
 	for _, protocol := range []string{"", "legacy", "provisioning"} {
 		opt := testOptions(dir, nil)
-		opt.Protocol = protocol
+		opt.Plan.Protocol = protocol
 		r := doPush(t, opt)
 		if r.err == nil || !strings.Contains(r.err.Error(), "the files mix two formats") {
 			t.Errorf("protocol %q: Push error = %v, want the mixed formats", protocol, r.err)
@@ -476,7 +477,7 @@ func TestProvisioningURL(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := copyProvisioningOrg(t, false)
 			opt := provisioningOptions(dir, tt.url)
-			opt.AllowHosts = tt.allow
+			opt.Plan.AllowHosts = tt.allow
 			opt.DryRun = true
 			r := doPush(t, opt)
 			if tt.err {
@@ -524,7 +525,7 @@ func TestProvisioningKeyNeverShown(t *testing.T) {
 			dir := copyProvisioningOrg(t, false)
 			opt := provisioningOptions(dir, tt.url)
 			opt.Dump = filepath.Join(dir, "dump.json")
-			opt.FirstPush = true
+			opt.Plan.FirstPush = true
 			r := doPush(t, opt)
 			if r.err == nil {
 				t.Fatalf("Push succeeded")
@@ -555,7 +556,7 @@ func TestProvisioningAfterMigrate(t *testing.T) {
 	}
 	dir := copyProvisioningOrg(t, false)
 	opt := provisioningOptions(dir, srv.URL)
-	opt.State = filepath.Join(legacy, ".ovsync", "state.json")
+	opt.Plan.State = filepath.Join(legacy, ".ovsync", "state.json")
 	r := doPush(t, opt)
 	if r.err != nil {
 		t.Fatalf("Push: %v\n%s", r.err, r.stderr.String())
@@ -585,7 +586,7 @@ func TestProvisioningRetries(t *testing.T) {
 	var s sleeps
 	opt := provisioningOptions(dir, srv.URL)
 	push.SetSleep(&opt.Remote, s.sleep)
-	opt.FirstPush = true
+	opt.Plan.FirstPush = true
 	r := doPush(t, opt)
 	if r.err != nil {
 		t.Fatalf("Push: %v", r.err)
@@ -601,8 +602,8 @@ func TestProvisioningNoPing(t *testing.T) {
 	srv := newFake(t, pushtest.Options{})
 	dir := copyProvisioningOrg(t, false)
 	opt := provisioningOptions(dir, srv.URL)
-	opt.Protocol = push.ProtocolProvisioning
-	_, err := push.Ping(t.Context(), push.PingOptions{Path: dir, Remote: opt.Remote})
+	opt.Plan.Protocol = plan.ProtocolProvisioning
+	_, err := push.Ping(t.Context(), push.PingOptions{Path: dir, Route: opt.Plan.Route, Remote: opt.Remote})
 	if err == nil || err.Error() != "the provisioning protocol has no ping" {
 		t.Errorf("Ping error = %v", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
 
@@ -106,16 +107,16 @@ func TestPushThenPlan(t *testing.T) {
 		t.Fatalf("third push: %v\n%s", r.err, r.stderr.String())
 	}
 	p := r.res.Plan
-	want := struct{ Users, Teams, Mappings push.Count }{
-		Users:    push.Count{Added: 1, Changed: 2, Total: 88, Previous: 87},
-		Teams:    push.Count{Changed: 1, Total: 38, Previous: 38},
-		Mappings: push.Count{Changed: 1, Total: 161, Previous: 161},
+	want := struct{ Users, Teams, Mappings plan.Count }{
+		Users:    plan.Count{Added: 1, Changed: 2, Total: 88, Previous: 87},
+		Teams:    plan.Count{Changed: 1, Total: 38, Previous: 38},
+		Mappings: plan.Count{Changed: 1, Total: 161, Previous: 161},
 	}
-	got := struct{ Users, Teams, Mappings push.Count }{p.Users, p.Teams, p.Mappings}
+	got := struct{ Users, Teams, Mappings plan.Count }{p.Users, p.Teams, p.Mappings}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("plan counts (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]push.EmailChange{{ID: "00005", Name: "Françoise Dubois", From: "francoise.dubois@cedarline.example", To: "f.dubois@cedarline.example"}}, p.Changes.EmailChanges); diff != "" {
+	if diff := cmp.Diff([]plan.EmailChange{{ID: "00005", Name: "Françoise Dubois", From: "francoise.dubois@cedarline.example", To: "f.dubois@cedarline.example"}}, p.Changes.EmailChanges); diff != "" {
 		t.Errorf("email changes (-want +got):\n%s", diff)
 	}
 	for _, s := range []string{"| users    |     1 |       0 |       2 |    88 |", "email changes (legacy protocol"} {
@@ -132,17 +133,17 @@ func TestGuards(t *testing.T) {
 		name        string
 		invite      bool
 		drop        int // users dropped after a first push; -1: no first push
-		maxRemovals push.Limit
+		maxRemovals plan.Limit
 		maxInvites  int
 		yes         bool
 		wantGuard   string
 	}{
-		{name: "removals within 10% of 87", drop: 8, maxRemovals: push.Limit{Share: 10, Percent: true}},
-		{name: "removals over 10% of 87", drop: 9, maxRemovals: push.Limit{Share: 10, Percent: true}, wantGuard: "it would remove 9 users of the 87"},
-		{name: "a share never allows fewer than 5", drop: 5, maxRemovals: push.Limit{Share: 1, Percent: true}},
-		{name: "a count", drop: 4, maxRemovals: push.Limit{Count: 3}, wantGuard: "--max-removals 3 allows 3"},
-		{name: "a count of 0", drop: 1, maxRemovals: push.Limit{}, wantGuard: "it would remove 1 user of the 87"},
-		{name: "removals with yes", drop: 30, maxRemovals: push.Limit{Share: 10, Percent: true}, yes: true},
+		{name: "removals within 10% of 87", drop: 8, maxRemovals: plan.Limit{Share: 10, Percent: true}},
+		{name: "removals over 10% of 87", drop: 9, maxRemovals: plan.Limit{Share: 10, Percent: true}, wantGuard: "it would remove 9 users of the 87"},
+		{name: "a share never allows fewer than 5", drop: 5, maxRemovals: plan.Limit{Share: 1, Percent: true}},
+		{name: "a count", drop: 4, maxRemovals: plan.Limit{Count: 3}, wantGuard: "--max-removals 3 allows 3"},
+		{name: "a count of 0", drop: 1, maxRemovals: plan.Limit{}, wantGuard: "it would remove 1 user of the 87"},
+		{name: "removals with yes", drop: 30, maxRemovals: plan.Limit{Share: 10, Percent: true}, yes: true},
 		{name: "first push invites everyone", invite: true, drop: -1, maxInvites: 50, wantGuard: "it would invite 87 new users"},
 		{name: "first push invites within the limit", invite: true, drop: -1, maxInvites: 87},
 		{name: "first push invites with yes", invite: true, drop: -1, maxInvites: 0, yes: true},
@@ -163,8 +164,8 @@ func TestGuards(t *testing.T) {
 			}
 			state0, _ := os.ReadFile(statePath)
 			opt := testOptions(dir, nil)
-			opt.FirstPush = tt.drop < 0
-			opt.MaxRemovals, opt.MaxInvites, opt.Yes = tt.maxRemovals, tt.maxInvites, tt.yes
+			opt.Plan.FirstPush = tt.drop < 0
+			opt.Plan.MaxRemovals, opt.Plan.MaxInvites, opt.Yes = tt.maxRemovals, tt.maxInvites, tt.yes
 			r := doPush(t, opt)
 			if tt.wantGuard == "" {
 				if r.err != nil {
@@ -378,9 +379,9 @@ func TestLintErrorsStop(t *testing.T) {
 		return strings.Replace(l, ",English,", ",Anglais,", 1), true
 	})
 	r := doPush(t, testOptions(dir, nil))
-	var le *push.LintError
+	var le *plan.LintError
 	if !errors.As(r.err, &le) {
-		t.Fatalf("Push error = %v, want a *push.LintError", r.err)
+		t.Fatalf("Push error = %v, want a *plan.LintError", r.err)
 	}
 	if srv.Requests() != 0 {
 		t.Errorf("lint errors let %d requests through", srv.Requests())
@@ -416,7 +417,7 @@ func TestEndpointRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := copyOrg(t, orgConfig{apiURL: tt.url})
 			opt := testOptions(dir, nil)
-			opt.AllowHosts = tt.allow
+			opt.Plan.AllowHosts = tt.allow
 			r := doPush(t, opt)
 			if r.err == nil || !strings.Contains(r.err.Error(), tt.want) {
 				t.Fatalf("Push error = %v, want one with %q", r.err, tt.want)
@@ -507,7 +508,7 @@ func TestKeyNeverShown(t *testing.T) {
 			all.Write(state)
 
 			var pout, perr bytes.Buffer
-			_, err := push.Ping(context.Background(), push.PingOptions{Path: dir, Remote: opt.Remote, Verbose: true, Stdout: &pout, Stderr: &perr})
+			_, err := push.Ping(context.Background(), push.PingOptions{Path: dir, Route: opt.Plan.Route, Remote: opt.Remote, Stdout: &pout, Warn: warnTo(&perr), Log: logTo(&perr, "ping")})
 			all.Write(pout.Bytes())
 			all.Write(perr.Bytes())
 			if err != nil {
@@ -560,11 +561,11 @@ func TestStateForAnotherTarget(t *testing.T) {
 
 	// Its own state file: no record either.
 	opt := testOptions(dir, nil)
-	opt.State = filepath.Join(dir, ".ovsync", "other.json")
+	opt.Plan.State = filepath.Join(dir, ".ovsync", "other.json")
 	if r := doPush(t, opt); !errors.As(r.err, &ge) || !ge.NoRecord {
 		t.Fatalf("with its own state file: %v, want the guard of a push without a record", r.err)
 	}
-	opt.FirstPush = true
+	opt.Plan.FirstPush = true
 	if r := doPush(t, opt); r.err != nil || !r.res.Plan.First {
 		t.Fatalf("with its own state file and --first-push: %v", r.err)
 	}
@@ -594,13 +595,13 @@ func TestStateForAnotherProtocol(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "state.json")
 	prov := copyProvisioningOrg(t, false)
 	opt := provisioningOptions(prov, srv.URL)
-	opt.State, opt.FirstPush = state, true
+	opt.Plan.State, opt.Plan.FirstPush = state, true
 	if r := doPush(t, opt); r.err != nil {
 		t.Fatal(r.err)
 	}
 	dir := copyOrg(t, orgConfig{apiURL: srv.URL})
 	opt = testOptions(dir, nil)
-	opt.State = state
+	opt.Plan.State = state
 	r := doPush(t, opt)
 	var ge *push.GuardError
 	if !errors.As(r.err, &ge) || !ge.NoRecord || !strings.Contains(r.err.Error(), "records a provisioning push to "+srv.URL) {
@@ -616,9 +617,9 @@ func TestStateFileBroken(t *testing.T) {
 	srv := newFake(t, pushtest.Options{})
 	dir := copyOrg(t, orgConfig{apiURL: srv.URL})
 	opt := testOptions(dir, nil)
-	opt.State = filepath.Join(dir, "state.json")
+	opt.Plan.State = filepath.Join(dir, "state.json")
 	for _, content := range []string{"{", `{"version": 99}`, `{"version":1,"mappings":["xyz"]}`} {
-		writeFile(t, opt.State, content)
+		writeFile(t, opt.Plan.State, content)
 		r := doPush(t, opt)
 		if r.err == nil || !strings.Contains(r.err.Error(), "state") {
 			t.Errorf("state %q: error = %v", content, r.err)
@@ -658,7 +659,7 @@ func TestPing(t *testing.T) {
 			opt := testOptions(dir, &s)
 			opt.Getenv = env(push.KeyEnv, tt.key)
 			var out bytes.Buffer
-			_, err := push.Ping(context.Background(), push.PingOptions{Path: dir, Remote: opt.Remote, Stdout: &out})
+			_, err := push.Ping(context.Background(), push.PingOptions{Path: dir, Route: opt.Plan.Route, Remote: opt.Remote, Stdout: &out})
 			if !tt.check(err) {
 				t.Errorf("Ping error = %v", err)
 			}

@@ -83,7 +83,7 @@ func TestStateNotWritten(t *testing.T) {
 			}
 			spoiled.Store(&dir)
 			opt := testOptions(dir, nil)
-			opt.FirstPush = !tt.before
+			opt.Plan.FirstPush = !tt.before
 			r := doPush(t, opt)
 			spoiled.Store(nil)
 			var sn *push.StateNotWrittenError

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
 
@@ -67,7 +68,7 @@ func filesUnder(t *testing.T, dir string) map[string][]byte {
 // thousands of times.
 func smallOrg(t *testing.T, proto string) string {
 	t.Helper()
-	if proto == push.ProtocolLegacy {
+	if proto == plan.ProtocolLegacy {
 		dir := copyOrg(t, orgConfig{apiURL: "http://127.0.0.1:1"})
 		writeFile(t, filepath.Join(dir, "Data", "users.csv"), "id,email,firstName,lastName\n1,ana@example.com,Ana,Silva\n2,ben@example.com,Ben,Okafor\n")
 		writeFile(t, filepath.Join(dir, "Data", "groups.csv"), "id,name\nT1,Team One\n")
@@ -91,7 +92,7 @@ func smallOrg(t *testing.T, proto string) string {
 func TestEchoedKeyNeverShown(t *testing.T) {
 	srv := pushtest.NewEchoServer()
 	t.Cleanup(srv.Close)
-	for _, proto := range []string{push.ProtocolLegacy, push.ProtocolProvisioning} {
+	for _, proto := range []string{plan.ProtocolLegacy, plan.ProtocolProvisioning} {
 		for _, kind := range pushtest.EchoKinds {
 			t.Run(proto+"/"+kind, func(t *testing.T) {
 				t.Parallel() // the runs wait on the disk (fsync) more than on the CPU
@@ -106,7 +107,7 @@ func TestEchoedKeyNeverShown(t *testing.T) {
 							continue
 						}
 						url := pushtest.EchoURL(srv.URL, off, kind, form)
-						if proto == push.ProtocolLegacy {
+						if proto == plan.ProtocolLegacy {
 							writeConfig(t, dir, orgConfig{apiURL: url})
 						}
 						opt := testOptions(dir, nil)
@@ -114,9 +115,9 @@ func TestEchoedKeyNeverShown(t *testing.T) {
 						opt.Dump = filepath.Join(dir, "out", "dump.json")
 						opt.Yes = true
 						// A state file per service URL: each run is a push.
-						opt.State = filepath.Join(dir, ".ovsync", fmt.Sprintf("state-%d-%s.json", off, form))
-						if proto == push.ProtocolProvisioning {
-							opt.URL = url + push.ProvisioningPath
+						opt.Plan.State = filepath.Join(dir, ".ovsync", fmt.Sprintf("state-%d-%s.json", off, form))
+						if proto == plan.ProtocolProvisioning {
+							opt.Plan.URL = url + push.ProvisioningPath
 						}
 						r := doPush(t, opt)
 						if r.res.Attempts == 0 {
@@ -124,9 +125,9 @@ func TestEchoedKeyNeverShown(t *testing.T) {
 						}
 						var all bytes.Buffer
 						fmt.Fprintf(&all, "%s%s%v\n", r.stdout.Bytes(), r.stderr.Bytes(), r.err)
-						if proto == push.ProtocolLegacy && kind != "accept" {
+						if proto == plan.ProtocolLegacy && kind != "accept" {
 							var pout, perr bytes.Buffer
-							_, err := push.Ping(context.Background(), push.PingOptions{Path: dir, Remote: opt.Remote, Verbose: true, Stdout: &pout, Stderr: &perr})
+							_, err := push.Ping(context.Background(), push.PingOptions{Path: dir, Route: opt.Plan.Route, Remote: opt.Remote, Stdout: &pout, Warn: warnTo(&perr), Log: logTo(&perr, "ping")})
 							fmt.Fprintf(&all, "%s%s%v\n", pout.Bytes(), perr.Bytes(), err)
 						}
 						if l := keyLeak(all.String()); l != "" {
@@ -144,7 +145,7 @@ func TestEchoedKeyNeverShown(t *testing.T) {
 				}
 				// The answer is shown (and masked) unless it is a page
 				// that only says the key was rejected.
-				if masked == 0 && !(kind == "html" && proto == push.ProtocolLegacy) {
+				if masked == 0 && !(kind == "html" && proto == plan.ProtocolLegacy) {
 					t.Errorf("no run showed %s: the echo was never shown", redact.Mask)
 				}
 				if kind == "accept" {

@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-
-	"github.com/ovsync/ovsync/push"
 )
 
 // TestPlanAgainstStateV1 plans the sample against a state file of
 // version 1, written by an earlier ovsync after pushing the sample
-// (testdata/state-v1.json, to http://127.0.0.1:18714): it is read, the
+// (plan/testdata/state-v1.json, to http://127.0.0.1:18714): it is read, the
 // plan is not a first push's, and it says what version 1 cannot tell.
 func TestPlanAgainstStateV1(t *testing.T) {
 	dir := copyOrg(t, orgConfig{apiURL: "http://127.0.0.1:18714"})
@@ -18,8 +16,8 @@ func TestPlanAgainstStateV1(t *testing.T) {
 		return strings.Replace(l, "francoise.dubois@cedarline.example", "f.dubois@cedarline.example", 1), true
 	})
 	opt := testOptions(dir, nil)
-	opt.State = "testdata/state-v1.json"
-	p, err := push.MakePlan(opt)
+	opt.Plan.State = "plan/testdata/state-v1.json"
+	p, err := makePlan(opt)
 	if err != nil {
 		t.Fatal(err)
 	}

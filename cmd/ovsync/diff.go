@@ -5,7 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // Exit statuses of diff beyond 0 (nothing changes), as diff(1) has them.
@@ -56,7 +56,7 @@ func runDiff(c *cli.Context) error {
 	// Either side's ApiKey stays out of what diff prints.
 	seeConfig(c, c.Args().Get(0))
 	seeConfig(c, c.Args().Get(1))
-	p, err := push.Diff(push.DiffOptions{Old: c.Args().Get(0), New: c.Args().Get(1)})
+	p, err := plan.Diff(plan.DiffOptions{Old: c.Args().Get(0), New: c.Args().Get(1), Protocols: planBase(c).Protocols})
 	if err != nil {
 		return exitWith(exitDiffTrouble, err)
 	}

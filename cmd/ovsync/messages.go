@@ -18,8 +18,9 @@ import (
 // stdout. A subcommand's own messages on stderr follow these rules, and
 // are written only by the functions of this file:
 //
-//   - Every line starts with "ovsync: ", then "warning: " for a warning;
-//     an error has no word of its own (the exit status says it failed).
+//   - Every line starts with "ovsync: ", then "warning: " for a warning,
+//     or the subcommand's name for a line of progress (--verbose); an
+//     error has no word of its own (the exit status says it failed).
 //   - The message is lower case, says what is wrong, and has no final
 //     period. It names the file, line and column when there is one.
 //   - The fix is a hint on its own line below, indented by four spaces:
@@ -27,6 +28,9 @@ import (
 //   - Counts agree with their noun (internal/plural), as in lint's report.
 //   - Nothing printed holds the API key, not even a piece of it: stderr
 //     and msgOut go through the run's redactor (redact.go).
+//   - A package that speaks to a person (push, plan) is handed these
+//     writers as funcs (voice), or the stream its printer writes to; it
+//     never writes "ovsync:" itself.
 
 // printError prints an error as "ovsync: message", with any "hint:" lines
 // of the message indented below it.
@@ -54,6 +58,26 @@ func warnf(w io.Writer, hint, format string, args ...any) {
 // that is no problem of the run.
 func notef(w io.Writer, format string, args ...any) {
 	fmt.Fprintf(w, "ovsync: "+format+"\n", args...)
+}
+
+// progressf prints a line of progress (--verbose), "ovsync: COMMAND:
+// message".
+func progressf(w io.Writer, command, format string, args ...any) {
+	fmt.Fprintf(w, "ovsync: %s: %s\n", command, fmt.Sprintf(format, args...))
+}
+
+// voice returns the funcs a package gives its messages to, in the voice
+// of the command of c, on its stderr: warn prints a warning and its hint
+// with warnf; log, nil without --verbose, a line of progress with
+// progressf.
+func voice(c *cli.Context) (warn func(msg, hint string), log func(msg string)) {
+	w := c.App.ErrWriter
+	warn = func(msg, hint string) { warnf(w, hint, "%s", msg) }
+	if c.Bool("verbose") {
+		name := c.Command.Name
+		log = func(msg string) { progressf(w, name, "%s", msg) }
+	}
+	return warn, log
 }
 
 // lintStop prints the findings of a lint report whose org holds the API

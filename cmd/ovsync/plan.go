@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // planCommand is "ovsync plan".
@@ -63,56 +64,56 @@ func planFlags(urlUsage string) []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "state", Usage: "the state `FILE` of the last push, its record (default .ovsync/state.json beside the config)", TakesFile: true},
 		&cli.BoolFlag{Name: "first-push", Usage: "accept a push without a record of the last push to its target (no state file, or one of another URL or protocol); refused when there is one"},
-		&cli.StringFlag{Name: "max-removals", Value: push.DefaultMaxRemovals, Usage: "stop when more than `N|P%` users would be removed (an email change counts as one in the legacy protocol)"},
-		&cli.StringFlag{Name: "max-team-removals", Value: push.DefaultMaxTeamRemovals, Usage: "stop when more than `N|P%` teams would be deleted (a share allows at least 3)"},
-		&cli.StringFlag{Name: "max-manager-changes", Value: push.DefaultMaxManagerChanges, Usage: "stop when more than `N|P%` managers would lose access to a team (a share allows at least 3)"},
-		&cli.IntFlag{Name: "max-invites", Value: push.DefaultMaxInvites, Usage: "with InviteNewUsers true, stop when more than `N` users would be invited (legacy protocol)"},
-		&cli.StringFlag{Name: "protocol", Usage: "speak `NAME`: " + strings.Join(push.Protocols(), " or ") + " (default: the one of the files' format)"},
+		&cli.StringFlag{Name: "max-removals", Value: plan.DefaultMaxRemovals, Usage: "stop when more than `N|P%` users would be removed (an email change counts as one in the legacy protocol)"},
+		&cli.StringFlag{Name: "max-team-removals", Value: plan.DefaultMaxTeamRemovals, Usage: "stop when more than `N|P%` teams would be deleted (a share allows at least 3)"},
+		&cli.StringFlag{Name: "max-manager-changes", Value: plan.DefaultMaxManagerChanges, Usage: "stop when more than `N|P%` managers would lose access to a team (a share allows at least 3)"},
+		&cli.IntFlag{Name: "max-invites", Value: plan.DefaultMaxInvites, Usage: "with InviteNewUsers true, stop when more than `N` users would be invited (legacy protocol)"},
+		&cli.StringFlag{Name: "protocol", Usage: "speak `NAME`: " + strings.Join(push.Protocols().Names(), " or ") + " (default: the one of the files' format)"},
 		&cli.StringFlag{Name: "url", Usage: urlUsage},
 	}
 }
 
 // planOptions reads planFlags (and --allow-host, --verbose) into the
-// options of a push of the command's PATH: the one place where push,
-// plan and report build them.
-func planOptions(c *cli.Context) (push.Options, error) {
+// options of a plan of the command's PATH: the one place where plan,
+// push and report build them (push adds its own to them), so that a
+// plan, a push and a report of the same flags cannot disagree.
+func planOptions(c *cli.Context) (plan.Options, error) {
 	path, err := onePath(c)
 	if err != nil {
-		return push.Options{}, err
+		return plan.Options{}, err
 	}
-	opt := push.Options{
-		Path: path,
-		Remote: push.Remote{
-			Protocol:   c.String("protocol"),
-			URL:        c.String("url"),
-			AllowHosts: c.StringSlice("allow-host"),
-			// The run's redactor: it learns the keys of the config.
-			Redactor: redactorOf(c),
-		},
-		State:      c.String("state"),
-		FirstPush:  c.Bool("first-push"),
-		MaxInvites: c.Int("max-invites"),
-		Verbose:    c.Bool("verbose"),
-		Stdout:     msgOut(c),
-		Stderr:     c.App.ErrWriter,
-	}
+	opt := planBase(c)
+	opt.Path = path
+	opt.State = c.String("state")
+	opt.Route = plan.Route{Protocol: c.String("protocol"), URL: c.String("url"), AllowHosts: c.StringSlice("allow-host")}
+	opt.Guards = plan.Guards{FirstPush: c.Bool("first-push"), MaxInvites: c.Int("max-invites")}
 	for _, l := range []struct {
 		flag string
-		to   *push.Limit
+		to   *plan.Limit
 	}{{"max-removals", &opt.MaxRemovals}, {"max-team-removals", &opt.MaxTeamRemovals}, {"max-manager-changes", &opt.MaxManagerChanges}} {
-		if *l.to, err = push.ParseLimit(c.String(l.flag)); err != nil {
+		if *l.to, err = plan.ParseLimit(c.String(l.flag)); err != nil {
 			return opt, fmt.Errorf("--%s: %w", l.flag, err)
 		}
 	}
 	switch p := opt.Protocol; {
 	case opt.MaxInvites < 0:
 		return opt, fmt.Errorf("--max-invites %d: cannot be negative", opt.MaxInvites)
-	case c.IsSet("protocol") && !slices.Contains(push.Protocols(), strings.ToLower(p)):
-		return opt, fmt.Errorf("--protocol %q: use %s", p, strings.Join(push.Protocols(), " or "))
+	case c.IsSet("protocol") && !slices.Contains(opt.Protocols.Names(), strings.ToLower(p)):
+		return opt, fmt.Errorf("--protocol %q: use %s", p, strings.Join(opt.Protocols.Names(), " or "))
 	case c.IsSet("url") && strings.TrimSpace(opt.URL) == "":
 		return opt, fmt.Errorf("--url is empty (leave it out to use %s)", push.ProvisioningURL)
 	}
 	return opt, nil
+}
+
+// planBase is what every plan of a run shares, whatever its command:
+// push's protocols, which write the body a plan hashes, the run's keys
+// (the redactor learns the config's ApiKey: nothing printed or written
+// holds it), and the command's voice for the lint findings that stop a
+// plan, its warnings and, with --verbose, its progress.
+func planBase(c *cli.Context) plan.Options {
+	warn, log := voice(c)
+	return plan.Options{Protocols: push.Protocols(), Keys: redactorOf(c), Findings: c.App.ErrWriter, Warn: warn, Log: log}
 }
 
 // runPlan is the action of "ovsync plan".
@@ -125,13 +126,13 @@ func runPlan(c *cli.Context) error {
 	if format != "text" && format != "json" {
 		return exitWith(exitUsage, fmt.Errorf("--format %q: use text or json", format))
 	}
-	// The run's redactor learns the config's ApiKey: stdout and -o hide it.
-	p, err := push.MakePlan(opt)
+	p, err := plan.Make(opt)
 	if err != nil {
 		return remoteExit(err)
 	}
-	if out := c.String("output"); out != "" {
-		if err := p.WritePlanFile(out); err != nil {
+	out := c.String("output")
+	if out != "" {
+		if err := p.WriteFile(out); err != nil {
 			return exitWith(exitUsage, err)
 		}
 	}
@@ -139,12 +140,12 @@ func runPlan(c *cli.Context) error {
 		err = p.WriteJSON(c.App.Writer)
 	} else {
 		err = p.Print(msgOut(c))
-		if out := c.String("output"); err == nil && out != "" {
-			fmt.Fprintf(msgOut(c), "plan written to %s: apply it with ovsync push --plan %s\n", out, out)
-		}
 	}
 	if err != nil {
 		return exitWith(exitUsage, err)
+	}
+	if out != "" && format == "text" {
+		notef(c.App.ErrWriter, "plan written to %s: apply it with ovsync push --plan %s", out, out)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // Exit statuses of push and ping, beyond those every subcommand shares
@@ -68,9 +69,11 @@ func allowHostFlag() cli.Flag {
 	return &cli.StringSliceFlag{Name: "allow-host", Usage: "let ApiUrl name `HOST`, which is not an officevibe.com host (repeatable)"}
 }
 
-// remoteOptions reads the flags of remoteFlags into r, whose target
-// (--allow-host, and for a push --protocol and --url) is already read.
-func remoteOptions(c *cli.Context, r push.Remote) (push.Remote, error) {
+// remoteOptions reads the flags of remoteFlags: how to reach the service
+// once its route (--allow-host, and for a push --protocol and --url) is
+// known.
+func remoteOptions(c *cli.Context) (push.Remote, error) {
+	var r push.Remote
 	r.APIKeyFile = c.String("api-key-file")
 	r.Retries = c.Int("retries")
 	r.RetryWait = c.Duration("retry-wait")
@@ -160,21 +163,33 @@ Examples:
 
 // runPush is the action of "ovsync push".
 func runPush(c *cli.Context) error {
-	opt, err := planOptions(c)
+	opt, err := pushOptions(c)
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
-	if opt.Remote, err = remoteOptions(c, opt.Remote); err != nil {
-		return exitWith(exitUsage, err)
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
+	defer stop()
+	_, err = push.Push(ctx, opt)
+	return remoteExit(err)
+}
+
+// pushOptions reads push's flags: the plan's options (planOptions), then
+// how to reach the service and what to do with the plan.
+func pushOptions(c *cli.Context) (push.Options, error) {
+	var opt push.Options
+	var err error
+	if opt.Plan, err = planOptions(c); err != nil {
+		return opt, err
+	}
+	if opt.Remote, err = remoteOptions(c); err != nil {
+		return opt, err
 	}
 	opt.Dump = c.String("dump")
 	opt.DryRun = c.Bool("dry-run")
 	opt.Yes = c.Bool("yes")
 	opt.PlanFile = c.String("plan")
-	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
-	defer stop()
-	_, err = push.Push(ctx, opt)
-	return remoteExit(err)
+	opt.Stdout = msgOut(c)
+	return opt, nil
 }
 
 // pingCommand is "ovsync ping".
@@ -203,30 +218,33 @@ func runPing(c *cli.Context) error {
 	if _, err := onePath(c); err != nil {
 		return exitWith(exitUsage, err)
 	}
-	remote, err := remoteOptions(c, push.Remote{AllowHosts: c.StringSlice("allow-host"), Redactor: redactorOf(c)})
+	remote, err := remoteOptions(c)
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
 	defer stop()
+	warn, log := voice(c)
 	_, err = push.Ping(ctx, push.PingOptions{
-		Path:    c.Args().First(),
-		Remote:  remote,
-		Verbose: c.Bool("verbose"),
-		Stdout:  c.App.Writer,
-		Stderr:  c.App.ErrWriter,
+		Path:   c.Args().First(),
+		Route:  plan.Route{AllowHosts: c.StringSlice("allow-host")},
+		Remote: remote,
+		Keys:   redactorOf(c),
+		Stdout: c.App.Writer,
+		Warn:   warn,
+		Log:    log,
 	})
 	return remoteExit(err)
 }
 
-// remoteExit turns the error of a push or ping into its exit status: the
-// one place where push's outcomes become numbers.
+// remoteExit turns the error of a push, a plan or a ping into its exit
+// status: the one place where their outcomes become numbers.
 func remoteExit(err error) error {
 	var (
-		lintErr     *push.LintError
+		lintErr     *plan.LintError
 		guard       *push.GuardError
-		mismatch    *push.PlanMismatchError
-		locked      *push.LockedError
+		mismatch    *plan.MismatchError
+		locked      *plan.LockedError
 		paused      *push.PausedError
 		noRecord    *push.StateNotWrittenError
 		rejected    *push.RejectedError

@@ -10,9 +10,11 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // A run writes two kinds of output, each through its own writers, never
@@ -42,8 +44,9 @@ import (
 //
 // The redactor knows OFFICEVIBE_API_KEY from the start, the ApiKey of any
 // config a subcommand reads (seeConfig), and the key a push or ping finds
-// (push.Remote.Redactor). It is also the key matcher that lint
-// (lint.Options.Keys), convert and migrate look for whole keys with.
+// (plan.Options.Keys, push.PingOptions.Keys). It is also the key matcher
+// that lint (lint.Options.Keys), convert and migrate look for whole keys
+// with.
 //
 // Every subcommand is in streamOf (TestEveryCommandHasAStream fails until
 // a new one is): a subcommand that writes data — the employee-export
@@ -130,7 +133,7 @@ func seeConfig(c *cli.Context, path string) {
 	if err != nil {
 		return
 	}
-	if cfg, _, err := lint.LoadConfig(cfgPath, lint.DisplayPath(cfgPath)); err == nil && cfg != nil {
+	if cfg, _, err := lint.LoadConfig(cfgPath, displaypath.Of(cfgPath)); err == nil && cfg != nil {
 		redactorOf(c).Add(cfg.APIKey)
 		redactorOf(c).Add(strings.TrimSpace(cfg.APIKey))
 	}
@@ -174,7 +177,7 @@ type keyInDataError struct {
 }
 
 func (e *keyInDataError) Error() string {
-	return fmt.Sprintf("%s: not written: %v\nhint: a value of the files or of config.json holds the key: \"ovsync lint\" names it (rule api-key); remove it, the key is a secret, not data", e.what, e.err)
+	return fmt.Sprintf("%s: not written: %v\nhint: %s", e.what, e.err, plan.KeyInDataHint)
 }
 
 func (e *keyInDataError) Unwrap() error { return e.err }

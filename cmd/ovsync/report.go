@@ -5,9 +5,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/internal/report"
-	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
 )
 
@@ -51,19 +51,29 @@ Examples:
 	}
 }
 
-// runReport is the action of "ovsync report".
-func runReport(c *cli.Context) error {
+// reportOptions reads report's flags: the org to lint, and the options
+// of the plan the page shows, which are the push's (planOptions): its
+// state file, target and guards.
+func reportOptions(c *cli.Context) (report.Options, error) {
 	var opt report.Options
 	var err error
 	if opt.Lint.Path, opt.Lint.Users, opt.Lint.Groups, opt.Lint.Mapping, err = orgArgs(c); err != nil {
-		return exitWith(exitUsage, err)
+		return opt, err
 	}
-	// The plan is the push's: its state file, target and guards.
 	if opt.Plan, err = planOptions(c); err != nil {
-		return exitWith(exitUsage, err)
+		return opt, err
 	}
 	opt.Version = toolVersion()
 	opt.Lint.Keys = redactorOf(c)
+	return opt, nil
+}
+
+// runReport is the action of "ovsync report".
+func runReport(c *cli.Context) error {
+	opt, err := reportOptions(c)
+	if err != nil {
+		return exitWith(exitUsage, err)
+	}
 	r, err := report.New(c.Context, opt)
 	if err != nil {
 		return exitWith(exitUsage, err)
@@ -83,7 +93,7 @@ func runReport(c *cli.Context) error {
 	}
 	s := r.Lint().Summary
 	if out != "-" {
-		notef(c.App.ErrWriter, "report written to %s: %s, %s, %d info", lint.DisplayPath(out),
+		notef(c.App.ErrWriter, "report written to %s: %s, %s, %d info", displaypath.Of(out),
 			plural.Count(s.Errors, "error", "errors"), plural.Count(s.Warnings, "warning", "warnings"), s.Infos)
 	}
 	if s.Errors > 0 {

@@ -11,6 +11,7 @@ import (
 	"github.com/ovsync/ovsync/internal/orggen"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
 
@@ -153,7 +154,7 @@ func TestDataKeepsKeyPieces(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("plan: exit status %d\n%s", code, stderr)
 	}
-	var p push.Plan
+	var p plan.Plan
 	if err := json.Unmarshal([]byte(stdout), &p); err != nil {
 		t.Fatal(err)
 	}

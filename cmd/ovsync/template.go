@@ -74,6 +74,6 @@ func runTemplate(c *cli.Context) error {
 	if err := writeData(c, out, write); err != nil {
 		return exitWith(exitUsage, err)
 	}
-	fmt.Fprintf(c.App.ErrWriter, "wrote %s: fill it in, then run \"ovsync convert --out DIR %s\"\n", out, out)
+	notef(c.App.ErrWriter, "wrote %s: fill it in, then run \"ovsync convert --out DIR %s\"", out, out)
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -66,7 +67,7 @@ func readHandMade(path string) (*handMade, error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg, _, err := lint.LoadConfig(cp, lint.DisplayPath(cp))
+		cfg, _, err := lint.LoadConfig(cp, displaypath.Of(cp))
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +93,7 @@ func readHandMade(path string) (*handMade, error) {
 		}
 	}
 	if files[lint.KindUsers] != "" {
-		return nil, fmt.Errorf("--add %s: %s holds people: hand-made files add teams and mappings only, the people come from the export; add them to the export, or leave the file out", path, lint.DisplayPath(files[lint.KindUsers]))
+		return nil, fmt.Errorf("--add %s: %s holds people: hand-made files add teams and mappings only, the people come from the export; add them to the export, or leave the file out", path, displaypath.Of(files[lint.KindUsers]))
 	}
 	if files[lint.KindGroups] == "" && files[lint.KindMapping] == "" {
 		return nil, fmt.Errorf("--add %s: no groups.csv or groups-mapping.csv (nor teams.csv or teams-mappings.csv) there", path)
@@ -103,13 +104,13 @@ func readHandMade(path string) (*handMade, error) {
 	}
 	h := &handMade{vocab: v}
 	if p := files[lint.KindGroups]; p != "" {
-		h.groups = lint.DisplayPath(p)
+		h.groups = displaypath.Of(p)
 		if err := h.readGroups(p); err != nil {
 			return nil, err
 		}
 	}
 	if p := files[lint.KindMapping]; p != "" {
-		h.mapping = lint.DisplayPath(p)
+		h.mapping = displaypath.Of(p)
 		if err := h.readMapping(p); err != nil {
 			return nil, err
 		}
@@ -222,7 +223,7 @@ func (b *builder) lintMerged(batch *atomicfile.Batch) error {
 	// The temporary files are named as the files they become.
 	var names []string
 	for k, p := range tmp {
-		names = append(names, lint.DisplayPath(p), lint.DisplayPath(b.dest[k]))
+		names = append(names, displaypath.Of(p), displaypath.Of(b.dest[k]))
 	}
 	rename := strings.NewReplacer(names...)
 	var ds defects
@@ -238,7 +239,7 @@ func (b *builder) lintMerged(batch *atomicfile.Batch) error {
 		hint := rename.Replace(f.Hint)
 		if where == "" {
 			k := slices.IndexFunc(tmp[:], func(p string) bool { return filepath.Base(p) == filepath.Base(f.File) })
-			where = fmt.Sprintf("%s:%d", lint.DisplayPath(b.dest[max(k, 0)]), f.Line)
+			where = fmt.Sprintf("%s:%d", displaypath.Of(b.dest[max(k, 0)]), f.Line)
 			hint = "the build made this, not the hand-made files: please report it"
 		}
 		ds.add("findings of lint", order, where, msg, hint)
@@ -266,14 +267,14 @@ func (b *builder) handMadeLines(msg string, f lint.Finding, tmp [3]string) strin
 					return fmt.Sprintf("line %d", t.line)
 				}
 			}
-			return fmt.Sprintf("line %d of %s", n, lint.DisplayPath(b.dest[lint.KindGroups]))
+			return fmt.Sprintf("line %d of %s", n, displaypath.Of(b.dest[lint.KindGroups]))
 		case filepath.Base(tmp[lint.KindMapping]):
 			for _, r := range b.add.rows {
 				if r.outLine == n {
 					return fmt.Sprintf("line %d", r.line)
 				}
 			}
-			return fmt.Sprintf("line %d of %s", n, lint.DisplayPath(b.dest[lint.KindMapping]))
+			return fmt.Sprintf("line %d of %s", n, displaypath.Of(b.dest[lint.KindMapping]))
 		}
 		return m
 	})

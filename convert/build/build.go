@@ -34,6 +34,7 @@ import (
 	"github.com/ovsync/ovsync/convert"
 	"github.com/ovsync/ovsync/convert/hrexport"
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
@@ -267,7 +268,7 @@ func (b *builder) resolveDest() error {
 		if err != nil {
 			return err
 		}
-		cfg, _, err := lint.LoadConfig(path, lint.DisplayPath(path))
+		cfg, _, err := lint.LoadConfig(path, displaypath.Of(path))
 		if err != nil {
 			return err
 		}
@@ -275,7 +276,7 @@ func (b *builder) resolveDest() error {
 		keys := [3]string{"UsersCsv", "GroupsCsv", "MappingCsv"}
 		for k, p := range b.dest {
 			if p == "" {
-				return fmt.Errorf("%s: no path for %s in the config (%s)", lint.DisplayPath(path), b.vocab.FileNames[k], keys[k])
+				return fmt.Errorf("%s: no path for %s in the config (%s)", displaypath.Of(path), b.vocab.FileNames[k], keys[k])
 			}
 		}
 	} else {
@@ -398,7 +399,7 @@ func (b *builder) run() (*Summary, error) {
 	}
 	b.sum.Format = b.vocab
 	for k, p := range b.dest {
-		b.sum.Outputs[k] = lint.DisplayPath(p)
+		b.sum.Outputs[k] = displaypath.Of(p)
 	}
 	for _, w := range b.notes {
 		b.warn(w.msg, w.hint)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // tagOpen matches the start of an element or comment in HTML: what a
@@ -51,16 +51,16 @@ func pageTags(t testing.TB, d *Data) string {
 
 // fuzzPlan is a plan with every list holding the values.
 func fuzzPlan(name, field, message string) Plan {
-	u := push.UserRef{ID: name, Email: field, Name: message}
-	m := push.ManagerChange{Team: name, TeamName: field, UserRef: u, People: 2}
-	t := push.TeamRef{ID: name, Name: message, Members: 3}
-	p := FromPush(&push.Plan{Protocol: name, StateFile: name, Notes: []string{field}, Guards: []string{name}, Changes: push.Changes{
-		UsersRemoved: []push.UserRef{u}, ManagersLost: []push.ManagerChange{m}, TeamsRemoved: []push.TeamRef{t},
-		EmailChanges: []push.EmailChange{{ID: name, Name: field, From: message, To: name}},
-		UsersAdded:   []push.UserRef{u}, TeamsAdded: []push.TeamRef{t}, ManagersGained: []push.ManagerChange{m},
-		TeamsRenamed: []push.TeamRename{{ID: name, From: field, To: message}},
-		UsersChanged: []push.UserChange{{UserRef: u, Fields: []string{field, message}}},
-		Moves:        []push.Move{{UserRef: u, From: []string{field}, To: []string{message}}},
+	u := plan.UserRef{ID: name, Email: field, Name: message}
+	m := plan.ManagerChange{Team: name, TeamName: field, UserRef: u, People: 2}
+	t := plan.TeamRef{ID: name, Name: message, Members: 3}
+	p := FromPlan(&plan.Plan{Protocol: name, StateFile: name, Notes: []string{field}, Guards: []string{name}, Changes: plan.Changes{
+		UsersRemoved: []plan.UserRef{u}, ManagersLost: []plan.ManagerChange{m}, TeamsRemoved: []plan.TeamRef{t},
+		EmailChanges: []plan.EmailChange{{ID: name, Name: field, From: message, To: name}},
+		UsersAdded:   []plan.UserRef{u}, TeamsAdded: []plan.TeamRef{t}, ManagersGained: []plan.ManagerChange{m},
+		TeamsRenamed: []plan.TeamRename{{ID: name, From: field, To: message}},
+		UsersChanged: []plan.UserChange{{UserRef: u, Fields: []string{field, message}}},
+		Moves:        []plan.Move{{UserRef: u, From: []string{field}, To: []string{message}}},
 	}})
 	p.StateFile = name
 	return p

@@ -10,6 +10,8 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"github.com/ovsync/ovsync/internal/plural"
 )
 
 // The page's own style and script, allowed by the Content-Security-Policy
@@ -89,8 +91,8 @@ func writePage(w io.Writer, d *Data) error {
 // view builds the template's view of the data.
 func view(d *Data) *pageView {
 	v := &pageView{CSP: csp, CSS: template.CSS(pageCSS), D: d, Failed: d.Summary.Errors > 0}
-	v.Verdict = fmt.Sprintf("%s, %s, %s", plural(d.Summary.Errors, "error", "errors"),
-		plural(d.Summary.Warnings, "warning", "warnings"), plural(d.Summary.Infos, "info", "info"))
+	v.Verdict = fmt.Sprintf("%s, %s, %s", plural.Count(d.Summary.Errors, "error", "errors"),
+		plural.Count(d.Summary.Warnings, "warning", "warnings"), plural.Count(d.Summary.Infos, "info", "info"))
 	for i, f := range d.Findings {
 		key := f.Rule + "/" + f.Severity
 		if n := len(v.Groups); n == 0 || v.Groups[n-1].Rule+"/"+v.Groups[n-1].Severity != key {
@@ -143,8 +145,8 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 		}
 		return fmt.Sprint(n)
 	},
-	"people":  func(n int) string { return plural(n, "person", "people") },
-	"members": func(n int) string { return plural(n, "member", "members") },
+	"people":  func(n int) string { return plural.Count(n, "person", "people") },
+	"members": func(n int) string { return plural.Count(n, "member", "members") },
 	"join":    func(s []string) string { return strings.Join(s, ", ") },
 	"teams": func(ids []string) string {
 		if len(ids) == 0 {

@@ -2,11 +2,11 @@ package report
 
 import (
 	"fmt"
-	"io"
 	"time"
 
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/lint"
-	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // PlanStatus says what the plan section can show.
@@ -31,7 +31,7 @@ const (
 const maxPlanItems = 100
 
 // Plan is what the page shows of the next push: the same data as "ovsync
-// plan" ([push.Plan]), each list capped at its first elements, in the
+// plan" ([plan.Plan]), each list capped at its first elements, in the
 // order that matters to people: removals, managers losing access, email
 // changes, teams removed, then additions and other changes.
 type Plan struct {
@@ -44,7 +44,7 @@ type Plan struct {
 	// StateFile is the state file compared with, as displayed.
 	StateFile string `json:"stateFile,omitempty"`
 	// OtherTarget is the push the state file records when it is another
-	// target's: a first push then (push.Plan.OtherTarget).
+	// target's: a first push then (plan.Plan.OtherTarget).
 	OtherTarget string `json:"otherTarget,omitempty"`
 	// PreviousPush is when the state was written (RFC 3339), if known.
 	PreviousPush string `json:"previousPush,omitempty"`
@@ -52,16 +52,16 @@ type Plan struct {
 	// that order; -1 is not known (a first push, a version 1 state).
 	Counts []PlanCount `json:"counts"`
 	// The changes, in the order the page shows them.
-	UsersRemoved   List[push.UserRef]       `json:"usersRemoved"`
-	ManagersLost   List[push.ManagerChange] `json:"managersLost"`
-	EmailChanges   List[push.EmailChange]   `json:"emailChanges"`
-	TeamsRemoved   List[push.TeamRef]       `json:"teamsRemoved"`
-	UsersAdded     List[push.UserRef]       `json:"usersAdded"`
-	TeamsAdded     List[push.TeamRef]       `json:"teamsAdded"`
-	ManagersGained List[push.ManagerChange] `json:"managersGained"`
-	TeamsRenamed   List[push.TeamRename]    `json:"teamsRenamed"`
-	UsersChanged   List[push.UserChange]    `json:"usersChanged"`
-	Moves          List[push.Move]          `json:"moves"`
+	UsersRemoved   List[plan.UserRef]       `json:"usersRemoved"`
+	ManagersLost   List[plan.ManagerChange] `json:"managersLost"`
+	EmailChanges   List[plan.EmailChange]   `json:"emailChanges"`
+	TeamsRemoved   List[plan.TeamRef]       `json:"teamsRemoved"`
+	UsersAdded     List[plan.UserRef]       `json:"usersAdded"`
+	TeamsAdded     List[plan.TeamRef]       `json:"teamsAdded"`
+	ManagersGained List[plan.ManagerChange] `json:"managersGained"`
+	TeamsRenamed   List[plan.TeamRename]    `json:"teamsRenamed"`
+	UsersChanged   List[plan.UserChange]    `json:"usersChanged"`
+	Moves          List[plan.Move]          `json:"moves"`
 	// EmailIsRemoval is set in the legacy protocol, where Officevibe keys
 	// members by email: an email change counts as a removal and a new
 	// member, and their history goes.
@@ -104,15 +104,15 @@ type PlanCount struct {
 	Previous int    `json:"previous"`
 }
 
-// FromPush returns the page's plan of a push's plan, with the reasons of
+// FromPlan returns the page's plan of a push's plan, with the reasons of
 // its guards, if any.
-func FromPush(p *push.Plan) Plan {
+func FromPlan(p *plan.Plan) Plan {
 	c := &p.Changes
 	out := Plan{Status: PlanChanges, Protocol: p.Protocol, Target: p.Target.Host, StateFile: p.StateFile, OtherTarget: p.OtherTarget,
 		UsersRemoved: list(c.UsersRemoved), ManagersLost: list(c.ManagersLost), EmailChanges: list(c.EmailChanges),
 		TeamsRemoved: list(c.TeamsRemoved), UsersAdded: list(c.UsersAdded), TeamsAdded: list(c.TeamsAdded),
 		ManagersGained: list(c.ManagersGained), TeamsRenamed: list(c.TeamsRenamed), UsersChanged: list(c.UsersChanged),
-		Moves: list(c.Moves), EmailIsRemoval: p.Protocol == push.ProtocolLegacy, MappingsKnown: p.Known.Mappings,
+		Moves: list(c.Moves), EmailIsRemoval: p.Protocol == plan.ProtocolLegacy, MappingsKnown: p.Known.Mappings,
 		Invites: p.Invites, Guard: nonNil(p.Guards), Notes: nonNil(p.Notes), Unchanged: p.Unchanged}
 	if p.First {
 		out.Status = PlanFirst
@@ -121,7 +121,7 @@ func FromPush(p *push.Plan) Plan {
 	}
 	for _, c := range []struct {
 		kind  string
-		c     push.Count
+		c     plan.Count
 		known bool
 	}{{"users", p.Users, true}, {"teams", p.Teams, true}, {"mappings", p.Mappings, true}, {"managers", p.Managers, p.Known.Mappings}} {
 		pc := PlanCount{Kind: c.kind, Added: c.c.Added, Removed: c.c.Removed, Changed: c.c.Changed, Total: c.c.Total, Previous: c.c.Previous}
@@ -139,34 +139,36 @@ func FromPush(p *push.Plan) Plan {
 	return out
 }
 
-// pushPlan plans a push of the linted org as "ovsync plan" does, with
+// makePlan plans a push of the linted org as "ovsync plan" does, with
 // the options opt of that push (its state file, target and guards): no
-// key, no network. It hands push the lint report already made, so that
-// the files are not linted twice, unless lint ran with other severities
-// than push's. There is no plan when the org was given as files (a push
-// needs config.json) or lint found errors (a push stops before planning).
-func pushPlan(rep *lint.Report, lo lint.Options, opt push.Options) Plan {
-	stopped := func(reason string) Plan { return NoPlan(PlanStopped, reason) }
+// key, no network. It hands the plan the lint report already made, so
+// that the files are not linted twice, unless lint ran with other
+// severities than push's. The plan's messages are not the page's: they
+// are dropped. There is no plan when the org was given as files (a push
+// needs config.json) or lint found errors (a push stops before
+// planning); the plan made is returned too, nil then.
+func makePlan(rep *lint.Report, lo lint.Options, opt plan.Options) (Plan, *plan.Plan) {
+	stopped := func(reason string) (Plan, *plan.Plan) { return NoPlan(PlanStopped, reason), nil }
 	if rep.Config == "" {
 		return stopped("the files were given without a config.json: a push reads the org through one, so there is no plan")
 	}
 	if n := rep.Summary.Errors; n > 0 {
-		return stopped(fmt.Sprintf("lint found %s: a push stops before planning; fix them to see what it would change", plural(n, "error", "errors")))
+		return stopped(fmt.Sprintf("lint found %s: a push stops before planning; fix them to see what it would change", plural.Count(n, "error", "errors")))
 	}
-	opt.Path, opt.Lint, opt.Stdout, opt.Stderr = lo.Path, nil, io.Discard, io.Discard
+	opt.Path, opt.Lint, opt.Findings, opt.Warn, opt.Log = lo.Path, nil, nil, nil, nil
 	if len(lo.Severities) == 0 && len(lo.Schemas) == 0 {
 		opt.Lint = rep
 	}
-	p, err := push.MakePlan(opt)
+	p, err := plan.Make(opt)
 	if err != nil {
 		return stopped("the push could not be planned: " + err.Error())
 	}
-	return FromPush(p)
+	return FromPlan(p), p
 }
 
 // NoPlan returns a plan that only says why there is none.
 func NoPlan(status PlanStatus, reason string) Plan {
-	return FromPush(&push.Plan{}).withStatus(status, reason)
+	return FromPlan(&plan.Plan{}).withStatus(status, reason)
 }
 
 // withStatus returns the plan with no counts, the status and reason set.
@@ -181,12 +183,4 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// plural writes n with the singular or plural noun.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -11,8 +11,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
 
@@ -31,15 +33,15 @@ func TestPlanAfterPush(t *testing.T) {
 	if diff := cmp.Diff(wantUsers, p.Counts[0]); diff != "" {
 		t.Errorf("users' counts (-want +got):\n%s", diff)
 	}
-	kevin := push.UserRef{ID: "25013", Email: "kevin.park@cedarline.example", Name: "Kevin Park"}
-	if diff := cmp.Diff(List[push.UserRef]{Total: 1, Items: []push.UserRef{kevin}}, p.UsersRemoved); diff != "" {
+	kevin := plan.UserRef{ID: "25013", Email: "kevin.park@cedarline.example", Name: "Kevin Park"}
+	if diff := cmp.Diff(List[plan.UserRef]{Total: 1, Items: []plan.UserRef{kevin}}, p.UsersRemoved); diff != "" {
 		t.Errorf("users removed (-want +got):\n%s", diff)
 	}
 	if len(p.ManagersLost.Items) != 1 || p.ManagersLost.Items[0].ID != "00007" || p.ManagersLost.Items[0].Team != "T-FIN-ACC" || p.ManagersLost.Items[0].People == 0 {
 		t.Errorf("managers lost %+v, want 00007 on T-FIN-ACC with the people they saw", p.ManagersLost)
 	}
-	wantEmail := push.EmailChange{ID: "00003", Name: "Ricardo Pinto", From: "ricardo.pinto@cedarline.example", To: "ricardo.p@cedarline.example"}
-	if diff := cmp.Diff(List[push.EmailChange]{Total: 1, Items: []push.EmailChange{wantEmail}}, p.EmailChanges); diff != "" {
+	wantEmail := plan.EmailChange{ID: "00003", Name: "Ricardo Pinto", From: "ricardo.pinto@cedarline.example", To: "ricardo.p@cedarline.example"}
+	if diff := cmp.Diff(List[plan.EmailChange]{Total: 1, Items: []plan.EmailChange{wantEmail}}, p.EmailChanges); diff != "" {
 		t.Errorf("email changes (-want +got):\n%s", diff)
 	}
 	if !p.EmailIsRemoval {
@@ -50,7 +52,7 @@ func TestPlanAfterPush(t *testing.T) {
 	wants := []string{
 		"Changes since the last push on <time",
 		"<li>Kevin Park &lt;kevin.park@cedarline.example&gt; (25013)</li>",
-		fmt.Sprintf("on “%s” (T-FIN-ACC): no longer sees %s</li>", p.ManagersLost.Items[0].TeamName, plural(people, "person", "people")),
+		fmt.Sprintf("on “%s” (T-FIN-ACC): no longer sees %s</li>", p.ManagersLost.Items[0].TeamName, plural.Count(people, "person", "people")),
 		"counted as a removal and a new member",
 		"<li>Ricardo Pinto (00003): ricardo.pinto@cedarline.example → ricardo.p@cedarline.example</li>",
 		"<li>New Person &lt;new.person@cedarline.example&gt; (99999)</li>",
@@ -83,7 +85,7 @@ func TestPlanGuardsFromOptions(t *testing.T) {
 		t.Fatalf("default guards trip: %q", g)
 	}
 	opt := defaultGuards(t)
-	opt.MaxRemovals = push.Limit{Count: 1}
+	opt.MaxRemovals = plan.Limit{Count: 1}
 	r = newReport(t, Options{Lint: lint.Options{Path: dir}, Plan: opt})
 	want := "it would remove 1 user and change 1 email (each a removal in the legacy protocol) of the 87 sent last time (--max-removals 1 allows 1)"
 	if g := r.Data().Plan.Guard; len(g) != 1 || !strings.HasPrefix(g[0], want) {
@@ -168,7 +170,7 @@ func plantedOrg(t testing.TB) string {
 		}
 		return ""
 	}
-	if _, err := push.Push(context.Background(), push.Options{Path: dir, Remote: push.Remote{Getenv: getenv}, FirstPush: true}); err != nil {
+	if _, err := push.Push(context.Background(), push.Options{Plan: plan.Options{Path: dir, Guards: plan.Guards{FirstPush: true}}, Remote: push.Remote{Getenv: getenv}}); err != nil {
 		t.Fatalf("the first push failed: %v", err)
 	}
 

@@ -7,7 +7,8 @@
 // through lint's [lint.CSVReader], the marks of the tree (cycle, team
 // missing from the teams file, empty team, no manager, hierarchy gap)
 // from the same [lint.Org] and [lint.Problems] that package graph draws,
-// and the plan from package push ([Plan]). [Report.Write] writes the page:
+// and the plan from package plan, as "ovsync plan" makes it ([Plan]).
+// [Report.Write] writes the page:
 //
 //   - a header (files, format, counts, verdict, time, version), the plan
 //     and the first findings as plain HTML, readable without JavaScript;
@@ -31,7 +32,7 @@ import (
 	"time"
 
 	"github.com/ovsync/ovsync/lint"
-	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // Options say which org to report on.
@@ -44,9 +45,10 @@ type Options struct {
 	Now time.Time
 	// Plan are the options of the push whose plan the page shows: its
 	// state file, protocol, target and guards, as the command builds them
-	// for push and plan (Path, Lint, Stdout and Stderr are the report's
-	// own). The page shows the guards those options would trip.
-	Plan push.Options
+	// for push and plan (Path and Lint are the report's own; the plan's
+	// messages are dropped). The page shows the guards those options
+	// would trip.
+	Plan plan.Options
 	// NoPlan leaves the plan out (for benchmarks and for tests of other
 	// parts): the page says it was not asked for.
 	NoPlan bool
@@ -56,6 +58,8 @@ type Options struct {
 type Report struct {
 	lint *lint.Report
 	data *Data
+	// planned is the plan the page shows, nil when there is none.
+	planned *plan.Plan
 }
 
 // New lints the org of opt, takes the rows of the findings from the files
@@ -70,11 +74,16 @@ func New(ctx context.Context, opt Options) (*Report, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	plan := NoPlan(PlanNotAsked, "this report was made without the plan of the next push")
+	shown, made := NoPlan(PlanNotAsked, "this report was made without the plan of the next push"), (*plan.Plan)(nil)
 	if !opt.NoPlan {
-		plan = pushPlan(rep, opt.Lint, opt.Plan)
+		shown, made = makePlan(rep, opt.Lint, opt.Plan)
 	}
-	return FromLint(rep, plan, opt.Version, now)
+	r, err := FromLint(rep, shown, opt.Version, now)
+	if err != nil {
+		return nil, err
+	}
+	r.planned = made
+	return r, nil
 }
 
 // FromLint builds the report of a lint run that has already happened, with
@@ -93,6 +102,10 @@ func FromLint(rep *lint.Report, plan Plan, version string, now time.Time) (*Repo
 
 // Lint returns the lint report the report was made from.
 func (r *Report) Lint() *lint.Report { return r.lint }
+
+// Plan returns the plan of the next push the page shows, as "ovsync
+// plan" makes it with the same options; nil when there is none.
+func (r *Report) Plan() *plan.Plan { return r.planned }
 
 // Data returns the data the page embeds.
 func (r *Report) Data() *Data { return r.data }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -34,15 +35,15 @@ const (
 
 // defaultGuards are the options of a push with the command's default
 // guards, as ovsync push, plan and report build them without flags.
-func defaultGuards(t testing.TB) push.Options {
+func defaultGuards(t testing.TB) plan.Options {
 	t.Helper()
-	opt := push.Options{MaxInvites: push.DefaultMaxInvites}
+	opt := plan.Options{Protocols: push.Protocols(), Guards: plan.Guards{MaxInvites: plan.DefaultMaxInvites}}
 	for _, l := range []struct {
-		to   *push.Limit
+		to   *plan.Limit
 		spec string
-	}{{&opt.MaxRemovals, push.DefaultMaxRemovals}, {&opt.MaxTeamRemovals, push.DefaultMaxTeamRemovals}, {&opt.MaxManagerChanges, push.DefaultMaxManagerChanges}} {
+	}{{&opt.MaxRemovals, plan.DefaultMaxRemovals}, {&opt.MaxTeamRemovals, plan.DefaultMaxTeamRemovals}, {&opt.MaxManagerChanges, plan.DefaultMaxManagerChanges}} {
 		var err error
-		if *l.to, err = push.ParseLimit(l.spec); err != nil {
+		if *l.to, err = plan.ParseLimit(l.spec); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -59,7 +60,7 @@ func newReport(t testing.TB, opt Options) *Report {
 	if opt.Version == "" {
 		opt.Version = "v0.0.0-test"
 	}
-	if opt.Plan.MaxRemovals == (push.Limit{}) && opt.Plan.MaxInvites == 0 {
+	if opt.Plan.MaxRemovals == (plan.Limit{}) && opt.Plan.MaxInvites == 0 {
 		opt.Plan = defaultGuards(t)
 	}
 	r, err := New(context.Background(), opt)

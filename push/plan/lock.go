@@ -1,4 +1,4 @@
-package push
+package plan
 
 import (
 	"encoding/json"
@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/fserr"
-	"github.com/ovsync/ovsync/lint"
 )
 
 // LockedError stops a push because another push holds the lock of the
@@ -39,51 +39,52 @@ type LockHolder struct {
 	Since time.Time `json:"since"`
 }
 
-// stateLock is a held lock of a state file: an OS lock on the file
+// StateLock is a held lock of a state file: an OS lock on the file
 // beside it (flock, LockFileEx), which the OS lets go when the process
 // ends, however it ends. The file names the holder while it is held.
-type stateLock struct {
+type StateLock struct {
 	f *os.File
 }
 
-// lockState takes the lock of the state file sp, or returns a
-// [*LockedError] at once when another process holds it. A lock file
-// that names a holder but is not locked was left by a process that
-// ended without letting go (killed): it is taken over with a warning.
-func lockState(sp string, o *output) (*stateLock, error) {
-	path := sp + ".lock"
-	display := lint.DisplayPath(path)
+// Lock takes the lock of the state file, held by a push from before
+// planning until the state is written, or returns a [*LockedError] at
+// once when another process holds it. A lock file that names a holder
+// but is not locked was left by a process that ended without letting go
+// (killed): it is taken over with a warning.
+func (pl *Planner) Lock() (*StateLock, error) {
+	path := pl.state + ".lock"
+	shown := displaypath.Of(path)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("%s: cannot create the state folder: %w", display, fserr.WithoutPath(err))
+		return nil, fmt.Errorf("%s: cannot create the state folder: %w", shown, fserr.WithoutPath(err))
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot open the lock file: %w", display, fserr.WithoutPath(err))
+		return nil, fmt.Errorf("%s: cannot open the lock file: %w", shown, fserr.WithoutPath(err))
 	}
 	if err := lockFile(f); err != nil {
 		holder := readHolder(f)
 		f.Close()
 		if errors.Is(err, errLocked) {
-			return nil, &LockedError{Lock: display, Holder: holder}
+			return nil, &LockedError{Lock: shown, Holder: holder}
 		}
-		return nil, fmt.Errorf("%s: cannot lock: %w", display, fserr.WithoutPath(err))
+		return nil, fmt.Errorf("%s: cannot lock: %w", shown, fserr.WithoutPath(err))
 	}
 	if h := readHolder(f); h.PID != 0 {
-		o.warnf("%s: took over the lock left by ovsync push pid %d on %s since %s, which no longer holds it (the process ended without letting go)",
-			display, h.PID, h.Host, h.Since.Format(time.RFC3339))
+		pl.warn(fmt.Sprintf("%s: took over the lock left by ovsync push pid %d on %s since %s, which no longer holds it (the process ended without letting go)",
+			shown, h.PID, h.Host, h.Since.Format(time.RFC3339)), "")
 	}
 	host, _ := os.Hostname()
 	b, _ := json.Marshal(LockHolder{PID: os.Getpid(), Host: host, Since: time.Now().UTC().Truncate(time.Second)})
 	if err := writeHolder(f, append(b, '\n')); err != nil {
 		unlockFile(f)
 		f.Close()
-		return nil, fmt.Errorf("%s: cannot write the lock file: %w", display, fserr.WithoutPath(err))
+		return nil, fmt.Errorf("%s: cannot write the lock file: %w", shown, fserr.WithoutPath(err))
 	}
-	return &stateLock{f: f}, nil
+	return &StateLock{f: f}, nil
 }
 
-// unlock empties the lock file and lets the lock go.
-func (l *stateLock) unlock() {
+// Unlock empties the lock file and lets the lock go.
+func (l *StateLock) Unlock() {
 	_ = writeHolder(l.f, nil)
 	unlockFile(l.f)
 	l.f.Close()

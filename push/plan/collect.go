@@ -1,4 +1,4 @@
-package push
+package plan
 
 import (
 	"strings"
@@ -6,8 +6,8 @@ import (
 	"github.com/ovsync/ovsync/lint"
 )
 
-// collector is told of each user, team and mapping row while the
-// planning pass writes the body, and builds the state of the files as
+// collector is the [Recorder] of a plan: told of each user, team and
+// mapping row while the body is written, it builds the state of the files as
 // the plan compares them and the state file keeps them: exactly what the
 // body holds, every user's values as sent.
 type collector struct {
@@ -26,8 +26,8 @@ func newCollector() *collector {
 	return &collector{pos: [4]int{-1, -1, -1, -1}}
 }
 
-// userKeys gets the keys of the user objects and their roles.
-func (c *collector) userKeys(keys []string, roles []lint.Role) {
+// UserKeys gets the keys of the user objects and their roles.
+func (c *collector) UserKeys(keys []string, roles []lint.Role) {
 	c.keys = keys
 	c.pos = [4]int{-1, -1, -1, -1}
 	for i, r := range roles {
@@ -52,8 +52,8 @@ func value(vals []string, p int) string {
 	return vals[p]
 }
 
-// user gets a user's values in key order and its JSON object.
-func (c *collector) user(vals []string, obj []byte) {
+// User gets a user's values in key order and its JSON object.
+func (c *collector) User(vals []string, obj []byte) {
 	c.buf = c.buf[:0]
 	for i, v := range vals {
 		if i > 0 {
@@ -81,13 +81,13 @@ func share(line, v string) string {
 	return strings.Clone(v)
 }
 
-// team gets a team's id and name.
-func (c *collector) team(id, name string) {
+// Team gets a team's id and name.
+func (c *collector) Team(id, name string) {
 	c.st.Teams = append(c.st.Teams, stateTeam{ID: strings.Clone(strings.TrimSpace(id)), Name: strings.Clone(name)})
 }
 
-// mapping gets a mapping row's ids as written and its flags.
-func (c *collector) mapping(team, user, sub string, member, manager bool) {
+// Mapping gets a mapping row's ids as written and its flags.
+func (c *collector) Mapping(team, user, sub string, member, manager bool) {
 	c.st.Mappings = append(c.st.Mappings, stateMapping{
 		Team: c.teamID(strings.TrimSpace(team)), User: c.own(strings.TrimSpace(user)), SubTeam: c.own(strings.TrimSpace(sub)),
 		Member: member, Manager: manager,
@@ -168,43 +168,4 @@ func fmix64(h uint64) uint64 {
 	h *= 0xc4ceb9fe1a85ec53
 	h ^= h >> 33
 	return h
-}
-
-// diffMappings compares two sorted lists of mapping keys as multisets: a
-// key in only one list is added or removed, unless the same row (the
-// same key but its flags) is in the other, which makes it changed.
-func diffMappings(old, cur []hash64) (added, removed, changed int) {
-	var gone, came []hash64
-	i, j := 0, 0
-	for i < len(old) || j < len(cur) {
-		switch {
-		case j == len(cur) || i < len(old) && old[i] < cur[j]:
-			gone = append(gone, old[i])
-			i++
-		case i == len(old) || cur[j] < old[i]:
-			came = append(came, cur[j])
-			j++
-		default:
-			i++
-			j++
-		}
-	}
-	// Both lists are sorted; pair rows whose keys differ only in flags.
-	i, j = 0, 0
-	for i < len(gone) && j < len(came) {
-		a, b := gone[i]>>2, came[j]>>2
-		switch {
-		case a < b:
-			removed++
-			i++
-		case b < a:
-			added++
-			j++
-		default:
-			changed++
-			i++
-			j++
-		}
-	}
-	return added + len(came) - j, removed + len(gone) - i, changed
 }

@@ -1,4 +1,4 @@
-package push
+package plan
 
 import (
 	"bytes"
@@ -12,7 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ovsync/ovsync/internal/redact"
-	"github.com/ovsync/ovsync/lint"
 )
 
 // seedState is a small version 2 state, with values that need escapes.
@@ -28,28 +27,15 @@ func seedState(t testing.TB) []byte {
 	return b.Bytes()
 }
 
-// orgState returns the state file a push of the org of config.json at
-// path would write, made without a push.
-func orgState(t testing.TB, path string) []byte {
+// stateFixture returns a state file of testdata: what a push of an org
+// writes (TestStateFixtures keeps them so).
+func stateFixture(t testing.TB, name string) []byte {
 	t.Helper()
-	cfg, _, err := lint.LoadConfig(path, path)
+	raw, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	proto, _, err := chooseProtocol("", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := newCollector()
-	size, digest, err := planPass(proto, cfg, c, "", redact.New())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := c.state(stateHead{Protocol: proto.name(), APIURL: "https://app.officevibe.com", Digest: digest, Bytes: size}).encode(&b, redact.New()); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return raw
 }
 
 // TestStateRoundTrip checks that a version 2 state reads back as written,
@@ -69,21 +55,6 @@ func TestStateRoundTrip(t *testing.T) {
 	// Cut short: an error naming it, never a state with fewer rows.
 	if _, err := parseState(raw[:len(raw)-12]); err == nil {
 		t.Errorf("a cut state file was read")
-	}
-}
-
-// TestStateOfSampleRoundTrip reads back the state of the sample org, in
-// both formats: the bounds of the reader let every real state through.
-func TestStateOfSampleRoundTrip(t *testing.T) {
-	for _, path := range []string{"../testdata/sample/config.json", "../testdata/sample-provisioning/config.json"} {
-		raw := orgState(t, path)
-		st, err := parseState(raw)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if len(st.Users) == 0 || len(st.Teams) == 0 || len(st.Mappings) == 0 {
-			t.Errorf("%s: %d users, %d teams, %d mappings", path, len(st.Users), len(st.Teams), len(st.Mappings))
-		}
 	}
 }
 
@@ -134,13 +105,9 @@ func unpacked(raw []byte, limit int64) int64 {
 // state read back is the one encoded again.
 func FuzzParseState(f *testing.F) {
 	f.Add(seedState(f))
-	f.Add(orgState(f, "../testdata/sample/config.json"))
-	f.Add(orgState(f, "../testdata/sample-provisioning/config.json"))
-	if v1, err := os.ReadFile("testdata/state-v1.json"); err == nil {
-		f.Add(v1)
-	} else {
-		f.Fatal(err)
-	}
+	f.Add(stateFixture(f, "state-sample.json"))
+	f.Add(stateFixture(f, "state-sample-provisioning.json"))
+	f.Add(stateFixture(f, "state-v1.json"))
 	f.Add([]byte(`{"version":1,"protocol":"legacy","apiUrl":"x","users":[{"id":"1","email":"a","hash":"0123456789abcdef"}],"teams":[],"mappings":["0123456789abcdef"]}`))
 	f.Add([]byte(`{"version":2,"counts":[1,0,0],"userRoles":[0,1,-1,-1]}` + "\n"))
 	lists := gzipped(f, seedLists)
@@ -159,16 +126,16 @@ func FuzzParseState(f *testing.F) {
 	zw.Write(make([]byte, 64<<10))
 	zw.Close()
 	f.Add(stateWithHead(f, map[string]any{"bytes": 1 << 40}, zeros.Bytes()))
-	plan, _ := json.Marshal(&Plan{Version: PlanVersion, Digest: "sha256:00", Inputs: []Input{{Role: "users"}}, Target: Target{URL: "u"}})
+	plan, _ := json.Marshal(&Plan{Version: Version, Digest: "sha256:00", Inputs: []Input{{Role: "users"}}, Target: Target{URL: "u"}})
 	f.Add(plan)
-	masked, err := os.ReadFile("testdata/keypieces/state-redacted.json")
+	masked, err := os.ReadFile("../testdata/keypieces/state-redacted.json")
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Add(masked)
 	// A state read is also matched with an org (the masked fixture's, read
 	// exact) as a plan does: never a panic, and bounded work.
-	org, err := parseState(orgState(f, "testdata/keypieces/config.json"))
+	org, err := parseState(stateFixture(f, "state-keypieces.json"))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -198,7 +165,7 @@ func FuzzParseState(f *testing.F) {
 		if err := os.WriteFile(p, raw, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, _ = ReadPlanFile(p)
+		_, _ = ReadFile(p)
 	})
 }
 

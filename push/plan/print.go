@@ -1,12 +1,12 @@
-package push
+package plan
 
 import (
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/internal/table"
 )
@@ -15,89 +15,26 @@ import (
 // JSON form lists them all.
 const maxPlanList = 10
 
-// guards are the limits a plan is checked against.
-type guards struct {
-	removals, teamRemovals, managerChanges Limit
-	invites                                int
-	// firstPush accepts a push without a record (--first-push).
-	firstPush bool
-}
-
-// guards returns the limits of the options.
-func (opt Options) guards() guards {
-	return guards{opt.MaxRemovals, opt.MaxTeamRemovals, opt.MaxManagerChanges, opt.MaxInvites, opt.FirstPush}
-}
-
-// acceptFirstPush is the hint of a push without a record.
-const acceptFirstPush = "if the record was lost, restore it; if this really is the first push to this target, run again with --first-push (it accepts this guard alone; --yes accepts every guard)"
-
-// guard returns the reasons the plan goes over the limits, if any, one
-// sentence per guard that trips, with its numbers; noRecord says that the
-// first is the guard of a push without a record of the last one.
-func (p *Plan) guard(g guards) (reasons []string, noRecord bool) {
-	reasons = []string{} // JSON writes [] when none trips
-	switch {
-	case p.First && !g.firstPush:
-		where := "no state file " + p.StateFile
-		if p.OtherTarget != "" {
-			where = fmt.Sprintf("the state file %s records %s", p.StateFile, p.OtherTarget)
-		}
-		reasons = append(reasons, fmt.Sprintf("there is no record of the last push to %s (%s protocol): %s; the other guards (--max-removals, --max-team-removals, --max-manager-changes) compare with what the last push sent, so without it they cannot work, and a partial export would remove from %s everyone it leaves out",
-			p.Target.URL, p.Protocol, where, p.service()))
-		noRecord = true
-	case !p.First && g.firstPush:
-		reasons = append(reasons, fmt.Sprintf("--first-push was given, but the state file %s records the last push to %s (%s): this is not a first push; leave --first-push out: kept in a scheduled job, it would let a push through the day its record is lost",
-			p.StateFile, p.Target.URL, p.PreviousPush.UTC().Format(time.RFC3339)))
-	}
-	how := func(flag string, l Limit, previous, least, allowed int) string {
-		if l.Percent {
-			return fmt.Sprintf("%s %s of %d allows %d; a share never allows fewer than %d", flag, l, previous, allowed, least)
-		}
-		return fmt.Sprintf("%s %s allows %d", flag, l, allowed)
-	}
-	if !p.First {
-		removals := p.Users.Removed
-		what := nounCount(removals, "user", "users")
-		if p.Protocol == ProtocolLegacy && p.EmailChanges > 0 {
-			removals += p.EmailChanges
-			what = fmt.Sprintf("%s and change %s (each a removal in the legacy protocol)", what, nounCount(p.EmailChanges, "email", "emails"))
-		}
-		if allowed := g.removals.Allowed(p.Users.Previous, MinRemovals); removals > allowed {
-			reasons = append(reasons, fmt.Sprintf("it would remove %s of the %d sent last time (%s): a partial export removes those people from Officevibe",
-				what, p.Users.Previous, how("--max-removals", g.removals, p.Users.Previous, MinRemovals, allowed)))
-		}
-		if allowed := g.teamRemovals.Allowed(p.Teams.Previous, MinTeamRemovals); p.Teams.Removed > allowed {
-			reasons = append(reasons, fmt.Sprintf("it would delete %s of the %d sent last time (%s): their results go with them",
-				nounCount(p.Teams.Removed, "team", "teams"), p.Teams.Previous, how("--max-team-removals", g.teamRemovals, p.Teams.Previous, MinTeamRemovals, allowed)))
-		}
-		if allowed := g.managerChanges.Allowed(p.Managers.Previous, MinManagerChanges); p.Known.Mappings && p.Managers.Removed > allowed {
-			reasons = append(reasons, fmt.Sprintf("%s would lose access to a team's results, of the %d manager rows sent last time (%s)",
-				nounCount(p.Managers.Removed, "manager", "managers"), p.Managers.Previous, how("--max-manager-changes", g.managerChanges, p.Managers.Previous, MinManagerChanges, allowed)))
-		}
-	}
-	if p.Invites > g.invites {
-		msg := fmt.Sprintf("it would invite %s (InviteNewUsers is true), more than --max-invites %d allows", nounCount(p.Invites, "new user", "new users"), g.invites)
-		if p.First {
-			msg += `: a first import invites every member it creates; set "InviteNewUsers": false and invite from the app`
-		}
-		reasons = append(reasons, msg)
-	}
-	return reasons, noRecord
-}
-
-// service names the service of the plan's protocol.
-func (p *Plan) service() string {
-	if p.Protocol == ProtocolProvisioning {
-		return "Workleap"
-	}
-	return "Officevibe"
-}
-
 // Print writes the plan as text: the mode, the table of counts, then
 // what matters to people first: removals, managers losing access, email
 // changes, teams removed, then additions and other changes. Each list
-// shows its first elements and counts the others.
+// shows its first elements and counts the others. The notes close it:
+// what the state could not tell, invitations, the protocol's notes, the
+// guards a push would trip.
 func (p *Plan) Print(w io.Writer) error {
+	p.printHead(w)
+	if err := p.printCounts(w); err != nil {
+		return err
+	}
+	p.printLosses(w)
+	p.printGains(w)
+	p.printNotes(w)
+	return nil
+}
+
+// printHead writes the first two lines: the mode and what the plan is
+// compared with.
+func (p *Plan) printHead(w io.Writer) {
 	first := ""
 	if p.First {
 		first = "first push, "
@@ -127,6 +64,12 @@ func (p *Plan) Print(w io.Writer) error {
 	default:
 		fmt.Fprintf(w, "plan: changes since the last push (state file %s)\n", p.StateFile)
 	}
+}
+
+// printCounts writes the table of counts: "?" where the state cannot
+// tell (a first push, a version 1 state), "-" where a count means
+// nothing (a manager gains or loses access, nothing else).
+func (p *Plan) printCounts(w io.Writer) error {
 	unknown := func(n int, known bool) string {
 		if p.First || !known {
 			return "?"
@@ -149,11 +92,17 @@ func (p *Plan) Print(w io.Writer) error {
 	if err := table.Write(w, []string{"", "ADDED", "REMOVED", "CHANGED", "TOTAL"}, cells, 1, 2, 3, 4); err != nil {
 		return fmt.Errorf("plan %w", err)
 	}
+	return nil
+}
+
+// printLosses writes what people lose, first: users removed, managers
+// losing access, email changes, teams removed.
+func (p *Plan) printLosses(w io.Writer) {
 	c := &p.Changes
 	section(w, "users removed", len(c.UsersRemoved), func(i int) string { return c.UsersRemoved[i].String() })
 	section(w, "managers losing access to a team's results", len(c.ManagersLost), func(i int) string {
 		m := c.ManagersLost[i]
-		return fmt.Sprintf("%s on %s: no longer sees %s", m.UserRef, teamName(m.Team, m.TeamName), nounCount(m.People, "person", "people"))
+		return fmt.Sprintf("%s on %s: no longer sees %s", m.UserRef, teamName(m.Team, m.TeamName), plural.Count(m.People, "person", "people"))
 	})
 	emails := "email changes (same id, new email)"
 	if p.Protocol == ProtocolLegacy {
@@ -165,17 +114,23 @@ func (p *Plan) Print(w io.Writer) error {
 	})
 	section(w, "teams removed", len(c.TeamsRemoved), func(i int) string {
 		t := c.TeamsRemoved[i]
-		return fmt.Sprintf("%s: %s", teamName(t.ID, t.Name), nounCount(t.Members, "member", "members"))
+		return fmt.Sprintf("%s: %s", teamName(t.ID, t.Name), plural.Count(t.Members, "member", "members"))
 	})
+}
+
+// printGains writes the other changes: additions (not for a first push,
+// where everything is one), renames, changed fields, moves.
+func (p *Plan) printGains(w io.Writer) {
+	c := &p.Changes
 	if !p.First {
 		section(w, "users added", len(c.UsersAdded), func(i int) string { return c.UsersAdded[i].String() })
 		section(w, "teams added", len(c.TeamsAdded), func(i int) string {
 			t := c.TeamsAdded[i]
-			return fmt.Sprintf("%s: %s", teamName(t.ID, t.Name), nounCount(t.Members, "member", "members"))
+			return fmt.Sprintf("%s: %s", teamName(t.ID, t.Name), plural.Count(t.Members, "member", "members"))
 		})
 		section(w, "managers gaining access", len(c.ManagersGained), func(i int) string {
 			m := c.ManagersGained[i]
-			return fmt.Sprintf("%s on %s: sees %s", m.UserRef, teamName(m.Team, m.TeamName), nounCount(m.People, "person", "people"))
+			return fmt.Sprintf("%s on %s: sees %s", m.UserRef, teamName(m.Team, m.TeamName), plural.Count(m.People, "person", "people"))
 		})
 	}
 	section(w, "teams renamed", len(c.TeamsRenamed), func(i int) string {
@@ -193,6 +148,12 @@ func (p *Plan) Print(w io.Writer) error {
 		m := c.Moves[i]
 		return fmt.Sprintf("%s: %s → %s", m.UserRef, teamList(m.From), teamList(m.To))
 	})
+}
+
+// printNotes writes what closes the plan: what the state could not tell,
+// invitations, the protocol's notes, the guards a push would trip, and
+// that nothing changes.
+func (p *Plan) printNotes(w io.Writer) {
 	if !p.First && !p.Known.Mappings {
 		fmt.Fprintln(w, "managers and moves: not known, the state file is of version 1 (the next push writes version 2)")
 	}
@@ -203,10 +164,10 @@ func (p *Plan) Print(w io.Writer) error {
 				k.Unknown, map[bool]string{true: "is", false: "are"}[k.Unknown == 1])
 		}
 		fmt.Fprintf(w, "state file: %s written by an earlier ovsync whose key filter masked parts of their values (%s); %s; the next push writes the state exactly\n",
-			nounCount(k.Damaged, "record was", "records were"), redact.Mask, how)
+			plural.Count(k.Damaged, "record was", "records were"), redact.Mask, how)
 	}
 	if p.Invites > 0 {
-		fmt.Fprintf(w, "invitations: %s will be invited (InviteNewUsers is true)\n", nounCount(p.Invites, "new user", "new users"))
+		fmt.Fprintf(w, "invitations: %s will be invited (InviteNewUsers is true)\n", plural.Count(p.Invites, "new user", "new users"))
 	}
 	for _, n := range p.Notes {
 		fmt.Fprintln(w, n)
@@ -224,7 +185,6 @@ func (p *Plan) Print(w io.Writer) error {
 	case p.Unchanged:
 		fmt.Fprintln(w, "no change since the last push: the body is the same")
 	}
-	return nil
 }
 
 // section writes a titled list: its count, then up to maxPlanList

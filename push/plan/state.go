@@ -1,4 +1,4 @@
-package push
+package plan
 
 import (
 	"bufio"
@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/redact"
-	"github.com/ovsync/ovsync/lint"
 )
 
 // DefaultStateFile is where the state is kept, relative to the config
@@ -117,6 +117,9 @@ func (h hash64) MarshalText() ([]byte, error) {
 	return h.appendHex(make([]byte, 0, 16)), nil
 }
 
+// hexDigits are the digits of a hash written in hex.
+const hexDigits = "0123456789abcdef"
+
 // appendHex appends the hash as 16 lower-case hex digits.
 func (h hash64) appendHex(b []byte) []byte {
 	for shift := 60; shift >= 0; shift -= 4 {
@@ -136,7 +139,7 @@ func (h *hash64) UnmarshalText(b []byte) error {
 }
 
 // statePath returns the state file of a config: the given one, or
-// .ovsync/state.json beside the config file.
+// [DefaultStateFile] beside the config file.
 func statePath(given, configPath string) string {
 	if given != "" {
 		return given
@@ -154,17 +157,17 @@ const stateHint = "\nhint: restore the file from where it is kept (a backup, the
 // naming it and the fix, never a missing state: the record it held would
 // otherwise be silently lost.
 func loadState(path string) (*state, error) {
-	display := lint.DisplayPath(path)
+	shown := displaypath.Of(path)
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot read the state file: %w%s", display, fserr.WithoutPath(err), stateHint)
+		return nil, fmt.Errorf("%s: cannot read the state file: %w%s", shown, fserr.WithoutPath(err), stateHint)
 	}
 	st, err := parseState(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v%s", display, err, stateHint)
+		return nil, fmt.Errorf("%s: %v%s", shown, err, stateHint)
 	}
 	sum := sha256.Sum256(raw)
 	st.SHA256 = hex.EncodeToString(sum[:])
@@ -505,15 +508,45 @@ func unescape(s string) string {
 // before the protocols were recorded is a legacy one; a state without a
 // URL records no target, so no push's. A URL that an earlier key filter
 // masked in part is the target's when the target's fits it (repair.go).
-func (st *state) isFor(proto string, e endpoint) bool {
+func (st *state) isFor(proto, url string) bool {
 	was := st.Protocol
 	if was == "" && st.v1() {
 		was = ProtocolLegacy
 	}
-	url := e.String()
 	same := strings.EqualFold(st.APIURL, url) || !st.Exact && damaged(st.APIURL) && fits(strings.ToLower(st.APIURL), strings.ToLower(url))
 	return was == proto && st.APIURL != "" && same
 }
+
+// fits reports whether s can be the damaged value d: d with each
+// [redact.Mask] standing for one or more characters. A value without a
+// mask fits itself only.
+func fits(d, s string) bool {
+	parts := strings.Split(d, redact.Mask)
+	if len(parts) == 1 {
+		return d == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for _, p := range parts[1 : len(parts)-1] {
+		// At least one character for the mask before p, then the first
+		// p: the leftmost leaves the most for the rest.
+		if s == "" {
+			return false
+		}
+		i := strings.Index(s[1:], p)
+		if i < 0 {
+			return false
+		}
+		s = s[1+i+len(p):]
+	}
+	last := parts[len(parts)-1]
+	return len(s) > len(last) && strings.HasSuffix(s, last)
+}
+
+// damaged reports whether a value of a state holds the mask.
+func damaged(v string) bool { return strings.Contains(v, redact.Mask) }
 
 // target describes the push a state records, for messages: "a legacy
 // push to https://app.officevibe.com".
@@ -533,7 +566,7 @@ func (st *state) target() string {
 func (st *state) stage(b *atomicfile.Batch, path string, red *redact.Redactor) error {
 	err := b.Add(path, func(w io.Writer) error { return st.encode(w, red) })
 	if errors.Is(err, redact.ErrSecret) {
-		err = fmt.Errorf("%s: not written, and nothing sent: %w\nhint: %s", lint.DisplayPath(path), err, keyInDataHint)
+		err = fmt.Errorf("%s: not written, and nothing sent: %w\nhint: %s", displaypath.Of(path), err, KeyInDataHint)
 	}
 	return err
 }

@@ -1,18 +1,19 @@
-package push_test
+package plan_test
 
 import (
 	"bufio"
-	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/ovsync/ovsync/internal/orggen"
+	"github.com/ovsync/ovsync/internal/peakrss"
 	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
-	"github.com/ovsync/ovsync/push/pushtest"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // changedCopy copies the org of dir into a new folder with 1% of its
@@ -76,70 +77,114 @@ func changedCopy(b *testing.B, dir string) string {
 }
 
 // BenchmarkPlan plans the push of a generated org of 1M users with 1% of
-// its users and teams changed against the state of a push of the
-// original (made once, to the fake over loopback), beside lint alone on
-// the same files, which the plan includes. peak-RSS-MB is the process's
-// peak while the sub-benchmark runs.
+// its users and teams changed against the record a push of the original
+// keeps (made once, staged as a push stages it), beside lint alone on
+// the same files, which the plan includes, and diff of the two orgs.
+// peak-RSS-MB is the process's peak while the sub-benchmark runs:
+// go test -run '^$' -bench 'BenchmarkPlan$' -benchtime 1x -benchmem ./push/plan
 func BenchmarkPlan(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
-		dir := benchOrg(b, n)
-		srv := pushtest.NewServer(pushtest.Options{Key: testKey})
-		writeBenchConfig(b, dir, srv.URL)
-		state := filepath.Join(b.TempDir(), "state.json")
-		opt := push.Options{
-			Path:   dir,
-			Remote: push.Remote{Getenv: env(push.KeyEnv, testKey), Timeout: time.Hour},
-			State:  state,
-			// The first push of the org: there is no record yet.
-			FirstPush: true,
-		}
-		if _, err := push.Push(context.Background(), opt); err != nil {
+		dir, err := orggen.Cached(n)
+		if err != nil {
 			b.Fatal(err)
 		}
-		srv.Close()
+		state := filepath.Join(b.TempDir(), "state.json")
+		writeState(b, dir, state)
 		if fi, err := os.Stat(state); err == nil {
 			b.Logf("users=%d: state file %.1f MB", n, float64(fi.Size())/1e6)
 		}
 		changed := changedCopy(b, dir)
 		b.Run("lint/users="+strconv.Itoa(n), func(b *testing.B) {
-			resetPeakRSS()
+			peakrss.Reset()
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := lint.Run(lint.Options{Path: changed}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(peakRSS(), "peak-RSS-MB")
+			b.ReportMetric(peakrss.MB(), "peak-RSS-MB")
 		})
 		b.Run("plan/users="+strconv.Itoa(n), func(b *testing.B) {
-			resetPeakRSS()
+			peakrss.Reset()
 			b.ReportAllocs()
-			var p *push.Plan
+			var p *plan.Plan
 			for b.Loop() {
 				var err error
-				if p, err = push.MakePlan(push.Options{Path: changed, State: state}); err != nil {
+				if p, err = plan.Make(plan.Options{Path: changed, State: state, Protocols: push.Protocols()}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(peakRSS(), "peak-RSS-MB")
+			b.ReportMetric(peakrss.MB(), "peak-RSS-MB")
 			if p.Users.Changed < n/200 || p.Teams.Changed == 0 || p.EmailChanges == 0 {
 				b.Fatalf("plan: %d users changed, %d teams, %d emails", p.Users.Changed, p.Teams.Changed, p.EmailChanges)
 			}
 		})
 		b.Run("diff/users="+strconv.Itoa(n), func(b *testing.B) {
-			resetPeakRSS()
+			peakrss.Reset()
 			b.ReportAllocs()
-			var p *push.Plan
+			var p *plan.Plan
 			for b.Loop() {
 				var err error
-				if p, err = push.Diff(push.DiffOptions{Old: dir, New: changed}); err != nil {
+				if p, err = plan.Diff(plan.DiffOptions{Old: dir, New: changed, Protocols: push.Protocols()}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(peakRSS(), "peak-RSS-MB")
+			b.ReportMetric(peakrss.MB(), "peak-RSS-MB")
 			if p.Users.Changed < n/200 {
 				b.Fatalf("diff: %d users changed", p.Users.Changed)
 			}
+		})
+	}
+}
+
+// BenchmarkParseState reads the state of a generated org's push (what a
+// plan reads before comparing):
+// go test -run '^$' -bench ParseState -benchmem ./push/plan
+func BenchmarkParseState(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run("users="+strconv.Itoa(n), func(b *testing.B) {
+			dir, err := orggen.Cached(n)
+			if err != nil {
+				b.Fatal(err)
+			}
+			raw := orgState(b, dir)
+			b.SetBytes(int64(len(raw)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := plan.ParseState(raw); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPlanPass measures the planning pass: the body built once into
+// its digest, with the state of the files (every user's values, the
+// teams and the mapping rows) collected for the plan.
+func BenchmarkPlanPass(b *testing.B) {
+	for _, n := range []int{1_000, 1_000_000} {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			dir := filepath.Join(b.TempDir(), strconv.Itoa(n))
+			if _, err := orggen.WriteDir(dir, orggen.Options{Users: n, Seed: 1}); err != nil {
+				b.Fatal(err)
+			}
+			cfg, err := plan.ReadConfig(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			legacy, err := push.Protocols().Lookup(plan.ProtocolLegacy)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			var size int64
+			for b.Loop() {
+				if size, err = plan.BodyState(legacy, cfg); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.SetBytes(size)
 		})
 	}
 }

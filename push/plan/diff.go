@@ -1,10 +1,11 @@
-package push
+package plan
 
 import (
 	"errors"
 	"fmt"
 	"os"
 
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -13,6 +14,9 @@ type DiffOptions struct {
 	// Old and New are each a config.json, a folder holding one, a folder
 	// of org files (lint.DataFolder), or a state file of a push.
 	Old, New string
+	// Protocols are the protocols a push can speak (Options.Protocols):
+	// an org is read as the one of its files' format would send it.
+	Protocols Protocols
 }
 
 // Diff compares two orgs as a push of New after Old would: the same plan,
@@ -26,10 +30,10 @@ func Diff(opt DiffOptions) (*Plan, error) {
 	}
 	oldc := make(chan result, 1)
 	go func() {
-		st, err := readSide(opt.Old)
+		st, err := readSide(opt.Old, opt.Protocols)
 		oldc <- result{st, err}
 	}()
-	cur, err := readSide(opt.New)
+	cur, err := readSide(opt.New, opt.Protocols)
 	old := <-oldc
 	if old.err != nil {
 		return nil, old.err
@@ -39,12 +43,12 @@ func Diff(opt DiffOptions) (*Plan, error) {
 	}
 	fixed, err := repair(old.st, cur, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", lint.DisplayPath(opt.Old), err)
+		return nil, fmt.Errorf("%s: %w", displaypath.Of(opt.Old), err)
 	}
 	p := comparePlan(old.st, cur, false)
 	p.Known.Damaged, p.Known.Unknown = fixed.Damaged, fixed.Unknown
 	p.Mode, p.Protocol = "DIFF", cur.Protocol
-	p.Old, p.New = lint.DisplayPath(opt.Old), lint.DisplayPath(opt.New)
+	p.Old, p.New = displaypath.Of(opt.Old), displaypath.Of(opt.New)
 	p.Bytes, p.Digest = 0, ""
 	p.Unchanged = !p.HasChanges()
 	p.Inputs = []Input{}
@@ -63,11 +67,11 @@ func (p *Plan) HasChanges() bool {
 
 // readSide reads one side of a diff: a state file, or the org of a
 // config (or its folder) as a push would send it.
-func readSide(path string) (*state, error) {
+func readSide(path string, protocols Protocols) (*state, error) {
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && isStateFile(path) {
 		st, err := loadState(path)
 		if err == nil && st == nil {
-			err = fmt.Errorf("%s: no such state file", lint.DisplayPath(path))
+			err = fmt.Errorf("%s: no such state file", displaypath.Of(path))
 		}
 		return st, err
 	}
@@ -79,14 +83,9 @@ func readSide(path string) (*state, error) {
 		}
 		return nil, err
 	}
-	proto, _, err := chooseProtocol("", cfg)
+	proto, _, err := protocols.choose("", cfg)
 	if err != nil {
 		return nil, err
 	}
-	c := newCollector()
-	size, digest, err := planPass(proto, cfg, c, "", nil)
-	if err != nil {
-		return nil, err
-	}
-	return c.state(stateHead{Protocol: proto.name(), Digest: digest, Bytes: size}), nil
+	return bodyState(proto, cfg, nil)
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package push
+package plan
 
 import (
 	"errors"

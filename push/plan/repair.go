@@ -1,4 +1,4 @@
-package push
+package plan
 
 import (
 	"errors"
@@ -44,37 +44,6 @@ var errTooDamaged = errors.New("the state file holds too many values masked by t
 // maxRepairWork bounds the comparisons of [repair]: this many per record
 // of both sides, plus a constant.
 const maxRepairWork = 64
-
-// fits reports whether s can be the damaged value d: d with each
-// [redact.Mask] standing for one or more characters. A value without a
-// mask fits itself only.
-func fits(d, s string) bool {
-	parts := strings.Split(d, redact.Mask)
-	if len(parts) == 1 {
-		return d == s
-	}
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	for _, p := range parts[1 : len(parts)-1] {
-		// At least one character for the mask before p, then the first
-		// p: the leftmost leaves the most for the rest.
-		if s == "" {
-			return false
-		}
-		i := strings.Index(s[1:], p)
-		if i < 0 {
-			return false
-		}
-		s = s[1+i+len(p):]
-	}
-	last := parts[len(parts)-1]
-	return len(s) > len(last) && strings.HasSuffix(s, last)
-}
-
-// damaged reports whether a value of a state holds the mask.
-func damaged(v string) bool { return strings.Contains(v, redact.Mask) }
 
 // matcher decides whether a value of the org can be a damaged one.
 type matcher struct {
@@ -271,106 +240,118 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 	}
 	m := &matcher{keys: keys, work: maxRepairWork*(len(prev.Users)+len(cur.Users)+len(prev.Teams)+len(cur.Teams)+len(prev.Mappings)) + 1<<16}
 	m.repairKeys(prev, cur)
-
-	// Users: by id; the candidates of one damaged id told apart by their
-	// other values.
-	prevIDs, curIDs := make([]string, len(prev.Users)), make([]string, len(cur.Users))
-	for i := range prev.Users {
-		prevIDs[i] = prev.Users[i].ID
-	}
-	for i := range cur.Users {
-		curIDs[i] = cur.Users[i].ID
-	}
-	users, err := m.matchIDs(prevIDs, curIDs, func(p, c int) bool {
-		return m.sameUser(prev, p, cur, c)
-	})
+	users, err := m.repairUsers(prev, cur, &st)
 	if err != nil {
 		return st, err
 	}
-	curIndex := make(map[string]int, len(cur.Users))
-	for i := range cur.Users {
-		curIndex[cur.Users[i].ID] = i
-	}
-	var keepUsers []stateUser
-	for p := range prev.Users {
-		u := &prev.Users[p]
-		if !damaged(u.ID) && !damaged(u.Email) && !damaged(u.Values) {
-			keepUsers = append(keepUsers, *u)
-			continue
-		}
-		st.Damaged++
-		c, ok := curIndex[u.ID]
-		switch users.of[p] {
-		case matched:
-			c, ok = users.to[p], true
-		case unknown:
-			st.Unknown++
-			continue
-		}
-		if ok {
-			m.healUser(prev, u, cur, c)
-		}
-		keepUsers = append(keepUsers, *u)
-	}
-	for c := range cur.Users {
-		if users.maybe[c] {
-			keepUsers = append(keepUsers, cur.Users[c])
-		}
-	}
-	prev.Users = keepUsers
-
-	// Teams: by id; the candidates told apart by their names.
-	prevIDs, curIDs = prevIDs[:0], curIDs[:0]
-	for _, t := range prev.Teams {
-		prevIDs = append(prevIDs, t.ID)
-	}
-	for _, t := range cur.Teams {
-		curIDs = append(curIDs, t.ID)
-	}
-	teams, err := m.matchIDs(prevIDs, curIDs, func(p, c int) bool {
-		return m.same(prev.Teams[p].Name, cur.Teams[c].Name)
-	})
+	teams, err := m.repairTeams(prev, cur, &st)
 	if err != nil {
 		return st, err
 	}
-	teamIndex := make(map[string]int, len(cur.Teams))
-	for i, t := range cur.Teams {
-		teamIndex[t.ID] = i
-	}
-	var keepTeams []stateTeam
-	for p, t := range prev.Teams {
-		if !damaged(t.ID) && !damaged(t.Name) {
-			keepTeams = append(keepTeams, t)
-			continue
-		}
-		st.Damaged++
-		c, ok := teamIndex[t.ID]
-		switch teams.of[p] {
-		case matched:
-			c, ok = teams.to[p], true
-		case unknown:
-			st.Unknown++
-			continue
-		}
-		if ok {
+	repairRows(prev, cur, users, teams, &st)
+	prev.Counts = [3]int{len(prev.Users), len(prev.Teams), len(prev.Mappings)}
+	return st, nil
+}
+
+// repairUsers matches the damaged users of prev by id, the candidates of
+// one damaged id told apart by their other values: see repairRecords.
+func (m *matcher) repairUsers(prev, cur *state, st *repairStats) (*idMatch, error) {
+	users, match, err := repairRecords(m, prev.Users, cur.Users, records[stateUser]{
+		id:      func(u *stateUser) string { return u.ID },
+		damaged: func(u *stateUser) bool { return damaged(u.ID) || damaged(u.Email) || damaged(u.Values) },
+		alike:   func(p, c int) bool { return m.sameUser(prev, p, cur, c) },
+		heal:    func(u *stateUser, c int) { m.healUser(prev, u, cur, c) },
+	}, st)
+	prev.Users = users
+	return match, err
+}
+
+// repairTeams matches the damaged teams of prev by id, the candidates
+// told apart by their names: see repairRecords.
+func (m *matcher) repairTeams(prev, cur *state, st *repairStats) (*idMatch, error) {
+	teams, match, err := repairRecords(m, prev.Teams, cur.Teams, records[stateTeam]{
+		id:      func(t *stateTeam) string { return t.ID },
+		damaged: func(t *stateTeam) bool { return damaged(t.ID) || damaged(t.Name) },
+		alike:   func(p, c int) bool { return m.same(prev.Teams[p].Name, cur.Teams[c].Name) },
+		heal: func(t *stateTeam, c int) {
 			t.ID = cur.Teams[c].ID
 			if m.same(t.Name, cur.Teams[c].Name) {
 				t.Name = cur.Teams[c].Name
 			}
-		}
-		keepTeams = append(keepTeams, t)
-	}
-	for c := range cur.Teams {
-		if teams.maybe[c] {
-			keepTeams = append(keepTeams, cur.Teams[c])
-		}
-	}
-	prev.Teams = keepTeams
+		},
+	}, st)
+	prev.Teams = teams
+	return match, err
+}
 
-	// Mapping rows: their damaged ids stand for what the users' and
-	// teams' did. A row that names an unknown record is unknown too, and
-	// the rows of the org that name a record an unknown one could be are
-	// taken as they are.
+// records says how [repairRecords] reads one kind of record.
+type records[T any] struct {
+	// id is a record's id; damaged reports whether it holds the mask.
+	id      func(r *T) string
+	damaged func(r *T) bool
+	// alike tells apart the candidates of record p of the state: it
+	// reports whether record c of the org can be it.
+	alike func(p, c int) bool
+	// heal gives a damaged record the values of record c of the org
+	// where its masks stand for them.
+	heal func(r *T, c int)
+}
+
+// repairRecords matches the damaged records of one kind of the state
+// (prev) with the org's (cur) by id, and returns the records the state
+// keeps, with the matching: the records without a mask as they are, a
+// damaged one healed from the org's record it is (the one of its id, or
+// the one it was matched with), or left as it is when none is (it was
+// removed); an unknown one is left out, and the org's records it could
+// be are taken as they are, so that they are neither removed nor added.
+func repairRecords[T any](m *matcher, prev, cur []T, k records[T], st *repairStats) ([]T, *idMatch, error) {
+	prevIDs, curIDs := make([]string, len(prev)), make([]string, len(cur))
+	for i := range prev {
+		prevIDs[i] = k.id(&prev[i])
+	}
+	curIndex := make(map[string]int, len(cur))
+	for i := range cur {
+		curIDs[i] = k.id(&cur[i])
+		curIndex[curIDs[i]] = i
+	}
+	match, err := m.matchIDs(prevIDs, curIDs, k.alike)
+	if err != nil {
+		return prev, nil, err
+	}
+	var keep []T
+	for p := range prev {
+		r := prev[p]
+		if !k.damaged(&r) {
+			keep = append(keep, r)
+			continue
+		}
+		st.Damaged++
+		c, ok := curIndex[k.id(&r)]
+		switch match.of[p] {
+		case matched:
+			c, ok = match.to[p], true
+		case unknown:
+			st.Unknown++
+			continue
+		}
+		if ok {
+			k.heal(&r, c)
+		}
+		keep = append(keep, r)
+	}
+	for c := range cur {
+		if match.maybe[c] {
+			keep = append(keep, cur[c])
+		}
+	}
+	return keep, match, nil
+}
+
+// repairRows gives the damaged mapping rows of prev the ids the users'
+// and teams' damaged ids stood for. A row that names an unknown record
+// is unknown too, and the rows of cur that name a record an unknown one
+// could be are taken as they are.
+func repairRows(prev, cur *state, users, teams *idMatch, st *repairStats) {
 	resolve := func(v string, ids map[string]string) (string, bool) {
 		if !damaged(v) {
 			return v, true
@@ -384,10 +365,10 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 		}
 		return id, true
 	}
-	var keepRows []stateMapping
+	var keep []stateMapping
 	for _, r := range prev.Mappings {
 		if !damaged(r.Team) && !damaged(r.User) && !damaged(r.SubTeam) {
-			keepRows = append(keepRows, r)
+			keep = append(keep, r)
 			continue
 		}
 		st.Damaged++
@@ -399,7 +380,7 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 			st.Unknown++
 			continue
 		}
-		keepRows = append(keepRows, r)
+		keep = append(keep, r)
 	}
 	maybeUser, maybeTeam := map[string]bool{}, map[string]bool{}
 	for _, c := range slices.Concat(slices.Collect(maps.Keys(users.maybe)), slices.Collect(maps.Keys(users.rowsOf))) {
@@ -411,13 +392,11 @@ func repair(prev, cur *state, keys *redact.Redactor) (repairStats, error) {
 	if len(maybeUser)+len(maybeTeam) > 0 {
 		for _, r := range cur.Mappings {
 			if maybeUser[r.User] || maybeTeam[r.Team] || maybeTeam[r.SubTeam] {
-				keepRows = append(keepRows, r)
+				keep = append(keep, r)
 			}
 		}
 	}
-	prev.Mappings = keepRows
-	prev.Counts = [3]int{len(prev.Users), len(prev.Teams), len(prev.Mappings)}
-	return st, nil
+	prev.Mappings = keep
 }
 
 // masked reports whether any value of the state holds the mask; the

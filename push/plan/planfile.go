@@ -1,4 +1,4 @@
-package push
+package plan
 
 import (
 	"bytes"
@@ -12,14 +12,15 @@ import (
 	"strings"
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
 
-// PlanMismatchError stops a push --plan whose files, state or target no
+// MismatchError stops a push --plan whose files, state or target no
 // longer match the plan. Nothing was sent.
-type PlanMismatchError struct {
+type MismatchError struct {
 	// PlanFile is the plan as displayed.
 	PlanFile string
 	// Reasons names what no longer matches, one sentence each.
@@ -27,7 +28,7 @@ type PlanMismatchError struct {
 }
 
 // Error lists what no longer matches, with a hint.
-func (e *PlanMismatchError) Error() string {
+func (e *MismatchError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: the push does not match the plan, so nothing was sent", e.PlanFile)
 	for _, r := range e.Reasons {
@@ -47,7 +48,7 @@ func inputDigests(cfg *lint.Config) ([]Input, error) {
 		if err != nil {
 			return nil, err
 		}
-		in = append(in, Input{Role: f.role, Path: lint.DisplayPath(f.path), SHA256: sum})
+		in = append(in, Input{Role: f.role, Path: displaypath.Of(f.path), SHA256: sum})
 	}
 	return in, nil
 }
@@ -56,12 +57,12 @@ func inputDigests(cfg *lint.Config) ([]Input, error) {
 func fileDigest(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", fmt.Errorf("%s: cannot read: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
+		return "", fmt.Errorf("%s: cannot read: %w", displaypath.Of(path), fserr.WithoutPath(err))
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("%s: cannot read: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
+		return "", fmt.Errorf("%s: cannot read: %w", displaypath.Of(path), fserr.WithoutPath(err))
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -76,11 +77,11 @@ func (p *Plan) WriteJSON(w io.Writer) error {
 	return err
 }
 
-// WritePlanFile writes the plan's JSON form to path, atomically: the
-// org's values exactly, through a guard of the redactor of the run that
-// made it ([MakePlan]), which refuses a whole key (lint stops an org that
-// holds one before a plan is made).
-func (p *Plan) WritePlanFile(path string) error {
+// WriteFile writes the plan's JSON form to path, atomically: the org's
+// values exactly, through a guard of the keys of the run that made it
+// (Options.Keys), which refuses a whole key (lint stops an org that holds
+// one before a plan is made).
+func (p *Plan) WriteFile(path string) error {
 	var buf bytes.Buffer
 	g := p.red.Guard(&buf)
 	err := p.WriteJSON(g)
@@ -88,42 +89,42 @@ func (p *Plan) WritePlanFile(path string) error {
 		err = g.Close()
 	}
 	if errors.Is(err, redact.ErrSecret) {
-		return fmt.Errorf("%s: not written: %w\nhint: %s", lint.DisplayPath(path), err, keyInDataHint)
+		return fmt.Errorf("%s: not written: %w\nhint: %s", displaypath.Of(path), err, KeyInDataHint)
 	}
 	if err != nil {
 		return err
 	}
 	if err := atomicfile.WriteFile(path, buf.Bytes()); err != nil {
-		return fmt.Errorf("%s: cannot write the plan: %w", lint.DisplayPath(path), fserr.WithoutPath(err))
+		return fmt.Errorf("%s: cannot write the plan: %w", displaypath.Of(path), fserr.WithoutPath(err))
 	}
 	return nil
 }
 
-// ReadPlanFile reads a plan written by [Plan.WritePlanFile].
-func ReadPlanFile(path string) (*Plan, error) {
-	display := lint.DisplayPath(path)
+// ReadFile reads a plan written by [Plan.WriteFile].
+func ReadFile(path string) (*Plan, error) {
+	shown := displaypath.Of(path)
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--plan %s: cannot read: %w", display, fserr.WithoutPath(err))
+		return nil, fmt.Errorf("--plan %s: cannot read: %w", shown, fserr.WithoutPath(err))
 	}
 	var p Plan
 	if err := json.Unmarshal(raw, &p); err != nil {
-		return nil, fmt.Errorf("--plan %s: not a plan of ovsync plan -o: %v\nhint: write one with: ovsync plan -o %s", display, err, display)
+		return nil, fmt.Errorf("--plan %s: not a plan of ovsync plan -o: %v\nhint: write one with: ovsync plan -o %s", shown, err, shown)
 	}
-	if p.Version != PlanVersion {
-		return nil, fmt.Errorf("--plan %s: plan version %d, this ovsync reads version %d\nhint: make the plan again with this ovsync", display, p.Version, PlanVersion)
+	if p.Version != Version {
+		return nil, fmt.Errorf("--plan %s: plan version %d, this ovsync reads version %d\nhint: make the plan again with this ovsync", shown, p.Version, Version)
 	}
 	if p.Digest == "" || len(p.Inputs) == 0 || p.Target.URL == "" {
-		return nil, fmt.Errorf("--plan %s: the plan lacks its digests or target\nhint: write one with: ovsync plan -o %s", display, display)
+		return nil, fmt.Errorf("--plan %s: the plan lacks its digests or target\nhint: write one with: ovsync plan -o %s", shown, shown)
 	}
-	p.source = display
+	p.source = shown
 	return &p, nil
 }
 
-// matches checks that the push about to be made (cur) is the planned
+// Matches checks that the push about to be made (cur) is the planned
 // one: same protocol and target, same input files, same state, same
 // body.
-func (p *Plan) matches(cur *Plan) error {
+func (p *Plan) Matches(cur *Plan) error {
 	var reasons []string
 	if p.Protocol != cur.Protocol {
 		reasons = append(reasons, fmt.Sprintf("the plan is for the %s protocol, this push speaks %s", p.Protocol, cur.Protocol))
@@ -159,7 +160,7 @@ func (p *Plan) matches(cur *Plan) error {
 		reasons = append(reasons, fmt.Sprintf("the body is %s, the plan's was %s", cur.Digest, p.Digest))
 	}
 	if len(reasons) > 0 {
-		return &PlanMismatchError{PlanFile: p.source, Reasons: reasons}
+		return &MismatchError{PlanFile: p.source, Reasons: reasons}
 	}
 	return nil
 }

@@ -1,6 +1,6 @@
 //go:build windows
 
-package push
+package plan
 
 import (
 	"errors"

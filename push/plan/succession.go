@@ -1,4 +1,4 @@
-package push
+package plan
 
 import (
 	"strings"
@@ -14,25 +14,25 @@ func (st *state) succeeds(proto string) bool {
 	return st.Protocol == ProtocolLegacy && proto == ProtocolProvisioning
 }
 
-// asProvisioning rewrites the state of a legacy push as the provisioning
-// protocol names it: the user keys by role (userId becomes
-// externalMemberId, ...) and the language names as codes (Français
-// becomes fr), so that a migrated org with no other change plans none.
+// asProvisioning rewrites the state of a legacy push (of protocol from)
+// as the provisioning protocol (to) names it: the user keys by role
+// (userId becomes externalMemberId, ...) and the language names as codes
+// (Français becomes fr), so that a migrated org with no other change
+// plans none.
 // A version 1 state keeps hashes of legacy objects only: its users all
 // plan as changed, but nobody as removed or added.
-func (st *state) asProvisioning() {
-	from, to := legacyWire, provisioningWire
+func (st *state) asProvisioning(from, to Protocol) {
 	st.Protocol = ProtocolProvisioning
 	if st.v1() {
 		return
 	}
-	roleOf := make(map[string]lint.Role, len(from.userKeys))
-	for _, k := range from.userKeys {
-		roleOf[k.key] = k.role
+	roleOf := make(map[string]lint.Role, len(from.UserKeys()))
+	for _, k := range from.UserKeys() {
+		roleOf[k.Key] = k.Role
 	}
-	keyOf := make(map[lint.Role]string, len(to.userKeys))
-	for _, k := range to.userKeys {
-		keyOf[k.role] = k.key
+	keyOf := make(map[lint.Role]string, len(to.UserKeys()))
+	for _, k := range to.UserKeys() {
+		keyOf[k.Role] = k.Key
 	}
 	lang := -1
 	keys := make([]string, len(st.UserKeys))
@@ -53,10 +53,10 @@ func (st *state) asProvisioning() {
 	if lang < 0 {
 		return
 	}
-	codes := make(map[string]string, len(from.files.Languages))
-	for i, name := range from.files.Languages {
-		if i < len(to.files.Languages) {
-			codes[strings.ToLower(name)] = to.files.Languages[i]
+	codes := make(map[string]string, len(from.Files().Languages))
+	for i, name := range from.Files().Languages {
+		if i < len(to.Files().Languages) {
+			codes[strings.ToLower(name)] = to.Files().Languages[i]
 		}
 	}
 	var vals []string

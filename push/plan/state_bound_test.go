@@ -1,4 +1,4 @@
-package push
+package plan
 
 import (
 	"bytes"
@@ -8,14 +8,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
-	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/ovsync/ovsync/internal/orggen"
 )
 
 // stateWithHead returns a version 2 state file: the head line of h, then
@@ -209,28 +205,6 @@ func BenchmarkDamagedState(b *testing.B) {
 			for b.Loop() {
 				if _, err := parseState(tc.raw); err == nil {
 					b.Fatal("read")
-				}
-			}
-		})
-	}
-}
-
-// BenchmarkParseState reads the state of a generated org's push (what a
-// plan reads before comparing):
-// go test -run '^$' -bench ParseState -benchmem ./push
-func BenchmarkParseState(b *testing.B) {
-	for _, n := range []int{100_000, 1_000_000} {
-		b.Run("users="+strconv.Itoa(n), func(b *testing.B) {
-			dir, err := orggen.Cached(n)
-			if err != nil {
-				b.Fatal(err)
-			}
-			raw := orgState(b, filepath.Join(dir, "config.json"))
-			b.SetBytes(int64(len(raw)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := parseState(raw); err != nil {
-					b.Fatal(err)
 				}
 			}
 		})
