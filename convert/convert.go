@@ -44,6 +44,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ovsync/ovsync/convert/sheet"
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/redact"
@@ -132,7 +133,7 @@ type SheetResult struct {
 // plan is a sheet to convert.
 type plan struct {
 	in    *input
-	sheet *sheet
+	sheet *inputSheet
 	head  *header
 	res   *SheetResult
 }
@@ -880,7 +881,7 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 		return fmt.Errorf("%s: %w", p.in.path, err)
 	}
 	defer rd.Close()
-	lim, _ := rd.(limiter)
+	lim, _ := rd.(sheet.Limiter)
 	if lim != nil {
 		lim.Limit(len(h.names)) // columns past the header are only counted
 	}

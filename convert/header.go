@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/ovsync/ovsync/convert/hrexport"
+	"github.com/ovsync/ovsync/convert/sheet"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -213,7 +214,7 @@ type classification struct {
 // columns are its candidates.
 func classify(r rowReader, vocabs []*lint.Vocabulary, kinds []lint.Kind) (*classification, error) {
 	c := &classification{empty: true}
-	cp, _ := r.(copier)
+	cp, _ := r.(sheet.Copier)
 	for r.Next() && r.Row() < headerRows {
 		if cp != nil && cp.Copy() {
 			continue // the row before again: what it was, this one is
