@@ -9,9 +9,12 @@
 // OpenDocument spreadsheets ([ods]), and the text that HR systems save as
 // ".xls" (CSV, TSV or semicolon-separated text in UTF-8, UTF-16 or
 // Windows-1252, or an HTML table); [Detect] tells them apart from their
-// bytes. Each sheet becomes the file its header row says: the first row,
-// of its first 20, that holds the required columns of a file of either
-// format (the column tables of [lint.Vocabularies]). Column names are
+// bytes. The three workbook readers hand their sheets, rows and cells
+// over in one model ([sheet]); [OpenInput] reads any input the same way
+// for other tools (ovsync build). Each sheet becomes the file its header
+// row says: the first row, of its first 20, that holds the required
+// columns of a file of either format (the column tables of
+// [lint.Vocabularies]). Column names are
 // matched regardless of case, spaces, underscores and hyphens (First Name
 // is firstName); other columns are custom properties and keep their
 // names. The sheets of one run must all be in one format. Cells are
@@ -874,136 +877,201 @@ func (p *places) String() string {
 // convertSheet streams the rows of a planned sheet below its header to w
 // as CSV. It returns the first problem that makes the sheet unusable.
 func (c *converter) convertSheet(p *plan, w io.Writer) error {
-	where := p.in.display(p.sheet)
-	h := p.head
 	rd, err := p.sheet.open()
 	if err != nil {
 		return fmt.Errorf("%s: %w", p.in.path, err)
 	}
 	defer rd.Close()
+	sc := c.startSheet(p, rd, w)
+	if err := sc.writeHeader(); err != nil {
+		return err
+	}
+	if err := sc.convertRows(); err != nil {
+		return err
+	}
+	p.res.Rows = sc.rows
+	p.res.Computed = sc.computed
+	return sc.verdict()
+}
+
+// sheetConversion is one planned sheet being converted: its reader, its
+// CSV writer, and what its rows have shown so far, for the notes and
+// problems reported once they are all read.
+type sheetConversion struct {
+	c      *converter
+	p      *plan
+	where  string
+	rd     rowReader
+	lim    sheet.Limiter // nil for a reader that keeps every column
+	cw     *csv.Writer
+	out    []string // the header written
+	rec    []string // the record of the current row
+	isText bool
+
+	errCells places   // error cells
+	unknown  places   // formulas whose value cannot be known
+	why      string   // the reason given for the first of them
+	computed int      // cells whose value ovsync computed
+	empty    places   // empty rows followed by data
+	pending  []string // empty rows not yet followed by data
+	npending int
+	outside  places // values in columns without a header
+	prev     int    // the last row read
+	rows     int    // rows written
+}
+
+// startSheet prepares the conversion of the sheet p, read by rd, to w.
+func (c *converter) startSheet(p *plan, rd rowReader, w io.Writer) *sheetConversion {
+	h := p.head
 	lim, _ := rd.(sheet.Limiter)
 	if lim != nil {
 		lim.Limit(len(h.names)) // columns past the header are only counted
 	}
 	cw := csv.NewWriter(w)
+	return &sheetConversion{c: c, p: p, where: p.in.display(p.sheet), rd: rd, lim: lim, cw: cw,
+		prev: h.row, isText: p.in.format == FormatText}
+}
+
+// writeHeader writes the header row, its names in order, and notes what
+// became of the header.
+func (sc *sheetConversion) writeHeader() error {
+	h := sc.p.head
 	var out []string
 	for _, n := range h.names {
 		if n != "" {
 			out = append(out, n)
 		}
 	}
-	if err := cw.Write(out); err != nil {
+	if err := sc.cw.Write(out); err != nil {
 		return err
 	}
+	sc.out, sc.rec = out, make([]string, 0, len(out))
 	if len(h.renamed) > 0 {
-		c.note(fmt.Sprintf("%s: renamed columns: %s", where, strings.Join(h.renamed, ", ")))
+		sc.c.note(fmt.Sprintf("%s: renamed columns: %s", sc.where, strings.Join(h.renamed, ", ")))
 	}
 	if h.row > 0 {
-		c.note(fmt.Sprintf("%s: the header is on %s: the rows above it are skipped", where, h.at))
+		sc.c.note(fmt.Sprintf("%s: the header is on %s: the rows above it are skipped", sc.where, h.at))
 	}
-	var (
-		errCells places // error cells
-		unknown  places // formulas whose value cannot be known
-		why      string // the reason given for the first of them
-		computed int    // cells whose value ovsync computed
-		empty    places // empty rows followed by data
-		pending  []string
-		npending int
-		outside  places // values in columns without a header
-		prev     = h.row
-		rows     int
-		isText   = p.in.format == FormatText
-		rec      = make([]string, 0, len(out))
-	)
+	return nil
+}
+
+// convertRows writes a record for each row below the header that holds
+// a value, counting the empty ones, and flushes the output.
+func (sc *sheetConversion) convertRows() error {
+	rd := sc.rd
 	for rd.Next() {
 		row := rd.Row()
-		if row <= h.row {
+		if row <= sc.p.head.row {
 			continue
 		}
 		if row%4096 == 0 {
-			c.progress(where, rd)
+			sc.c.progress(sc.where, rd)
 		}
 		// Rows a workbook does not store are empty.
-		for r := prev + 1; r < row; r++ {
-			if len(pending) < maxListed {
-				pending = append(pending, rowName(r))
-			}
-			npending++
+		for r := sc.prev + 1; r < row && len(sc.pending) < maxListed; r++ {
+			sc.pending = append(sc.pending, rowName(r))
 		}
-		prev = row
-		rec = rec[:0]
-		blank := true
-		for col := 0; col < rd.Len(); col++ {
-			v, e := rd.Cell(col)
-			named := col < len(h.names) && h.names[col] != ""
-			comp, unk := rd.Formula(col)
-			switch {
-			case named && unk != "":
-				if unknown.n == 0 {
-					why = unk
-				}
-				unknown.add(rd.CellName(col))
-				blank = false
-				rec = append(rec, "")
-				continue
-			case named && comp:
-				computed++
-			}
-			switch {
-			case !named && (v != "" || e != ""):
-				if isText && col >= len(h.names) {
-					return fmt.Errorf("%s: %s has %d fields, the header %d: quote the fields that hold the delimiter (%s), or give --delimiter",
-						where, rd.RowName(), rd.Len(), len(h.names), DelimiterName(p.in.delim))
-				}
-				outside.add(rd.CellName(col))
-			case !named:
-			case e != "":
-				errCells.add(fmt.Sprintf("%s (%s)", rd.CellName(col), e))
-				blank = false
-				rec = append(rec, "")
-			default:
-				if v != "" {
-					blank = false
-				}
-				rec = append(rec, v)
-			}
-		}
-		if lim != nil {
-			if n, col := lim.Beyond(); n > 0 {
-				outside.add(rd.CellName(col))
-				outside.n += n - 1
-			}
-		}
-		if blank {
-			if len(pending) < maxListed {
-				pending = append(pending, rd.RowName())
-			}
-			npending++
-			continue
-		}
-		for len(rec) < len(out) {
-			rec = append(rec, "")
-		}
-		for _, name := range pending {
-			empty.add(name)
-		}
-		empty.n += npending - len(pending)
-		pending, npending = pending[:0], 0
-		if err := cw.Write(rec); err != nil {
+		sc.npending += max(0, row-sc.prev-1)
+		sc.prev = row
+		blank, err := sc.record()
+		if err != nil {
 			return err
 		}
-		rows++
+		if blank {
+			if len(sc.pending) < maxListed {
+				sc.pending = append(sc.pending, rd.RowName())
+			}
+			sc.npending++
+			continue
+		}
+		if err := sc.writeRecord(); err != nil {
+			return err
+		}
 	}
 	if err := rd.Err(); err != nil {
-		return fmt.Errorf("%s: %w", p.in.path, err)
+		return fmt.Errorf("%s: %w", sc.p.in.path, err)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	sc.cw.Flush()
+	return sc.cw.Error()
+}
+
+// record makes the record of the current row from its cells under the
+// header's names, noting the cells to report: it reports a row with no
+// value to write as blank.
+func (sc *sheetConversion) record() (blank bool, err error) {
+	rd, h := sc.rd, sc.p.head
+	rec := sc.rec[:0]
+	blank = true
+	for col := 0; col < rd.Len(); col++ {
+		v, e := rd.Cell(col)
+		named := col < len(h.names) && h.names[col] != ""
+		comp, unk := rd.Formula(col)
+		switch {
+		case named && unk != "":
+			if sc.unknown.n == 0 {
+				sc.why = unk
+			}
+			sc.unknown.add(rd.CellName(col))
+			blank = false
+			rec = append(rec, "")
+			continue
+		case named && comp:
+			sc.computed++
+		}
+		switch {
+		case !named && (v != "" || e != ""):
+			if sc.isText && col >= len(h.names) {
+				return false, fmt.Errorf("%s: %s has %d fields, the header %d: quote the fields that hold the delimiter (%s), or give --delimiter",
+					sc.where, rd.RowName(), rd.Len(), len(h.names), DelimiterName(sc.p.in.delim))
+			}
+			sc.outside.add(rd.CellName(col))
+		case !named:
+		case e != "":
+			sc.errCells.add(fmt.Sprintf("%s (%s)", rd.CellName(col), e))
+			blank = false
+			rec = append(rec, "")
+		default:
+			if v != "" {
+				blank = false
+			}
+			rec = append(rec, v)
+		}
+	}
+	sc.rec = rec
+	if sc.lim != nil {
+		if n, col := sc.lim.Beyond(); n > 0 {
+			sc.outside.add(rd.CellName(col))
+			sc.outside.n += n - 1
+		}
+	}
+	return blank, nil
+}
+
+// writeRecord writes the record of the current row, the empty rows
+// before it now known to be followed by data.
+func (sc *sheetConversion) writeRecord() error {
+	rec := sc.rec
+	for len(rec) < len(sc.out) {
+		rec = append(rec, "")
+	}
+	sc.rec = rec
+	for _, name := range sc.pending {
+		sc.empty.add(name)
+	}
+	sc.empty.n += sc.npending - len(sc.pending)
+	sc.pending, sc.npending = sc.pending[:0], 0
+	if err := sc.cw.Write(rec); err != nil {
 		return err
 	}
-	p.res.Rows = rows
-	p.res.Computed = computed
-	if unknown.n > 0 {
+	sc.rows++
+	return nil
+}
+
+// verdict notes what the rows showed, once all are read, and returns the
+// first problem that makes the sheet unusable.
+func (sc *sheetConversion) verdict() error {
+	c, p, h, where := sc.c, sc.p, sc.p.head, sc.where
+	if sc.unknown.n > 0 {
 		// An .xls file's stale results come back as they were from a
 		// program that saves .xls the same way: .xlsx stores them right.
 		fix := "save, and convert again"
@@ -1011,20 +1079,20 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 			fix = "save it as .xlsx, and convert that"
 		}
 		return fmt.Errorf("%s: %s without a value ovsync can be sure of: %s: %s: open the workbook in a spreadsheet program, let it recalculate, %s",
-			p.in.path, countWord(unknown.n, "formula cell"), unknown.String(), why, fix)
+			p.in.path, countWord(sc.unknown.n, "formula cell"), sc.unknown.String(), sc.why, fix)
 	}
-	if empty.n > 0 {
-		c.note(fmt.Sprintf("%s: skipped %s: empty (%s)", where, countWord(empty.n, "row"), empty.String()))
+	if sc.empty.n > 0 {
+		c.note(fmt.Sprintf("%s: skipped %s: empty (%s)", where, countWord(sc.empty.n, "row"), sc.empty.String()))
 	}
-	if outside.n > 0 {
+	if sc.outside.n > 0 {
 		c.note(fmt.Sprintf("%s: skipped %s in columns without a header (%s): give the column a name to keep it",
-			where, countWord(outside.n, "value"), outside.String()))
+			where, countWord(sc.outside.n, "value"), sc.outside.String()))
 	}
-	if errCells.n > 0 {
+	if sc.errCells.n > 0 {
 		return fmt.Errorf("%s: %s: %s: fix the formulas (or the data they look up) in the workbook, and convert again",
-			p.in.path, countWord(errCells.n, "error cell"), errCells.String())
+			p.in.path, countWord(sc.errCells.n, "error cell"), sc.errCells.String())
 	}
-	if rows == 0 {
+	if sc.rows == 0 {
 		if h.kind == lint.KindMapping {
 			c.note(fmt.Sprintf("%s: the mapping has a header and no rows", where))
 		} else {

@@ -26,7 +26,8 @@ const (
 
 // Sheet is one sheet of a workbook, as its reader lists it.
 type Sheet struct {
-	// Name is the sheet's name, as the workbook's tab shows it.
+	// Name is the sheet's name, as the workbook's tab shows it ("" for
+	// the one sheet of a text file).
 	Name string
 	// Hidden is true for a sheet the workbook hides.
 	Hidden bool
