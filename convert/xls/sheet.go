@@ -46,9 +46,7 @@ func (r *Rows) Next() bool {
 			continue
 		}
 		r.cells.Start(r.i)
-		for _, c := range r.grid[r.i] {
-			r.cells.Put(c, c.Col, 1)
-		}
+		r.cells.PutRow(r.grid[r.i])
 		return true
 	}
 	return false
