@@ -172,30 +172,12 @@ func Run(opt Options) (*Result, error) {
 	if opt.Delimiter != "" {
 		ro.delim, _ = ParseDelimiter(opt.Delimiter) // checked in setup
 	}
-	res := &Result{Outputs: map[lint.Kind]string{}}
-	var inputs []*input
+	states, inputs := c.openInputs(ro)
 	defer func() {
 		for _, in := range inputs {
 			in.close()
 		}
 	}()
-	// A first pass opens the inputs and reads the first rows of their
-	// sheets, so that the format of the run is known before any sheet is
-	// planned: it settles headers that fit both formats, and messages
-	// name its files. Notes and problems are reported in input order all
-	// the same.
-	var states []*inputState
-	for _, path := range opt.Inputs {
-		st := &inputState{}
-		ro := ro
-		ro.note = func(s string) { st.notes = append(st.notes, s) }
-		st.in, st.err = openInput(path, ro)
-		if st.err == nil {
-			inputs = append(inputs, st.in)
-			c.classifyInput(st)
-		}
-		states = append(states, st)
-	}
 	c.detectFormat(states)
 	var plans []*plan
 	for _, st := range states {
@@ -223,13 +205,7 @@ func Run(opt Options) (*Result, error) {
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}
-	for k := range byKind {
-		res.Outputs[k] = c.dest[k]
-	}
-	res.Format = c.vocab()
-	for _, r := range c.results {
-		res.Sheets = append(res.Sheets, *r)
-	}
+	res := c.result(byKind)
 	if opt.Log != nil {
 		if err := printSummary(opt.Log, res.Sheets); err != nil {
 			return res, err
@@ -238,8 +214,53 @@ func Run(opt Options) (*Result, error) {
 	return res, nil
 }
 
+// openInputs is the first pass: it opens the inputs and reads the first
+// rows of their sheets, so that the format of the run is known before
+// any sheet is planned: it settles headers that fit both formats, and
+// messages name its files. Notes and problems are kept, to be reported
+// in input order all the same. It returns the state of each input, and
+// the inputs open.
+func (c *converter) openInputs(ro readOptions) (states []*inputState, inputs []*input) {
+	for _, path := range c.opt.Inputs {
+		st := &inputState{}
+		ro := ro
+		ro.note = func(s string) { st.notes = append(st.notes, s) }
+		st.in, st.err = openInput(path, ro)
+		if st.err == nil {
+			inputs = append(inputs, st.in)
+			c.classifyInput(st)
+		}
+		states = append(states, st)
+	}
+	return states, inputs
+}
+
+// result says what the run converted, writing byKind.
+func (c *converter) result(byKind map[lint.Kind]*plan) *Result {
+	res := &Result{Outputs: map[lint.Kind]string{}, Format: c.vocab()}
+	for k := range byKind {
+		res.Outputs[k] = c.dest[k]
+	}
+	for _, r := range c.results {
+		res.Sheets = append(res.Sheets, *r)
+	}
+	return res
+}
+
 // setup checks the options and resolves the destination of each kind.
 func (c *converter) setup() error {
+	if err := c.checkOptions(); err != nil {
+		return err
+	}
+	if err := c.lookFor(); err != nil {
+		return err
+	}
+	return c.checkDestination()
+}
+
+// checkOptions checks that the options name inputs, one destination, and
+// a known encoding and delimiter.
+func (c *converter) checkOptions() error {
 	opt := c.opt
 	if len(opt.Inputs) == 0 {
 		return errors.New("no input file: give the spreadsheets to convert")
@@ -266,22 +287,35 @@ func (c *converter) setup() error {
 			return err
 		}
 	}
+	return nil
+}
+
+// lookFor sets the kinds and the formats the run looks for: those --kind
+// and --file-format name, or all.
+func (c *converter) lookFor() error {
 	c.kinds = Kinds
-	if opt.Kind != "" {
-		k, err := ParseKind(opt.Kind)
+	if c.opt.Kind != "" {
+		k, err := ParseKind(c.opt.Kind)
 		if err != nil {
 			return err
 		}
 		c.kinds = []lint.Kind{k}
 	}
 	c.vocabs = lint.Vocabularies
-	if opt.Format != "" {
-		v, err := ParseFormat(opt.Format)
+	if c.opt.Format != "" {
+		v, err := ParseFormat(c.opt.Format)
 		if err != nil {
 			return err
 		}
 		c.vocabs, c.format = []*lint.Vocabulary{v}, v
 	}
+	return nil
+}
+
+// checkDestination reads the config given, or checks that --out is a
+// folder and -o a file.
+func (c *converter) checkDestination() error {
+	opt := c.opt
 	switch {
 	case opt.Config != "":
 		path, err := lint.FindConfig(opt.Config)
@@ -469,74 +503,93 @@ func mixedError(mixed []*place) error {
 func (c *converter) planInput(st *inputState) []*plan {
 	in := st.in
 	var plans []*plan
-	type skipped struct {
-		res  *SheetResult
-		why  string
-		cl   *classification
-		name string
-	}
 	var skips []skipped
 	for i, s := range in.sheets {
-		ss := st.sheets[i]
-		if ss.skip {
+		if st.sheets[i].skip {
 			continue
 		}
-		r := &SheetResult{File: in.path, Sheet: s.name}
-		c.results = append(c.results, r)
-		where := in.display(s)
-		if ss.hidden {
-			r.Skipped = "hidden"
-			c.note(fmt.Sprintf("%s: skipped: a hidden sheet (name it with --sheet to convert it)", where))
-			continue
+		p, skip := c.planSheet(in, s, st.sheets[i])
+		if p != nil {
+			plans = append(plans, p)
 		}
-		if ss.err != nil {
-			c.failf("%s: %w", in.path, ss.err)
-			continue
-		}
-		cl := ss.cl
-		must := ss.named || len(in.sheets) == 1
-		h, cands := cl.choose(c.format)
-		switch {
-		case cl.rival != nil:
-			c.fail(rivalError(where, cl.rival, cands))
-		case h != nil:
-			if err := h.duplicate(); err != nil {
-				c.failf("%s: %w", where, err)
-				continue
-			}
-			plans = append(plans, &plan{in: in, sheet: s, head: h, res: r})
-			r.Kind, r.Format, r.Converted = h.kind, h.vocab, true
-		case len(cands) > 1:
-			c.fail(ambiguityError(where, cands))
-		case cl.export == "" && cl.partial(c.vocab()) != nil:
-			c.fail(partialError(where, cl.partial(c.vocab())))
-		case cl.empty:
-			r.Skipped = "empty"
-			if must {
-				c.failf("%s: the sheet is empty: export the data again, or choose another sheet", where)
-			} else {
-				skips = append(skips, skipped{r, "empty", cl, where})
-			}
-		default:
-			r.Skipped = "no header"
-			if must {
-				c.fail(c.noHeader(where, cl))
-			} else {
-				skips = append(skips, skipped{r, "no header", cl, where})
-			}
+		if skip != nil {
+			skips = append(skips, *skip)
 		}
 	}
 	if len(in.sheets) == 0 {
 		c.failf("%s: the workbook has no worksheet: save the data in a sheet, or export it again", in.path)
 		return nil
 	}
-	// A workbook none of whose sheets converts is an error; otherwise
-	// its other sheets are just noted.
+	c.reportSkips(skips, len(plans) > 0)
+	return plans
+}
+
+// skipped is a sheet of a workbook without a header (or empty), reported
+// once the workbook's other sheets are planned.
+type skipped struct {
+	res  *SheetResult
+	why  string
+	cl   *classification
+	name string
+}
+
+// planSheet decides what sheet s of in becomes, from what the first pass
+// found out (ss): a plan to convert it, a sheet skipped for want of a
+// header, or neither (a problem recorded, or a hidden sheet noted).
+func (c *converter) planSheet(in *input, s *inputSheet, ss sheetState) (*plan, *skipped) {
+	r := &SheetResult{File: in.path, Sheet: s.name}
+	c.results = append(c.results, r)
+	where := in.display(s)
+	if ss.hidden {
+		r.Skipped = "hidden"
+		c.note(fmt.Sprintf("%s: skipped: a hidden sheet (name it with --sheet to convert it)", where))
+		return nil, nil
+	}
+	if ss.err != nil {
+		c.failf("%s: %w", in.path, ss.err)
+		return nil, nil
+	}
+	cl := ss.cl
+	must := ss.named || len(in.sheets) == 1
+	h, cands := cl.choose(c.format)
+	switch {
+	case cl.rival != nil:
+		c.fail(rivalError(where, cl.rival, cands))
+	case h != nil:
+		if err := h.duplicate(); err != nil {
+			c.failf("%s: %w", where, err)
+			return nil, nil
+		}
+		r.Kind, r.Format, r.Converted = h.kind, h.vocab, true
+		return &plan{in: in, sheet: s, head: h, res: r}, nil
+	case len(cands) > 1:
+		c.fail(ambiguityError(where, cands))
+	case cl.export == "" && cl.partial(c.vocab()) != nil:
+		c.fail(partialError(where, cl.partial(c.vocab())))
+	case cl.empty:
+		r.Skipped = "empty"
+		if !must {
+			return nil, &skipped{r, "empty", cl, where}
+		}
+		c.failf("%s: the sheet is empty: export the data again, or choose another sheet", where)
+	default:
+		r.Skipped = "no header"
+		if !must {
+			return nil, &skipped{r, "no header", cl, where}
+		}
+		c.fail(c.noHeader(where, cl))
+	}
+	return nil, nil
+}
+
+// reportSkips reports the sheets of a workbook skipped: noted when
+// another of its sheets converts (converted), an error otherwise.
+func (c *converter) reportSkips(skips []skipped, converted bool) {
 	for _, s := range skips {
 		switch {
-		case len(plans) == 0 && s.why == "empty":
+		case !converted && s.why == "empty":
 			c.failf("%s: the sheet is empty, and no other sheet has a header: export the data again", s.name)
-		case len(plans) == 0:
+		case !converted:
 			c.fail(c.noHeader(s.name, s.cl))
 		case s.why == "empty":
 			c.note(fmt.Sprintf("%s: skipped: the sheet is empty", s.name))
@@ -544,7 +597,6 @@ func (c *converter) planInput(st *inputState) []*plan {
 			c.note(fmt.Sprintf("%s: skipped: %s", s.name, c.skipText(s.cl)))
 		}
 	}
-	return plans
 }
 
 // partialError is the error of a sheet whose closest match to a header,
@@ -727,32 +779,61 @@ func (c *converter) write(byKind map[lint.Kind]*plan) {
 			kinds = append(kinds, k)
 		}
 	}
-	// Standard output gets a temporary file, copied once all is well.
-	var tmp string
-	paths := make([]string, len(kinds))
+	paths, tmp, ok := c.outputPaths(kinds)
+	if tmp != "" {
+		defer os.Remove(tmp)
+	}
+	if !ok {
+		return
+	}
+	// Every output is written to a temporary file first; they replace
+	// their targets together, and only if every sheet converted.
+	var batch atomicfile.Batch
+	defer batch.Discard()
+	c.convertAll(&batch, byKind, kinds, paths)
+	c.clearProgress()
+	if len(c.errs) > 0 {
+		c.removeCreated()
+		return
+	}
+	if err := batch.Commit(); err != nil {
+		c.fail(err)
+		c.removeCreated()
+		return
+	}
+	if tmp != "" {
+		c.copyToStdout(tmp)
+	}
+}
+
+// outputPaths returns the path each kind is written to, creating the
+// folders missing: standard output gets a temporary file, tmp, copied
+// once all is well. It reports whether all is well.
+func (c *converter) outputPaths(kinds []lint.Kind) (paths []string, tmp string, ok bool) {
+	paths = make([]string, len(kinds))
 	for i, k := range kinds {
 		paths[i] = c.dest[k]
 		if paths[i] == "-" {
 			f, err := os.CreateTemp("", "ovsync-*.csv")
 			if err != nil {
 				c.fail(err)
-				return
+				return nil, tmp, false
 			}
 			f.Close()
 			tmp = f.Name()
-			defer os.Remove(tmp)
 			paths[i] = tmp
 		}
 		if err := c.makeDir(filepath.Dir(paths[i])); err != nil {
 			c.fail(err)
 			c.removeCreated()
-			return
+			return nil, tmp, false
 		}
 	}
-	// Every output is written to a temporary file first; they replace
-	// their targets together, and only if every sheet converted.
-	var batch atomicfile.Batch
-	defer batch.Discard()
+	return paths, tmp, true
+}
+
+// convertAll converts the sheet of each kind into its path in batch.
+func (c *converter) convertAll(batch *atomicfile.Batch, byKind map[lint.Kind]*plan, kinds []lint.Kind, paths []string) {
 	for i, k := range kinds {
 		p := byKind[k]
 		err := batch.Add(paths[i], func(w io.Writer) error {
@@ -771,26 +852,18 @@ func (c *converter) write(byKind map[lint.Kind]*plan) {
 			p.res.Output = "stdout"
 		}
 	}
-	c.clearProgress()
-	if len(c.errs) > 0 {
-		c.removeCreated()
-		return
-	}
-	if err := batch.Commit(); err != nil {
+}
+
+// copyToStdout copies the file tmp, written whole, to standard output.
+func (c *converter) copyToStdout(tmp string) {
+	f, err := os.Open(tmp)
+	if err != nil {
 		c.fail(err)
-		c.removeCreated()
 		return
 	}
-	if tmp != "" {
-		f, err := os.Open(tmp)
-		if err != nil {
-			c.fail(err)
-			return
-		}
-		defer f.Close()
-		if _, err := io.Copy(c.opt.Stdout, f); err != nil {
-			c.fail(fmt.Errorf("standard output: %w", err))
-		}
+	defer f.Close()
+	if _, err := io.Copy(c.opt.Stdout, f); err != nil {
+		c.fail(fmt.Errorf("standard output: %w", err))
 	}
 }
 

@@ -169,27 +169,16 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 	case FormatBinary:
 		return nil, fmt.Errorf("%s: not a spreadsheet or a text file (binary data): export the data as .xlsx or CSV", path)
 	}
-	// Text or HTML.
-	enc, bom := d.Encoding, d.BOM
-	if ro.encoding != "" {
-		if _, err := LookupEncoding(ro.encoding); err != nil {
-			return nil, err
-		}
-		enc = strings.ToLower(ro.encoding)
-		if d.BOM == 3 && enc != UTF8 && enc != "utf8" {
-			bom = 0 // a UTF-8 BOM read as another encoding is text
-		}
-	} else if enc == UTF8 && int64(len(head)) < size {
-		ok, err := validUTF8(io.NewSectionReader(f, 0, size))
-		if err != nil {
-			return nil, fmt.Errorf("%s: cannot read: %w", path, err)
-		}
-		if !ok {
-			enc = Windows1252
-		}
-	}
-	if enc == Windows1252 && ro.encoding == "" {
-		ro.note(fmt.Sprintf("%s: not UTF-8: read as Windows-1252 (give --encoding if it is another encoding)", path))
+	return openText(in, f, size, head, d, ro)
+}
+
+// openText prepares the input f of the given size, whose first bytes
+// head Detect read as text or an HTML page: its encoding, and the sheet
+// of a text file (its delimiter and line ends) or the tables of a page.
+func openText(in *input, f *os.File, size int64, head []byte, d Detection, ro readOptions) (*input, error) {
+	enc, bom, err := textEncoding(in.path, f, size, head, d, ro)
+	if err != nil {
+		return nil, err
 	}
 	in.enc = enc
 	decode := func() (io.Reader, *countingReader, error) {
@@ -225,11 +214,40 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 				return nil, err
 			}
 		}
-		t := newTextReader(path, r, delim)
+		t := newTextReader(in.path, r, delim)
 		t.count, t.size = cr.count, size
 		return t, nil
 	}}}
 	return in, nil
+}
+
+// textEncoding returns the encoding of the text input f (and the length
+// of its byte order mark): --encoding when given, else what Detect found
+// in its head, UTF-8 only when the whole file is (Windows-1252 otherwise,
+// noted).
+func textEncoding(path string, f *os.File, size int64, head []byte, d Detection, ro readOptions) (string, int, error) {
+	enc, bom := d.Encoding, d.BOM
+	if ro.encoding != "" {
+		if _, err := LookupEncoding(ro.encoding); err != nil {
+			return "", 0, err
+		}
+		enc = strings.ToLower(ro.encoding)
+		if d.BOM == 3 && enc != UTF8 && enc != "utf8" {
+			bom = 0 // a UTF-8 BOM read as another encoding is text
+		}
+	} else if enc == UTF8 && int64(len(head)) < size {
+		ok, err := validUTF8(io.NewSectionReader(f, 0, size))
+		if err != nil {
+			return "", 0, fmt.Errorf("%s: cannot read: %w", path, err)
+		}
+		if !ok {
+			enc = Windows1252
+		}
+	}
+	if enc == Windows1252 && ro.encoding == "" {
+		ro.note(fmt.Sprintf("%s: not UTF-8: read as Windows-1252 (give --encoding if it is another encoding)", path))
+	}
+	return enc, bom, nil
 }
 
 // odsArchive reports whether the zip archive f is an OpenDocument
