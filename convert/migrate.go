@@ -59,15 +59,37 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 	if opt.Out == "" {
 		return nil, errors.New("give the output folder with --out DIR")
 	}
-	in := [3]string{opt.Users, opt.Groups, opt.Mapping}
-	var cfg *lint.Config
+	in, cfg, err := migrateInputs(opt)
+	if err != nil {
+		return nil, err
+	}
+	out, err := migrateOutputs(opt, in, cfg)
+	if err != nil {
+		return nil, err
+	}
+	renamed, err := writeMigration(opt, in, out, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg != nil && strings.TrimSpace(cfg.APIKey) != "" && opt.Log != nil {
+		fmt.Fprintf(opt.Log, "%s: ApiKey not copied into %s, so that no new file holds the key: give it to push and ping with OFFICEVIBE_API_KEY or --api-key-file\n",
+			lint.DisplayPath(cfg.Path), lint.DisplayPath(filepath.Join(opt.Out, "config.json")))
+	}
+	return renamed, nil
+}
+
+// migrateInputs returns the legacy files to migrate (users, groups,
+// mapping; "" for one not given), named by the options or by the config
+// they find, and that config (nil when the files are named).
+func migrateInputs(opt MigrateOptions) (in [3]string, cfg *lint.Config, err error) {
+	in = [3]string{opt.Users, opt.Groups, opt.Mapping}
 	if in == [3]string{} {
 		path, err := lint.FindConfig(opt.Config)
 		if err != nil {
-			return nil, err
+			return in, nil, err
 		}
 		if cfg, _, err = lint.LoadConfig(path, lint.DisplayPath(path)); err != nil {
-			return nil, err
+			return in, nil, err
 		}
 		if opt.Redactor != nil {
 			opt.Redactor.Add(cfg.APIKey)
@@ -77,19 +99,26 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 	}
 	v, err := lint.DetectFormat(in)
 	if err != nil {
-		return nil, err
+		return in, nil, err
 	}
 	if v != lint.Legacy {
-		return nil, errors.New("the files are already in the Workleap API provisioning format")
+		return in, nil, errors.New("the files are already in the Workleap API provisioning format")
 	}
+	return in, cfg, nil
+}
+
+// migrateOutputs creates the folder the files go to (--out, or its Data
+// folder beside a new config) and returns the path of each, refusing to
+// write over an input.
+func migrateOutputs(opt MigrateOptions, in [3]string, cfg *lint.Config) ([3]string, error) {
+	var out [3]string
 	dataDir := opt.Out
 	if cfg != nil {
 		dataDir = filepath.Join(opt.Out, "Data")
 	}
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
-		return nil, fmt.Errorf("%s: cannot create the folder: %w", dataDir, err)
+		return out, fmt.Errorf("%s: cannot create the folder: %w", dataDir, err)
 	}
-	var out [3]string
 	for k := range in {
 		if in[k] == "" {
 			continue
@@ -97,13 +126,19 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 		out[k] = filepath.Join(dataDir, lint.Provisioning.FileNames[k])
 		for _, p := range in {
 			if p != "" && sameFile(p, out[k]) {
-				return nil, fmt.Errorf("%s: would overwrite an input file: choose another --out folder", lint.DisplayPath(out[k]))
+				return out, fmt.Errorf("%s: would overwrite an input file: choose another --out folder", lint.DisplayPath(out[k]))
 			}
 		}
 	}
 	if cfg != nil && sameFile(cfg.Path, filepath.Join(opt.Out, "config.json")) {
-		return nil, fmt.Errorf("%s: would overwrite the input config: choose another --out folder", lint.DisplayPath(cfg.Path))
+		return out, fmt.Errorf("%s: would overwrite the input config: choose another --out folder", lint.DisplayPath(cfg.Path))
 	}
+	return out, nil
+}
+
+// writeMigration writes each file in to out, and a new config beside
+// them when cfg is given, all or none; it returns what it renamed.
+func writeMigration(opt MigrateOptions, in, out [3]string, cfg *lint.Config) ([]Renamed, error) {
 	var batch atomicfile.Batch
 	defer batch.Discard()
 	var renamed []Renamed
@@ -127,9 +162,8 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 		}
 		renamed = append(renamed, changed...)
 	}
-	newConfig := filepath.Join(opt.Out, "config.json")
 	if cfg != nil {
-		err := batch.Add(newConfig, func(w io.Writer) error {
+		err := batch.Add(filepath.Join(opt.Out, "config.json"), func(w io.Writer) error {
 			rw := opt.Redactor.Writer(w)
 			if err := writeConfig(rw, cfg, out); err != nil {
 				return err
@@ -142,10 +176,6 @@ func Migrate(opt MigrateOptions) ([]Renamed, error) {
 	}
 	if err := batch.Commit(); err != nil {
 		return nil, err
-	}
-	if cfg != nil && strings.TrimSpace(cfg.APIKey) != "" && opt.Log != nil {
-		fmt.Fprintf(opt.Log, "%s: ApiKey not copied into %s, so that no new file holds the key: give it to push and ping with OFFICEVIBE_API_KEY or --api-key-file\n",
-			lint.DisplayPath(cfg.Path), lint.DisplayPath(newConfig))
 	}
 	return renamed, nil
 }
