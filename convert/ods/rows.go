@@ -371,33 +371,12 @@ func (r *Rows) readCell(rowStart int64) (sheet.Cell, bool) {
 	if hasStringValue && typ == "string" {
 		stringValue = unescape(rawString)
 	}
-	var c sheet.Cell
-	stored := formula.Unknown
-	var err error
-	switch typ {
-	case "float", "percentage", "currency":
-		c.Value, err = number(a, "office:value")
-		stored = formula.Number
-	case "date":
-		v, _ := xmlscan.Attr(a, "office:date-value")
-		c.Value, err = isoDate(string(v))
-		stored = formula.Number
-	case "time":
-		v, _ := xmlscan.Attr(a, "office:time-value")
-		c.Value, err = isoDuration(string(v))
-		stored = formula.Number
-	case "boolean":
-		v, _ := xmlscan.Attr(a, "office:boolean-value")
-		b := strings.TrimSpace(string(v))
-		c.Value = cellfmt.Bool(b == "true" || b == "1")
-		stored = formula.Bool
-	case "string":
-		stored = formula.Text
-	}
+	value, stored, err := storedValue(a, typ)
 	if err != nil {
 		r.fail(corrupt("cell %s: %v", sheet.Ref(r.next, len(r.cells.Cells())), err))
 		return sheet.Cell{}, false
 	}
+	c := sheet.Cell{Value: value}
 	// The text of the cell's paragraphs: the value of a string without
 	// office:string-value, the text of an error.
 	if isErr || stored == formula.Text && !hasStringValue {
@@ -422,22 +401,56 @@ func (r *Rows) readCell(rowStart int64) (sheet.Cell, bool) {
 	if !hasFormula {
 		return c, true
 	}
+	return r.judge(c, expr, typ, stored), true
+}
+
+// storedValue renders the value that the attributes a of a cell of value
+// type typ store, and says its kind. A string's value is its text, read
+// apart.
+func storedValue(a []byte, typ string) (string, formula.Kind, error) {
+	switch typ {
+	case "float", "percentage", "currency":
+		v, err := number(a, "office:value")
+		return v, formula.Number, err
+	case "date":
+		v, _ := xmlscan.Attr(a, "office:date-value")
+		d, err := isoDate(string(v))
+		return d, formula.Number, err
+	case "time":
+		v, _ := xmlscan.Attr(a, "office:time-value")
+		d, err := isoDuration(string(v))
+		return d, formula.Number, err
+	case "boolean":
+		v, _ := xmlscan.Attr(a, "office:boolean-value")
+		b := strings.TrimSpace(string(v))
+		return cellfmt.Bool(b == "true" || b == "1"), formula.Bool, nil
+	case "string":
+		return "", formula.Text, nil
+	}
+	return "", formula.Unknown, nil
+}
+
+// judge returns the cell c of the formula expr, whose stored value is of
+// value type typ (of kind stored): as it is, or computed from the
+// formula's constants when none is stored or the one stored is stale, or
+// marked Unknown saying why.
+func (r *Rows) judge(c sheet.Cell, expr, typ string, stored formula.Kind) sheet.Cell {
 	v := r.formulas.Parse(expr)
 	switch {
 	case v.Over && (typ == "" || typ == "void" || formula.Stale(v, stored)):
-		return sheet.Cell{Unknown: formula.OverBudget}, true
+		return sheet.Cell{Unknown: formula.OverBudget}
 	case typ == "" || typ == "void":
 		if v.Const && v.Kind == formula.Text {
-			return sheet.Cell{Value: v.Text, Computed: v.Text != ""}, true
+			return sheet.Cell{Value: v.Text, Computed: v.Text != ""}
 		}
-		return sheet.Cell{Unknown: "a formula the spreadsheet stores no value for"}, true
+		return sheet.Cell{Unknown: "a formula the spreadsheet stores no value for"}
 	case formula.Stale(v, stored):
 		if v.Const && v.Kind == formula.Text {
-			return sheet.Cell{Value: v.Text, Computed: true}, true
+			return sheet.Cell{Value: v.Text, Computed: true}
 		}
-		return sheet.Cell{Unknown: fmt.Sprintf("a stale result: the spreadsheet stores %s for a formula that gives %s", stored, v.Kind)}, true
+		return sheet.Cell{Unknown: fmt.Sprintf("a stale result: the spreadsheet stores %s for a formula that gives %s", stored, v.Kind)}
 	}
-	return c, true
+	return c
 }
 
 // cellText returns the text of the cell whose start tag was just read:

@@ -137,7 +137,30 @@ func workbookStream(r io.ReaderAt, size int64) (stream []byte, biff5 bool, err e
 	if err != nil {
 		return nil, false, corrupt("damaged OLE2 container")
 	}
-	var book *mscfb.File
+	book, biff5, err := findBook(doc)
+	if err != nil {
+		return nil, false, err
+	}
+	if book.Size > size {
+		return nil, false, corrupt("workbook stream of %d bytes in a file of %d", book.Size, size)
+	}
+	// Read in chunks: mscfb's cost per read grows with the square of the
+	// number of sectors it spans.
+	stream = make([]byte, book.Size)
+	for off := 0; off < len(stream); {
+		n, err := io.ReadFull(book, stream[off:min(off+1<<16, len(stream))])
+		off += n
+		if err != nil {
+			return nil, false, corrupt("workbook stream cut short at byte %d of %d", off, book.Size)
+		}
+	}
+	return stream, biff5, nil
+}
+
+// findBook returns the workbook stream among the root entries of the
+// OLE2 file doc, and whether it is a BIFF5 "Book" stream; without one,
+// an error saying what the file is.
+func findBook(doc *mscfb.Reader) (book *mscfb.File, biff5 bool, err error) {
 	encrypted, word, ppt := false, false, false
 	for f, err := doc.Next(); err == nil; f, err = doc.Next() {
 		if len(f.Path) != 0 {
@@ -161,29 +184,15 @@ func workbookStream(r io.ReaderAt, size int64) (stream []byte, biff5 bool, err e
 	}
 	switch {
 	case book != nil:
+		return book, biff5, nil
 	case encrypted:
 		return nil, false, ErrEncryptedOOXML
 	case word:
 		return nil, false, ErrWord
 	case ppt:
 		return nil, false, ErrPowerPoint
-	default:
-		return nil, false, ErrNoWorkbook
 	}
-	if book.Size > size {
-		return nil, false, corrupt("workbook stream of %d bytes in a file of %d", book.Size, size)
-	}
-	// Read in chunks: mscfb's cost per read grows with the square of the
-	// number of sectors it spans.
-	stream = make([]byte, book.Size)
-	for off := 0; off < len(stream); {
-		n, err := io.ReadFull(book, stream[off:min(off+1<<16, len(stream))])
-		off += n
-		if err != nil {
-			return nil, false, corrupt("workbook stream cut short at byte %d of %d", off, book.Size)
-		}
-	}
-	return stream, biff5, nil
+	return nil, false, ErrNoWorkbook
 }
 
 // Sheets returns the workbook's worksheets, in workbook order;

@@ -72,6 +72,13 @@ func (w *Workbook) compute(name, ref, expr string, f cellfmt.Format, why string)
 	if kind == formula.Unknown && raw != "" {
 		kind = c.kindOf(name, ref, raw, f, w.date1904)
 	}
+	return w.computed(raw, kind, f, why)
+}
+
+// computed is the cell of a formula the engine computed as raw, a result
+// of kind kind, rendered with the cell's number format f; why says why
+// it was computed, for a result that is not what its kind is.
+func (w *Workbook) computed(raw string, kind formula.Kind, f cellfmt.Format, why string) sheet.Cell {
 	out := sheet.Cell{Computed: true}
 	switch {
 	case kind != formula.Text && isErrorText(raw):

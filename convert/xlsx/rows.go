@@ -178,24 +178,12 @@ func (r *Rows) inside() bool {
 // before it), and stores it. It returns the cell's column.
 func (r *Rows) readCell(col int) (int, bool) {
 	s := r.s
-	var style int
-	var typ string
-	if v, ok := xmlscan.Attr(s.Attrs, "r"); ok {
-		c, ok := parseCol(v)
-		if !ok {
-			r.fail(corrupt("cell reference %q", v))
-			return 0, false
-		}
-		if c < col {
-			r.fail(corrupt("cell %s after %s: cells out of order", sheet.Ref(r.row, c), sheet.Ref(r.row, col-1)))
-			return 0, false
-		}
-		col = c
-	}
-	if col >= sheet.MaxCols {
-		r.fail(corrupt("cell in column %d, past the last column XFD", col+1))
+	col, ok := r.cellColumn(col)
+	if !ok {
 		return 0, false
 	}
+	var style int
+	var typ string
 	if v, ok := xmlscan.Attr(s.Attrs, "s"); ok {
 		style, _ = strconv.Atoi(string(v))
 	}
@@ -228,26 +216,57 @@ func (r *Rows) readCell(col int) (int, bool) {
 	if !r.inside() {
 		return 0, false
 	}
+	return col, r.settle(col, style, typ, hasV, hasF)
+}
+
+// cellColumn returns the column of the cell whose start tag was just
+// read: col, or the one its r= attribute names, refusing one before col
+// or past the last column.
+func (r *Rows) cellColumn(col int) (int, bool) {
+	if v, ok := xmlscan.Attr(r.s.Attrs, "r"); ok {
+		c, ok := parseCol(v)
+		if !ok {
+			r.fail(corrupt("cell reference %q", v))
+			return 0, false
+		}
+		if c < col {
+			r.fail(corrupt("cell %s after %s: cells out of order", sheet.Ref(r.row, c), sheet.Ref(r.row, col-1)))
+			return 0, false
+		}
+		col = c
+	}
+	if col >= sheet.MaxCols {
+		r.fail(corrupt("cell in column %d, past the last column XFD", col+1))
+		return 0, false
+	}
+	return col, true
+}
+
+// settle stores the cell just read at column col, of style and type typ,
+// with a value (r.val, when hasV) and a formula (r.formula, when hasF):
+// its stored value, or its formula computed when the workbook stores no
+// result, may store stale ones, or stores one its formula cannot give.
+func (r *Rows) settle(col, style int, typ string, hasV, hasF bool) bool {
 	switch {
 	case hasF && (!hasV || len(bytes.TrimSpace(r.val)) == 0 && typ != "str" && typ != "inlineStr"):
 		// A formula without a stored result: a program that writes
 		// formulas without calculating them.
 		r.compute(col, style, noResult)
-		return col, true
+		return true
 	case !hasV:
-		return col, true
+		return true
 	case hasF && r.wb.recalc:
 		// The workbook asks to be recalculated when opened: its stored
 		// results may be anything (XlsxWriter stores 0).
 		r.compute(col, style, recalcResult)
-		return col, true
+		return true
 	case hasF && r.wb.stale(string(r.formula), typ):
 		// A stored result its formula cannot give: computed again, as if
 		// none were stored.
 		r.compute(col, style, staleResult)
-		return col, true
+		return true
 	}
-	return col, r.store(col, style, typ)
+	return r.store(col, style, typ)
 }
 
 // store renders the value text r.val of a cell of type typ and style, and

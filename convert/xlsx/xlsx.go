@@ -258,11 +258,7 @@ func (w *Workbook) readWorkbook(book string) error {
 		Calc struct {
 			FullCalcOnLoad string `xml:"fullCalcOnLoad,attr"`
 		} `xml:"calcPr"`
-		Sheets []struct {
-			Name  string     `xml:"name,attr"`
-			State string     `xml:"state,attr"`
-			Attrs []xml.Attr `xml:",any,attr"`
-		} `xml:"sheets>sheet"`
+		Sheets []workbookSheet `xml:"sheets>sheet"`
 	}
 	if err := unmarshal(b, &doc); err != nil {
 		return corrupt("%s: %v", book, err)
@@ -275,18 +271,27 @@ func (w *Workbook) readWorkbook(book string) error {
 	if err != nil {
 		return err
 	}
+	if err := w.listSheets(doc.Sheets, rels); err != nil {
+		return err
+	}
+	return w.readShared(rels)
+}
+
+// workbookSheet is an entry of the workbook part's sheet list.
+type workbookSheet struct {
+	Name  string     `xml:"name,attr"`
+	State string     `xml:"state,attr"`
+	Attrs []xml.Attr `xml:",any,attr"`
+}
+
+// listSheets keeps the worksheets of the sheet list, each with the part
+// its relationship (among rels) names.
+func (w *Workbook) listSheets(sheets []workbookSheet, rels []rel) error {
 	byID := map[string]rel{}
-	var sstPart, stylesPart string
 	for _, r := range rels {
 		byID[r.id] = r
-		switch {
-		case strings.HasSuffix(r.typ, relSharedStrings):
-			sstPart = r.target
-		case strings.HasSuffix(r.typ, relStyles):
-			stylesPart = r.target
-		}
 	}
-	for _, s := range doc.Sheets {
+	for _, s := range sheets {
 		var id string
 		for _, a := range s.Attrs {
 			if a.Name.Local == "id" && a.Name.Space != "" {
@@ -302,6 +307,22 @@ func (w *Workbook) readWorkbook(book string) error {
 		}
 		w.sheets = append(w.sheets, sheet.Sheet{Name: s.Name, Hidden: s.State == "hidden" || s.State == "veryHidden"})
 		w.parts = append(w.parts, r.target)
+	}
+	return nil
+}
+
+// readShared reads what the sheets share: the number formats of the
+// styles and the shared string table, in the parts rels name or under
+// their usual names.
+func (w *Workbook) readShared(rels []rel) error {
+	var sstPart, stylesPart string
+	for _, r := range rels {
+		switch {
+		case strings.HasSuffix(r.typ, relSharedStrings):
+			sstPart = r.target
+		case strings.HasSuffix(r.typ, relStyles):
+			stylesPart = r.target
+		}
 	}
 	if stylesPart == "" && w.files["xl/styles.xml"] != nil {
 		stylesPart = "xl/styles.xml"
