@@ -337,7 +337,7 @@ func (r *Rows) readRow(start int64) bool {
 			r.fail(corrupt("a value past column %d, the last a sheet can have", sheet.MaxCols))
 			return false
 		}
-		r.cells.Put(c, col, n)
+		r.cells.Put(&c, col, n)
 		col = min(col+n, sheet.MaxCols) // an empty run costs nothing
 	}
 	if s.Kind == xmlscan.EOF {

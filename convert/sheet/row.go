@@ -42,11 +42,12 @@ func (r *Row) Repeat(index int) { r.index = index }
 // laid out, one past it only counted.
 func (r *Row) Keeps(col int) bool { return col < r.limit }
 
-// Put lays the cell c out at column col, and again at the n-1 columns
-// after it (a repeated cell), as far as the limit; those past it are
-// counted. Cells come in column order: col is past the last cell put. An
-// empty cell is not laid out, so a row ends at its last non-empty cell.
-func (r *Row) Put(c Cell, col, n int) {
+// Put lays a copy of the cell *c out at column col, and again at the n-1
+// columns after it (a repeated cell), as far as the limit; those past it
+// are counted. Cells come in column order: col is past the last cell put.
+// An empty cell is not laid out, so a row ends at its last non-empty
+// cell. (A pointer, as the readers put a cell for each one they read.)
+func (r *Row) Put(c *Cell, col, n int) {
 	if c.Empty() {
 		return
 	}
@@ -65,10 +66,9 @@ func (r *Row) Put(c Cell, col, n int) {
 	for len(r.cells) < col {
 		r.cells = append(r.cells, Cell{Row: r.index, Col: len(r.cells)})
 	}
-	c.Row = r.index
 	for i := range keep {
-		c.Col = col + i
-		r.cells = append(r.cells, c)
+		r.cells = append(r.cells, *c)
+		r.cells[col+i].Row, r.cells[col+i].Col = r.index, col+i
 	}
 }
 
@@ -79,7 +79,7 @@ func (r *Row) PutRow(cells []Cell) {
 	for i := range cells {
 		c := &cells[i]
 		if c.Col < len(r.cells) || c.Col >= r.limit || c.Empty() {
-			r.Put(*c, c.Col, 1)
+			r.Put(c, c.Col, 1)
 			continue
 		}
 		if c.Col >= cap(r.cells) {

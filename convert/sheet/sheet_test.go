@@ -109,7 +109,7 @@ func TestRow(t *testing.T) {
 			}
 			r.Start(7)
 			for _, p := range tt.puts {
-				r.Put(p.cell, p.col, p.n)
+				r.Put(&p.cell, p.col, p.n)
 			}
 			want := tt.want
 			want.RowsAtPlace, want.ColsAtPlace, want.LastNotEmpty = true, true, true
@@ -127,7 +127,7 @@ func TestRow(t *testing.T) {
 func TestRowReused(t *testing.T) {
 	r := NewRow(make([]Cell, 0, 4))
 	r.Start(0)
-	r.Put(Cell{Value: "x"}, 2, 1)
+	r.Put(&Cell{Value: "x"}, 2, 1)
 	r.Repeat(5)
 	if got := layoutOf(&r, 5); !got.RowsAtPlace || len(got.Values) != 3 {
 		t.Errorf("row given again: %+v", got)
@@ -139,13 +139,13 @@ func TestRowReused(t *testing.T) {
 	if n := testing.AllocsPerRun(10, func() {
 		r := NewRow(nil)
 		r.Start(8)
-		r.Put(Cell{Value: "y"}, 1000, 1)
+		r.Put(&Cell{Value: "y"}, 1000, 1)
 	}); n != 1 {
 		t.Errorf("a far-away cell took %v allocations, want 1", n)
 	}
 	r.Limit(MaxCols + 10)
 	r.Start(9)
-	r.Put(Cell{Value: "z"}, MaxCols-1, 1)
+	r.Put(&Cell{Value: "z"}, MaxCols-1, 1)
 	if n, _ := r.Beyond(); n != 0 || len(r.Cells()) != MaxCols {
 		t.Errorf("a limit past the sheet's width kept %d cells, %d beyond", len(r.Cells()), n)
 	}
@@ -162,7 +162,7 @@ func TestPutRow(t *testing.T) {
 		each.Start(3)
 		whole.Start(3)
 		for _, c := range sparse {
-			each.Put(c, c.Col, 1)
+			each.Put(&c, c.Col, 1)
 		}
 		whole.PutRow(sparse)
 		if diff := cmp.Diff(each.Cells(), whole.Cells()); diff != "" {

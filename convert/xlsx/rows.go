@@ -306,7 +306,7 @@ func (r *Rows) store(col, style int, typ string) bool {
 		}
 		c.Value = r.wb.format(style).Render(v, r.wb.date1904)
 	}
-	r.cells.Put(c, col, 1)
+	r.cells.Put(&c, col, 1)
 	return true
 }
 
@@ -333,7 +333,8 @@ func (r *Rows) compute(col, style int, why string) {
 		return
 	}
 	ref := sheet.Ref(r.row, col)
-	r.cells.Put(r.wb.compute(r.name, ref, string(decodeEscapes(r.formula)), r.wb.format(style), why), col, 1)
+	c := r.wb.compute(r.name, ref, string(decodeEscapes(r.formula)), r.wb.format(style), why)
+	r.cells.Put(&c, col, 1)
 }
 
 // parseCol returns the 0-based column of an A1-style reference such as
