@@ -9,9 +9,12 @@
 // OpenDocument spreadsheets ([ods]), and the text that HR systems save as
 // ".xls" (CSV, TSV or semicolon-separated text in UTF-8, UTF-16 or
 // Windows-1252, or an HTML table); [Detect] tells them apart from their
-// bytes. Each sheet becomes the file its header row says: the first row,
-// of its first 20, that holds the required columns of a file of either
-// format (the column tables of [lint.Vocabularies]). Column names are
+// bytes. The three workbook readers hand their sheets, rows and cells
+// over in one model ([sheet]); [OpenInput] reads any input the same way
+// for other tools (ovsync build). Each sheet becomes the file its header
+// row says: the first row, of its first 20, that holds the required
+// columns of a file of either format (the column tables of
+// [lint.Vocabularies]). Column names are
 // matched regardless of case, spaces, underscores and hyphens (First Name
 // is firstName); other columns are custom properties and keep their
 // names. The sheets of one run must all be in one format. Cells are
@@ -44,6 +47,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ovsync/ovsync/convert/sheet"
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/redact"
@@ -133,7 +137,7 @@ type SheetResult struct {
 // plan is a sheet to convert.
 type plan struct {
 	in    *input
-	sheet *sheet
+	sheet *inputSheet
 	head  *header
 	res   *SheetResult
 }
@@ -169,30 +173,12 @@ func Run(opt Options) (*Result, error) {
 	if opt.Delimiter != "" {
 		ro.delim, _ = ParseDelimiter(opt.Delimiter) // checked in setup
 	}
-	res := &Result{Outputs: map[lint.Kind]string{}}
-	var inputs []*input
+	states, inputs := c.openInputs(ro)
 	defer func() {
 		for _, in := range inputs {
 			in.close()
 		}
 	}()
-	// A first pass opens the inputs and reads the first rows of their
-	// sheets, so that the format of the run is known before any sheet is
-	// planned: it settles headers that fit both formats, and messages
-	// name its files. Notes and problems are reported in input order all
-	// the same.
-	var states []*inputState
-	for _, path := range opt.Inputs {
-		st := &inputState{}
-		ro := ro
-		ro.note = func(s string) { st.notes = append(st.notes, s) }
-		st.in, st.err = openInput(path, ro)
-		if st.err == nil {
-			inputs = append(inputs, st.in)
-			c.classifyInput(st)
-		}
-		states = append(states, st)
-	}
 	c.detectFormat(states)
 	var plans []*plan
 	for _, st := range states {
@@ -220,13 +206,7 @@ func Run(opt Options) (*Result, error) {
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}
-	for k := range byKind {
-		res.Outputs[k] = c.dest[k]
-	}
-	res.Format = c.vocab()
-	for _, r := range c.results {
-		res.Sheets = append(res.Sheets, *r)
-	}
+	res := c.result(byKind)
 	if opt.Log != nil {
 		if err := printSummary(opt.Log, res.Sheets); err != nil {
 			return res, err
@@ -235,8 +215,53 @@ func Run(opt Options) (*Result, error) {
 	return res, nil
 }
 
+// openInputs is the first pass: it opens the inputs and reads the first
+// rows of their sheets, so that the format of the run is known before
+// any sheet is planned: it settles headers that fit both formats, and
+// messages name its files. Notes and problems are kept, to be reported
+// in input order all the same. It returns the state of each input, and
+// the inputs open.
+func (c *converter) openInputs(ro readOptions) (states []*inputState, inputs []*input) {
+	for _, path := range c.opt.Inputs {
+		st := &inputState{}
+		ro := ro
+		ro.note = func(s string) { st.notes = append(st.notes, s) }
+		st.in, st.err = openInput(path, ro)
+		if st.err == nil {
+			inputs = append(inputs, st.in)
+			c.classifyInput(st)
+		}
+		states = append(states, st)
+	}
+	return states, inputs
+}
+
+// result says what the run converted, writing byKind.
+func (c *converter) result(byKind map[lint.Kind]*plan) *Result {
+	res := &Result{Outputs: map[lint.Kind]string{}, Format: c.vocab()}
+	for k := range byKind {
+		res.Outputs[k] = c.dest[k]
+	}
+	for _, r := range c.results {
+		res.Sheets = append(res.Sheets, *r)
+	}
+	return res
+}
+
 // setup checks the options and resolves the destination of each kind.
 func (c *converter) setup() error {
+	if err := c.checkOptions(); err != nil {
+		return err
+	}
+	if err := c.lookFor(); err != nil {
+		return err
+	}
+	return c.checkDestination()
+}
+
+// checkOptions checks that the options name inputs, one destination, and
+// a known encoding and delimiter.
+func (c *converter) checkOptions() error {
 	opt := c.opt
 	if len(opt.Inputs) == 0 {
 		return errors.New("no input file: give the spreadsheets to convert")
@@ -263,22 +288,35 @@ func (c *converter) setup() error {
 			return err
 		}
 	}
+	return nil
+}
+
+// lookFor sets the kinds and the formats the run looks for: those --kind
+// and --file-format name, or all.
+func (c *converter) lookFor() error {
 	c.kinds = Kinds
-	if opt.Kind != "" {
-		k, err := ParseKind(opt.Kind)
+	if c.opt.Kind != "" {
+		k, err := ParseKind(c.opt.Kind)
 		if err != nil {
 			return err
 		}
 		c.kinds = []lint.Kind{k}
 	}
 	c.vocabs = lint.Vocabularies
-	if opt.Format != "" {
-		v, err := ParseFormat(opt.Format)
+	if c.opt.Format != "" {
+		v, err := ParseFormat(c.opt.Format)
 		if err != nil {
 			return err
 		}
 		c.vocabs, c.format = []*lint.Vocabulary{v}, v
 	}
+	return nil
+}
+
+// checkDestination reads the config given, or checks that --out is a
+// folder and -o a file.
+func (c *converter) checkDestination() error {
+	opt := c.opt
 	switch {
 	case opt.Config != "":
 		path, err := lint.FindConfig(opt.Config)
@@ -467,74 +505,93 @@ func mixedError(mixed []*place) error {
 func (c *converter) planInput(st *inputState) []*plan {
 	in := st.in
 	var plans []*plan
-	type skipped struct {
-		res  *SheetResult
-		why  string
-		cl   *classification
-		name string
-	}
 	var skips []skipped
 	for i, s := range in.sheets {
-		ss := st.sheets[i]
-		if ss.skip {
+		if st.sheets[i].skip {
 			continue
 		}
-		r := &SheetResult{File: in.path, Sheet: s.name}
-		c.results = append(c.results, r)
-		where := in.display(s)
-		if ss.hidden {
-			r.Skipped = "hidden"
-			c.note(fmt.Sprintf("%s: skipped: a hidden sheet (name it with --sheet to convert it)", where))
-			continue
+		p, skip := c.planSheet(in, s, st.sheets[i])
+		if p != nil {
+			plans = append(plans, p)
 		}
-		if ss.err != nil {
-			c.failf("%s: %w", in.path, ss.err)
-			continue
-		}
-		cl := ss.cl
-		must := ss.named || len(in.sheets) == 1
-		h, cands := cl.choose(c.format)
-		switch {
-		case cl.rival != nil:
-			c.fail(rivalError(where, cl.rival, cands))
-		case h != nil:
-			if err := h.duplicate(); err != nil {
-				c.failf("%s: %w", where, err)
-				continue
-			}
-			plans = append(plans, &plan{in: in, sheet: s, head: h, res: r})
-			r.Kind, r.Format, r.Converted = h.kind, h.vocab, true
-		case len(cands) > 1:
-			c.fail(ambiguityError(where, cands))
-		case cl.export == "" && cl.partial(c.vocab()) != nil:
-			c.fail(partialError(where, cl.partial(c.vocab())))
-		case cl.empty:
-			r.Skipped = "empty"
-			if must {
-				c.failf("%s: the sheet is empty: export the data again, or choose another sheet", where)
-			} else {
-				skips = append(skips, skipped{r, "empty", cl, where})
-			}
-		default:
-			r.Skipped = "no header"
-			if must {
-				c.fail(c.noHeader(where, cl))
-			} else {
-				skips = append(skips, skipped{r, "no header", cl, where})
-			}
+		if skip != nil {
+			skips = append(skips, *skip)
 		}
 	}
 	if len(in.sheets) == 0 {
 		c.failf("%s: the workbook has no worksheet: save the data in a sheet, or export it again", in.path)
 		return nil
 	}
-	// A workbook none of whose sheets converts is an error; otherwise
-	// its other sheets are just noted.
+	c.reportSkips(skips, len(plans) > 0)
+	return plans
+}
+
+// skipped is a sheet of a workbook without a header (or empty), reported
+// once the workbook's other sheets are planned.
+type skipped struct {
+	res  *SheetResult
+	why  string
+	cl   *classification
+	name string
+}
+
+// planSheet decides what sheet s of in becomes, from what the first pass
+// found out (ss): a plan to convert it, a sheet skipped for want of a
+// header, or neither (a problem recorded, or a hidden sheet noted).
+func (c *converter) planSheet(in *input, s *inputSheet, ss sheetState) (*plan, *skipped) {
+	r := &SheetResult{File: in.path, Sheet: s.name}
+	c.results = append(c.results, r)
+	where := in.display(s)
+	if ss.hidden {
+		r.Skipped = "hidden"
+		c.note(fmt.Sprintf("%s: skipped: a hidden sheet (name it with --sheet to convert it)", where))
+		return nil, nil
+	}
+	if ss.err != nil {
+		c.failf("%s: %w", in.path, ss.err)
+		return nil, nil
+	}
+	cl := ss.cl
+	must := ss.named || len(in.sheets) == 1
+	h, cands := cl.choose(c.format)
+	switch {
+	case cl.rival != nil:
+		c.fail(rivalError(where, cl.rival, cands))
+	case h != nil:
+		if err := h.duplicate(); err != nil {
+			c.failf("%s: %w", where, err)
+			return nil, nil
+		}
+		r.Kind, r.Format, r.Converted = h.kind, h.vocab, true
+		return &plan{in: in, sheet: s, head: h, res: r}, nil
+	case len(cands) > 1:
+		c.fail(ambiguityError(where, cands))
+	case cl.export == "" && cl.partial(c.vocab()) != nil:
+		c.fail(partialError(where, cl.partial(c.vocab())))
+	case cl.empty:
+		r.Skipped = "empty"
+		if !must {
+			return nil, &skipped{r, "empty", cl, where}
+		}
+		c.failf("%s: the sheet is empty: export the data again, or choose another sheet", where)
+	default:
+		r.Skipped = "no header"
+		if !must {
+			return nil, &skipped{r, "no header", cl, where}
+		}
+		c.fail(c.noHeader(where, cl))
+	}
+	return nil, nil
+}
+
+// reportSkips reports the sheets of a workbook skipped: noted when
+// another of its sheets converts (converted), an error otherwise.
+func (c *converter) reportSkips(skips []skipped, converted bool) {
 	for _, s := range skips {
 		switch {
-		case len(plans) == 0 && s.why == "empty":
+		case !converted && s.why == "empty":
 			c.failf("%s: the sheet is empty, and no other sheet has a header: export the data again", s.name)
-		case len(plans) == 0:
+		case !converted:
 			c.fail(c.noHeader(s.name, s.cl))
 		case s.why == "empty":
 			c.note(fmt.Sprintf("%s: skipped: the sheet is empty", s.name))
@@ -542,7 +599,6 @@ func (c *converter) planInput(st *inputState) []*plan {
 			c.note(fmt.Sprintf("%s: skipped: %s", s.name, c.skipText(s.cl)))
 		}
 	}
-	return plans
 }
 
 // partialError is the error of a sheet whose closest match to a header,
@@ -725,32 +781,61 @@ func (c *converter) write(byKind map[lint.Kind]*plan) {
 			kinds = append(kinds, k)
 		}
 	}
-	// Standard output gets a temporary file, copied once all is well.
-	var tmp string
-	paths := make([]string, len(kinds))
+	paths, tmp, ok := c.outputPaths(kinds)
+	if tmp != "" {
+		defer os.Remove(tmp)
+	}
+	if !ok {
+		return
+	}
+	// Every output is written to a temporary file first; they replace
+	// their targets together, and only if every sheet converted.
+	var batch atomicfile.Batch
+	defer batch.Discard()
+	c.convertAll(&batch, byKind, kinds, paths)
+	c.clearProgress()
+	if len(c.errs) > 0 {
+		c.removeCreated()
+		return
+	}
+	if err := batch.Commit(); err != nil {
+		c.fail(err)
+		c.removeCreated()
+		return
+	}
+	if tmp != "" {
+		c.copyToStdout(tmp)
+	}
+}
+
+// outputPaths returns the path each kind is written to, creating the
+// folders missing: standard output gets a temporary file, tmp, copied
+// once all is well. It reports whether all is well.
+func (c *converter) outputPaths(kinds []lint.Kind) (paths []string, tmp string, ok bool) {
+	paths = make([]string, len(kinds))
 	for i, k := range kinds {
 		paths[i] = c.dest[k]
 		if paths[i] == "-" {
 			f, err := os.CreateTemp("", "ovsync-*.csv")
 			if err != nil {
 				c.fail(err)
-				return
+				return nil, tmp, false
 			}
 			f.Close()
 			tmp = f.Name()
-			defer os.Remove(tmp)
 			paths[i] = tmp
 		}
 		if err := c.makeDir(filepath.Dir(paths[i])); err != nil {
 			c.fail(err)
 			c.removeCreated()
-			return
+			return nil, tmp, false
 		}
 	}
-	// Every output is written to a temporary file first; they replace
-	// their targets together, and only if every sheet converted.
-	var batch atomicfile.Batch
-	defer batch.Discard()
+	return paths, tmp, true
+}
+
+// convertAll converts the sheet of each kind into its path in batch.
+func (c *converter) convertAll(batch *atomicfile.Batch, byKind map[lint.Kind]*plan, kinds []lint.Kind, paths []string) {
 	for i, k := range kinds {
 		p := byKind[k]
 		err := batch.Add(paths[i], func(w io.Writer) error {
@@ -768,26 +853,18 @@ func (c *converter) write(byKind map[lint.Kind]*plan) {
 			p.res.Output = "stdout"
 		}
 	}
-	c.clearProgress()
-	if len(c.errs) > 0 {
-		c.removeCreated()
-		return
-	}
-	if err := batch.Commit(); err != nil {
+}
+
+// copyToStdout copies the file tmp, written whole, to standard output.
+func (c *converter) copyToStdout(tmp string) {
+	f, err := os.Open(tmp)
+	if err != nil {
 		c.fail(err)
-		c.removeCreated()
 		return
 	}
-	if tmp != "" {
-		f, err := os.Open(tmp)
-		if err != nil {
-			c.fail(err)
-			return
-		}
-		defer f.Close()
-		if _, err := io.Copy(c.opt.Stdout, f); err != nil {
-			c.fail(fmt.Errorf("standard output: %w", err))
-		}
+	defer f.Close()
+	if _, err := io.Copy(c.opt.Stdout, f); err != nil {
+		c.fail(fmt.Errorf("standard output: %w", err))
 	}
 }
 
@@ -874,151 +951,216 @@ func (p *places) String() string {
 // convertSheet streams the rows of a planned sheet below its header to w
 // as CSV. It returns the first problem that makes the sheet unusable.
 func (c *converter) convertSheet(p *plan, w io.Writer) error {
-	where := p.in.display(p.sheet)
-	h := p.head
 	rd, err := p.sheet.open()
 	if err != nil {
 		return fmt.Errorf("%s: %w", p.in.path, err)
 	}
 	defer rd.Close()
-	lim, _ := rd.(limiter)
+	sc := c.startSheet(p, rd, w)
+	if err := sc.writeHeader(); err != nil {
+		return err
+	}
+	if err := sc.convertRows(); err != nil {
+		return err
+	}
+	p.res.Rows = sc.rows
+	p.res.Computed = sc.computed
+	return sc.verdict()
+}
+
+// sheetConversion is one planned sheet being converted: its reader, its
+// CSV writer, and what its rows have shown so far, for the notes and
+// problems reported once they are all read.
+type sheetConversion struct {
+	c      *converter
+	p      *plan
+	where  string
+	rd     rowReader
+	lim    sheet.Limiter // nil for a reader that keeps every column
+	cw     *csv.Writer
+	out    []string // the header written
+	rec    []string // the record of the current row
+	isText bool
+
+	keyCells places   // cells that hold the API key whole: never written
+	errCells places   // error cells
+	unknown  places   // formulas whose value cannot be known
+	why      string   // the reason given for the first of them
+	computed int      // cells whose value ovsync computed
+	empty    places   // empty rows followed by data
+	pending  []string // empty rows not yet followed by data
+	npending int
+	outside  places // values in columns without a header
+	prev     int    // the last row read
+	rows     int    // rows written
+}
+
+// startSheet prepares the conversion of the sheet p, read by rd, to w.
+func (c *converter) startSheet(p *plan, rd rowReader, w io.Writer) *sheetConversion {
+	h := p.head
+	lim, _ := rd.(sheet.Limiter)
 	if lim != nil {
 		lim.Limit(len(h.names)) // columns past the header are only counted
 	}
 	cw := csv.NewWriter(w)
+	return &sheetConversion{c: c, p: p, where: p.in.display(p.sheet), rd: rd, lim: lim, cw: cw,
+		prev: h.row, isText: p.in.format == FormatText}
+}
+
+// writeHeader writes the header row, its names in order, and notes what
+// became of the header.
+func (sc *sheetConversion) writeHeader() error {
+	h := sc.p.head
 	var out []string
-	var keyCells places // cells that hold the API key whole: never written
 	for i, n := range h.names {
 		if n != "" {
-			if c.opt.Redactor.Holds(h.raw[i]) {
-				keyCells.add(h.refs[i])
+			if sc.c.opt.Redactor.Holds(h.raw[i]) {
+				sc.keyCells.add(h.refs[i])
 				n = ""
 			}
 			out = append(out, n)
 		}
 	}
-	if err := cw.Write(out); err != nil {
+	if err := sc.cw.Write(out); err != nil {
 		return err
 	}
+	sc.out, sc.rec = out, make([]string, 0, len(out))
 	if len(h.renamed) > 0 {
-		c.note(fmt.Sprintf("%s: renamed columns: %s", where, strings.Join(h.renamed, ", ")))
+		sc.c.note(fmt.Sprintf("%s: renamed columns: %s", sc.where, strings.Join(h.renamed, ", ")))
 	}
 	if h.row > 0 {
-		c.note(fmt.Sprintf("%s: the header is on %s: the rows above it are skipped", where, h.at))
+		sc.c.note(fmt.Sprintf("%s: the header is on %s: the rows above it are skipped", sc.where, h.at))
 	}
-	var (
-		errCells places // error cells
-		unknown  places // formulas whose value cannot be known
-		why      string // the reason given for the first of them
-		computed int    // cells whose value ovsync computed
-		empty    places // empty rows followed by data
-		pending  []string
-		npending int
-		outside  places // values in columns without a header
-		prev     = h.row
-		rows     int
-		isText   = p.in.format == FormatText
-		rec      = make([]string, 0, len(out))
-	)
+	return nil
+}
+
+// convertRows writes a record for each row below the header that holds
+// a value, counting the empty ones, and flushes the output.
+func (sc *sheetConversion) convertRows() error {
+	rd := sc.rd
 	for rd.Next() {
 		row := rd.Row()
-		if row <= h.row {
+		if row <= sc.p.head.row {
 			continue
 		}
 		if row%4096 == 0 {
-			c.progress(where, rd)
+			sc.c.progress(sc.where, rd)
 		}
 		// Rows a workbook does not store are empty.
-		for r := prev + 1; r < row; r++ {
-			if len(pending) < maxListed {
-				pending = append(pending, rowName(r))
-			}
-			npending++
+		for r := sc.prev + 1; r < row && len(sc.pending) < maxListed; r++ {
+			sc.pending = append(sc.pending, rowName(r))
 		}
-		prev = row
-		rec = rec[:0]
-		blank := true
-		for col := 0; col < rd.Len(); col++ {
-			v, e := rd.Cell(col)
-			named := col < len(h.names) && h.names[col] != ""
-			comp, unk := rd.Formula(col)
-			switch {
-			case named && unk != "":
-				if unknown.n == 0 {
-					why = unk
-				}
-				unknown.add(rd.CellName(col))
-				blank = false
-				rec = append(rec, "")
-				continue
-			case named && comp:
-				computed++
-			}
-			switch {
-			case !named && (v != "" || e != ""):
-				if isText && col >= len(h.names) {
-					return fmt.Errorf("%s: %s has %d fields, the header %d: quote the fields that hold the delimiter (%s), or give --delimiter",
-						where, rd.RowName(), rd.Len(), len(h.names), DelimiterName(p.in.delim))
-				}
-				outside.add(rd.CellName(col))
-			case !named:
-			case e != "":
-				errCells.add(fmt.Sprintf("%s (%s)", rd.CellName(col), e))
-				blank = false
-				rec = append(rec, "")
-			default:
-				if v != "" {
-					blank = false
-				}
-				// The one place where cells become fields: a cell is
-				// written as it is, unless it holds the key whole.
-				if c.opt.Redactor.Holds(v) {
-					keyCells.add(rd.CellName(col))
-					v = ""
-				}
-				rec = append(rec, v)
-			}
-		}
-		if lim != nil {
-			if n, col := lim.Beyond(); n > 0 {
-				outside.add(rd.CellName(col))
-				outside.n += n - 1
-			}
-		}
-		if blank {
-			if len(pending) < maxListed {
-				pending = append(pending, rd.RowName())
-			}
-			npending++
-			continue
-		}
-		for len(rec) < len(out) {
-			rec = append(rec, "")
-		}
-		for _, name := range pending {
-			empty.add(name)
-		}
-		empty.n += npending - len(pending)
-		pending, npending = pending[:0], 0
-		if err := cw.Write(rec); err != nil {
+		sc.npending += max(0, row-sc.prev-1)
+		sc.prev = row
+		blank, err := sc.record()
+		if err != nil {
 			return err
 		}
-		rows++
+		if blank {
+			if len(sc.pending) < maxListed {
+				sc.pending = append(sc.pending, rd.RowName())
+			}
+			sc.npending++
+			continue
+		}
+		if err := sc.writeRecord(); err != nil {
+			return err
+		}
 	}
 	if err := rd.Err(); err != nil {
-		return fmt.Errorf("%s: %w", p.in.path, err)
+		return fmt.Errorf("%s: %w", sc.p.in.path, err)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	sc.cw.Flush()
+	return sc.cw.Error()
+}
+
+// record makes the record of the current row from its cells under the
+// header's names, noting the cells to report: it reports a row with no
+// value to write as blank.
+func (sc *sheetConversion) record() (blank bool, err error) {
+	rd, h := sc.rd, sc.p.head
+	rec := sc.rec[:0]
+	blank = true
+	for col := 0; col < rd.Len(); col++ {
+		v, e := rd.Cell(col)
+		named := col < len(h.names) && h.names[col] != ""
+		comp, unk := rd.Formula(col)
+		switch {
+		case named && unk != "":
+			if sc.unknown.n == 0 {
+				sc.why = unk
+			}
+			sc.unknown.add(rd.CellName(col))
+			blank = false
+			rec = append(rec, "")
+			continue
+		case named && comp:
+			sc.computed++
+		}
+		switch {
+		case !named && (v != "" || e != ""):
+			if sc.isText && col >= len(h.names) {
+				return false, fmt.Errorf("%s: %s has %d fields, the header %d: quote the fields that hold the delimiter (%s), or give --delimiter",
+					sc.where, rd.RowName(), rd.Len(), len(h.names), DelimiterName(sc.p.in.delim))
+			}
+			sc.outside.add(rd.CellName(col))
+		case !named:
+		case e != "":
+			sc.errCells.add(fmt.Sprintf("%s (%s)", rd.CellName(col), e))
+			blank = false
+			rec = append(rec, "")
+		default:
+			if v != "" {
+				blank = false
+			}
+			// The one place where cells become fields: a cell is
+			// written as it is, unless it holds the key whole.
+			if sc.c.opt.Redactor.Holds(v) {
+				sc.keyCells.add(rd.CellName(col))
+				v = ""
+			}
+			rec = append(rec, v)
+		}
+	}
+	sc.rec = rec
+	if sc.lim != nil {
+		if n, col := sc.lim.Beyond(); n > 0 {
+			sc.outside.add(rd.CellName(col))
+			sc.outside.n += n - 1
+		}
+	}
+	return blank, nil
+}
+
+// writeRecord writes the record of the current row, the empty rows
+// before it now known to be followed by data.
+func (sc *sheetConversion) writeRecord() error {
+	rec := sc.rec
+	for len(rec) < len(sc.out) {
+		rec = append(rec, "")
+	}
+	sc.rec = rec
+	for _, name := range sc.pending {
+		sc.empty.add(name)
+	}
+	sc.empty.n += sc.npending - len(sc.pending)
+	sc.pending, sc.npending = sc.pending[:0], 0
+	if err := sc.cw.Write(rec); err != nil {
 		return err
 	}
-	p.res.Rows = rows
-	p.res.Computed = computed
-	if keyCells.n > 0 {
+	sc.rows++
+	return nil
+}
+
+// verdict notes what the rows showed, once all are read, and returns the
+// first problem that makes the sheet unusable.
+func (sc *sheetConversion) verdict() error {
+	c, p, h, where := sc.c, sc.p, sc.p.head, sc.where
+	if sc.keyCells.n > 0 {
 		return fmt.Errorf("%s: the API key is in %s: %s: remove it from the file (the key is a secret, not data), and convert again",
-			p.in.path, countWord(keyCells.n, "cell"), keyCells.String())
+			p.in.path, countWord(sc.keyCells.n, "cell"), sc.keyCells.String())
 	}
-	if unknown.n > 0 {
+	if sc.unknown.n > 0 {
 		// An .xls file's stale results come back as they were from a
 		// program that saves .xls the same way: .xlsx stores them right.
 		fix := "save, and convert again"
@@ -1026,20 +1168,20 @@ func (c *converter) convertSheet(p *plan, w io.Writer) error {
 			fix = "save it as .xlsx, and convert that"
 		}
 		return fmt.Errorf("%s: %s without a value ovsync can be sure of: %s: %s: open the workbook in a spreadsheet program, let it recalculate, %s",
-			p.in.path, countWord(unknown.n, "formula cell"), unknown.String(), why, fix)
+			p.in.path, countWord(sc.unknown.n, "formula cell"), sc.unknown.String(), sc.why, fix)
 	}
-	if empty.n > 0 {
-		c.note(fmt.Sprintf("%s: skipped %s: empty (%s)", where, countWord(empty.n, "row"), empty.String()))
+	if sc.empty.n > 0 {
+		c.note(fmt.Sprintf("%s: skipped %s: empty (%s)", where, countWord(sc.empty.n, "row"), sc.empty.String()))
 	}
-	if outside.n > 0 {
+	if sc.outside.n > 0 {
 		c.note(fmt.Sprintf("%s: skipped %s in columns without a header (%s): give the column a name to keep it",
-			where, countWord(outside.n, "value"), outside.String()))
+			where, countWord(sc.outside.n, "value"), sc.outside.String()))
 	}
-	if errCells.n > 0 {
+	if sc.errCells.n > 0 {
 		return fmt.Errorf("%s: %s: %s: fix the formulas (or the data they look up) in the workbook, and convert again",
-			p.in.path, countWord(errCells.n, "error cell"), errCells.String())
+			p.in.path, countWord(sc.errCells.n, "error cell"), sc.errCells.String())
 	}
-	if rows == 0 {
+	if sc.rows == 0 {
 		if h.kind == lint.KindMapping {
 			c.note(fmt.Sprintf("%s: the mapping has a header and no rows", where))
 		} else {

@@ -51,7 +51,7 @@ func goldenFor(file, sheet string) string {
 // readSheet reads every row of a sheet as the fields of a CSV file: an
 // error cell gives its error, a row the workbook skips is empty, and
 // every row is padded to the width of the widest.
-func readSheet(t *testing.T, s *sheet) [][]string {
+func readSheet(t *testing.T, s *inputSheet) [][]string {
 	t.Helper()
 	rd, err := s.open()
 	if err != nil {

@@ -6,7 +6,6 @@
 package convert
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -26,6 +25,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/ovsync/ovsync/convert/internal/sheettest"
 	"github.com/ovsync/ovsync/internal/corpus"
 )
 
@@ -85,28 +85,6 @@ func readFully(path string) (sheets int, engine bool, grid [][][]string, err err
 		}
 	}
 	return len(in.sheets), engine, grid, nil
-}
-
-// unzippedSize returns the bytes a zip archive decompresses to, as read
-// (at most limit), or 0 for another file.
-func unzippedSize(data []byte, limit int64) int64 {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return 0
-	}
-	var total int64
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			continue
-		}
-		n, _ := io.Copy(io.Discard, io.LimitReader(rc, limit-total))
-		rc.Close()
-		if total += n; total >= limit {
-			break
-		}
-	}
-	return total
 }
 
 // corpusResult is what reading one file of the corpora gave.
@@ -171,7 +149,7 @@ func TestCorpusWorkbooks(t *testing.T) {
 				res.failed = true
 				checkRefusal(t, rel, path, err.Error())
 			}
-			real := int64(len(data)) + unzippedSize(data, 1<<30)
+			real := int64(len(data)) + sheettest.Unzipped(data, 1<<30)
 			if limit := 64*uint64(real) + (4<<20)*uint64(1+sheets); n > limit && !engine {
 				t.Errorf("%s: %d bytes (%d unzipped): %d bytes allocated, more than %d", rel, len(data), real, n, limit)
 			}

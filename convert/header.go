@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/ovsync/ovsync/convert/hrexport"
+	"github.com/ovsync/ovsync/convert/sheet"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -213,21 +214,12 @@ type classification struct {
 // columns are its candidates.
 func classify(r rowReader, vocabs []*lint.Vocabulary, kinds []lint.Kind) (*classification, error) {
 	c := &classification{empty: true}
-	cp, _ := r.(copier)
+	cp, _ := r.(sheet.Copier)
 	for r.Next() && r.Row() < headerRows {
 		if cp != nil && cp.Copy() {
 			continue // the row before again: what it was, this one is
 		}
-		cells := make([]string, r.Len())
-		refs := make([]string, r.Len())
-		any := false
-		for i := range cells {
-			v, _ := r.Cell(i)
-			cells[i], refs[i] = v, r.CellName(i)
-			if strings.TrimSpace(v) != "" {
-				any = true
-			}
-		}
+		cells, refs, any := rowTexts(r)
 		if !any {
 			continue
 		}
@@ -237,33 +229,7 @@ func classify(r rowReader, vocabs []*lint.Vocabulary, kinds []lint.Kind) (*class
 		if id, mgr, ok := hrexport.Looks(cells); ok && c.export == "" {
 			c.export = fmt.Sprintf("%s has an id column (%q) and a manager column (%q)", r.RowName(), strings.TrimSpace(cells[id]), strings.TrimSpace(cells[mgr]))
 		}
-		var full []*header
-		var near *header // the row's best near miss
-		for _, v := range vocabs {
-			for _, k := range kinds {
-				h := matchHeader(cells, refs, r.Row(), r.RowName(), v, k)
-				if len(h.missing) > 0 {
-					if h.std >= 2 {
-						c.addPartial(h)
-						if near == nil || h.std > near.std {
-							near = h
-						}
-					}
-					continue
-				}
-				switch {
-				case len(full) == 0 || h.std > full[0].std:
-					full = []*header{h}
-				case h.std == full[0].std:
-					full = append(full, h)
-				}
-			}
-		}
-		if len(full) > 0 {
-			c.cands, c.partials = full, nil
-			if near != nil && near.std > full[0].std {
-				c.rival = near
-			}
+		if c.match(cells, refs, r.Row(), r.RowName(), vocabs, kinds) {
 			return c, nil
 		}
 	}
@@ -276,6 +242,57 @@ func classify(r rowReader, vocabs []*lint.Vocabulary, kinds []lint.Kind) (*class
 		c.first, c.firstAt = nil, ""
 	}
 	return c, r.Err()
+}
+
+// rowTexts returns the values of the cells of the current row of r and
+// their names, and whether any holds more than spaces.
+func rowTexts(r rowReader) (cells, refs []string, any bool) {
+	cells = make([]string, r.Len())
+	refs = make([]string, r.Len())
+	for i := range cells {
+		v, _ := r.Cell(i)
+		cells[i], refs[i] = v, r.CellName(i)
+		if strings.TrimSpace(v) != "" {
+			any = true
+		}
+	}
+	return cells, refs, any
+}
+
+// match matches the row cells (named refs), row index row, against the
+// header of each kind in each format, keeping the near misses; it
+// reports whether the row is a header, its matches made the candidates.
+func (c *classification) match(cells, refs []string, row int, rowName string, vocabs []*lint.Vocabulary, kinds []lint.Kind) bool {
+	var full []*header
+	var near *header // the row's best near miss
+	for _, v := range vocabs {
+		for _, k := range kinds {
+			h := matchHeader(cells, refs, row, rowName, v, k)
+			if len(h.missing) > 0 {
+				if h.std >= 2 {
+					c.addPartial(h)
+					if near == nil || h.std > near.std {
+						near = h
+					}
+				}
+				continue
+			}
+			switch {
+			case len(full) == 0 || h.std > full[0].std:
+				full = []*header{h}
+			case h.std == full[0].std:
+				full = append(full, h)
+			}
+		}
+	}
+	if len(full) == 0 {
+		return false
+	}
+	c.cands, c.partials = full, nil
+	if near != nil && near.std > full[0].std {
+		c.rival = near
+	}
+	return true
 }
 
 // addPartial keeps h if it is its format's closest match so far.

@@ -31,7 +31,7 @@ func openHTML(in *input, size int64, decode func() (io.Reader, *countingReader, 
 	}
 	for i, t := range tables {
 		name := "table " + strconv.Itoa(i+1)
-		in.sheets = append(in.sheets, &sheet{name: name, open: func() (rowReader, error) {
+		in.sheets = append(in.sheets, &inputSheet{name: name, open: func() (rowReader, error) {
 			return &tableReader{rows: t, sheet: name, i: -1}, nil
 		}})
 	}

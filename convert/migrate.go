@@ -62,15 +62,46 @@ func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 	if opt.Out == "" {
 		return nil, errors.New("give the output folder with --out DIR")
 	}
-	in := [3]string{opt.Users, opt.Groups, opt.Mapping}
-	var cfg *lint.Config
+	in, cfg, err := migrateInputs(&opt)
+	if err != nil {
+		return nil, err
+	}
+	out, created, err := migrateOutputs(opt, in, cfg)
+	// The folders made for the outputs go again if the run fails.
+	defer func() {
+		if err != nil {
+			for _, d := range created {
+				os.Remove(d) // innermost first; only if empty
+			}
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
+	renamed, err := writeMigration(opt, in, out, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg != nil && strings.TrimSpace(cfg.APIKey) != "" && opt.Log != nil {
+		fmt.Fprintf(opt.Log, "%s: ApiKey not copied into %s, so that no new file holds the key: give it to push and ping with OFFICEVIBE_API_KEY or --api-key-file\n",
+			displaypath.Of(cfg.Path), displaypath.Of(filepath.Join(opt.Out, "config.json")))
+	}
+	return renamed, nil
+}
+
+// migrateInputs returns the legacy files to migrate (users, groups,
+// mapping; "" for one not given), named by the options or by the config
+// they find, and that config (nil when the files are named). The config's
+// ApiKey joins opt.Redactor (made when nil).
+func migrateInputs(opt *MigrateOptions) (in [3]string, cfg *lint.Config, err error) {
+	in = [3]string{opt.Users, opt.Groups, opt.Mapping}
 	if in == [3]string{} {
 		path, err := lint.FindConfig(opt.Config)
 		if err != nil {
-			return nil, err
+			return in, nil, err
 		}
 		if cfg, _, err = lint.LoadConfig(path, displaypath.Of(path)); err != nil {
-			return nil, err
+			return in, nil, err
 		}
 		if opt.Redactor == nil {
 			opt.Redactor = redact.New() // the config's key is known all the same
@@ -80,23 +111,28 @@ func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 		in = [3]string{cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV}
 		for _, s := range []struct{ key, value string }{{"ApiUrl", cfg.APIURL}, {"SyncManagerEmail", cfg.SyncManagerEmail}} {
 			if opt.Redactor.Holds(s.value) {
-				return nil, fmt.Errorf("%s: %s holds the API key: remove it (the key goes in OFFICEVIBE_API_KEY), and migrate again", displaypath.Of(cfg.Path), s.key)
+				return in, nil, fmt.Errorf("%s: %s holds the API key: remove it (the key goes in OFFICEVIBE_API_KEY), and migrate again", displaypath.Of(cfg.Path), s.key)
 			}
 		}
 	}
 	v, err := lint.DetectFormat(in)
 	if err != nil {
-		return nil, err
+		return in, nil, err
 	}
 	if v != lint.Legacy {
-		return nil, errors.New("the files are already in the Workleap API provisioning format")
+		return in, nil, errors.New("the files are already in the Workleap API provisioning format")
 	}
+	return in, cfg, nil
+}
+
+// migrateOutputs creates the folder the files go to (--out, or its Data
+// folder beside a new config) and returns the path of each, refusing to
+// write over an input, with the folders it created (innermost first).
+func migrateOutputs(opt MigrateOptions, in [3]string, cfg *lint.Config) (out [3]string, created []string, err error) {
 	dataDir := opt.Out
 	if cfg != nil {
 		dataDir = filepath.Join(opt.Out, "Data")
 	}
-	// The folders made for the outputs go again if the run fails.
-	var created []string
 	for d := dataDir; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
 			break
@@ -104,16 +140,8 @@ func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 		created = append(created, d)
 	}
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
-		return nil, fmt.Errorf("%s: cannot create the folder: %w", dataDir, err)
+		return out, created, fmt.Errorf("%s: cannot create the folder: %w", dataDir, err)
 	}
-	defer func() {
-		if err != nil {
-			for _, d := range created {
-				os.Remove(d) // innermost first; only if empty
-			}
-		}
-	}()
-	var out [3]string
 	for k := range in {
 		if in[k] == "" {
 			continue
@@ -121,13 +149,19 @@ func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 		out[k] = filepath.Join(dataDir, lint.Provisioning.FileNames[k])
 		for _, p := range in {
 			if p != "" && sameFile(p, out[k]) {
-				return nil, fmt.Errorf("%s: would overwrite an input file: choose another --out folder", displaypath.Of(out[k]))
+				return out, created, fmt.Errorf("%s: would overwrite an input file: choose another --out folder", displaypath.Of(out[k]))
 			}
 		}
 	}
 	if cfg != nil && sameFile(cfg.Path, filepath.Join(opt.Out, "config.json")) {
-		return nil, fmt.Errorf("%s: would overwrite the input config: choose another --out folder", displaypath.Of(cfg.Path))
+		return out, created, fmt.Errorf("%s: would overwrite the input config: choose another --out folder", displaypath.Of(cfg.Path))
 	}
+	return out, created, nil
+}
+
+// writeMigration writes each file in to out, and a new config beside
+// them when cfg is given, all or none; it returns what it renamed.
+func writeMigration(opt MigrateOptions, in, out [3]string, cfg *lint.Config) ([]Renamed, error) {
 	var batch atomicfile.Batch
 	defer batch.Discard()
 	var renamed []Renamed
@@ -148,9 +182,8 @@ func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 		}
 		renamed = append(renamed, changed...)
 	}
-	newConfig := filepath.Join(opt.Out, "config.json")
 	if cfg != nil {
-		err := batch.Add(newConfig, func(w io.Writer) error {
+		err := batch.Add(filepath.Join(opt.Out, "config.json"), func(w io.Writer) error {
 			return writeConfig(w, cfg, out)
 		})
 		if err != nil {
@@ -159,10 +192,6 @@ func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 	}
 	if err := batch.Commit(); err != nil {
 		return nil, err
-	}
-	if cfg != nil && strings.TrimSpace(cfg.APIKey) != "" && opt.Log != nil {
-		fmt.Fprintf(opt.Log, "%s: ApiKey not copied into %s, so that no new file holds the key: give it to push and ping with OFFICEVIBE_API_KEY or --api-key-file\n",
-			displaypath.Of(cfg.Path), displaypath.Of(newConfig))
 	}
 	return renamed, nil
 }

@@ -2,6 +2,8 @@ package convert
 
 import (
 	"io"
+
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
 // ReadOptions say how [OpenInput] reads an input, as [Options] say it for
@@ -27,15 +29,6 @@ type ReadOptions struct {
 // files, start here.
 type Input struct {
 	in *input
-}
-
-// Sheet describes one sheet of an [Input].
-type Sheet struct {
-	// Name is the sheet's name: "" for a text file, "table 1" for the
-	// first table of an HTML page.
-	Name string
-	// Hidden is true for a sheet the workbook hides.
-	Hidden bool
 }
 
 // OpenInput opens and recognises the input file path ("-" is
@@ -71,11 +64,11 @@ func (in *Input) Close() error { return in.in.close() }
 func (in *Input) Format() Format { return in.in.format }
 
 // Sheets lists the input's sheets in order: one unnamed sheet for a text
-// file.
-func (in *Input) Sheets() []Sheet {
-	out := make([]Sheet, len(in.in.sheets))
+// file, "table 1", "table 2", … for the tables of an HTML page.
+func (in *Input) Sheets() []sheet.Sheet {
+	out := make([]sheet.Sheet, len(in.in.sheets))
 	for i, s := range in.in.sheets {
-		out[i] = Sheet{Name: s.name, Hidden: s.hidden}
+		out[i] = sheet.Sheet{Name: s.name, Hidden: s.hidden}
 	}
 	return out
 }

@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/ovsync/ovsync/convert/ods"
+	"github.com/ovsync/ovsync/convert/sheet"
 	"github.com/ovsync/ovsync/convert/xls"
 	"github.com/ovsync/ovsync/convert/xlsx"
 	"github.com/ovsync/ovsync/internal/fserr"
@@ -46,29 +47,10 @@ type rowReader interface {
 	Close() error
 }
 
-// limiter is a rowReader that can keep the cells of the first columns
-// only (those a header names), counting the others: a value far away, or
-// repeated across the sheet, then costs nothing past them.
-type limiter interface {
-	// Limit keeps the cells of the first cols columns, from the next row
-	// read on.
-	Limit(cols int)
-	// Beyond returns the number of non-empty cells of the current row
-	// past the limit, and the 0-based column of the first.
-	Beyond() (n, col int)
-}
-
-// copier is a rowReader whose rows may be repeats of the one before
-// (OpenDocument's repeated rows).
-type copier interface {
-	// Copy reports whether the current row is the one before it given
-	// again: the same cells.
-	Copy() bool
-}
-
-// sheet is one table of an input: a worksheet, an HTML table or the
-// whole of a text file.
-type sheet struct {
+// inputSheet is one table of an input: a worksheet, an HTML table or the
+// whole of a text file. A workbook's rows may also keep the first columns
+// only ([sheet.Limiter]) and repeat a row ([sheet.Copier]).
+type inputSheet struct {
 	name   string // "" for a text file
 	hidden bool
 	open   func() (rowReader, error)
@@ -80,13 +62,13 @@ type input struct {
 	format Format
 	enc    string // text and HTML: the encoding read
 	delim  rune   // text: the delimiter
-	sheets []*sheet
+	sheets []*inputSheet
 	close  func() error
 }
 
 // display returns the name of sheet s in messages: "FILE" for a text file,
 // "FILE: SHEET" otherwise.
-func (in *input) display(s *sheet) string {
+func (in *input) display(s *inputSheet) string {
 	if s.name == "" {
 		return in.path
 	}
@@ -166,11 +148,11 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 	case FormatXLSX:
 		if odsArchive(f, size) {
 			in.format = FormatODS
-			return in, openODS(in, f, size)
+			return in, openBook(in, ods.Open, f, size)
 		}
-		return in, openXLSX(in, f, size)
+		return in, openBook(in, xlsx.Open, f, size)
 	case FormatXLS:
-		return in, openXLS(in, f, size)
+		return in, openBook(in, xls.Open, f, size)
 	case FormatEmpty:
 		return nil, fmt.Errorf("%s: the file is empty: export the data again", path)
 	case FormatOldExcel:
@@ -181,33 +163,22 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 		if d.Encoding != "" && d.Encoding != UTF8 {
 			return nil, fmt.Errorf("%s: a flat OpenDocument spreadsheet (.fods) in %s, not UTF-8: open it in a spreadsheet program and save it as .ods", path, d.Encoding)
 		}
-		return in, openODS(in, f, size)
+		return in, openBook(in, ods.Open, f, size)
 	case FormatXML:
 		return nil, fmt.Errorf("%s: an XML document, not a spreadsheet: export the data as .xlsx or CSV", path)
 	case FormatBinary:
 		return nil, fmt.Errorf("%s: not a spreadsheet or a text file (binary data): export the data as .xlsx or CSV", path)
 	}
-	// Text or HTML.
-	enc, bom := d.Encoding, d.BOM
-	if ro.encoding != "" {
-		if _, err := LookupEncoding(ro.encoding); err != nil {
-			return nil, err
-		}
-		enc = strings.ToLower(ro.encoding)
-		if d.BOM == 3 && enc != UTF8 && enc != "utf8" {
-			bom = 0 // a UTF-8 BOM read as another encoding is text
-		}
-	} else if enc == UTF8 && int64(len(head)) < size {
-		ok, err := validUTF8(io.NewSectionReader(f, 0, size))
-		if err != nil {
-			return nil, fmt.Errorf("%s: cannot read: %w", path, err)
-		}
-		if !ok {
-			enc = Windows1252
-		}
-	}
-	if enc == Windows1252 && ro.encoding == "" {
-		ro.note(fmt.Sprintf("%s: not UTF-8: read as Windows-1252 (give --encoding if it is another encoding)", path))
+	return openText(in, f, size, head, d, ro)
+}
+
+// openText prepares the input f of the given size, whose first bytes
+// head Detect read as text or an HTML page: its encoding, and the sheet
+// of a text file (its delimiter and line ends) or the tables of a page.
+func openText(in *input, f *os.File, size int64, head []byte, d Detection, ro readOptions) (*input, error) {
+	enc, bom, err := textEncoding(in.path, f, size, head, d, ro)
+	if err != nil {
+		return nil, err
 	}
 	in.enc = enc
 	decode := func() (io.Reader, *countingReader, error) {
@@ -230,7 +201,7 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 	}
 	in.delim = delim
 	crOnly := bytes.IndexByte(text, '\r') >= 0 && bytes.IndexByte(text, '\n') < 0
-	in.sheets = []*sheet{{open: func() (rowReader, error) {
+	in.sheets = []*inputSheet{{open: func() (rowReader, error) {
 		r, cr, err := decode()
 		if err != nil {
 			return nil, err
@@ -243,11 +214,40 @@ func recognise(f *os.File, path string, ro readOptions) (*input, error) {
 				return nil, err
 			}
 		}
-		t := newTextReader(path, r, delim)
+		t := newTextReader(in.path, r, delim)
 		t.count, t.size = cr.count, size
 		return t, nil
 	}}}
 	return in, nil
+}
+
+// textEncoding returns the encoding of the text input f (and the length
+// of its byte order mark): --encoding when given, else what Detect found
+// in its head, UTF-8 only when the whole file is (Windows-1252 otherwise,
+// noted).
+func textEncoding(path string, f *os.File, size int64, head []byte, d Detection, ro readOptions) (string, int, error) {
+	enc, bom := d.Encoding, d.BOM
+	if ro.encoding != "" {
+		if _, err := LookupEncoding(ro.encoding); err != nil {
+			return "", 0, err
+		}
+		enc = strings.ToLower(ro.encoding)
+		if d.BOM == 3 && enc != UTF8 && enc != "utf8" {
+			bom = 0 // a UTF-8 BOM read as another encoding is text
+		}
+	} else if enc == UTF8 && int64(len(head)) < size {
+		ok, err := validUTF8(io.NewSectionReader(f, 0, size))
+		if err != nil {
+			return "", 0, fmt.Errorf("%s: cannot read: %w", path, err)
+		}
+		if !ok {
+			enc = Windows1252
+		}
+	}
+	if enc == Windows1252 && ro.encoding == "" {
+		ro.note(fmt.Sprintf("%s: not UTF-8: read as Windows-1252 (give --encoding if it is another encoding)", path))
+	}
+	return enc, bom, nil
 }
 
 // odsArchive reports whether the zip archive f is an OpenDocument
@@ -288,150 +288,91 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 func (c *countingReader) count() int64 { return c.n }
 
-// openXLSX prepares the sheets of an .xlsx workbook.
-func openXLSX(in *input, f io.ReaderAt, size int64) error {
-	wb, err := xlsx.Open(f, size)
+// book is a workbook as its reader opens it: its sheets, and the rows of
+// each in the sheet model.
+type book[R sheet.Rows] interface {
+	Sheets() []sheet.Sheet
+	Rows(i int) (R, error)
+}
+
+// openBook opens the workbook f of the given size with its reader's open,
+// and prepares its sheets.
+func openBook[B book[R], R sheet.Rows](in *input, open func(io.ReaderAt, int64) (B, error), f io.ReaderAt, size int64) error {
+	wb, err := open(f, size)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.path, err)
 	}
-	in.close = wb.Close
-	addSheets(in, wb.Sheets(), wb.Hidden, func(i int, name string) (rowReader, error) {
-		rows, err := wb.Rows(i)
-		if err != nil {
-			return nil, err
-		}
-		return &xlsxReader{rows: rows, sheet: name, size: wb.Size(i)}, nil
-	})
-	return nil
-}
-
-// addSheets adds the worksheets of a workbook to in: names in order,
-// hidden(i) telling the hidden ones, open(i, name) reading sheet i.
-func addSheets(in *input, names []string, hidden func(int) bool, open func(int, string) (rowReader, error)) {
-	for i, name := range names {
-		in.sheets = append(in.sheets, &sheet{name: name, hidden: hidden(i), open: func() (rowReader, error) {
-			return open(i, name)
+	if c, ok := any(wb).(io.Closer); ok {
+		in.close = c.Close
+	}
+	for i, s := range wb.Sheets() {
+		in.sheets = append(in.sheets, &inputSheet{name: s.Name, hidden: s.Hidden, open: func() (rowReader, error) {
+			rows, err := wb.Rows(i)
+			if err != nil {
+				return nil, err
+			}
+			return newBookReader(rows, s.Name), nil
 		}})
 	}
-}
-
-// xlsxReader reads a worksheet of an .xlsx workbook.
-type xlsxReader struct {
-	rows  *xlsx.Rows
-	sheet string
-	size  int64
-}
-
-func (x *xlsxReader) Next() bool   { return x.rows.Next() }
-func (x *xlsxReader) Row() int     { return x.rows.Row() }
-func (x *xlsxReader) Len() int     { return len(x.rows.Cells()) }
-func (x *xlsxReader) Err() error   { return x.rows.Err() }
-func (x *xlsxReader) Close() error { return x.rows.Close() }
-func (x *xlsxReader) Cell(c int) (string, string) {
-	cell := x.rows.Cells()[c]
-	return cell.Value, cell.Err
-}
-func (x *xlsxReader) Formula(c int) (bool, string) {
-	cell := x.rows.Cells()[c]
-	return cell.Computed, cell.Unknown
-}
-func (x *xlsxReader) Limit(cols int)           { x.rows.Limit(cols) }
-func (x *xlsxReader) Beyond() (int, int)       { return x.rows.Beyond() }
-func (x *xlsxReader) RowName() string          { return rowName(x.Row()) }
-func (x *xlsxReader) CellName(c int) string    { return cellName(x.sheet, x.Row(), c) }
-func (x *xlsxReader) Progress() (int64, int64) { return x.rows.Offset(), x.size }
-
-// openODS prepares the sheets of an OpenDocument spreadsheet.
-func openODS(in *input, f io.ReaderAt, size int64) error {
-	wb, err := ods.Open(f, size)
-	if err != nil {
-		return fmt.Errorf("%s: %w", in.path, err)
-	}
-	addSheets(in, wb.Sheets(), wb.Hidden, func(i int, name string) (rowReader, error) {
-		rows, err := wb.Rows(i)
-		if err != nil {
-			return nil, err
-		}
-		return &odsReader{rows: rows, sheet: name, size: wb.Size()}, nil
-	})
 	return nil
 }
 
-// odsReader reads a sheet of an OpenDocument spreadsheet.
-type odsReader struct {
-	rows  *ods.Rows
+// bookReader reads a sheet of a workbook: the rows its reader hands over
+// in the sheet model.
+type bookReader struct {
+	rows  sheet.Rows
+	lim   sheet.Limiter // nil when the reader keeps every column
+	cp    sheet.Copier  // nil when its rows are never repeats
 	sheet string
-	size  int64
+	cells []sheet.Cell // of the current row
 }
 
-func (x *odsReader) Next() bool   { return x.rows.Next() }
-func (x *odsReader) Row() int     { return x.rows.Row() }
-func (x *odsReader) Len() int     { return len(x.rows.Cells()) }
-func (x *odsReader) Err() error   { return x.rows.Err() }
-func (x *odsReader) Close() error { return x.rows.Close() }
-func (x *odsReader) Cell(c int) (string, string) {
-	cell := x.rows.Cells()[c]
-	return cell.Value, cell.Err
+func newBookReader(rows sheet.Rows, name string) *bookReader {
+	b := &bookReader{rows: rows, sheet: name}
+	b.lim, _ = rows.(sheet.Limiter)
+	b.cp, _ = rows.(sheet.Copier)
+	return b
 }
-func (x *odsReader) Formula(c int) (bool, string) {
-	cell := x.rows.Cells()[c]
-	return cell.Computed, cell.Unknown
-}
-func (x *odsReader) Limit(cols int)           { x.rows.Limit(cols) }
-func (x *odsReader) Beyond() (int, int)       { return x.rows.Beyond() }
-func (x *odsReader) Copy() bool               { return x.rows.Copy() }
-func (x *odsReader) RowName() string          { return rowName(x.Row()) }
-func (x *odsReader) CellName(c int) string    { return cellName(x.sheet, x.Row(), c) }
-func (x *odsReader) Progress() (int64, int64) { return x.rows.Offset(), x.size }
 
-// openXLS prepares the sheets of a .xls workbook.
-func openXLS(in *input, f io.ReaderAt, size int64) error {
-	wb, err := xls.Open(f, size)
-	if err != nil {
-		return fmt.Errorf("%s: %w", in.path, err)
+func (b *bookReader) Next() bool {
+	if !b.rows.Next() {
+		return false
 	}
-	addSheets(in, wb.Sheets(), wb.Hidden, func(i int, name string) (rowReader, error) {
-		rows, err := wb.Rows(i)
-		if err != nil {
-			return nil, err
-		}
-		return &gridReader{rows: rows, sheet: name, i: -1}, nil
-	})
-	return nil
+	b.cells = b.rows.Cells()
+	return true
 }
-
-// gridReader reads the rows of a sheet held in memory.
-type gridReader struct {
-	rows  [][]xls.Cell // the non-empty cells of each row
-	sheet string
-	i     int
-	cur   []xls.Cell // row i by column
+func (b *bookReader) Row() int     { return b.rows.Row() }
+func (b *bookReader) Len() int     { return len(b.cells) }
+func (b *bookReader) Err() error   { return b.rows.Err() }
+func (b *bookReader) Close() error { return b.rows.Close() }
+func (b *bookReader) Cell(c int) (string, string) {
+	return b.cells[c].Value, b.cells[c].Err
 }
+func (b *bookReader) Formula(c int) (bool, string) {
+	return b.cells[c].Computed, b.cells[c].Unknown
+}
+func (b *bookReader) RowName() string          { return rowName(b.Row()) }
+func (b *bookReader) CellName(c int) string    { return cellName(b.sheet, b.Row(), c) }
+func (b *bookReader) Progress() (int64, int64) { return b.rows.Progress() }
 
-func (g *gridReader) Next() bool {
-	for g.i++; g.i < len(g.rows); g.i++ {
-		if len(g.rows[g.i]) > 0 {
-			g.cur = xls.Expand(g.rows[g.i], g.cur)
-			return true
-		}
+// Limit keeps the first cols columns of a reader that can; the others
+// keep every column.
+func (b *bookReader) Limit(cols int) {
+	if b.lim != nil {
+		b.lim.Limit(cols)
 	}
-	return false
 }
-func (g *gridReader) Row() int     { return g.i }
-func (g *gridReader) Len() int     { return len(g.cur) }
-func (g *gridReader) Err() error   { return nil }
-func (g *gridReader) Close() error { return nil }
-func (g *gridReader) Cell(c int) (string, string) {
-	cell := g.cur[c]
-	return cell.Value, cell.Err
+
+// Beyond counts the cells past the limit, none for a reader without one.
+func (b *bookReader) Beyond() (n, col int) {
+	if b.lim == nil {
+		return 0, 0
+	}
+	return b.lim.Beyond()
 }
-func (g *gridReader) Formula(c int) (bool, string) {
-	cell := g.cur[c]
-	return cell.Computed, cell.Unknown
-}
-func (g *gridReader) RowName() string          { return rowName(g.i) }
-func (g *gridReader) CellName(c int) string    { return cellName(g.sheet, g.i, c) }
-func (g *gridReader) Progress() (int64, int64) { return int64(g.i), int64(len(g.rows)) }
+
+// Copy reports whether the current row repeats the one before.
+func (b *bookReader) Copy() bool { return b.cp != nil && b.cp.Copy() }
 
 // rowName names a 0-based worksheet row.
 func rowName(row int) string { return "row " + strconv.Itoa(row+1) }
@@ -439,8 +380,8 @@ func rowName(row int) string { return "row " + strconv.Itoa(row+1) }
 // cellName returns the reference of a cell as Excel writes it in a
 // formula: Users!G12, or 'Org chart'!G12 for a sheet name that needs
 // quotes.
-func cellName(sheet string, row, col int) string {
-	return sheetRef(sheet) + "!" + xls.Ref(row, col)
+func cellName(name string, row, col int) string {
+	return sheetRef(name) + "!" + sheet.Ref(row, col)
 }
 
 // sheetRef quotes a sheet name for a reference when it is more than

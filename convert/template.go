@@ -184,34 +184,64 @@ func templateSheet(f *excelize.File, v *lint.Vocabulary, k lint.Kind, st *templa
 	if _, err := f.NewSheet(name); err != nil {
 		return err
 	}
-	cols := v.Columns(k)
-	required := map[string]bool{}
-	for _, c := range v.Required(k) {
-		required[c] = true
+	letters, err := templateColumns(f, name, v, k, st)
+	if err != nil {
+		return err
 	}
+	if err := templateHeader(f, name, v, k, st); err != nil {
+		return err
+	}
+	for i, row := range templateExamples[v][k] {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := f.SetSheetRow(name, cell, &row); err != nil {
+			return err
+		}
+	}
+	if err := f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return err
+	}
+	return templateLists(f, name, v, k, letters)
+}
+
+// templateColumns sets the width of the columns of sheet name, and the
+// text format of those that hold ids, and returns the letter of each
+// column by name.
+func templateColumns(f *excelize.File, name string, v *lint.Vocabulary, k lint.Kind, st *templateStyles) (map[string]string, error) {
 	wide := map[string]bool{}
 	for _, r := range wideColumns {
 		wide[v.Column(k, r)] = true
 	}
-	colName := map[string]string{} // column name -> letter
-	for i, c := range cols {
+	letters := map[string]string{}
+	for i, c := range v.Columns(k) {
 		letter, err := excelize.ColumnNumberToName(i + 1)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		colName[c] = letter
+		letters[c] = letter
 		width := max(14, float64(len(c))+4)
 		if wide[c] {
 			width = 30
 		}
 		if err := f.SetColWidth(name, letter, letter, width); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for _, r := range textColumns[k] {
-		if err := f.SetColStyle(name, colName[v.Column(k, r)], st.text); err != nil {
-			return err
+		if err := f.SetColStyle(name, letters[v.Column(k, r)], st.text); err != nil {
+			return nil, err
 		}
+	}
+	return letters, nil
+}
+
+// templateHeader writes the header row of sheet name, the required
+// columns styled apart.
+func templateHeader(f *excelize.File, name string, v *lint.Vocabulary, k lint.Kind, st *templateStyles) error {
+	cols := v.Columns(k)
+	required := map[string]bool{}
+	for _, c := range v.Required(k) {
+		required[c] = true
 	}
 	header := make([]any, len(cols))
 	for i, c := range cols {
@@ -230,18 +260,14 @@ func templateSheet(f *excelize.File, v *lint.Vocabulary, k lint.Kind, st *templa
 			return err
 		}
 	}
-	for i, row := range templateExamples[v][k] {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := f.SetSheetRow(name, cell, &row); err != nil {
-			return err
-		}
-	}
-	if err := f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
-		return err
-	}
+	return nil
+}
+
+// templateLists adds the drop-down lists of sheet name: the languages of
+// the users, TRUE and FALSE for the mapping's flags.
+func templateLists(f *excelize.File, name string, v *lint.Vocabulary, k lint.Kind, letters map[string]string) error {
 	list := func(col lint.Role, values []string, title, msg string) error {
-		letter := colName[v.Column(k, col)]
+		letter := letters[v.Column(k, col)]
 		dv := excelize.NewDataValidation(true)
 		dv.Sqref = fmt.Sprintf("%s2:%s%d", letter, letter, templateRows)
 		if err := dv.SetDropList(values); err != nil {

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/convert/internal/sheettest"
 )
 
 // utf16Bytes encodes s as UTF-16, with a byte order mark when bom is set.
@@ -223,7 +225,7 @@ func TestTextInputs(t *testing.T) {
 // FuzzDetect checks that detection never panics and names a text
 // encoding for text only.
 func FuzzDetect(f *testing.F) {
-	for _, s := range fixtureSeeds(f) {
+	for _, s := range sheettest.Files(f, filepath.Join(fixtures, "*.xls*")) {
 		f.Add(s[:min(len(s), 4096)])
 	}
 	f.Add(utf16Bytes("id\temail", true, false))
@@ -245,7 +247,7 @@ func FuzzDetect(f *testing.F) {
 // FuzzDecode decodes any bytes in the encoding detected: the result is
 // UTF-8, and the delimiter sniffed is one convert writes back.
 func FuzzDecode(f *testing.F) {
-	for _, s := range fixtureSeeds(f) {
+	for _, s := range sheettest.Files(f, filepath.Join(fixtures, "*.xls*")) {
 		f.Add(s[:min(len(s), 8192)], "")
 	}
 	f.Add([]byte("Ren\xE9"), "")
@@ -299,21 +301,4 @@ func FuzzText(f *testing.F) {
 			t.Fatalf("output is not UTF-8: %q", out.Bytes())
 		}
 	})
-}
-
-// fixtureSeeds returns the bytes of every fixture.
-func fixtureSeeds(f *testing.F) [][]byte {
-	paths, err := filepath.Glob(filepath.Join(fixtures, "*.xls*"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	var out [][]byte
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		out = append(out, data)
-	}
-	return out
 }

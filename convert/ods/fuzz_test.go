@@ -6,69 +6,22 @@ import (
 	"errors"
 	"io"
 	"os"
-	"runtime"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ovsync/ovsync/convert/internal/sheettest"
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
-// allocated returns the bytes allocated while f runs.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
-// Allocation bounds the fuzz targets check: 64 bytes for each byte of
-// XML read, and a constant (a row of 16,384 cells, the scanner's buffer,
-// the text budget).
-const (
-	allocPerByte = 64
-	allocConst   = 4 << 20
-)
-
-// checkRows reads rows to the end, checking what a caller relies on:
-// rows in increasing order, each at most once, inside the sheet; cells at
-// their place, inside the sheet, the last one not empty; errors that say
-// something in valid UTF-8.
+// checkRows reads rows to the end with the checks of every reader's
+// rows, and checks that an error is a corruption or repeat error in
+// UTF-8.
 func checkRows(t *testing.T, rows *Rows) {
 	t.Helper()
-	prev := -1
-	for rows.Next() {
-		row := rows.Row()
-		if row <= prev {
-			t.Fatalf("row %d after row %d", row+1, prev+1)
-		}
-		prev = row
-		if row >= maxRows {
-			t.Fatalf("row %d out of the sheet", row+1)
-		}
-		cells := rows.Cells()
-		if len(cells) > maxCols {
-			t.Fatalf("%d cells in a row", len(cells))
-		}
-		if n := len(cells); n > rows.limit || (n == 0 || cells[n-1].Empty()) && !rows.Copy() && beyond(rows) == 0 {
-			t.Fatalf("row %d given with %d cells, the last empty", row+1, n)
-		}
-		for c, cell := range cells {
-			if cell.Row != row || cell.Col != c {
-				t.Fatalf("cell %s at row %d, column %d", cell.Ref(), row+1, c+1)
-			}
-			if cell.Computed && cell.Unknown != "" {
-				t.Fatalf("cell %s both computed and unknown", cell.Ref())
-			}
-		}
-	}
-	if err := rows.Err(); err != nil && (!errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrRepeated) || !utf8.ValidString(err.Error())) {
+	err := sheettest.Check(t, rows, sheet.MaxRows, sheet.MaxCols)
+	if err != nil && (!errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrRepeated) || !utf8.ValidString(err.Error())) {
 		t.Fatalf("error %q is not a corruption error in UTF-8", err)
 	}
-}
-
-// beyond returns the number of cells of the current row past the limit.
-func beyond(r *Rows) int {
-	n, _ := r.Beyond()
-	return n
 }
 
 // contentSeeds returns the content XML of the fixtures.
@@ -108,12 +61,12 @@ func FuzzRows(f *testing.F) {
 	f.Add([]byte(row(`<table:table-cell office:value-type="string"><text:p><text:s text:c="60000"/></text:p></table:table-cell>`)))
 	f.Add([]byte(row(`<table:table-cell table:formula="of:=LOWER(&quot;A&quot;)" office:value-type="float" office:value="0"/>`)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		n := allocated(func() {
+		n := sheettest.Allocated(func() {
 			rows := newRows("S", io.NopCloser(bytes.NewReader(data)))
 			defer rows.Close()
 			checkRows(t, rows)
 		})
-		if limit := allocPerByte*uint64(len(data)) + allocConst; n > limit {
+		if limit := sheettest.AllocPerByte*uint64(len(data)) + sheettest.AllocConst; n > limit {
 			t.Fatalf("%d bytes of XML: %d bytes allocated, more than %d", len(data), n, limit)
 		}
 	})
@@ -131,11 +84,11 @@ func FuzzOpen(f *testing.F) {
 		f.Add(data)
 	}
 	// Several sheets read through one pass; a repeat past the bound.
-	f.Add(zipOf(f, map[string]string{"content.xml": contentOf(table("a", row(cell("x"))), table("b"), `<table:table table:name="c"/>`,
+	f.Add(sheettest.ZipOf(f, map[string]string{"content.xml": contentOf(table("a", row(cell("x"))), table("b"), `<table:table table:name="c"/>`,
 		table("d", row(cell("y")), `<table:table-row table:number-rows-repeated="10001">`+cell("z")+`</table:table-row>`), table("e", row(cell("w"))))}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		passes := 0
-		n := allocated(func() {
+		n := sheettest.Allocated(func() {
 			w, err := Open(bytes.NewReader(data), int64(len(data)))
 			if err != nil {
 				if err.Error() == "" || !utf8.ValidString(err.Error()) {
@@ -159,34 +112,11 @@ func FuzzOpen(f *testing.F) {
 			}
 			passes = w.passes
 		})
-		real := int64(len(data)) + unzipped(data, 1<<30)
+		real := int64(len(data)) + sheettest.Unzipped(data, 1<<30)
 		// The content is read once for the sheet list and once for the
 		// sheets, each pass with its own buffers.
-		if limit := 2*allocPerByte*uint64(real) + allocConst*uint64(1+passes); n > limit {
+		if limit := 2*sheettest.AllocPerByte*uint64(real) + sheettest.AllocConst*uint64(1+passes); n > limit {
 			t.Fatalf("%d bytes (%d unzipped): %d bytes allocated, more than %d", len(data), real, n, limit)
 		}
 	})
-}
-
-// unzipped returns the bytes the zip archive data decompresses to, read
-// (not as its entries claim), at most limit.
-func unzipped(data []byte, limit int64) int64 {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return 0
-	}
-	var total int64
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			continue
-		}
-		n, _ := io.Copy(io.Discard, io.LimitReader(rc, limit-total))
-		rc.Close()
-		total += n
-		if total >= limit {
-			break
-		}
-	}
-	return total
 }

@@ -20,8 +20,10 @@
 // text:tab and text:line-break), and error results. A formula is read by
 // its stored value; one without a stored value, or whose stored value has
 // a kind its formula cannot give (a number for a text formula), is marked
-// [Cell].Unknown unless it is made of constants and text functions, which
-// are computed ([formula]; [Cell].Computed).
+// [sheet.Cell].Unknown unless it is made of constants and text functions,
+// which are computed ([formula]; [sheet.Cell].Computed). The cells are
+// handed over in convert's one sheet model ([sheet]), each row laid out
+// by its assembly ([sheet.Row]).
 //
 // Repeats cost time only for what is given: an empty repeat costs
 // nothing; a repeated row is given again without its cells being copied
@@ -48,22 +50,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/ovsync/ovsync/convert/formula"
 	"github.com/ovsync/ovsync/convert/internal/xmlscan"
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
 // The errors that [Open] and [Workbook.Rows] wrap; test for them with
 // errors.Is. Their texts say what to do.
 var (
+	// ErrCorrupt means a truncated or damaged file ([sheet.ErrCorrupt]).
+	ErrCorrupt = fmt.Errorf("spreadsheet is %w", sheet.ErrCorrupt)
 	// ErrNotODS means a file that is neither a zip archive nor XML.
 	ErrNotODS = errors.New("not an OpenDocument spreadsheet: check the file's real format")
 	// ErrEncrypted means a spreadsheet saved with a password.
 	ErrEncrypted = errors.New("spreadsheet is password-protected: open it, save it again without the password (in LibreOffice: File > Save As, clear \"Save with password\"), and convert again")
-	// ErrCorrupt means a truncated or damaged file.
-	ErrCorrupt = errors.New("spreadsheet is truncated or corrupt")
 	// ErrRepeated means a row holding values repeated more than
 	// [MaxRepeat] times.
 	ErrRepeated = fmt.Errorf("a row holding values is repeated more than %d times", MaxRepeat)
@@ -75,20 +79,16 @@ var (
 // accident, which would write up to a million rows.
 const MaxRepeat = 10000
 
-// corruptHint ends every corruption error.
-const corruptHint = "open it in a spreadsheet program and save it again"
-
 // corrupt returns an [ErrCorrupt] error saying what was wrong.
-func corrupt(format string, args ...any) error {
-	return fmt.Errorf("%w (%s): %s", ErrCorrupt, fmt.Sprintf(format, args...), corruptHint)
-}
+func corrupt(format string, args ...any) error { return sheet.Corrupt(ErrCorrupt, format, args...) }
 
 // Workbook is an open OpenDocument spreadsheet. Its methods may be called
 // concurrently: reading a sheet changes nothing.
 type Workbook struct {
 	open   func() (io.ReadCloser, error) // the content XML, from its start
 	size   int64                         // its size, as far as known
-	sheets []sheet
+	sheets []sheet.Sheet
+	spans  []span // where each sheet's XML is
 
 	mu     sync.Mutex
 	cur    *cursor         // the pass the last sheet read left, nil when none
@@ -101,16 +101,14 @@ type Workbook struct {
 type cursor struct {
 	rc    io.ReadCloser
 	s     *xmlscan.Scanner
-	cells []Cell
+	cells []sheet.Cell
 	text  []byte
 }
 
-// sheet is a table of the spreadsheet.
-type sheet struct {
-	name   string
-	offset int64 // of its <table:table> start tag in the content
+// span is where a table of the spreadsheet is in the content.
+type span struct {
+	offset int64 // of its <table:table> start tag
 	end    int64 // past its end tag
-	hidden bool
 }
 
 // Open reads the sheet list of the .ods or .fods file r of the given size.
@@ -214,16 +212,16 @@ func (w *Workbook) index() error {
 			}
 			name, _ := xmlscan.Attr(s.Attrs, "table:name")
 			st, _ := xmlscan.Attr(s.Attrs, "table:style-name")
-			sh := sheet{name: unescape(name), offset: off, hidden: hiddenStyles[unescape(st)]}
+			sh := sheet.Sheet{Name: unescape(name), Hidden: hiddenStyles[unescape(st)]}
 			if !s.Empty && !s.SkipPast([]byte("</"+string(s.Qual)+">")) {
-				return corrupt("content.xml: the sheet %q does not end", sh.name)
+				return corrupt("content.xml: the sheet %q does not end", sh.Name)
 			}
-			sh.end = s.Offset()
 			w.sheets = append(w.sheets, sh)
+			w.spans = append(w.spans, span{offset: off, end: s.Offset()})
 		}
 	}
 	if err := s.Err(); err != nil {
-		return corrupt("content.xml: %v", errText(err))
+		return corrupt("content.xml: %v", xmlscan.ErrText(err))
 	}
 	if !body {
 		return corrupt("no office:body: not a spreadsheet's content")
@@ -239,34 +237,6 @@ func unescape(v []byte) string {
 	return string(v)
 }
 
-// errText names a scan error.
-func errText(err error) string {
-	switch {
-	case errors.Is(err, xmlscan.ErrSyntax):
-		return "malformed XML"
-	case errors.Is(err, zip.ErrChecksum):
-		return "checksum mismatch"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "data cut short"
-	}
-	return err.Error()
-}
-
-// Sheets returns the names of the sheets, in order; [Workbook.Rows] takes
-// an index into this list. Hidden sheets are listed.
-func (w *Workbook) Sheets() []string {
-	names := make([]string, len(w.sheets))
-	for i, s := range w.sheets {
-		names[i] = s.name
-	}
-	return names
-}
-
-// Hidden reports whether sheet i is hidden.
-func (w *Workbook) Hidden(i int) bool {
-	return i >= 0 && i < len(w.sheets) && w.sheets[i].hidden
-}
-
-// Size returns the size in bytes of the content XML, the total that
-// [Rows.Offset] counts towards.
-func (w *Workbook) Size() int64 { return w.size }
+// Sheets returns the sheets, in order; [Workbook.Rows] takes an index
+// into this list. Hidden sheets are listed.
+func (w *Workbook) Sheets() []sheet.Sheet { return slices.Clone(w.sheets) }

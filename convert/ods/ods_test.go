@@ -1,99 +1,26 @@
 package ods
 
 import (
-	"archive/zip"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/convert/internal/sheettest"
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
 // fixtures holds the spreadsheets written by LibreOffice; its README says
 // how each was made. The .ods and .fods twins of the .xls fixtures share
 // their golden files, which go test ./convert/xls -update writes.
 const fixtures = "../../testdata/spreadsheets"
-
-// noValue stands in the golden files for a formula cell without a value
-// ovsync can be sure of.
-const noValue = "(no value)"
-
-func openFile(t testing.TB, path string) (*Workbook, error) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Open(bytes.NewReader(data), int64(len(data)))
-}
-
-// readAll reads every row of sheet i as the fields of a CSV file: an
-// error cell gives its error, skipped rows are empty, and every row is
-// padded to the width of the widest.
-func readAll(t testing.TB, w *Workbook, i int) ([][]string, error) {
-	t.Helper()
-	rows, err := w.Rows(i)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out [][]string
-	width := 0
-	for rows.Next() {
-		for len(out) < rows.Row() {
-			out = append(out, nil)
-		}
-		var rec []string
-		for _, c := range rows.Cells() {
-			v := c.Value
-			if c.Err != "" {
-				v = c.Err
-			}
-			if c.Unknown != "" {
-				v = noValue
-			}
-			rec = append(rec, v)
-		}
-		out = append(out, rec)
-		width = max(width, len(rec))
-	}
-	for i := range out {
-		for len(out[i]) < width {
-			out[i] = append(out[i], "")
-		}
-	}
-	if out == nil {
-		out = [][]string{}
-	}
-	return out, rows.Err()
-}
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	records, err := r.ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if records == nil {
-		records = [][]string{}
-	}
-	return records
-}
 
 // odsFixtures returns the .ods and .fods fixtures written by LibreOffice.
 func odsFixtures(t testing.TB) []string {
@@ -116,26 +43,7 @@ func odsFixtures(t testing.TB) []string {
 func TestFixtures(t *testing.T) {
 	for _, path := range odsFixtures(t) {
 		file := filepath.Base(path)
-		t.Run(file, func(t *testing.T) {
-			wb, err := openFile(t, path)
-			if err != nil {
-				t.Fatalf("Open: %v", err)
-			}
-			base := strings.TrimSuffix(strings.TrimSuffix(file, ".ods"), ".fods")
-			if len(wb.Sheets()) == 0 {
-				t.Fatal("no sheets")
-			}
-			for i, sheet := range wb.Sheets() {
-				got, err := readAll(t, wb, i)
-				if err != nil {
-					t.Fatalf("sheet %q: %v", sheet, err)
-				}
-				want := readCSV(t, filepath.Join(fixtures, "golden", base+"."+sheet+".csv"))
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("sheet %q differs from its golden file (-want +got):\n%s", sheet, diff)
-				}
-			}
-		})
+		t.Run(file, func(t *testing.T) { sheettest.Twins(t, path, filepath.Join(fixtures, "golden"), Open) })
 	}
 }
 
@@ -253,28 +161,26 @@ func TestRows(t *testing.T) {
 // sheet, and that the hand-written sources, which store no results for
 // their formulas, give formula cells without a value.
 func TestHiddenAndSources(t *testing.T) {
-	wb, err := openFile(t, filepath.Join(fixtures, "Users Lookup Error.ods"))
+	wb, err := sheettest.OpenFile(t, filepath.Join(fixtures, "Users Lookup Error.ods"), Open)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"Users", "Languages"}, wb.Sheets()); diff != "" {
+	want := []sheet.Sheet{{Name: "Users"}, {Name: "Languages", Hidden: true}}
+	if diff := cmp.Diff(want, wb.Sheets()); diff != "" {
 		t.Errorf("Sheets (-want +got):\n%s", diff)
 	}
-	if wb.Hidden(0) || !wb.Hidden(1) {
-		t.Errorf("Hidden = %v, %v, want false, true", wb.Hidden(0), wb.Hidden(1))
-	}
-	src, err := openFile(t, filepath.Join(fixtures, "src", "Users Sample .fods"))
+	src, err := sheettest.OpenFile(t, filepath.Join(fixtures, "src", "Users Sample .fods"), Open)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := readAll(t, src, 0)
+	got, err := sheettest.Read(t, src.Rows, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var unknown []string
 	for r, rec := range got {
 		for c, v := range rec {
-			if v == noValue {
+			if v == sheettest.NoValue {
 				unknown = append(unknown, fmt.Sprintf("%c%d", 'A'+c, r+1))
 			}
 		}
@@ -291,8 +197,8 @@ func TestOpenRefuses(t *testing.T) {
 		want error
 	}{
 		{"binary", []byte{0x89, 'P', 'N', 'G'}, ErrNotODS},
-		{"zip without content", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}), ErrCorrupt},
-		{"encrypted", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "\x00\x01",
+		{"zip without content", sheettest.ZipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}), ErrCorrupt},
+		{"encrypted", sheettest.ZipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "\x00\x01",
 			"META-INF/manifest.xml": `<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>`}), ErrEncrypted},
 		{"no body", []byte(`<?xml version="1.0"?><office:document/>`), ErrCorrupt},
 		{"malformed", []byte(`<office:document><office:body><table:table table:name="a`), ErrCorrupt},
@@ -305,29 +211,6 @@ func TestOpenRefuses(t *testing.T) {
 			}
 		})
 	}
-}
-
-// zipOf returns a zip archive of the named files.
-func zipOf(t testing.TB, files map[string]string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		w, err := zw.Create(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(files[n]))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // TestAgainstLibreOffice compares every sheet of every .ods fixture, cell
@@ -345,21 +228,21 @@ func TestAgainstLibreOffice(t *testing.T) {
 	for _, path := range paths {
 		file := filepath.Base(path)
 		t.Run(file, func(t *testing.T) {
-			wb, err := openFile(t, path)
+			wb, err := sheettest.OpenFile(t, path, Open)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i, sheet := range wb.Sheets() {
-				got, err := readAll(t, wb, i)
+			for i, s := range wb.Sheets() {
+				got, err := sheettest.Read(t, wb.Rows, i)
 				if err != nil {
-					t.Fatalf("sheet %q: %v", sheet, err)
+					t.Fatalf("sheet %q: %v", s.Name, err)
 				}
-				ref := readCSV(t, filepath.Join(fixtures, "reference", "ods", strings.TrimSuffix(file, ".ods")+"-"+sheet+".csv"))
+				ref := sheettest.ReadCSV(t, filepath.Join(fixtures, "reference", "ods", strings.TrimSuffix(file, ".ods")+"-"+s.Name+".csv"))
 				for r := 0; r < max(len(got), len(ref)); r++ {
 					for c := 0; c < max(width(got, r), width(ref, r)); c++ {
 						ours, theirs := at(got, r, c), at(ref, r, c)
 						if !sameValue(ours, theirs) {
-							t.Errorf("sheet %q, %s: ovsync reads %q, LibreOffice exports %q", sheet, Cell{Row: r, Col: c}.Ref(), ours, theirs)
+							t.Errorf("sheet %q, %s: ovsync reads %q, LibreOffice exports %q", s.Name, sheet.Ref(r, c), ours, theirs)
 						}
 					}
 				}
@@ -439,14 +322,14 @@ func TestOnePass(t *testing.T) {
 	for i := range 2000 {
 		tables = append(tables, table(fmt.Sprintf("S%d", i), row(cell(fmt.Sprintf("v%d", i)))))
 	}
-	data := zipOf(t, map[string]string{"content.xml": contentOf(tables...)})
+	data := sheettest.ZipOf(t, map[string]string{"content.xml": contentOf(tables...)})
 	w, err := Open(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	opens := countOpens(w)
 	for i := range w.Sheets() {
-		got, err := readAll(t, w, i)
+		got, err := sheettest.Read(t, w.Rows, i)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -463,7 +346,7 @@ func TestOnePass(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, i := range []int{3, 1999, 0} {
-		got, err := readAll(t, w, i)
+		got, err := sheettest.Read(t, w.Rows, i)
 		if err != nil || len(got) != 1 || got[0][0] != fmt.Sprintf("v%d", i) {
 			t.Fatalf("sheet %d: %q, %v", i, got, err)
 		}
@@ -485,12 +368,12 @@ func TestRepeats(t *testing.T) {
 		return fmt.Sprintf(`<table:table-row table:number-rows-repeated="%d">%s</table:table-row>`, n, wide)
 	}
 	t.Run("refused", func(t *testing.T) {
-		data := zipOf(t, map[string]string{"content.xml": contentOf(table("Users", row(cell("id"), cell("email")), repeated(1048575)))})
+		data := sheettest.ZipOf(t, map[string]string{"content.xml": contentOf(table("Users", row(cell("id"), cell("email")), repeated(1048575)))})
 		w, err := Open(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = readAll(t, w, 0)
+		_, err = sheettest.Read(t, w.Rows, 0)
 		if !errors.Is(err, ErrRepeated) || !strings.Contains(err.Error(), `sheet "Users" near row 2`) || !strings.Contains(err.Error(), "1048575 times") {
 			t.Fatalf("error %v, want the repeat refused at Users row 2", err)
 		}
@@ -500,7 +383,7 @@ func TestRepeats(t *testing.T) {
 		defer rows.Close()
 		rows.Limit(2)
 		n := 0
-		alloc := allocated(func() {
+		alloc := sheettest.Allocated(func() {
 			for rows.Next() {
 				n++
 				cells := rows.Cells()
@@ -544,15 +427,15 @@ func TestRepeats(t *testing.T) {
 // it: the sheet read on into the next, and the next took a second pass.
 func TestSheetEnd(t *testing.T) {
 	broken := `<table:table table:name="A">` + row(cell("a")) + `<table:shapes><draw:frame>` + row(cell("not a")) + `</table:table>`
-	data := zipOf(t, map[string]string{"content.xml": contentOf(broken, table("B", row(cell("b"))))})
+	data := sheettest.ZipOf(t, map[string]string{"content.xml": contentOf(broken, table("B", row(cell("b"))))})
 	w, err := Open(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := readAll(t, w, 0); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "runs past its end") {
+	if _, err := sheettest.Read(t, w.Rows, 0); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "runs past its end") {
 		t.Errorf("sheet A: error %v, want its XML refused", err)
 	}
-	got, err := readAll(t, w, 1)
+	got, err := sheettest.Read(t, w.Rows, 1)
 	if err != nil || !cmp.Equal(got, [][]string{{"b"}}) {
 		t.Errorf("sheet B: %q, %v", got, err)
 	}

@@ -5,21 +5,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
 	"github.com/ovsync/ovsync/convert/formula"
 	"github.com/ovsync/ovsync/convert/internal/xmlscan"
-	"github.com/ovsync/ovsync/convert/xls"
-)
-
-// maxCols and maxRows are the size of the largest sheet a spreadsheet
-// program makes (A1:XFD1048576).
-const (
-	maxCols = 16384
-	maxRows = 1 << 20
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
 // Text budget of a row: the spaces text:s elements claim may add this
@@ -29,48 +21,22 @@ const (
 	spacePerByte = 32
 )
 
-// Cell is one cell of a row. An empty cell has no Value, no Err and no
-// Unknown.
-type Cell struct {
-	// Row and Col are 0-based: A1 is row 0, column 0.
-	Row, Col int
-	// Value is the cell's value as cellfmt renders it: the stored value
-	// of a formula.
-	Value string
-	// Err is the error a formula's result is ("#N/A", "Err:502", …).
-	Err string
-	// Computed is set for a formula whose stored value is missing or
-	// stale and whose value was computed from its constants.
-	Computed bool
-	// Unknown is set for a formula whose value cannot be known (no stored
-	// value, or one its formula cannot give): it says why.
-	Unknown string
-}
-
-// Empty reports whether the cell holds nothing.
-func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" && c.Unknown == "" }
-
-// Ref returns the cell's A1-style reference, such as "G12".
-func (c Cell) Ref() string { return xls.Ref(c.Row, c.Col) }
-
-// Rows streams the rows of a sheet; see [Workbook.Rows]. Only rows
-// holding a value are returned, in order: compare [Rows.Row] from one to
-// the next to find the empty ones.
+// Rows streams the rows of a sheet: the [sheet.Rows] of the sheet model,
+// each row laid out by its assembly ([sheet.Row]); see [Workbook.Rows].
+// Only rows holding a value are returned, in order: compare [Rows.Row]
+// from one to the next to find the empty ones.
 type Rows struct {
 	name     string
 	wb       *Workbook // nil for rows read by newRows
 	cur      *cursor   // the pass read, given back on Close
 	rc       io.ReadCloser
 	s        *xmlscan.Scanner
-	row      int  // 0-based index of the current row
-	next     int  // index of the next row to read
-	repeat   int  // times the current row is still to be given again
-	copy     bool // the current row is a copy of the one before
-	cells    []Cell
-	cellsRow int    // the row the cells' Row fields hold
-	limit    int    // columns kept
-	beyond   int    // non-empty cells of the current row past the limit
-	beyondAt int    // column of the first of them
+	size     int64 // of the content XML, as far as known
+	row      int   // 0-based index of the current row
+	next     int   // index of the next row to read
+	repeat   int   // times the current row is still to be given again
+	copy     bool  // the current row is a copy of the one before
+	cells    sheet.Row
 	text     []byte // text being assembled
 	budget   int64  // text:s spaces the current row may still add
 	formulas *formula.Budget
@@ -87,15 +53,15 @@ func (w *Workbook) Rows(i int) (*Rows, error) {
 	if i < 0 || i >= len(w.sheets) {
 		return nil, fmt.Errorf("no sheet %d: the spreadsheet has %d sheets", i, len(w.sheets))
 	}
-	sh := w.sheets[i]
-	c, err := w.take(sh.offset)
+	name, sp := w.sheets[i].Name, w.spans[i]
+	c, err := w.take(sp.offset)
 	if err != nil {
-		return nil, fmt.Errorf("sheet %q: %w", sh.name, err)
+		return nil, fmt.Errorf("sheet %q: %w", name, err)
 	}
-	r := &Rows{name: sh.name, wb: w, cur: c, rc: c.rc, s: c.s, cells: c.cells[:0], text: c.text[:0], limit: maxCols, formulas: w.budget, end: sh.end}
+	r := &Rows{name: name, wb: w, cur: c, rc: c.rc, s: c.s, size: w.size, cells: sheet.NewRow(c.cells), text: c.text[:0], formulas: w.budget, end: sp.end}
 	if r.s.Next() != xmlscan.Start || string(r.s.Name) != "table" {
 		c.rc.Close()
-		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("the sheet moved in content.xml"))
+		return nil, fmt.Errorf("sheet %q: %w", name, corrupt("the sheet moved in content.xml"))
 	}
 	if r.s.Empty {
 		r.done = true
@@ -130,7 +96,7 @@ func (w *Workbook) take(offset int64) (*cursor, error) {
 		if err == nil {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, corrupt("%s", errText(err))
+		return nil, corrupt("%s", xmlscan.ErrText(err))
 	}
 	return c, nil
 }
@@ -150,7 +116,7 @@ func (w *Workbook) give(c *cursor) {
 // newRows reads the rows of the table whose start tag comes next in rc,
 // or, for tests, the rows of any XML.
 func newRows(name string, rc io.ReadCloser) *Rows {
-	return &Rows{name: name, rc: rc, s: xmlscan.New(rc), limit: maxCols, formulas: formula.NewBudget()}
+	return &Rows{name: name, rc: rc, s: xmlscan.New(rc), cells: sheet.NewRow(nil), formulas: formula.NewBudget()}
 }
 
 // Close releases the content, handing the pass on to the next sheet
@@ -160,8 +126,8 @@ func (r *Rows) Close() error {
 	if r.cur != nil {
 		c := r.cur
 		r.cur, r.rc = nil, nil
-		c.cells, c.text = r.cells[:0], r.text[:0]
-		r.cells = nil
+		c.cells, c.text = r.cells.Cells()[:0], r.text[:0]
+		r.cells = sheet.Row{}
 		if r.err != nil {
 			return c.rc.Close()
 		}
@@ -180,12 +146,12 @@ func (r *Rows) Close() error {
 // read on: a non-empty cell past them is counted by [Rows.Beyond], not
 // laid out, so a value repeated across the sheet costs nothing past the
 // columns a caller uses.
-func (r *Rows) Limit(cols int) { r.limit = max(0, min(cols, maxCols)) }
+func (r *Rows) Limit(cols int) { r.cells.Limit(cols) }
 
 // Beyond returns the number of non-empty cells of the current row past
 // the [Rows.Limit] (a repeated cell counted once per column) and the
 // 0-based column of the first of them.
-func (r *Rows) Beyond() (n, col int) { return r.beyond, r.beyondAt }
+func (r *Rows) Beyond() (n, col int) { return r.cells.Beyond() }
 
 // Row returns the 0-based index of the current row.
 func (r *Rows) Row() int { return r.row }
@@ -198,25 +164,15 @@ func (r *Rows) Copy() bool { return r.copy }
 // non-empty cell (or the limit): Cells()[c] is column c. The slice is
 // reused by the next call of [Rows.Next], and by the sheet read after
 // Close.
-func (r *Rows) Cells() []Cell {
-	if r.cellsRow != r.row {
-		// A repeated row: its cells are given again, only their row
-		// changes, and only when asked for.
-		for i := range r.cells {
-			r.cells[i].Row = r.row
-		}
-		r.cellsRow = r.row
-	}
-	return r.cells
-}
+func (r *Rows) Cells() []sheet.Cell { return r.cells.Cells() }
 
 // Err returns the error that ended the rows early, naming the sheet and
 // the row.
 func (r *Rows) Err() error { return r.err }
 
-// Offset returns how many bytes of the content XML have been read, the
-// sheets before this one included; see [Workbook.Size] for the total.
-func (r *Rows) Offset() int64 { return r.s.Offset() }
+// Progress returns how many bytes of the content XML have been read, the
+// sheets before this one included, and its size.
+func (r *Rows) Progress() (done, total int64) { return r.s.Offset(), r.size }
 
 // fail records err, naming the sheet and the current place.
 func (r *Rows) fail(err error) {
@@ -229,81 +185,95 @@ func (r *Rows) fail(err error) {
 // Next moves to the next row that holds a value, reporting false at the
 // end of the sheet or on an error.
 func (r *Rows) Next() bool {
-	if r.repeat > 0 && r.next < maxRows {
-		// The same row again: a repeated row gives its cells once more.
-		r.repeat--
-		r.row, r.next = r.next, r.next+1
-		r.copy = true
+	if r.again() {
 		return true
 	}
-	r.repeat, r.copy = 0, false
 	if r.done {
 		return false
 	}
 	s := r.s
-	for {
-		k := s.Next()
+	for s.Child("table") {
 		if r.pastEnd() {
 			return false
 		}
-		switch k {
-		case xmlscan.EOF:
-			r.done = true
-			if err := s.Err(); err != nil {
-				r.fail(corrupt("%s", errText(err)))
-			}
-			return false
-		case xmlscan.End:
-			if string(s.Name) == "table" {
-				r.done = true
-				return false
-			}
-		case xmlscan.Start:
-			switch string(s.Name) {
-			case "table-row":
-			case "table-row-group", "table-header-rows", "table-rows":
-				continue // rows inside
-			default:
-				if string(s.Name) != "table-column" && string(s.Name) != "table-columns" && string(s.Name) != "table-header-columns" && string(s.Name) != "table-column-group" {
-					s.SkipElement() // shapes, named ranges, forms…
-				}
-				continue
-			}
-			n := 1
-			if v, ok := xmlscan.Attr(s.Attrs, "table:number-rows-repeated"); ok {
-				var err error
-				if n, err = strconv.Atoi(string(v)); err != nil || n < 1 {
-					r.fail(corrupt("row repeated %q times", v))
-					return false
-				}
-			}
-			if r.next >= maxRows {
-				if !r.skipRow() {
-					return false
-				}
-				continue
-			}
-			start := s.Offset()
-			if !r.readRow(start) {
-				return false
-			}
-			if r.pastEnd() {
-				return false
-			}
-			if len(r.cells) == 0 && r.beyond == 0 {
-				r.next += min(n, maxRows)
-				r.next = min(r.next, maxRows)
-				continue
-			}
-			if n > MaxRepeat {
-				r.fail(fmt.Errorf("%w (%d times, table:number-rows-repeated): delete the copies of the row in a spreadsheet program, save, and convert again", ErrRepeated, n))
-				return false
-			}
-			r.row, r.next = r.next, r.next+1
-			r.repeat = min(n-1, maxRows-r.next)
-			return true
+		if !rowElement(s) {
+			continue
+		}
+		given, ok := r.nextRow()
+		if !ok || given {
+			return ok
 		}
 	}
+	if r.pastEnd() {
+		return false
+	}
+	r.done = true
+	if err := s.Err(); err != nil && s.Kind == xmlscan.EOF {
+		r.fail(corrupt("%s", xmlscan.ErrText(err)))
+	}
+	return false
+}
+
+// again gives the current row once more while it is repeated
+// (table:number-rows-repeated), reporting whether it did.
+func (r *Rows) again() bool {
+	if r.repeat > 0 && r.next < sheet.MaxRows {
+		r.repeat--
+		r.row, r.next = r.next, r.next+1
+		r.cells.Repeat(r.row)
+		r.copy = true
+		return true
+	}
+	r.repeat, r.copy = 0, false
+	return false
+}
+
+// rowElement reports whether the start tag just read is a row's: the
+// rows of a group of rows are read in turn, the columns are read
+// through, and anything else (shapes, named ranges, forms…) is skipped.
+func rowElement(s *xmlscan.Scanner) bool {
+	switch string(s.Name) {
+	case "table-row":
+		return true
+	case "table-row-group", "table-header-rows", "table-rows",
+		"table-column", "table-columns", "table-header-columns", "table-column-group":
+	default:
+		s.SkipElement()
+	}
+	return false
+}
+
+// nextRow reads the row whose start tag was just read, reporting whether
+// it is given (it holds a value), and false on an error. An empty row,
+// however often repeated, only moves the rows on; one holding a value is
+// given as often as it is repeated, up to [MaxRepeat] times.
+func (r *Rows) nextRow() (given, ok bool) {
+	s := r.s
+	n := 1
+	if v, ok := xmlscan.Attr(s.Attrs, "table:number-rows-repeated"); ok {
+		var err error
+		if n, err = strconv.Atoi(string(v)); err != nil || n < 1 {
+			r.fail(corrupt("row repeated %q times", v))
+			return false, false
+		}
+	}
+	if r.next >= sheet.MaxRows {
+		return false, r.skipRow()
+	}
+	if !r.readRow(s.Offset()) || r.pastEnd() {
+		return false, false
+	}
+	if r.cells.Empty() {
+		r.next = min(r.next+min(n, sheet.MaxRows), sheet.MaxRows)
+		return false, true
+	}
+	if n > MaxRepeat {
+		r.fail(fmt.Errorf("%w (%d times, table:number-rows-repeated): delete the copies of the row in a spreadsheet program, save, and convert again", ErrRepeated, n))
+		return false, false
+	}
+	r.row, r.next = r.next, r.next+1
+	r.repeat = min(n-1, sheet.MaxRows-r.next)
+	return true, true
 }
 
 // pastEnd refuses the sheet when its reading went past where the sheet
@@ -323,115 +293,66 @@ func (r *Rows) skipRow() bool {
 	if !r.readRow(r.s.Offset()) {
 		return false
 	}
-	if len(r.cells) > 0 || r.beyond > 0 {
-		r.fail(corrupt("a value past row %d, the last a sheet can have", maxRows))
+	if !r.cells.Empty() {
+		r.fail(corrupt("a value past row %d, the last a sheet can have", sheet.MaxRows))
 		return false
 	}
 	return true
 }
 
 // readRow reads the <table:table-row> whose start tag was just read into
-// r.cells, trimmed after its last non-empty cell.
+// r.cells.
 func (r *Rows) readRow(start int64) bool {
 	s := r.s
-	r.cells = r.cells[:0]
-	r.cellsRow = r.next
-	r.beyond, r.beyondAt = 0, 0
+	r.cells.Start(r.next)
 	r.budget = spaceBudget
 	if s.Empty {
 		return true
 	}
 	col := 0
-	for {
-		switch s.Next() {
-		case xmlscan.EOF:
-			r.fail(corrupt("%s", endErr(s)))
-			return false
-		case xmlscan.End:
-			if string(s.Name) == "table-row" {
-				r.trim()
-				return true
-			}
-		case xmlscan.Start:
-			name := string(s.Name)
-			if name != "table-cell" && name != "covered-table-cell" {
-				s.SkipElement()
-				continue
-			}
-			n := 1
-			if v, ok := xmlscan.Attr(s.Attrs, "table:number-columns-repeated"); ok {
-				var err error
-				if n, err = strconv.Atoi(string(v)); err != nil || n < 1 {
-					r.fail(corrupt("cell repeated %q times", v))
-					return false
-				}
-			}
-			var c Cell
-			if name == "table-cell" {
-				var ok bool
-				if c, ok = r.readCell(start); !ok {
-					return false
-				}
-			} else {
-				s.SkipElement() // a cell hidden by a merged one: shown empty
-			}
-			if !c.Empty() {
-				if col+n > maxCols {
-					r.fail(corrupt("a value past column %d, the last a sheet can have", maxCols))
-					return false
-				}
-				keep := max(0, min(n, r.limit-col))
-				if keep < n {
-					if r.beyond == 0 {
-						r.beyondAt = col + keep
-					}
-					r.beyond += n - keep
-				}
-				if need := col + keep; need > cap(r.cells) {
-					// One allocation for a repeat, not a series of appends.
-					r.cells = slices.Grow(r.cells, need-len(r.cells))
-				}
-				for range keep {
-					r.put(c, col)
-					col++
-				}
-				col += n - keep
-				continue
-			}
-			col = min(col+n, maxCols) // empty cells cost nothing
+	for s.Child("table-row") {
+		name := string(s.Name)
+		if name != "table-cell" && name != "covered-table-cell" {
+			s.SkipElement()
+			continue
 		}
+		n := 1
+		if v, ok := xmlscan.Attr(s.Attrs, "table:number-columns-repeated"); ok {
+			var err error
+			if n, err = strconv.Atoi(string(v)); err != nil || n < 1 {
+				r.fail(corrupt("cell repeated %q times", v))
+				return false
+			}
+		}
+		var c sheet.Cell
+		if name == "table-cell" {
+			var ok bool
+			if c, ok = r.readCell(start); !ok {
+				return false
+			}
+		} else {
+			s.SkipElement() // a cell hidden by a merged one: shown empty
+		}
+		if !c.Empty() && col+n > sheet.MaxCols {
+			r.fail(corrupt("a value past column %d, the last a sheet can have", sheet.MaxCols))
+			return false
+		}
+		r.cells.Put(&c, col, n)
+		col = min(col+n, sheet.MaxCols) // an empty run costs nothing
 	}
+	if s.Kind == xmlscan.EOF {
+		r.fail(corrupt("%s", s.Ended(inRow)))
+		return false
+	}
+	return true
 }
 
-// put stores the non-empty cell c at column col of the current row.
-func (r *Rows) put(c Cell, col int) {
-	c.Row, c.Col = r.next, col
-	for len(r.cells) < col {
-		r.cells = append(r.cells, Cell{Row: r.next, Col: len(r.cells)})
-	}
-	r.cells = append(r.cells, c)
-}
-
-// trim drops the empty cells at the end of the current row.
-func (r *Rows) trim() {
-	n := len(r.cells)
-	for n > 0 && r.cells[n-1].Empty() {
-		n--
-	}
-	r.cells = r.cells[:n]
-}
-
-// endErr is the error of content that ends inside an element.
-func endErr(s *xmlscan.Scanner) string {
-	if err := s.Err(); err != nil {
-		return errText(err)
-	}
-	return "the content ends inside a row"
-}
+// inRow says where content that ends early ends.
+const inRow = "the content ends inside a row"
 
 // readCell reads the <table:table-cell> whose start tag was just read.
 // rowStart is where the row's XML starts, for the text budget.
-func (r *Rows) readCell(rowStart int64) (Cell, bool) {
+func (r *Rows) readCell(rowStart int64) (sheet.Cell, bool) {
 	s := r.s
 	// The attributes are read before the content, which moves the
 	// scanner's buffer.
@@ -450,46 +371,25 @@ func (r *Rows) readCell(rowStart int64) (Cell, bool) {
 	if hasStringValue && typ == "string" {
 		stringValue = unescape(rawString)
 	}
-	var c Cell
-	stored := formula.Unknown
-	var err error
-	switch typ {
-	case "float", "percentage", "currency":
-		c.Value, err = number(a, "office:value")
-		stored = formula.Number
-	case "date":
-		v, _ := xmlscan.Attr(a, "office:date-value")
-		c.Value, err = isoDate(string(v))
-		stored = formula.Number
-	case "time":
-		v, _ := xmlscan.Attr(a, "office:time-value")
-		c.Value, err = isoDuration(string(v))
-		stored = formula.Number
-	case "boolean":
-		v, _ := xmlscan.Attr(a, "office:boolean-value")
-		b := strings.TrimSpace(string(v))
-		c.Value = cellfmt.Bool(b == "true" || b == "1")
-		stored = formula.Bool
-	case "string":
-		stored = formula.Text
-	}
+	value, stored, err := storedValue(a, typ)
 	if err != nil {
-		r.fail(corrupt("cell %s: %v", Cell{Row: r.next, Col: len(r.cells)}.Ref(), err))
-		return Cell{}, false
+		r.fail(corrupt("cell %s: %v", sheet.Ref(r.next, len(r.cells.Cells())), err))
+		return sheet.Cell{}, false
 	}
+	c := sheet.Cell{Value: value}
 	// The text of the cell's paragraphs: the value of a string without
 	// office:string-value, the text of an error.
 	if isErr || stored == formula.Text && !hasStringValue {
 		text, err := r.cellText(rowStart)
 		if err != nil {
 			r.fail(err)
-			return Cell{}, false
+			return sheet.Cell{}, false
 		}
 		if isErr {
 			if text == "" {
 				text = "#VALUE!"
 			}
-			return Cell{Err: text}, true
+			return sheet.Cell{Err: text}, true
 		}
 		c.Value = text
 	} else {
@@ -501,22 +401,56 @@ func (r *Rows) readCell(rowStart int64) (Cell, bool) {
 	if !hasFormula {
 		return c, true
 	}
+	return r.judge(c, expr, typ, stored), true
+}
+
+// storedValue renders the value that the attributes a of a cell of value
+// type typ store, and says its kind. A string's value is its text, read
+// apart.
+func storedValue(a []byte, typ string) (string, formula.Kind, error) {
+	switch typ {
+	case "float", "percentage", "currency":
+		v, err := number(a, "office:value")
+		return v, formula.Number, err
+	case "date":
+		v, _ := xmlscan.Attr(a, "office:date-value")
+		d, err := isoDate(string(v))
+		return d, formula.Number, err
+	case "time":
+		v, _ := xmlscan.Attr(a, "office:time-value")
+		d, err := isoDuration(string(v))
+		return d, formula.Number, err
+	case "boolean":
+		v, _ := xmlscan.Attr(a, "office:boolean-value")
+		b := strings.TrimSpace(string(v))
+		return cellfmt.Bool(b == "true" || b == "1"), formula.Bool, nil
+	case "string":
+		return "", formula.Text, nil
+	}
+	return "", formula.Unknown, nil
+}
+
+// judge returns the cell c of the formula expr, whose stored value is of
+// value type typ (of kind stored): as it is, or computed from the
+// formula's constants when none is stored or the one stored is stale, or
+// marked Unknown saying why.
+func (r *Rows) judge(c sheet.Cell, expr, typ string, stored formula.Kind) sheet.Cell {
 	v := r.formulas.Parse(expr)
 	switch {
 	case v.Over && (typ == "" || typ == "void" || formula.Stale(v, stored)):
-		return Cell{Unknown: formula.OverBudget}, true
+		return sheet.Cell{Unknown: formula.OverBudget}
 	case typ == "" || typ == "void":
 		if v.Const && v.Kind == formula.Text {
-			return Cell{Value: v.Text, Computed: v.Text != ""}, true
+			return sheet.Cell{Value: v.Text, Computed: v.Text != ""}
 		}
-		return Cell{Unknown: "a formula the spreadsheet stores no value for"}, true
+		return sheet.Cell{Unknown: "a formula the spreadsheet stores no value for"}
 	case formula.Stale(v, stored):
 		if v.Const && v.Kind == formula.Text {
-			return Cell{Value: v.Text, Computed: true}, true
+			return sheet.Cell{Value: v.Text, Computed: true}
 		}
-		return Cell{Unknown: fmt.Sprintf("a stale result: the spreadsheet stores %s for a formula that gives %s", stored, v.Kind)}, true
+		return sheet.Cell{Unknown: fmt.Sprintf("a stale result: the spreadsheet stores %s for a formula that gives %s", stored, v.Kind)}
 	}
-	return c, true
+	return c
 }
 
 // cellText returns the text of the cell whose start tag was just read:
@@ -534,7 +468,7 @@ func (r *Rows) cellText(rowStart int64) (string, error) {
 	for {
 		switch s.Next() {
 		case xmlscan.EOF:
-			return "", corrupt("%s", endErr(s))
+			return "", corrupt("%s", s.Ended(inRow))
 		case xmlscan.Text:
 			if inPara {
 				r.text = append(r.text, s.Text...)

@@ -3,12 +3,12 @@ package xls
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
+	"github.com/ovsync/ovsync/convert/internal/sheettest"
 )
 
 // maxRecord is the most data a BIFF8 record holds.
@@ -113,11 +113,11 @@ func TestUsersWorkbook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := w.Rows(0)
+	got, err := sheettest.Read(t, w.Rows, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, table(rows)); diff != "" {
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -126,40 +126,10 @@ func TestUsersWorkbook(t *testing.T) {
 // sheet: what convert does with such a file.
 func BenchmarkUsers60000(b *testing.B) {
 	file, _ := usersWorkbook(60000)
-	benchmarkFile(b, file)
+	sheettest.Bench(b, file, Open)
 }
 
 // BenchmarkLibreOfficeFile reads the .xls file named by $XLS_BENCH_FILE,
 // such as the 60,000-row workbook that testdata/spreadsheets/README.md
 // makes with LibreOffice.
-func BenchmarkLibreOfficeFile(b *testing.B) {
-	path := os.Getenv("XLS_BENCH_FILE")
-	if path == "" {
-		b.Skip("set XLS_BENCH_FILE to a .xls file")
-	}
-	file, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchmarkFile(b, file)
-}
-
-func benchmarkFile(b *testing.B, file []byte) {
-	b.SetBytes(int64(len(file)))
-	b.ReportAllocs()
-	rows := 0
-	for b.Loop() {
-		w, err := Open(bytes.NewReader(file), int64(len(file)))
-		if err != nil {
-			b.Fatal(err)
-		}
-		for i := range w.Sheets() {
-			r, err := w.Rows(i)
-			if err != nil {
-				b.Fatal(err)
-			}
-			rows = len(r)
-		}
-	}
-	b.ReportMetric(float64(rows), "rows")
-}
+func BenchmarkLibreOfficeFile(b *testing.B) { sheettest.BenchFile(b, "XLS_BENCH_FILE", Open) }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
 // Record types, from [MS-XLS] section 2.3 (BIFF8) and the Excel 5.0
@@ -425,7 +426,8 @@ func (w *Workbook) readGlobals() error {
 			// Only worksheets (type 0) hold a table of cells; charts,
 			// macro sheets and modules are left out.
 			if data[5] == 0 {
-				w.sheets = append(w.sheets, sheet{name: name, offset: int(u32(data, 0)), hidden: data[4]&0x03 != 0})
+				w.sheets = append(w.sheets, sheet.Sheet{Name: name, Hidden: data[4]&0x03 != 0})
+				w.offsets = append(w.offsets, int(u32(data, 0)))
 			}
 		case recSST:
 			var segs [][]byte

@@ -9,30 +9,36 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
 // values returns the rows as their values, with "!" before an error, "="
 // before a value computed from a formula's tokens, and "?" before the
-// reason of a formula without a value.
-func values(rows [][]Cell) [][]string {
-	out := make([][]string, len(rows))
-	for i, r := range rows {
-		r = Expand(r, nil)
-		out[i] = make([]string, len(r))
-		for j, c := range r {
-			if c.Row != i || c.Col != j {
+// reason of a formula without a value; the rows skipped are empty.
+func values(rows *Rows) [][]string {
+	out := [][]string{}
+	for rows != nil && rows.Next() {
+		for len(out) < rows.Row() {
+			out = append(out, []string{})
+		}
+		cells := rows.Cells()
+		rec := make([]string, len(cells))
+		for j, c := range cells {
+			if c.Row != rows.Row() || c.Col != j {
 				panic("cell out of place")
 			}
-			out[i][j] = c.Value
+			rec[j] = c.Value
 			switch {
 			case c.Unknown != "":
-				out[i][j] = "?" + c.Unknown
+				rec[j] = "?" + c.Unknown
 			case c.Err != "":
-				out[i][j] = "!" + c.Err
+				rec[j] = "!" + c.Err
 			case c.Computed:
-				out[i][j] = "=" + c.Value
+				rec[j] = "=" + c.Value
 			}
 		}
+		out = append(out, rec)
 	}
 	return out
 }
@@ -497,12 +503,9 @@ func TestGlobals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff([]string{"Users", "Hidden", "東京"}, w.Sheets()); diff != "" {
+		want := []sheet.Sheet{{Name: "Users"}, {Name: "Hidden", Hidden: true}, {Name: "東京"}}
+		if diff := cmp.Diff(want, w.Sheets()); diff != "" {
 			t.Errorf("Sheets mismatch (-want +got):\n%s", diff)
-		}
-		hidden := []bool{w.Hidden(0), w.Hidden(1), w.Hidden(2), w.Hidden(3), w.Hidden(-1)}
-		if diff := cmp.Diff([]bool{false, true, false, false, false}, hidden); diff != "" {
-			t.Errorf("Hidden mismatch (-want +got):\n%s", diff)
 		}
 		for _, i := range []int{-1, 3} {
 			if _, err := w.Rows(i); err == nil || !strings.HasPrefix(err.Error(), "no sheet") {
@@ -668,7 +671,7 @@ func TestBIFF5(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff([]string{"Données"}, w.Sheets()); diff != "" {
+		if diff := cmp.Diff([]sheet.Sheet{{Name: "Données"}}, w.Sheets()); diff != "" {
 			t.Errorf("Sheets mismatch (-want +got):\n%s", diff)
 		}
 	})
@@ -691,32 +694,6 @@ func TestRK(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := rk(tt.in); math.Abs(got-tt.want) > 1e-12 {
 				t.Errorf("rk(%#x) = %v, want %v", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestRef(t *testing.T) {
-	tests := []struct {
-		row, col int
-		want     string
-	}{
-		{0, 0, "A1"},
-		{11, 6, "G12"},
-		{0, 25, "Z1"},
-		{0, 26, "AA1"},
-		{0, 51, "AZ1"},
-		{0, 52, "BA1"},
-		{65535, 255, "IV65536"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
-			if got := Ref(tt.row, tt.col); got != tt.want {
-				t.Errorf("Ref(%d, %d) = %q, want %q", tt.row, tt.col, got, tt.want)
-			}
-			c := Cell{Row: tt.row, Col: tt.col}
-			if got := c.Ref(); got != tt.want {
-				t.Errorf("Cell.Ref() = %q, want %q", got, tt.want)
 			}
 		})
 	}

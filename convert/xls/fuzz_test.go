@@ -2,37 +2,22 @@ package xls
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ovsync/ovsync/convert/formula"
+	"github.com/ovsync/ovsync/convert/internal/sheettest"
 )
 
-// seeds returns the fixture files.
-func seeds(f *testing.F) [][]byte {
-	paths, err := filepath.Glob(filepath.Join(fixtures, "*.xls*"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	var out [][]byte
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		out = append(out, data)
-	}
-	return out
-}
+// maxRows is the number of rows of a BIFF8 sheet.
+const maxRows = 1 << 16
 
-// checkWorkbook reads every sheet of w and checks that each cell is where
-// it says it is.
+// checkWorkbook reads every sheet of w: the non-empty cells of each row
+// where they say they are, in column order, and the rows laid out with
+// the checks of every reader's rows.
 func checkWorkbook(t *testing.T, w *Workbook) {
-	var buf []Cell
 	for i := range w.Sheets() {
 		rows, err := w.Rows(i)
 		if err != nil {
@@ -41,7 +26,7 @@ func checkWorkbook(t *testing.T, w *Workbook) {
 			}
 			continue
 		}
-		for r, row := range rows {
+		for r, row := range rows.grid {
 			if len(row) > maxCols {
 				t.Fatalf("row %d has %d cells", r, len(row))
 			}
@@ -53,52 +38,33 @@ func checkWorkbook(t *testing.T, w *Workbook) {
 					t.Fatalf("cell %s after %s", cell.Ref(), row[j-1].Ref())
 				}
 			}
-			buf = Expand(row, buf)
-			for c, cell := range buf {
-				if cell.Row != r || cell.Col != c {
-					t.Fatalf("expanded cell %s at row %d, column %d", cell.Ref(), r, c)
-				}
-			}
 		}
-		if n := len(rows); n > 0 && len(rows[n-1]) == 0 {
+		if n := len(rows.grid); n > 0 && len(rows.grid[n-1]) == 0 {
 			t.Fatalf("trailing empty row %d", n)
+		}
+		if err := sheettest.Check(t, rows, maxRows, maxCols); err != nil {
+			t.Fatalf("rows read whole failed: %v", err)
 		}
 	}
 }
-
-// allocated returns the bytes allocated while f runs.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
-// Allocation bounds the fuzz targets check: 64 bytes for each byte of the
-// file, and a constant (the row headers of a 65,536-row sheet).
-const (
-	allocPerByte = 64
-	allocConst   = 4 << 20
-)
 
 // checkAlloc fails when n bytes allocated for size bytes of input are
 // past the bound.
 func checkAlloc(t *testing.T, size int, n uint64) {
 	t.Helper()
-	if limit := allocPerByte*uint64(size) + allocConst; n > limit {
+	if limit := sheettest.AllocPerByte*uint64(size) + sheettest.AllocConst; n > limit {
 		t.Fatalf("%d bytes: %d bytes allocated, more than %d", size, n, limit)
 	}
 }
 
 // FuzzOpen opens whole files: the OLE2 container and the workbook in it.
 func FuzzOpen(f *testing.F) {
-	for _, s := range seeds(f) {
+	for _, s := range sheettest.Files(f, filepath.Join(fixtures, "*.xls*")) {
 		f.Add(s)
 	}
 	f.Add(compoundFile(cfbFile{"Workbook", testBook{globals: formats(), sheets: []testSheet{{name: "S", records: [][]byte{label(0, 0, "a")}}}}.stream()}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkAlloc(t, len(data), allocated(func() {
+		checkAlloc(t, len(data), sheettest.Allocated(func() {
 			w, err := Open(bytes.NewReader(data), int64(len(data)))
 			if err != nil {
 				if err.Error() == "" {
@@ -114,7 +80,7 @@ func FuzzOpen(f *testing.F) {
 // FuzzStream reads workbook streams directly, past the container, where
 // the fuzzer finds the records faster.
 func FuzzStream(f *testing.F) {
-	for _, s := range seeds(f) {
+	for _, s := range sheettest.Files(f, filepath.Join(fixtures, "*.xls*")) {
 		stream, biff5, err := workbookStream(bytes.NewReader(s), int64(len(s)))
 		if err == nil {
 			f.Add(stream, biff5)
@@ -129,7 +95,7 @@ func FuzzStream(f *testing.F) {
 	}
 	f.Add(testBook{globals: formats(), sheets: []testSheet{{name: "S", records: far}}}.stream(), false)
 	f.Fuzz(func(t *testing.T, stream []byte, biff5 bool) {
-		checkAlloc(t, len(stream), allocated(func() {
+		checkAlloc(t, len(stream), sheettest.Allocated(func() {
 			w, err := newWorkbook(stream, biff5)
 			if err != nil {
 				return

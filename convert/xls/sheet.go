@@ -8,49 +8,77 @@ import (
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
 	"github.com/ovsync/ovsync/convert/formula"
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
 // maxCols is the number of columns of a BIFF5 or BIFF8 sheet (A to IV).
 const maxCols = 256
 
-// Rows returns the non-empty cells of worksheet i (an index into
-// [Workbook.Sheets]), row by row: rows[r] holds the cells of 0-based row
-// r in column order, without the empty ones ([Expand] lays a row out by
-// column), and the rows after the last non-empty one are dropped. Memory
-// grows with the cells the sheet really holds, never with how far apart
-// they are.
-func (w *Workbook) Rows(i int) ([][]Cell, error) {
+// Rows gives the rows of a worksheet, held in memory: the [sheet.Rows]
+// of the sheet model, each row laid out by its assembly ([sheet.Row]).
+// Only rows holding a value or an error are given, in order.
+type Rows struct {
+	grid  [][]sheet.Cell // the non-empty cells of each row, in column order
+	i     int            // index of the current row
+	cells sheet.Row
+}
+
+// Rows reads worksheet i (an index into [Workbook.Sheets]) whole: its
+// non-empty cells, row by row, the rows after the last non-empty one
+// dropped. Memory grows with the cells the sheet really holds, never
+// with how far apart they are.
+func (w *Workbook) Rows(i int) (*Rows, error) {
 	if i < 0 || i >= len(w.sheets) {
 		return nil, fmt.Errorf("no sheet %d: the workbook has %d worksheets", i, len(w.sheets))
 	}
-	cells, err := w.cells(w.sheets[i].offset, w.sheetEnd(i))
+	cells, err := w.cells(w.offsets[i], w.sheetEnd(i))
 	if err != nil {
-		return nil, fmt.Errorf("sheet %q: %w", w.sheets[i].name, err)
+		return nil, fmt.Errorf("sheet %q: %w", w.sheets[i].Name, err)
 	}
-	return grid(cells), nil
+	return &Rows{grid: grid(cells), i: -1, cells: sheet.NewRow(nil)}, nil
 }
 
-// Expand lays the non-empty cells of one row of [Workbook.Rows] out by
-// column into buf, reused: Expand(row, buf)[c] is the cell at column c,
-// up to the row's last non-empty cell.
-func Expand(row []Cell, buf []Cell) []Cell {
-	buf = buf[:0]
-	for _, c := range row {
-		for len(buf) < c.Col {
-			buf = append(buf, Cell{Row: c.Row, Col: len(buf)})
+// Next moves to the next row that holds a value or an error, reporting
+// false at the end of the sheet.
+func (r *Rows) Next() bool {
+	for r.i++; r.i < len(r.grid); r.i++ {
+		if len(r.grid[r.i]) == 0 {
+			continue
 		}
-		buf = append(buf, c)
+		r.cells.Start(r.i)
+		r.cells.PutRow(r.grid[r.i])
+		return true
 	}
-	return buf
+	return false
+}
+
+// Row returns the 0-based index of the current row.
+func (r *Rows) Row() int { return r.i }
+
+// Cells returns the cells of the current row, from column A to its last
+// non-empty cell: Cells()[c] is column c. The slice is reused by the next
+// call of [Rows.Next].
+func (r *Rows) Cells() []sheet.Cell { return r.cells.Cells() }
+
+// Err returns nil: the sheet was read whole by [Workbook.Rows].
+func (r *Rows) Err() error { return nil }
+
+// Progress returns the index of the current row and the number of rows.
+func (r *Rows) Progress() (done, total int64) { return int64(r.i), int64(len(r.grid)) }
+
+// Close releases the sheet's cells.
+func (r *Rows) Close() error {
+	r.grid = nil
+	return nil
 }
 
 // sheetEnd returns where worksheet i ends at the latest: where the next
 // substream starts, or the end of the stream.
 func (w *Workbook) sheetEnd(i int) int {
-	start, end := w.sheets[i].offset, len(w.stream)
-	for _, s := range w.sheets {
-		if s.offset > start && s.offset < end {
-			end = s.offset
+	start, end := w.offsets[i], len(w.stream)
+	for _, o := range w.offsets {
+		if o > start && o < end {
+			end = o
 		}
 	}
 	return end
@@ -59,7 +87,7 @@ func (w *Workbook) sheetEnd(i int) int {
 // cells reads the cell records of the worksheet substream starting at
 // pos, in the order they come. The substream ends by end at the latest, a
 // hint for the number of cells: most cell records take 14 bytes or more.
-func (w *Workbook) cells(pos, end int) ([]Cell, error) {
+func (w *Workbook) cells(pos, end int) ([]sheet.Cell, error) {
 	typ, data, pos, err := w.record(pos)
 	if err != nil {
 		return nil, err
@@ -68,13 +96,13 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 		return nil, corrupt("worksheet does not start with a worksheet BOF record")
 	}
 	var (
-		cells   = make([]Cell, 0, max(end-pos, 0)/14)
+		cells   = make([]sheet.Cell, 0, max(end-pos, 0)/14)
 		pending = -1 // index in cells of a formula waiting for its STRING record
 		uses    []sharedUse
 		shared  = map[int]formula.Value{} // by key
 		depth   = 0                       // of substreams nested in the sheet (embedded charts)
 	)
-	put := func(c Cell) error {
+	put := func(c sheet.Cell) error {
 		if c.Col >= maxCols {
 			return corrupt("cell in column %d, past the last column IV", c.Col+1)
 		}
@@ -83,7 +111,7 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 		return nil
 	}
 	add := func(row, col int, value, errText string) error {
-		return put(Cell{Row: row, Col: col, Value: value, Err: errText})
+		return put(sheet.Cell{Row: row, Col: col, Value: value, Err: errText})
 	}
 	for {
 		typ, data, next, err := w.record(pos)
@@ -117,7 +145,7 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 		case typ == recLabelSST && len(data) >= 10:
 			isst := u32(data, 6)
 			if int64(isst) >= int64(len(w.sst)) {
-				return nil, corrupt("cell %s refers to shared string %d of %d", Ref(int(u16(data, 0)), int(u16(data, 2))), isst, len(w.sst))
+				return nil, corrupt("cell %s refers to shared string %d of %d", sheet.Ref(int(u16(data, 0)), int(u16(data, 2))), isst, len(w.sst))
 			}
 			err = add(int(u16(data, 0)), int(u16(data, 2)), w.sst[isst], "")
 		case typ == recLabel || typ == recRString:
@@ -128,7 +156,7 @@ func (w *Workbook) cells(pos, end int) ([]Cell, error) {
 			}
 			s, ok := w.longString(segs, 6)
 			if !ok {
-				return nil, corrupt("text of cell %s cut short", Ref(int(u16(data, 0)), int(u16(data, 2))))
+				return nil, corrupt("text of cell %s cut short", sheet.Ref(int(u16(data, 0)), int(u16(data, 2))))
 			}
 			err = add(int(u16(data, 0)), int(u16(data, 2)), s, "")
 		case typ == recBoolErr && len(data) >= 8:
@@ -185,8 +213,8 @@ type sharedUse struct {
 // as LibreOffice's export does) is a stale cache ([judge]). A formula
 // whose tokens are a shared formula's returns that formula's key (>= 0),
 // to be judged once it is read; -1 otherwise.
-func (w *Workbook) formula(data []byte) (Cell, int, formula.Kind) {
-	c := Cell{Row: int(u16(data, 0)), Col: int(u16(data, 2))}
+func (w *Workbook) formula(data []byte) (sheet.Cell, int, formula.Kind) {
+	c := sheet.Cell{Row: int(u16(data, 0)), Col: int(u16(data, 2))}
 	ixfe := u16(data, 4)
 	stored := formula.Number
 	switch {
@@ -217,7 +245,7 @@ func (w *Workbook) formula(data []byte) (Cell, int, formula.Kind) {
 // judge returns the cell c of a formula that gives v, whose cached
 // result is of kind stored: as it is, or for a stale result the value
 // computed from constant tokens, or a cell marked Unknown.
-func judge(c Cell, v formula.Value, stored formula.Kind) Cell {
+func judge(c sheet.Cell, v formula.Value, stored formula.Kind) sheet.Cell {
 	if !formula.Stale(v, stored) {
 		return c
 	}
@@ -226,7 +254,7 @@ func judge(c Cell, v formula.Value, stored formula.Kind) Cell {
 		return c
 	}
 	if v.Const && v.Kind == formula.Text {
-		return Cell{Row: c.Row, Col: c.Col, Value: v.Text, Computed: true}
+		return sheet.Cell{Row: c.Row, Col: c.Col, Value: v.Text, Computed: true}
 	}
 	c.Unknown = fmt.Sprintf("a stale result: the workbook stores %s for a formula that gives %s", stored, v.Kind)
 	return c
@@ -263,10 +291,10 @@ func rk(v uint32) float64 {
 
 // grid lays the non-empty cells out in rows, the last of two cells at the
 // same place winning: each row the cells it holds, in column order.
-func grid(cells []Cell) [][]Cell {
-	key := func(c Cell) int { return c.Row*maxCols + c.Col }
-	if !slices.IsSortedFunc(cells, func(a, b Cell) int { return cmp.Compare(key(a), key(b)) }) {
-		slices.SortStableFunc(cells, func(a, b Cell) int { return cmp.Compare(key(a), key(b)) })
+func grid(cells []sheet.Cell) [][]sheet.Cell {
+	key := func(c sheet.Cell) int { return c.Row*maxCols + c.Col }
+	if !slices.IsSortedFunc(cells, func(a, b sheet.Cell) int { return cmp.Compare(key(a), key(b)) }) {
+		slices.SortStableFunc(cells, func(a, b sheet.Cell) int { return cmp.Compare(key(a), key(b)) })
 	}
 	// Keep the last cell of each place, and only non-empty ones.
 	kept := cells[:0]
@@ -283,7 +311,7 @@ func grid(cells []Cell) [][]Cell {
 	}
 	// Rows are sub-slices of kept: no copy. A BIFF sheet has at most
 	// 65,536 rows, so the row headers are bounded too.
-	rows := make([][]Cell, kept[len(kept)-1].Row+1)
+	rows := make([][]sheet.Cell, kept[len(kept)-1].Row+1)
 	for start := 0; start < len(kept); {
 		end := start + 1
 		for end < len(kept) && kept[end].Row == kept[start].Row {

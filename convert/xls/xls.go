@@ -19,19 +19,20 @@
 // formula gives ([formula]): a cached result of the wrong kind (a number
 // for a formula that can only give text, as LibreOffice's export writes
 // them) is stale. The value is then computed from the tokens when they
-// are constants and text functions ([Cell].Computed), within the
+// are constants and text functions ([sheet.Cell].Computed), within the
 // workbook's budget of text computed ([formula.Budget]), or the cell is
-// marked [Cell].Unknown.
+// marked [sheet.Cell].Unknown.
 //
 // Everything else (styles, charts, drawings) is skipped. Every length
 // read from the file is checked: a corrupt file gives an error, never a
-// panic.
+// panic. The cells are handed over in convert's one sheet model
+// ([sheet]), each row laid out by its assembly ([sheet.Row]).
 //
 // Memory: the workbook stream (no larger than the file), its shared
-// strings, and for a sheet read its non-empty cells and one slice header
-// per row (at most 65,536): never what the records claim (string counts,
-// far-away cells). Fuzzing checks that reading allocates less than 64
-// times the file and 4 MiB.
+// strings, and for a sheet read its non-empty cells, one slice header
+// per row (at most 65,536) and the row being given (at most 256 cells):
+// never what the records claim (string counts, far-away cells). Fuzzing
+// checks that reading allocates less than 64 times the file and 4 MiB.
 package xls
 
 import (
@@ -39,12 +40,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
+	"slices"
 
 	"github.com/richardlehane/mscfb"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
 	"github.com/ovsync/ovsync/convert/formula"
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
 // The errors that [Open] and [Workbook.Rows] wrap; test for them with
@@ -65,19 +67,14 @@ var (
 	ErrPowerPoint = errors.New("a PowerPoint 97-2003 presentation (.ppt), not a workbook: export the data from a spreadsheet program as .xlsx")
 	// ErrEncrypted means a password-protected workbook.
 	ErrEncrypted = errors.New("workbook is password-protected: remove the password in a spreadsheet program, save, and convert again")
-	// ErrCorrupt means a truncated or damaged file.
-	ErrCorrupt = errors.New("workbook is truncated or corrupt")
+	// ErrCorrupt means a truncated or damaged file ([sheet.ErrCorrupt]).
+	ErrCorrupt = fmt.Errorf("workbook is %w", sheet.ErrCorrupt)
 	// ErrVersion means a workbook older than Excel 5.0.
 	ErrVersion = errors.New("workbook is in an Excel format older than 5.0: save it from a spreadsheet program as .xlsx")
 )
 
-// corruptHint ends every corruption error.
-const corruptHint = "open it in a spreadsheet program and save it again"
-
 // corrupt returns an [ErrCorrupt] error saying what was wrong.
-func corrupt(format string, args ...any) error {
-	return fmt.Errorf("%w (%s): %s", ErrCorrupt, fmt.Sprintf(format, args...), corruptHint)
-}
+func corrupt(format string, args ...any) error { return sheet.Corrupt(ErrCorrupt, format, args...) }
 
 // oleSignature starts every OLE2 compound file.
 var oleSignature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
@@ -89,53 +86,11 @@ type Workbook struct {
 	biff5    bool
 	date1904 bool
 	codePage uint16 // of BIFF5 8-bit text, from CODEPAGE
-	sheets   []sheet
+	sheets   []sheet.Sheet
+	offsets  []int // of each sheet's BOF record in the stream
 	sst      []string
 	xf       []cellfmt.Format // number format of each XF record, by index
 	budget   *formula.Budget  // of the formulas computed
-}
-
-// sheet is a worksheet named by a BOUNDSHEET record.
-type sheet struct {
-	name   string
-	offset int // of its BOF record in the stream
-	hidden bool
-}
-
-// Cell is one cell of a sheet. An empty cell has neither Value nor Err.
-type Cell struct {
-	// Row and Col are 0-based: A1 is row 0, column 0.
-	Row, Col int
-	// Value is the cell's value as cellfmt renders it: the cached result
-	// for a formula; "" for an error cell.
-	Value string
-	// Err is the error shown by an error cell ("#N/A", "#DIV/0!", …),
-	// or by a formula whose result is an error.
-	Err string
-	// Computed is set for a formula whose stored result is stale and
-	// whose value was computed from its tokens (constants and text
-	// functions).
-	Computed bool
-	// Unknown is set for a formula whose stored result cannot be its
-	// value and that cannot be computed: it says why.
-	Unknown string
-}
-
-// Empty reports whether the cell holds nothing: no value, no error and
-// no formula without a value.
-func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" && c.Unknown == "" }
-
-// Ref returns the cell's A1-style reference, such as "G12".
-func (c Cell) Ref() string { return Ref(c.Row, c.Col) }
-
-// Ref returns the A1-style reference of the 0-based row and column, such
-// as "G12" for row 11, column 6.
-func Ref(row, col int) string {
-	var b []byte
-	for col++; col > 0; col = (col - 1) / 26 {
-		b = append([]byte{byte('A' + (col-1)%26)}, b...)
-	}
-	return string(strconv.AppendInt(b, int64(row)+1, 10))
 }
 
 // Open reads the workbook of the .xls file r of the given size: its
@@ -182,7 +137,30 @@ func workbookStream(r io.ReaderAt, size int64) (stream []byte, biff5 bool, err e
 	if err != nil {
 		return nil, false, corrupt("damaged OLE2 container")
 	}
-	var book *mscfb.File
+	book, biff5, err := findBook(doc)
+	if err != nil {
+		return nil, false, err
+	}
+	if book.Size > size {
+		return nil, false, corrupt("workbook stream of %d bytes in a file of %d", book.Size, size)
+	}
+	// Read in chunks: mscfb's cost per read grows with the square of the
+	// number of sectors it spans.
+	stream = make([]byte, book.Size)
+	for off := 0; off < len(stream); {
+		n, err := io.ReadFull(book, stream[off:min(off+1<<16, len(stream))])
+		off += n
+		if err != nil {
+			return nil, false, corrupt("workbook stream cut short at byte %d of %d", off, book.Size)
+		}
+	}
+	return stream, biff5, nil
+}
+
+// findBook returns the workbook stream among the root entries of the
+// OLE2 file doc, and whether it is a BIFF5 "Book" stream; without one,
+// an error saying what the file is.
+func findBook(doc *mscfb.Reader) (book *mscfb.File, biff5 bool, err error) {
 	encrypted, word, ppt := false, false, false
 	for f, err := doc.Next(); err == nil; f, err = doc.Next() {
 		if len(f.Path) != 0 {
@@ -206,46 +184,21 @@ func workbookStream(r io.ReaderAt, size int64) (stream []byte, biff5 bool, err e
 	}
 	switch {
 	case book != nil:
+		return book, biff5, nil
 	case encrypted:
 		return nil, false, ErrEncryptedOOXML
 	case word:
 		return nil, false, ErrWord
 	case ppt:
 		return nil, false, ErrPowerPoint
-	default:
-		return nil, false, ErrNoWorkbook
 	}
-	if book.Size > size {
-		return nil, false, corrupt("workbook stream of %d bytes in a file of %d", book.Size, size)
-	}
-	// Read in chunks: mscfb's cost per read grows with the square of the
-	// number of sectors it spans.
-	stream = make([]byte, book.Size)
-	for off := 0; off < len(stream); {
-		n, err := io.ReadFull(book, stream[off:min(off+1<<16, len(stream))])
-		off += n
-		if err != nil {
-			return nil, false, corrupt("workbook stream cut short at byte %d of %d", off, book.Size)
-		}
-	}
-	return stream, biff5, nil
+	return nil, false, ErrNoWorkbook
 }
 
-// Sheets returns the names of the workbook's worksheets, in workbook order;
+// Sheets returns the workbook's worksheets, in workbook order;
 // [Workbook.Rows] takes an index into this list. Chart sheets and macro
 // sheets are left out; hidden worksheets are listed.
-func (w *Workbook) Sheets() []string {
-	names := make([]string, len(w.sheets))
-	for i, s := range w.sheets {
-		names[i] = s.name
-	}
-	return names
-}
-
-// Hidden reports whether worksheet i is hidden.
-func (w *Workbook) Hidden(i int) bool {
-	return i >= 0 && i < len(w.sheets) && w.sheets[i].hidden
-}
+func (w *Workbook) Sheets() []sheet.Sheet { return slices.Clone(w.sheets) }
 
 // Date1904 reports whether the workbook counts dates from 1904 (the old
 // Macintosh date system) rather than 1900.

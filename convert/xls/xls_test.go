@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/convert/internal/sheettest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -29,19 +31,6 @@ var notWorkbooks = map[string]error{
 	"Org.xlsx":               ErrNotOLE2,
 }
 
-// noValue stands in the golden files for a formula cell without a value
-// ovsync can be sure of.
-const noValue = "(no value)"
-
-func openFile(t testing.TB, path string) (*Workbook, error) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Open(bytes.NewReader(data), int64(len(data)))
-}
-
 // TestFixtures reads every .xls fixture and compares each sheet, cell by
 // cell, with its golden CSV file golden/<name>.<sheet>.csv; -update
 // rewrites them.
@@ -57,27 +46,29 @@ func TestFixtures(t *testing.T) {
 			continue
 		}
 		t.Run(file, func(t *testing.T) {
-			wb, err := openFile(t, path)
+			wb, err := sheettest.OpenFile(t, path, Open)
 			if err != nil {
 				t.Fatalf("Open: %v", err)
 			}
 			base := strings.TrimSuffix(file, ".xls")
-			for i, sheet := range wb.Sheets() {
-				rows, err := wb.Rows(i)
+			for i, s := range wb.Sheets() {
+				got, err := sheettest.Read(t, wb.Rows, i)
 				if err != nil {
 					t.Fatalf("Rows(%d): %v", i, err)
 				}
-				golden := filepath.Join(fixtures, "golden", base+"."+sheet+".csv")
+				golden := filepath.Join(fixtures, "golden", base+"."+s.Name+".csv")
 				used[golden] = true
-				got := table(rows)
 				if *update {
 					if err := os.WriteFile(golden, encodeCSV(got), 0o644); err != nil {
 						t.Fatal(err)
 					}
 				}
-				want := readCSV(t, golden)
+				if _, err := os.Stat(golden); err != nil {
+					t.Fatalf("%v (run with -update to create it)", err)
+				}
+				want := sheettest.ReadCSV(t, golden)
 				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("sheet %q differs from %s (-want +got):\n%s", sheet, golden, diff)
+					t.Errorf("sheet %q differs from %s (-want +got):\n%s", s.Name, golden, diff)
 				}
 			}
 		})
@@ -96,30 +87,6 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-// table turns rows into the fields of a CSV file: an error cell gives its
-// error, and every row is padded to the width of the widest.
-func table(rows [][]Cell) [][]string {
-	width := 0
-	for i, r := range rows {
-		rows[i] = Expand(r, nil)
-		width = max(width, len(rows[i]))
-	}
-	out := make([][]string, len(rows))
-	for i, r := range rows {
-		out[i] = make([]string, width)
-		for j, c := range r {
-			out[i][j] = c.Value
-			if c.Err != "" {
-				out[i][j] = c.Err
-			}
-			if c.Unknown != "" {
-				out[i][j] = noValue
-			}
-		}
-	}
-	return out
-}
-
 // encodeCSV writes records as RFC 4180 CSV; a record of one empty field
 // is written as "" so that it reads back.
 func encodeCSV(records [][]string) []byte {
@@ -135,24 +102,6 @@ func encodeCSV(records [][]string) []byte {
 	}
 	w.Flush()
 	return buf.Bytes()
-}
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	records, err := r.ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if records == nil {
-		records = [][]string{}
-	}
-	return records
 }
 
 func TestOpenRefuses(t *testing.T) {

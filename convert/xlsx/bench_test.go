@@ -3,10 +3,11 @@ package xlsx
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ovsync/ovsync/convert/internal/sheettest"
 )
 
 // usersWorkbook returns an .xlsx file with one "Users" sheet of n users
@@ -59,47 +60,10 @@ func usersWorkbook(tb testing.TB, n int) []byte {
 // BenchmarkUsers100000 opens a 100,000-row users workbook and reads every
 // cell of its sheet.
 func BenchmarkUsers100000(b *testing.B) {
-	benchmarkFile(b, usersWorkbook(b, 100000))
+	sheettest.Bench(b, usersWorkbook(b, 100000), Open)
 }
 
 // BenchmarkLibreOfficeFile reads the .xlsx file named by
 // $XLSX_BENCH_FILE, such as the 100,000-row workbook that
 // testdata/spreadsheets/README.md makes with LibreOffice.
-func BenchmarkLibreOfficeFile(b *testing.B) {
-	path := os.Getenv("XLSX_BENCH_FILE")
-	if path == "" {
-		b.Skip("set XLSX_BENCH_FILE to an .xlsx file")
-	}
-	file, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchmarkFile(b, file)
-}
-
-func benchmarkFile(b *testing.B, file []byte) {
-	b.SetBytes(int64(len(file)))
-	b.ReportAllocs()
-	n := 0
-	for b.Loop() {
-		w, err := Open(bytes.NewReader(file), int64(len(file)))
-		if err != nil {
-			b.Fatal(err)
-		}
-		for i := range w.Sheets() {
-			rows, err := w.Rows(i)
-			if err != nil {
-				b.Fatal(err)
-			}
-			n = 0
-			for rows.Next() {
-				n++
-			}
-			if err := rows.Err(); err != nil {
-				b.Fatal(err)
-			}
-			rows.Close()
-		}
-	}
-	b.ReportMetric(float64(n), "rows")
-}
+func BenchmarkLibreOfficeFile(b *testing.B) { sheettest.BenchFile(b, "XLSX_BENCH_FILE", Open) }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
 	"github.com/ovsync/ovsync/convert/formula"
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
 // calc is the calculation engine of a workbook, opened the first time a
@@ -39,11 +40,11 @@ const (
 	recalcResult = "a formula of a workbook that asks to be recalculated when opened (its stored results may be stale)"
 )
 
-// compute returns the cell at ref of sheet holding formula text expr,
+// compute returns the cell at ref of sheet name holding formula text expr,
 // which the workbook stores no result for (or a stale one: why says
 // which, for messages): its value computed by excelize, rendered with
 // the cell's number format f, or a cell marked Unknown.
-func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format, why string) Cell {
+func (w *Workbook) compute(name, ref, expr string, f cellfmt.Format, why string) sheet.Cell {
 	w.calc.mu.Lock()
 	defer w.calc.mu.Unlock()
 	c := &w.calc
@@ -55,23 +56,30 @@ func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format, why string
 		}
 	}
 	if c.err != nil {
-		return Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (the workbook does not open in its calculation engine: %v)", why, c.err)}
+		return sheet.Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (the workbook does not open in its calculation engine: %v)", why, c.err)}
 	}
-	if err := c.cost.check(sheet, ref, true); err != nil {
-		return Cell{Unknown: fmt.Sprintf("%s, which ovsync does not compute: %v", why, err)}
+	if err := c.cost.check(name, ref, true); err != nil {
+		return sheet.Cell{Unknown: fmt.Sprintf("%s, which ovsync does not compute: %v", why, err)}
 	}
-	raw, err := calcCell(c.f, sheet, ref)
+	raw, err := calcCell(c.f, name, ref)
 	switch {
 	case err != nil && err.Error() == raw && isErrorText(raw):
-		return Cell{Err: raw, Computed: true} // the formula's result is an error
+		return sheet.Cell{Err: raw, Computed: true} // the formula's result is an error
 	case err != nil:
-		return Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (%s)", why, oneLine(err.Error()))}
+		return sheet.Cell{Unknown: fmt.Sprintf("%s, which ovsync cannot compute (%s)", why, oneLine(err.Error()))}
 	}
 	kind := w.budget.Parse(expr).Kind
 	if kind == formula.Unknown && raw != "" {
-		kind = c.kindOf(sheet, ref, raw, f, w.date1904)
+		kind = c.kindOf(name, ref, raw, f, w.date1904)
 	}
-	out := Cell{Computed: true}
+	return w.computed(raw, kind, f, why)
+}
+
+// computed is the cell of a formula the engine computed as raw, a result
+// of kind kind, rendered with the cell's number format f; why says why
+// it was computed, for a result that is not what its kind is.
+func (w *Workbook) computed(raw string, kind formula.Kind, f cellfmt.Format, why string) sheet.Cell {
+	out := sheet.Cell{Computed: true}
 	switch {
 	case kind != formula.Text && isErrorText(raw):
 		out.Err = raw
@@ -82,7 +90,7 @@ func (w *Workbook) compute(sheet, ref, expr string, f cellfmt.Format, why string
 	default: // a number, or a boolean the engine gives as 1 or 0
 		v, err := strconv.ParseFloat(raw, 64)
 		if err != nil {
-			return Cell{Unknown: fmt.Sprintf("%s, which ovsync computes as %q where a number is due", why, raw)}
+			return sheet.Cell{Unknown: fmt.Sprintf("%s, which ovsync computes as %q where a number is due", why, raw)}
 		}
 		if kind == formula.Bool {
 			out.Value = cellfmt.Bool(v != 0)

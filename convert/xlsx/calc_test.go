@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
 // formulaWorkbook writes, with excelize, a workbook whose formulas have
@@ -58,7 +60,7 @@ func formulaWorkbook(t testing.TB, cells map[string]string, dateStyle ...string)
 }
 
 // cellsOf reads every non-empty cell of the first sheet by reference.
-func cellsOf(t *testing.T, data []byte) map[string]Cell {
+func cellsOf(t *testing.T, data []byte) map[string]sheet.Cell {
 	t.Helper()
 	w, err := Open(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -70,7 +72,7 @@ func cellsOf(t *testing.T, data []byte) map[string]Cell {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	got := map[string]Cell{}
+	got := map[string]sheet.Cell{}
 	for rows.Next() {
 		for _, c := range rows.Cells() {
 			if !c.Empty() {
@@ -102,7 +104,7 @@ func TestFormulasWithoutResult(t *testing.T) {
 		"K1": `=IF(TRUE,"","x")`,
 		"L1": `=D1`,
 	}, "D1", "L1")
-	want := map[string]Cell{
+	want := map[string]sheet.Cell{
 		"A1": {Value: "U77", Computed: true},
 		"B1": {Value: "max@x.test", Computed: true},
 		"C1": {Value: "TRUE", Computed: true},
@@ -137,7 +139,7 @@ func TestStaleResults(t *testing.T) {
 		`<c r="F1" t="str"><f>&#34;a&#34;&amp;&#34;b&#34;</f></c>`, `<c r="F1" t="str"><f>&#34;a&#34;&amp;&#34;b&#34;</f><v>ab</v></c>`,
 		`<c r="G1" t="str"><f>IF(C1=&#34;x&#34;,1,&#34;y&#34;)</f></c>`, `<c r="G1"><f>IF(C1=&#34;x&#34;,1,&#34;y&#34;)</f><v>0</v></c>`,
 	))
-	want := map[string]Cell{
+	want := map[string]sheet.Cell{
 		"A1": {Value: "U77", Computed: true},
 		"B1": {Value: "ana", Computed: true},
 		"C1": {Value: "ANA"},
@@ -180,7 +182,7 @@ func rewriteSheet(t *testing.T, data []byte, rep *strings.Replacer) []byte {
 }
 
 // unknownOf returns why cell ref has no value, failing if it has one.
-func unknownOf(t *testing.T, cells map[string]Cell, ref string) string {
+func unknownOf(t *testing.T, cells map[string]sheet.Cell, ref string) string {
 	t.Helper()
 	c := cells[ref]
 	if c.Unknown == "" {
@@ -321,12 +323,12 @@ func TestRecalcOnLoad(t *testing.T) {
 		`<c r="C1" t="str"><f>1+1</f></c>`, `<c r="C1"><f>1+1</f><v>0</v></c>`,
 		`<c r="D1" t="str"><f>A1&amp;&#34;@example.com&#34;</f></c>`, `<c r="D1" t="str"><f>A1&amp;&#34;@example.com&#34;</f><v>0</v></c>`,
 	))
-	stale := map[string]Cell{"A1": {Value: "x"}, "B1": {Value: "0"}, "C1": {Value: "0"}, "D1": {Value: "0"}}
+	stale := map[string]sheet.Cell{"A1": {Value: "x"}, "B1": {Value: "0"}, "C1": {Value: "0"}, "D1": {Value: "0"}}
 	if diff := cmp.Diff(stale, cellsOf(t, data)); diff != "" {
 		t.Fatalf("without fullCalcOnLoad, the stored results are read (-want +got):\n%s", diff)
 	}
 	data = rewritePart(t, data, "xl/workbook.xml", strings.NewReplacer(`<calcPr calcId="`, `<calcPr fullCalcOnLoad="1" calcId="`))
-	want := map[string]Cell{"A1": {Value: "x"}, "B1": {Value: "x", Computed: true}, "C1": {Value: "2", Computed: true}, "D1": {Value: "x@example.com", Computed: true}}
+	want := map[string]sheet.Cell{"A1": {Value: "x"}, "B1": {Value: "x", Computed: true}, "C1": {Value: "2", Computed: true}, "D1": {Value: "x@example.com", Computed: true}}
 	if diff := cmp.Diff(want, cellsOf(t, data)); diff != "" {
 		t.Errorf("cells (-want +got):\n%s", diff)
 	}

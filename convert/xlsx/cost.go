@@ -172,7 +172,7 @@ func (m *costModel) formulaCell(k cellKey, top bool) (est, error) {
 		m.done[k] = est{} // a cycle: the engine stops there too
 		m.added = append(m.added, k)
 	}
-	name := m.w.sheets[k.sheet].name
+	name := m.w.sheets[k.sheet].Name
 	ref, _ := excelize.CoordinatesToCellName(k.col, k.row)
 	expr, err := m.f.GetCellFormula(name, ref)
 	if err != nil || expr == "" {
@@ -390,7 +390,7 @@ func (m *costModel) definedNames() map[string]string {
 // engine resolves it: the sheet's own name first, then the workbook's.
 func (m *costModel) name(si int, ref string) (string, bool) {
 	names := m.definedNames()
-	if to, ok := names[m.w.sheets[si].name+"\x00"+ref]; ok && to != "" {
+	if to, ok := names[m.w.sheets[si].Name+"\x00"+ref]; ok && to != "" {
 		return to, true
 	}
 	to, ok := names["Workbook\x00"+ref]
@@ -552,7 +552,7 @@ func (m *costModel) parseRef(si int, ref string) (k cellKey, isCol, isRow, ok bo
 // as the engine compares them, regardless of case), or -1.
 func (m *costModel) sheetNumber(name string) int {
 	for i, s := range m.w.sheets {
-		if strings.EqualFold(s.name, name) {
+		if strings.EqualFold(s.Name, name) {
 			return i
 		}
 	}
@@ -566,7 +566,7 @@ func (m *costModel) sheetIndex(si int) (*sheetIndex, error) {
 		return m.index[si], nil
 	}
 	idx := &sheetIndex{rows: map[int][]cellSize{}}
-	rc, err := openPart(m.w.files[m.w.sheets[si].part])
+	rc, err := openPart(m.w.files[m.w.parts[si]])
 	if err != nil {
 		m.index[si] = idx // the engine cannot read it either
 		return idx, nil

@@ -7,11 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
+	"github.com/ovsync/ovsync/convert/internal/sheettest"
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
 // sheetSeeds returns the sheet XML parts of the fixtures.
@@ -46,52 +47,11 @@ func sheetSeeds(f *testing.F) [][]byte {
 	return out
 }
 
-// allocated returns the bytes allocated while f runs.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
-// Allocation bounds the fuzz targets check: 64 bytes for each byte of
-// XML read, and a constant (a row of 16,384 cells, the scanner's buffer).
-const (
-	allocPerByte = 64
-	allocConst   = 4 << 20
-)
-
-// checkRows reads rows to the end, checking what a caller relies on:
-// rows in increasing order, each at most once, inside the sheet; cells
-// at their place, inside the sheet, the last one not empty; errors that
-// say something.
+// checkRows reads rows to the end with the checks of every reader's
+// rows, and checks that an error is a corruption error.
 func checkRows(t *testing.T, rows *Rows) {
 	t.Helper()
-	prev := -1
-	for rows.Next() {
-		row := rows.Row()
-		if row <= prev {
-			t.Fatalf("row %d after row %d", row+1, prev+1)
-		}
-		prev = row
-		if row >= maxRows {
-			t.Fatalf("row %d out of the sheet", row+1)
-		}
-		cells := rows.Cells()
-		if len(cells) > maxCols {
-			t.Fatalf("%d cells in a row", len(cells))
-		}
-		if n := len(cells); n > rows.limit || n > 0 && cells[n-1].Empty() {
-			t.Fatalf("row %d ends with an empty cell", row+1)
-		}
-		for c, cell := range cells {
-			if cell.Row != row || cell.Col != c {
-				t.Fatalf("cell %s at row %d, column %d", cell.Ref(), row+1, c+1)
-			}
-		}
-	}
-	if err := rows.Err(); err != nil && (err.Error() == "" || !errors.Is(err, ErrCorrupt)) {
+	if err := sheettest.Check(t, rows, sheet.MaxRows, sheet.MaxCols); err != nil && (err.Error() == "" || !errors.Is(err, ErrCorrupt)) {
 		t.Fatalf("error %q is not a corruption error", err)
 	}
 }
@@ -113,12 +73,12 @@ func FuzzRows(f *testing.F) {
 	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v/></c><c r="B1" t="s"><v>1</v></c><c r="XFD1"><v>1</v></c></row></sheetData></worksheet>`))
 	wb := &Workbook{sst: []string{"zero", "one"}, xf: []cellfmt.Format{{}, cellfmt.Parse("yyyy-mm-dd")}}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		n := allocated(func() {
+		n := sheettest.Allocated(func() {
 			rows := wb.newRows("S", io.NopCloser(bytes.NewReader(data)))
 			defer rows.Close()
 			checkRows(t, rows)
 		})
-		if limit := allocPerByte*uint64(len(data)) + allocConst; n > limit {
+		if limit := sheettest.AllocPerByte*uint64(len(data)) + sheettest.AllocConst; n > limit {
 			t.Fatalf("%d bytes of XML: %d bytes allocated, more than %d", len(data), n, limit)
 		}
 	})
@@ -144,29 +104,6 @@ func TestRowsOutOfOrder(t *testing.T) {
 	}
 }
 
-// unzipped returns the bytes the zip archive data decompresses to, read
-// (not as its entries claim), at most limit.
-func unzipped(data []byte, limit int64) int64 {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return 0
-	}
-	var total int64
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			continue
-		}
-		n, _ := io.Copy(io.Discard, io.LimitReader(rc, limit-total))
-		rc.Close()
-		total += n
-		if total >= limit {
-			break
-		}
-	}
-	return total
-}
-
 // FuzzOpen opens whole files and reads every sheet: no panic, the checks
 // of FuzzRows on every sheet, and allocation in proportion to the file
 // and what it really decompresses to (the calculation engine, which holds
@@ -186,13 +123,13 @@ func FuzzOpen(f *testing.F) {
 	// What the shared corpora showed: parts in UTF-16, Excel 2007 beta's
 	// string table, a workbook to recalculate; and a string table bomb.
 	const rels = `<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="x/sharedStrings" Target="sharedStrings.xml"/></Relationships>`
-	f.Add(zipOf(f, map[string]string{
+	f.Add(sheettest.ZipOf(f, map[string]string{
 		"xl/workbook.xml":            utf16(`<?xml version="1.0" encoding="UTF-16"?><workbook xmlns:r="r"><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`),
 		"xl/_rels/workbook.xml.rels": utf16(rels),
 		"xl/sharedStrings.xml":       `<sst><sstItem><t>a</t></sstItem></sst>`,
 		"xl/worksheets/sheet1.xml":   utf16(`<worksheet><sheetData><row r="1"><c t="s"><v>0</v></c><c t="s"><v/></c></row></sheetData></worksheet>`),
 	}))
-	f.Add(zipOf(f, map[string]string{
+	f.Add(sheettest.ZipOf(f, map[string]string{
 		"xl/workbook.xml":            `<workbook xmlns:r="r"><calcPr fullCalcOnLoad="1"/><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`,
 		"xl/_rels/workbook.xml.rels": rels,
 		"xl/sharedStrings.xml":       `<sst>` + strings.Repeat(`<si/>`, 70000) + `</sst>`,
@@ -200,7 +137,7 @@ func FuzzOpen(f *testing.F) {
 	}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var engine bool
-		n := allocated(func() {
+		n := sheettest.Allocated(func() {
 			w, err := Open(bytes.NewReader(data), int64(len(data)))
 			if err != nil {
 				if err.Error() == "" {
@@ -209,8 +146,8 @@ func FuzzOpen(f *testing.F) {
 				return
 			}
 			defer w.Close()
-			if len(w.Sheets()) != len(w.sheets) {
-				t.Fatalf("%d sheet names for %d sheets", len(w.Sheets()), len(w.sheets))
+			if len(w.Sheets()) != len(w.parts) {
+				t.Fatalf("%d sheets for %d parts", len(w.Sheets()), len(w.parts))
 			}
 			for i := range w.Sheets() {
 				rows, err := w.Rows(i)
@@ -222,8 +159,8 @@ func FuzzOpen(f *testing.F) {
 			}
 			engine = w.calc.opened
 		})
-		real := int64(len(data)) + unzipped(data, 1<<30)
-		if limit := allocPerByte*uint64(real) + allocConst; n > limit && !engine {
+		real := int64(len(data)) + sheettest.Unzipped(data, 1<<30)
+		if limit := sheettest.AllocPerByte*uint64(real) + sheettest.AllocConst; n > limit && !engine {
 			t.Fatalf("%d bytes (%d unzipped): %d bytes allocated, more than %d", len(data), real, n, limit)
 		}
 	})

@@ -6,46 +6,28 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
 	"github.com/ovsync/ovsync/convert/formula"
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
-// maxCols and maxRows are the size of an Excel 2007+ sheet (A1:XFD1048576).
-const (
-	maxCols = 16384
-	maxRows = 1 << 20
-)
-
-// Rows streams the rows of a worksheet. Use it as
-//
-//	rows, err := wb.Rows(i)
-//	...
-//	defer rows.Close()
-//	for rows.Next() {
-//		cells := rows.Cells()
-//		...
-//	}
-//	if err := rows.Err(); err != nil { ... }
-//
-// Only rows holding a value or an error are returned, in order; the
-// others are skipped (compare [Rows.Row] from one row to the next to find
-// them). A sheet whose rows, or the cells of a row, are out of order or
-// repeated is refused as corrupt.
+// Rows streams the rows of a worksheet: the [sheet.Rows] of the sheet
+// model, each row laid out by its assembly ([sheet.Row]). Only rows
+// holding a value or an error are returned, in order. A sheet whose rows,
+// or the cells of a row, are out of order or repeated is refused as
+// corrupt.
 type Rows struct {
 	wb      *Workbook
 	name    string
 	rc      io.ReadCloser
 	s       *xmlscan.Scanner
-	row     int    // 0-based index of the current row
-	last    int    // index of the row before the next <row> without r=
-	cells   []Cell // current row, dense from column A
-	limit   int    // columns kept
-	beyond  int    // non-empty cells of the current row past the limit
-	at      int    // column of the first of them
+	size    int64 // of the sheet's XML, uncompressed
+	row     int   // 0-based index of the current row
+	last    int   // index of the row before the next <row> without r=
+	cells   sheet.Row
 	val     []byte // value text being assembled
 	formula []byte // formula text of the cell being read
 	err     error
@@ -57,36 +39,30 @@ func (w *Workbook) Rows(i int) (*Rows, error) {
 	if i < 0 || i >= len(w.sheets) {
 		return nil, fmt.Errorf("no sheet %d: the workbook has %d worksheets", i, len(w.sheets))
 	}
-	sh := w.sheets[i]
-	rc, err := openPart(w.files[sh.part])
+	f := w.files[w.parts[i]]
+	rc, err := openPart(f)
 	if err != nil {
-		return nil, fmt.Errorf("sheet %q: %w", sh.name, corrupt("%v", err))
+		return nil, fmt.Errorf("sheet %q: %w", w.sheets[i].Name, corrupt("%v", err))
 	}
-	return w.newRows(sh.name, rc), nil
+	r := w.newRows(w.sheets[i].Name, rc)
+	r.size = int64(f.UncompressedSize64)
+	return r, nil
 }
 
 // newRows reads the sheet XML of rc.
 func (w *Workbook) newRows(name string, rc io.ReadCloser) *Rows {
-	return &Rows{wb: w, name: name, rc: rc, s: xmlscan.New(rc), last: -1, limit: maxCols}
+	return &Rows{wb: w, name: name, rc: rc, s: xmlscan.New(rc), last: -1, cells: sheet.NewRow(nil)}
 }
 
 // Limit keeps the cells of the first cols columns only, from the next row
 // read on: a non-empty cell past them is counted by [Rows.Beyond], not
 // laid out (nor computed), so a far-away cell costs nothing past the
 // columns a caller uses.
-func (r *Rows) Limit(cols int) { r.limit = max(0, min(cols, maxCols)) }
+func (r *Rows) Limit(cols int) { r.cells.Limit(cols) }
 
 // Beyond returns the number of non-empty cells of the current row past
 // the [Rows.Limit] and the 0-based column of the first of them.
-func (r *Rows) Beyond() (n, col int) { return r.beyond, r.at }
-
-// countBeyond counts a non-empty cell at column col, past the limit.
-func (r *Rows) countBeyond(col int) {
-	if r.beyond == 0 {
-		r.at = col
-	}
-	r.beyond++
-}
+func (r *Rows) Beyond() (n, col int) { return r.cells.Beyond() }
 
 // Close releases the sheet's part.
 func (r *Rows) Close() error {
@@ -103,17 +79,17 @@ func (r *Rows) Close() error {
 func (r *Rows) Row() int { return r.row }
 
 // Cells returns the cells of the current row, from column A to its last
-// non-empty cell: Cells()[c] is column c. The slice is reused by the next
-// call of [Rows.Next].
-func (r *Rows) Cells() []Cell { return r.cells }
+// non-empty cell (or the limit): Cells()[c] is column c. The slice is
+// reused by the next call of [Rows.Next].
+func (r *Rows) Cells() []sheet.Cell { return r.cells.Cells() }
 
 // Err returns the error that ended the rows early, if any: a damaged part
 // or a cell that refers to nothing. It names the sheet and the cell.
 func (r *Rows) Err() error { return r.err }
 
-// Offset returns how many bytes of the sheet's XML have been read; see
-// [Workbook.Size] for the total.
-func (r *Rows) Offset() int64 { return r.s.Offset() }
+// Progress returns how many bytes of the sheet's XML have been read, and
+// its size.
+func (r *Rows) Progress() (done, total int64) { return r.s.Offset(), r.size }
 
 // Next moves to the next row that holds a value or an error, reporting
 // false at the end of the sheet or on an error.
@@ -122,31 +98,22 @@ func (r *Rows) Next() bool {
 		return false
 	}
 	s := r.s
-	for {
-		switch s.Next() {
-		case xmlscan.EOF:
-			r.done = true
-			if err := s.Err(); err != nil {
-				r.fail(corrupt("%s", errText(err)))
-			}
+	for s.Child("sheetData") {
+		if string(s.Name) != "row" {
+			continue
+		}
+		if ok := r.readRow(); !ok {
 			return false
-		case xmlscan.End:
-			if string(s.Name) == "sheetData" {
-				r.done = true
-				return false
-			}
-		case xmlscan.Start:
-			if string(s.Name) != "row" {
-				continue
-			}
-			if ok := r.readRow(); !ok {
-				return false
-			}
-			if len(r.cells) > 0 || r.beyond > 0 {
-				return true
-			}
+		}
+		if !r.cells.Empty() {
+			return true
 		}
 	}
+	r.done = true
+	if err := s.Err(); err != nil && s.Kind == xmlscan.EOF {
+		r.fail(corrupt("%s", xmlscan.ErrText(err)))
+	}
+	return false
 }
 
 // fail records err, naming the sheet and the current place.
@@ -158,14 +125,13 @@ func (r *Rows) fail(err error) {
 }
 
 // readRow reads the <row> element whose start tag was just read into
-// r.cells, trimmed after its last non-empty cell. It reports false on an
-// error.
+// r.cells. It reports false on an error.
 func (r *Rows) readRow() bool {
 	s := r.s
 	row := r.last + 1
 	if v, ok := xmlscan.Attr(s.Attrs, "r"); ok {
 		n, err := strconv.Atoi(string(v))
-		if err != nil || n < 1 || n > maxRows {
+		if err != nil || n < 1 || n > sheet.MaxRows {
 			r.fail(corrupt("row number %q", v))
 			return false
 		}
@@ -178,42 +144,33 @@ func (r *Rows) readRow() bool {
 		return false
 	}
 	r.row, r.last = row, row
-	r.cells = r.cells[:0]
-	r.beyond, r.at = 0, 0
+	r.cells.Start(row)
 	if s.Empty {
 		return true
 	}
 	col := -1
-	for {
-		switch s.Next() {
-		case xmlscan.EOF:
-			r.fail(corrupt("%s", endErr(s)))
-			return false
-		case xmlscan.End:
-			if string(s.Name) == "row" {
-				r.trim()
-				return true
-			}
-		case xmlscan.Start:
-			if string(s.Name) != "c" {
-				s.SkipElement()
-				continue
-			}
-			c, ok := r.readCell(col + 1)
-			if !ok {
-				return false
-			}
-			col = c
+	for s.Child("row") {
+		if string(s.Name) != "c" {
+			s.SkipElement()
+			continue
 		}
+		c, ok := r.readCell(col + 1)
+		if !ok {
+			return false
+		}
+		col = c
 	}
+	return r.inside()
 }
 
-// endErr is the error of a part that ends inside an element.
-func endErr(s *xmlscan.Scanner) string {
-	if err := s.Err(); err != nil {
-		return errText(err)
+// inside reports whether the element being read ended with its end tag,
+// failing the rows when the sheet's XML ended inside it.
+func (r *Rows) inside() bool {
+	if r.s.Kind == xmlscan.EOF {
+		r.fail(corrupt("%s", r.s.Ended("the sheet's XML ends inside a row")))
+		return false
 	}
-	return "the sheet's XML ends inside a row"
+	return true
 }
 
 // readCell reads the <c> element whose start tag was just read, at column
@@ -221,24 +178,12 @@ func endErr(s *xmlscan.Scanner) string {
 // before it), and stores it. It returns the cell's column.
 func (r *Rows) readCell(col int) (int, bool) {
 	s := r.s
-	var style int
-	var typ string
-	if v, ok := xmlscan.Attr(s.Attrs, "r"); ok {
-		c, ok := parseCol(v)
-		if !ok {
-			r.fail(corrupt("cell reference %q", v))
-			return 0, false
-		}
-		if c < col {
-			r.fail(corrupt("cell %s after %s: cells out of order", Cell{Row: r.row, Col: c}.Ref(), Cell{Row: r.row, Col: col - 1}.Ref()))
-			return 0, false
-		}
-		col = c
-	}
-	if col >= maxCols {
-		r.fail(corrupt("cell in column %d, past the last column XFD", col+1))
+	col, ok := r.cellColumn(col)
+	if !ok {
 		return 0, false
 	}
+	var style int
+	var typ string
 	if v, ok := xmlscan.Attr(s.Attrs, "s"); ok {
 		style, _ = strconv.Atoi(string(v))
 	}
@@ -251,59 +196,83 @@ func (r *Rows) readCell(col int) (int, bool) {
 	r.val = r.val[:0]
 	r.formula = r.formula[:0]
 	hasV, hasF := false, false
-	for {
-		switch s.Next() {
-		case xmlscan.EOF:
-			r.fail(corrupt("%s", endErr(s)))
-			return 0, false
-		case xmlscan.End:
-			if string(s.Name) != "c" {
-				continue
+	for s.Child("c") {
+		switch string(s.Name) {
+		case "v":
+			r.val = s.ElementText(r.val[:0])
+			hasV = true
+		case "is":
+			if !s.Empty {
+				r.val = stringItem(s, r.val[:0], "is")
 			}
-			switch {
-			case hasF && (!hasV || len(bytes.TrimSpace(r.val)) == 0 && typ != "str" && typ != "inlineStr"):
-				// A formula without a stored result: a program that
-				// writes formulas without calculating them.
-				r.compute(col, style, noResult)
-				return col, true
-			case !hasV:
-				return col, true
-			case hasF && r.wb.recalc:
-				// The workbook asks to be recalculated when opened: its
-				// stored results may be anything (XlsxWriter stores 0).
-				r.compute(col, style, recalcResult)
-				return col, true
-			case hasF && r.wb.stale(string(r.formula), typ):
-				// A stored result its formula cannot give: computed
-				// again, as if none were stored.
-				r.compute(col, style, staleResult)
-				return col, true
-			}
-			return col, r.store(col, style, typ)
-		case xmlscan.Start:
-			switch string(s.Name) {
-			case "v":
-				r.val = s.ElementText(r.val[:0])
-				hasV = true
-			case "is":
-				if !s.Empty {
-					r.val = stringItem(s, r.val[:0], "is")
-				}
-				hasV = true
-			case "f":
-				r.formula = s.ElementText(r.formula[:0])
-				hasF = true
-			default: // <extLst>, …
-				s.SkipElement()
-			}
+			hasV = true
+		case "f":
+			r.formula = s.ElementText(r.formula[:0])
+			hasF = true
+		default: // <extLst>, …
+			s.SkipElement()
 		}
 	}
+	if !r.inside() {
+		return 0, false
+	}
+	return col, r.settle(col, style, typ, hasV, hasF)
+}
+
+// cellColumn returns the column of the cell whose start tag was just
+// read: col, or the one its r= attribute names, refusing one before col
+// or past the last column.
+func (r *Rows) cellColumn(col int) (int, bool) {
+	if v, ok := xmlscan.Attr(r.s.Attrs, "r"); ok {
+		c, ok := parseCol(v)
+		if !ok {
+			r.fail(corrupt("cell reference %q", v))
+			return 0, false
+		}
+		if c < col {
+			r.fail(corrupt("cell %s after %s: cells out of order", sheet.Ref(r.row, c), sheet.Ref(r.row, col-1)))
+			return 0, false
+		}
+		col = c
+	}
+	if col >= sheet.MaxCols {
+		r.fail(corrupt("cell in column %d, past the last column XFD", col+1))
+		return 0, false
+	}
+	return col, true
+}
+
+// settle stores the cell just read at column col, of style and type typ,
+// with a value (r.val, when hasV) and a formula (r.formula, when hasF):
+// its stored value, or its formula computed when the workbook stores no
+// result, may store stale ones, or stores one its formula cannot give.
+func (r *Rows) settle(col, style int, typ string, hasV, hasF bool) bool {
+	switch {
+	case hasF && (!hasV || len(bytes.TrimSpace(r.val)) == 0 && typ != "str" && typ != "inlineStr"):
+		// A formula without a stored result: a program that writes
+		// formulas without calculating them.
+		r.compute(col, style, noResult)
+		return true
+	case !hasV:
+		return true
+	case hasF && r.wb.recalc:
+		// The workbook asks to be recalculated when opened: its stored
+		// results may be anything (XlsxWriter stores 0).
+		r.compute(col, style, recalcResult)
+		return true
+	case hasF && r.wb.stale(string(r.formula), typ):
+		// A stored result its formula cannot give: computed again, as if
+		// none were stored.
+		r.compute(col, style, staleResult)
+		return true
+	}
+	return r.store(col, style, typ)
 }
 
 // store renders the value text r.val of a cell of type typ and style, and
 // puts it at column col of the current row.
 func (r *Rows) store(col, style int, typ string) bool {
-	var c Cell
+	var c sheet.Cell
 	switch typ {
 	case "s":
 		if len(bytes.TrimSpace(r.val)) == 0 {
@@ -312,7 +281,7 @@ func (r *Rows) store(col, style int, typ string) bool {
 		i, err := strconv.Atoi(string(bytes.TrimSpace(r.val)))
 		v, ok := r.wb.sharedString(i)
 		if err != nil || !ok {
-			r.fail(corrupt("cell %s refers to shared string %q of %d", Cell{Row: r.row, Col: col}.Ref(), r.val, len(r.wb.sst)))
+			r.fail(corrupt("cell %s refers to shared string %q of %d", sheet.Ref(r.row, col), r.val, len(r.wb.sst)))
 			return false
 		}
 		c.Value = v
@@ -332,15 +301,12 @@ func (r *Rows) store(col, style int, typ string) bool {
 		}
 		v, err := strconv.ParseFloat(string(text), 64)
 		if err != nil {
-			r.fail(corrupt("cell %s holds %q, not a number", Cell{Row: r.row, Col: col}.Ref(), text))
+			r.fail(corrupt("cell %s holds %q, not a number", sheet.Ref(r.row, col), text))
 			return false
 		}
 		c.Value = r.wb.format(style).Render(v, r.wb.date1904)
 	}
-	if c.Empty() {
-		return true
-	}
-	r.put(c, col)
+	r.cells.Put(&c, col, 1)
 	return true
 }
 
@@ -359,44 +325,16 @@ func (w *Workbook) stale(expr, typ string) bool {
 	return formula.Stale(w.budget.Parse(expr), stored)
 }
 
-// put stores the non-empty cell c at column col of the current row.
-func (r *Rows) put(c Cell, col int) {
-	if col >= r.limit {
-		r.countBeyond(col)
-		return
-	}
-	c.Row, c.Col = r.row, col
-	if col >= cap(r.cells) {
-		// One allocation for a far-away cell, not a series of appends.
-		r.cells = slices.Grow(r.cells, col+1-len(r.cells))
-	}
-	for len(r.cells) <= col {
-		r.cells = append(r.cells, Cell{Row: r.row, Col: len(r.cells)})
-	}
-	r.cells[col] = c
-}
-
 // compute stores the value of the formula r.formula at column col of the
 // current row, computed by the workbook's calculation engine.
 func (r *Rows) compute(col, style int, why string) {
-	if col >= r.limit {
-		r.countBeyond(col) // a formula: a value, whatever it gives
+	if !r.cells.Keeps(col) {
+		r.cells.Count(col, 1) // a formula: a value, whatever it gives
 		return
 	}
-	ref := Cell{Row: r.row, Col: col}.Ref()
+	ref := sheet.Ref(r.row, col)
 	c := r.wb.compute(r.name, ref, string(decodeEscapes(r.formula)), r.wb.format(style), why)
-	if !c.Empty() {
-		r.put(c, col)
-	}
-}
-
-// trim drops the empty cells at the end of the current row.
-func (r *Rows) trim() {
-	n := len(r.cells)
-	for n > 0 && r.cells[n-1].Empty() {
-		n--
-	}
-	r.cells = r.cells[:n]
+	r.cells.Put(&c, col, 1)
 }
 
 // parseCol returns the 0-based column of an A1-style reference such as
@@ -409,7 +347,7 @@ func parseCol(ref []byte) (int, bool) {
 			break
 		}
 		col = col*26 + int(c-'a'+1)
-		if col > maxCols {
+		if col > sheet.MaxCols {
 			return 0, false
 		}
 	}

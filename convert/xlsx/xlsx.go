@@ -17,8 +17,10 @@
 // recalculated when opened (calcPr fullCalcOnLoad, as XlsxWriter, which
 // stores 0 for every formula, and POI write), is computed by excelize's
 // calculation engine, opened only for such a workbook, and marked
-// [Cell].Computed, or marked [Cell].Unknown when it cannot be computed. Everything else (styles beyond number formats, drawings,
-// comments) is skipped.
+// [sheet.Cell].Computed, or marked [sheet.Cell].Unknown when it cannot be
+// computed. Everything else (styles beyond number formats, drawings,
+// comments) is skipped. The cells are handed over in convert's one sheet
+// model ([sheet]), each row laid out by its assembly ([sheet.Row]).
 //
 // It reads what Excel, LibreOffice, Gnumeric and the common libraries
 // write, prefixed element names included. Every index and length read from
@@ -39,7 +41,8 @@
 // ([MaxCalcCells] cells read per workbook, [MaxRefCells] per reference,
 // [MaxCalcText] bytes of text per step, [MaxCalcDepth] formulas deep;
 // functions whose cost depends on their arguments' values, such as REPT,
-// are not computed): a cell past it is marked [Cell].Unknown, saying why.
+// are not computed): a cell past it is marked [sheet.Cell].Unknown,
+// saying why.
 package xlsx
 
 import (
@@ -51,12 +54,13 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/ovsync/ovsync/convert/cellfmt"
 	"github.com/ovsync/ovsync/convert/formula"
-	"github.com/ovsync/ovsync/convert/xls"
+	"github.com/ovsync/ovsync/convert/sheet"
 )
 
 // The errors that [Open] and [Rows] wrap; test for them with errors.Is.
@@ -66,21 +70,16 @@ var (
 	ErrNotZip = errors.New("not an .xlsx workbook (no zip signature): check the file's real format")
 	// ErrNotWorkbook means a zip archive that holds no Excel workbook.
 	ErrNotWorkbook = errors.New("a zip archive, but not an Excel workbook")
-	// ErrCorrupt means a truncated or damaged file.
-	ErrCorrupt = errors.New("workbook is truncated or corrupt")
+	// ErrCorrupt means a truncated or damaged file ([sheet.ErrCorrupt]).
+	ErrCorrupt = fmt.Errorf("workbook is %w", sheet.ErrCorrupt)
 	// ErrXLSB means an Excel binary workbook, a zip of binary parts.
 	ErrXLSB = errors.New("an Excel binary workbook (.xlsb), which convert does not read: open it in Excel and save it as .xlsx")
 	// ErrNumbers means an Apple Numbers spreadsheet.
 	ErrNumbers = errors.New("an Apple Numbers spreadsheet, which convert does not read: in Numbers, choose File > Export To > Excel, and convert the .xlsx")
 )
 
-// corruptHint ends every corruption error.
-const corruptHint = "open it in a spreadsheet program and save it again"
-
 // corrupt returns an [ErrCorrupt] error saying what was wrong.
-func corrupt(format string, args ...any) error {
-	return fmt.Errorf("%w (%s): %s", ErrCorrupt, fmt.Sprintf(format, args...), corruptHint)
-}
+func corrupt(format string, args ...any) error { return sheet.Corrupt(ErrCorrupt, format, args...) }
 
 // Relationship types, by the end of their URI (the transitional and the
 // strict namespaces differ only before it).
@@ -96,7 +95,8 @@ const (
 // methods may be called concurrently: reading a sheet changes nothing.
 type Workbook struct {
 	files    map[string]*zip.File // by lower-case name with forward slashes
-	sheets   []sheet
+	sheets   []sheet.Sheet
+	parts    []string // the zip entry of each sheet's XML
 	sst      []string
 	xf       []cellfmt.Format // number format of each cellXfs entry
 	date1904 bool
@@ -109,37 +109,6 @@ type Workbook struct {
 	size int64
 	calc calc
 }
-
-// sheet is a worksheet of the workbook.
-type sheet struct {
-	name   string
-	part   string // the zip entry of its XML
-	hidden bool
-}
-
-// Cell is one cell of a row. An empty cell has neither Value nor Err.
-type Cell struct {
-	// Row and Col are 0-based: A1 is row 0, column 0.
-	Row, Col int
-	// Value is the cell's value as cellfmt renders it: the cached result
-	// for a formula; "" for an error cell.
-	Value string
-	// Err is the error shown by an error cell ("#N/A", "#DIV/0!", …).
-	Err string
-	// Computed is set for a formula whose result the workbook does not
-	// store: Value (or Err) was computed by the calculation engine.
-	Computed bool
-	// Unknown is set for a formula whose result the workbook does not
-	// store and that cannot be computed: it says why.
-	Unknown string
-}
-
-// Empty reports whether the cell holds nothing: no value, no error and
-// no formula without a result.
-func (c Cell) Empty() bool { return c.Value == "" && c.Err == "" && c.Unknown == "" }
-
-// Ref returns the cell's A1-style reference, such as "G12".
-func (c Cell) Ref() string { return xls.Ref(c.Row, c.Col) }
 
 // Open reads the workbook of the .xlsx file r of the given size: its
 // sheet list, date system, number formats and shared strings. Cells are
@@ -289,11 +258,7 @@ func (w *Workbook) readWorkbook(book string) error {
 		Calc struct {
 			FullCalcOnLoad string `xml:"fullCalcOnLoad,attr"`
 		} `xml:"calcPr"`
-		Sheets []struct {
-			Name  string     `xml:"name,attr"`
-			State string     `xml:"state,attr"`
-			Attrs []xml.Attr `xml:",any,attr"`
-		} `xml:"sheets>sheet"`
+		Sheets []workbookSheet `xml:"sheets>sheet"`
 	}
 	if err := unmarshal(b, &doc); err != nil {
 		return corrupt("%s: %v", book, err)
@@ -306,18 +271,27 @@ func (w *Workbook) readWorkbook(book string) error {
 	if err != nil {
 		return err
 	}
+	if err := w.listSheets(doc.Sheets, rels); err != nil {
+		return err
+	}
+	return w.readShared(rels)
+}
+
+// workbookSheet is an entry of the workbook part's sheet list.
+type workbookSheet struct {
+	Name  string     `xml:"name,attr"`
+	State string     `xml:"state,attr"`
+	Attrs []xml.Attr `xml:",any,attr"`
+}
+
+// listSheets keeps the worksheets of the sheet list, each with the part
+// its relationship (among rels) names.
+func (w *Workbook) listSheets(sheets []workbookSheet, rels []rel) error {
 	byID := map[string]rel{}
-	var sstPart, stylesPart string
 	for _, r := range rels {
 		byID[r.id] = r
-		switch {
-		case strings.HasSuffix(r.typ, relSharedStrings):
-			sstPart = r.target
-		case strings.HasSuffix(r.typ, relStyles):
-			stylesPart = r.target
-		}
 	}
-	for _, s := range doc.Sheets {
+	for _, s := range sheets {
 		var id string
 		for _, a := range s.Attrs {
 			if a.Name.Local == "id" && a.Name.Space != "" {
@@ -331,7 +305,24 @@ func (w *Workbook) readWorkbook(book string) error {
 		if w.files[r.target] == nil {
 			return corrupt("sheet %q has no part %s", s.Name, r.target)
 		}
-		w.sheets = append(w.sheets, sheet{name: s.Name, part: r.target, hidden: s.State == "hidden" || s.State == "veryHidden"})
+		w.sheets = append(w.sheets, sheet.Sheet{Name: s.Name, Hidden: s.State == "hidden" || s.State == "veryHidden"})
+		w.parts = append(w.parts, r.target)
+	}
+	return nil
+}
+
+// readShared reads what the sheets share: the number formats of the
+// styles and the shared string table, in the parts rels name or under
+// their usual names.
+func (w *Workbook) readShared(rels []rel) error {
+	var sstPart, stylesPart string
+	for _, r := range rels {
+		switch {
+		case strings.HasSuffix(r.typ, relSharedStrings):
+			sstPart = r.target
+		case strings.HasSuffix(r.typ, relStyles):
+			stylesPart = r.target
+		}
 	}
 	if stylesPart == "" && w.files["xl/styles.xml"] != nil {
 		stylesPart = "xl/styles.xml"
@@ -457,7 +448,7 @@ func (w *Workbook) readSharedStrings(f *zip.File) error {
 	if err := s.Err(); errors.Is(err, errUnpacked) {
 		return corrupt("%s unpacks to more than %d bytes, too many for a file of %d bytes", f.Name, unpack, w.size)
 	} else if err != nil {
-		return corrupt("%s: %v", f.Name, zipErr(err))
+		return corrupt("%s: %v", f.Name, xmlscan.ErrText(err))
 	}
 	return nil
 }
@@ -493,7 +484,7 @@ func readPart(f *zip.File, limit int64) ([]byte, error) {
 	defer rc.Close()
 	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
-		return nil, corrupt("%s: %v", f.Name, zipErr(err))
+		return nil, corrupt("%s: %v", f.Name, xmlscan.ErrText(err))
 	}
 	if int64(len(b)) > limit {
 		return nil, corrupt("%s is larger than %d bytes", f.Name, limit)
@@ -501,45 +492,14 @@ func readPart(f *zip.File, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// zipErr names the zip errors people can act on.
-func zipErr(err error) error {
-	switch {
-	case errors.Is(err, zip.ErrChecksum):
-		return errors.New("checksum mismatch")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("data cut short")
-	}
-	return err
-}
-
-// Sheets returns the names of the workbook's worksheets, in workbook
-// order; [Workbook.Rows] takes an index into this list. Chart sheets are
-// left out; hidden worksheets are listed.
-func (w *Workbook) Sheets() []string {
-	names := make([]string, len(w.sheets))
-	for i, s := range w.sheets {
-		names[i] = s.name
-	}
-	return names
-}
-
-// Hidden reports whether worksheet i is hidden.
-func (w *Workbook) Hidden(i int) bool {
-	return i >= 0 && i < len(w.sheets) && w.sheets[i].hidden
-}
+// Sheets returns the workbook's worksheets, in workbook order;
+// [Workbook.Rows] takes an index into this list. Chart sheets are left
+// out; hidden worksheets are listed.
+func (w *Workbook) Sheets() []sheet.Sheet { return slices.Clone(w.sheets) }
 
 // Date1904 reports whether the workbook counts dates from 1904 (the old
 // Macintosh date system) rather than 1900.
 func (w *Workbook) Date1904() bool { return w.date1904 }
-
-// Size returns the uncompressed size in bytes of worksheet i's XML, the
-// total that [Rows.Offset] counts towards.
-func (w *Workbook) Size(i int) int64 {
-	if i < 0 || i >= len(w.sheets) {
-		return 0
-	}
-	return int64(w.files[w.sheets[i].part].UncompressedSize64)
-}
 
 // format returns the number format of cell style s.
 func (w *Workbook) format(s int) cellfmt.Format {
@@ -555,12 +515,4 @@ func (w *Workbook) sharedString(i int) (string, bool) {
 		return "", false
 	}
 	return w.sst[i], true
-}
-
-// errText is the text of an error: a scan error past the zip layer.
-func errText(err error) string {
-	if errors.Is(err, xmlscan.ErrSyntax) {
-		return "malformed XML"
-	}
-	return zipErr(err).Error()
 }

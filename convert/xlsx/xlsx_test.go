@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
@@ -12,87 +11,14 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/convert/internal/sheettest"
 )
 
 // fixtures holds the spreadsheets written by LibreOffice and Gnumeric;
 // its README says how each was made. The .xlsx twins of the .xls fixtures
 // share their golden files, which go test ./convert/xls -update writes.
 const fixtures = "../../testdata/spreadsheets"
-
-// noValue stands in the golden files for a formula cell without a value
-// ovsync can be sure of.
-const noValue = "(no value)"
-
-func openFile(t testing.TB, path string) (*Workbook, error) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Open(bytes.NewReader(data), int64(len(data)))
-}
-
-// readAll reads every row of sheet i as the fields of a CSV file: an
-// error cell gives its error, skipped rows are empty, and every row is
-// padded to the width of the widest.
-func readAll(t testing.TB, w *Workbook, i int) ([][]string, error) {
-	t.Helper()
-	rows, err := w.Rows(i)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out [][]string
-	width := 0
-	for rows.Next() {
-		for len(out) < rows.Row() {
-			out = append(out, nil)
-		}
-		var rec []string
-		for c, cell := range rows.Cells() {
-			if cell.Row != rows.Row() || cell.Col != c {
-				t.Fatalf("cell %s at row %d, column %d", cell.Ref(), rows.Row(), c)
-			}
-			v := cell.Value
-			if cell.Err != "" {
-				v = cell.Err
-			}
-			if cell.Unknown != "" {
-				v = noValue
-			}
-			rec = append(rec, v)
-		}
-		out = append(out, rec)
-		width = max(width, len(rec))
-	}
-	for i := range out {
-		for len(out[i]) < width {
-			out[i] = append(out[i], "")
-		}
-	}
-	if out == nil {
-		out = [][]string{}
-	}
-	return out, rows.Err()
-}
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	records, err := r.ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if records == nil {
-		records = [][]string{}
-	}
-	return records
-}
 
 // TestFixtures reads every .xlsx fixture and compares each sheet, cell by
 // cell, with the golden file of its .xls twin.
@@ -103,26 +29,7 @@ func TestFixtures(t *testing.T) {
 	}
 	for _, path := range paths {
 		file := filepath.Base(path)
-		t.Run(file, func(t *testing.T) {
-			wb, err := openFile(t, path)
-			if err != nil {
-				t.Fatalf("Open: %v", err)
-			}
-			base := strings.TrimSuffix(file, ".xlsx")
-			if len(wb.Sheets()) == 0 {
-				t.Fatal("no sheets")
-			}
-			for i, sheet := range wb.Sheets() {
-				got, err := readAll(t, wb, i)
-				if err != nil {
-					t.Fatalf("sheet %q: %v", sheet, err)
-				}
-				want := readCSV(t, filepath.Join(fixtures, "golden", base+"."+sheet+".csv"))
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("sheet %q differs from its golden file (-want +got):\n%s", sheet, diff)
-				}
-			}
-		})
+		t.Run(file, func(t *testing.T) { sheettest.Twins(t, path, filepath.Join(fixtures, "golden"), Open) })
 	}
 }
 
@@ -139,16 +46,17 @@ func TestWorkbookFacts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			wb, err := openFile(t, filepath.Join(fixtures, tt.file))
+			wb, err := sheettest.OpenFile(t, filepath.Join(fixtures, tt.file), Open)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.sheets, wb.Sheets()); diff != "" {
-				t.Errorf("Sheets (-want +got):\n%s", diff)
-			}
+			var names []string
 			var hidden []bool
-			for i := range wb.Sheets() {
-				hidden = append(hidden, wb.Hidden(i))
+			for _, s := range wb.Sheets() {
+				names, hidden = append(names, s.Name), append(hidden, s.Hidden)
+			}
+			if diff := cmp.Diff(tt.sheets, names); diff != "" {
+				t.Errorf("Sheets (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.hidden, hidden); diff != "" {
 				t.Errorf("Hidden (-want +got):\n%s", diff)
@@ -173,18 +81,18 @@ func TestOpenRefuses(t *testing.T) {
 	}{
 		{"empty", nil, ErrNotZip, ""},
 		{"csv", []byte("id,email\n"), ErrNotZip, ""},
-		{"zip of a text file", zipOf(t, map[string]string{"notes.txt": "hello"}), ErrNotWorkbook, "no xl/workbook.xml"},
-		{"ods", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}), ErrNotWorkbook, ".ods"},
-		{"docx", zipOf(t, map[string]string{"word/document.xml": "<x/>"}), ErrNotWorkbook, "Word"},
-		{"odt", zipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}), ErrNotWorkbook, "text document (.odt)"},
-		{"xlsb", zipOf(t, map[string]string{
+		{"zip of a text file", sheettest.ZipOf(t, map[string]string{"notes.txt": "hello"}), ErrNotWorkbook, "no xl/workbook.xml"},
+		{"ods", sheettest.ZipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}), ErrNotWorkbook, ".ods"},
+		{"docx", sheettest.ZipOf(t, map[string]string{"word/document.xml": "<x/>"}), ErrNotWorkbook, "Word"},
+		{"odt", sheettest.ZipOf(t, map[string]string{"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}), ErrNotWorkbook, "text document (.odt)"},
+		{"xlsb", sheettest.ZipOf(t, map[string]string{
 			"_rels/.rels":     `<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.bin"/></Relationships>`,
 			"xl/workbook.bin": "\x83\x01\x00\xe9\xff"}), ErrXLSB, ".xlsb"},
-		{"xlsb without relationships", zipOf(t, map[string]string{"xl/workbook.bin": "\x83\x01"}), ErrXLSB, ".xlsb"},
-		{"numbers", zipOf(t, map[string]string{"Index/Document.iwa": "\x00", "Metadata/Properties.plist": "x"}), ErrNumbers, "Numbers"},
-		{"numbers 09", zipOf(t, map[string]string{"index.xml.gz": "\x1f\x8b"}), ErrNumbers, "Numbers"},
-		{"bad workbook xml", zipOf(t, map[string]string{"xl/workbook.xml": "<workbook><sheets><sheet"}), ErrCorrupt, ""},
-		{"missing sheet part", zipOf(t, map[string]string{
+		{"xlsb without relationships", sheettest.ZipOf(t, map[string]string{"xl/workbook.bin": "\x83\x01"}), ErrXLSB, ".xlsb"},
+		{"numbers", sheettest.ZipOf(t, map[string]string{"Index/Document.iwa": "\x00", "Metadata/Properties.plist": "x"}), ErrNumbers, "Numbers"},
+		{"numbers 09", sheettest.ZipOf(t, map[string]string{"index.xml.gz": "\x1f\x8b"}), ErrNumbers, "Numbers"},
+		{"bad workbook xml", sheettest.ZipOf(t, map[string]string{"xl/workbook.xml": "<workbook><sheets><sheet"}), ErrCorrupt, ""},
+		{"missing sheet part", sheettest.ZipOf(t, map[string]string{
 			"xl/workbook.xml":            `<workbook xmlns:r="r"><sheets><sheet name="A" r:id="rId1"/></sheets></workbook>`,
 			"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
 		}), ErrCorrupt, "no part"},
@@ -217,7 +125,7 @@ func TestOpenRefuses(t *testing.T) {
 // sstWorkbook returns a workbook of one sheet whose shared string table
 // is sst.
 func sstWorkbook(t testing.TB, sst string) []byte {
-	return zipOf(t, map[string]string{
+	return sheettest.ZipOf(t, map[string]string{
 		"xl/workbook.xml":            `<workbook xmlns:r="r"><sheets><sheet name="A" r:id="rId1"/></sheets></workbook>`,
 		"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="x/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
 		"xl/worksheets/sheet1.xml":   `<worksheet><sheetData><row r="1"><c t="s"><v>0</v></c></row></sheetData></worksheet>`,
@@ -240,11 +148,11 @@ func TestSharedStringsBounded(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			data := sstWorkbook(t, tt.sst)
 			var err error
-			n := allocated(func() { _, err = Open(bytes.NewReader(data), int64(len(data))) })
+			n := sheettest.Allocated(func() { _, err = Open(bytes.NewReader(data), int64(len(data))) })
 			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), tt.msg) || !strings.Contains(err.Error(), "sharedStrings.xml") {
 				t.Fatalf("%d bytes: error %v, want %q", len(data), err, tt.msg)
 			}
-			if limit := uint64(allocPerByte*len(data) + 4*sstUnpackMin); n > limit {
+			if limit := uint64(sheettest.AllocPerByte*len(data) + 4*sstUnpackMin); n > limit {
 				t.Errorf("%d bytes: %d allocated, more than %d", len(data), n, limit)
 			}
 		})
@@ -306,12 +214,12 @@ func TestCorpusRepros(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data := zipOf(t, tt.files)
+			data := sheettest.ZipOf(t, tt.files)
 			w, err := Open(bytes.NewReader(data), int64(len(data)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := readAll(t, w, 0)
+			got, err := sheettest.Read(t, w.Rows, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,6 +11,7 @@
 package xmlscan
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"io"
@@ -110,6 +111,49 @@ func (s *Scanner) Err() error {
 		return nil
 	}
 	return s.rerr
+}
+
+// ErrText names an error that stopped a scan as a person can act on it:
+// "malformed XML", and for a part read from a zip archive "checksum
+// mismatch" or "data cut short"; another error as it says.
+func ErrText(err error) string {
+	switch {
+	case errors.Is(err, ErrSyntax):
+		return "malformed XML"
+	case errors.Is(err, zip.ErrChecksum):
+		return "checksum mismatch"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "data cut short"
+	}
+	return err.Error()
+}
+
+// Ended says why the input ended where more was due: what stopped the
+// scan ([ErrText]), or else, at a clean end, the text what.
+func (s *Scanner) Ended(what string) string {
+	if err := s.Err(); err != nil {
+		return ErrText(err)
+	}
+	return what
+}
+
+// Child moves to the next start tag before the end tag named end, which
+// closes the element being read, reporting false at that end tag or at
+// the end of the input ([Scanner.Kind] is then End or EOF). Text and the
+// end tags of other elements are passed over.
+func (s *Scanner) Child(end string) bool {
+	for {
+		switch s.Next() {
+		case EOF:
+			return false
+		case End:
+			if string(s.Name) == end {
+				return false
+			}
+		case Start:
+			return true
+		}
+	}
 }
 
 // index returns the index, relative to s.pos, of the first sep at or

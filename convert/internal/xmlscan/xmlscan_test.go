@@ -1,6 +1,10 @@
 package xmlscan
 
 import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -65,5 +69,60 @@ func TestDiscard(t *testing.T) {
 	s := New(strings.NewReader("<a/>"))
 	if s.Discard(5) {
 		t.Error("discarded past the end")
+	}
+}
+
+// TestChild moves from start tag to start tag inside an element, past
+// text and other end tags, and tells its end tag from the end of the
+// input and from damaged input.
+func TestChild(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		children  []string
+		kind      Kind   // where Child stopped
+		ended     string // what Ended says then
+	}{
+		{"end tag", `<row>x<c/><c><v>1</v></c></x:row><after/>`, []string{"c", "c", "v"}, End, "inside"},
+		{"prefixed", `<x:row><x:c r="A1"/></x:row>`, []string{"c"}, End, "inside"},
+		{"cut short", `<row><c/>text`, []string{"c"}, EOF, "inside"},
+		{"malformed", `<row><c/><`, []string{"c"}, EOF, "malformed XML"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New(strings.NewReader(tt.doc))
+			if s.Next() != Start {
+				t.Fatalf("first token %v", s.Kind)
+			}
+			var got []string
+			for s.Child("row") {
+				got = append(got, string(s.Name))
+			}
+			if strings.Join(got, " ") != strings.Join(tt.children, " ") {
+				t.Errorf("children %q, want %q", got, tt.children)
+			}
+			if s.Kind != tt.kind {
+				t.Errorf("stopped at %v, want %v", s.Kind, tt.kind)
+			}
+			if got := s.Ended("inside"); got != tt.ended {
+				t.Errorf("Ended = %q, want %q", got, tt.ended)
+			}
+		})
+	}
+}
+
+func TestErrText(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{ErrSyntax, "malformed XML"},
+		{fmt.Errorf("part: %w", zip.ErrChecksum), "checksum mismatch"},
+		{io.ErrUnexpectedEOF, "data cut short"},
+		{errors.New("disk on fire"), "disk on fire"},
+	}
+	for _, tt := range tests {
+		if got := ErrText(tt.err); got != tt.want {
+			t.Errorf("ErrText(%v) = %q, want %q", tt.err, got, tt.want)
+		}
 	}
 }
