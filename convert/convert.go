@@ -49,7 +49,9 @@ import (
 
 	"github.com/ovsync/ovsync/convert/sheet"
 	"github.com/ovsync/ovsync/internal/atomicfile"
+	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/fserr"
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
@@ -848,7 +850,7 @@ func (c *converter) convertAll(batch *atomicfile.Batch, byKind map[lint.Kind]*pl
 		if err != nil && !errors.Is(err, errAbort) {
 			c.fail(err)
 		}
-		p.res.Output = display(c.dest[k])
+		p.res.Output = displaypath.Of(c.dest[k])
 		if c.dest[k] == "-" {
 			p.res.Output = "stdout"
 		}
@@ -904,22 +906,6 @@ func (c *converter) removeCreated() {
 		os.Remove(c.created[i])
 	}
 	c.created = nil
-}
-
-// display returns path relative to the working folder when it is under
-// it.
-func display(path string) string {
-	if path == "-" || !filepath.IsAbs(path) {
-		return path
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return path
-	}
-	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
-	}
-	return path
 }
 
 // maxListed bounds the places listed in one message.
@@ -1158,7 +1144,7 @@ func (sc *sheetConversion) verdict() error {
 	c, p, h, where := sc.c, sc.p, sc.p.head, sc.where
 	if sc.keyCells.n > 0 {
 		return fmt.Errorf("%s: the API key is in %s: %s: remove it from the file (the key is a secret, not data), and convert again",
-			p.in.path, countWord(sc.keyCells.n, "cell"), sc.keyCells.String())
+			p.in.path, plural.Count(sc.keyCells.n, "cell", "cells"), sc.keyCells.String())
 	}
 	if sc.unknown.n > 0 {
 		// An .xls file's stale results come back as they were from a
@@ -1168,18 +1154,18 @@ func (sc *sheetConversion) verdict() error {
 			fix = "save it as .xlsx, and convert that"
 		}
 		return fmt.Errorf("%s: %s without a value ovsync can be sure of: %s: %s: open the workbook in a spreadsheet program, let it recalculate, %s",
-			p.in.path, countWord(sc.unknown.n, "formula cell"), sc.unknown.String(), sc.why, fix)
+			p.in.path, plural.Count(sc.unknown.n, "formula cell", "formula cells"), sc.unknown.String(), sc.why, fix)
 	}
 	if sc.empty.n > 0 {
-		c.note(fmt.Sprintf("%s: skipped %s: empty (%s)", where, countWord(sc.empty.n, "row"), sc.empty.String()))
+		c.note(fmt.Sprintf("%s: skipped %s: empty (%s)", where, plural.Count(sc.empty.n, "row", "rows"), sc.empty.String()))
 	}
 	if sc.outside.n > 0 {
 		c.note(fmt.Sprintf("%s: skipped %s in columns without a header (%s): give the column a name to keep it",
-			where, countWord(sc.outside.n, "value"), sc.outside.String()))
+			where, plural.Count(sc.outside.n, "value", "values"), sc.outside.String()))
 	}
 	if sc.errCells.n > 0 {
 		return fmt.Errorf("%s: %s: %s: fix the formulas (or the data they look up) in the workbook, and convert again",
-			p.in.path, countWord(sc.errCells.n, "error cell"), sc.errCells.String())
+			p.in.path, plural.Count(sc.errCells.n, "error cell", "error cells"), sc.errCells.String())
 	}
 	if sc.rows == 0 {
 		if h.kind == lint.KindMapping {
@@ -1190,14 +1176,6 @@ func (sc *sheetConversion) verdict() error {
 		}
 	}
 	return nil
-}
-
-// countWord writes n and a noun, plural when n is not 1.
-func countWord(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // progressDelay is how long a conversion runs before it shows progress:
