@@ -32,10 +32,10 @@ type Options struct {
 	// (push.Protocols): the plan has the body written by the protocol
 	// it chooses, to hash it and to record the org it holds.
 	Protocols Protocols
-	// Lint, if set, is the lint report of the same org, already made
-	// with lint's default severities (as "ovsync report" does): the
-	// plan uses it instead of linting the files a second time.
-	Lint *lint.Report
+	// Digests has the plan record the SHA-256 of each file it was made
+	// from (Plan.Inputs), taken in the read that lints them: for a plan
+	// that is kept, or applied (push --plan).
+	Digests bool
 	// Keys are the run's keys: no message holds a piece of one, and no
 	// data (the plan file, the state, the dump) a whole one. nil means
 	// keys of the plan's own; [Make] teaches them the config's ApiKey.
