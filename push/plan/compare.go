@@ -34,7 +34,11 @@ type comparison struct {
 	roles [4]int
 	keyOf []int
 	gone  []int
-	v1    bool
+	// same is set when the keys (and the places of the id, email and
+	// names) are cur's: a user whose values are the same line is
+	// unchanged.
+	same bool
+	v1   bool
 	// invite says whether the push invites the users it adds.
 	invite bool
 	// phase is the list the records come from: 0 users, 1 teams, 2
@@ -135,6 +139,7 @@ func newComparison(cur current, prev *stateHead, invite bool) *comparison {
 // the id, email and names among them.
 func (c *comparison) setKeys(keys []string, roles [4]int) {
 	c.keys, c.roles, c.keyOf, c.gone = keys, roles, c.keyOf[:0], c.gone[:0]
+	c.same = slices.Equal(keys, c.cur.userKeys()) && roles == c.cur.userRoles()
 	for _, k := range c.cur.userKeys() {
 		c.keyOf = append(c.keyOf, slices.Index(keys, k))
 	}
@@ -145,8 +150,16 @@ func (c *comparison) setKeys(keys []string, roles [4]int) {
 	}
 }
 
-// user compares a user of the last push, a line of its state.
+// user compares a user of the last push, a line of its state: a user
+// of cur whose values are that line is not looked at further.
 func (c *comparison) user(u *stateUser) error {
+	if c.same && !c.v1 {
+		if i := c.findUser(u.ID); i >= 0 && !c.seen[i] && c.cur.line(i) == lineHash(u.Values) {
+			c.p.Users.Previous++
+			c.seen[i] = true
+			return nil
+		}
+	}
 	if !c.v1 {
 		c.vals = splitValues(u.Values, c.vals[:0])
 	}

@@ -164,8 +164,10 @@ func (pl *Planner) plan(mode string, extra io.Writer, last *lastPush, lastErr er
 	if extra != nil {
 		w = io.MultiWriter(h, extra)
 	}
+	aw := newAside(w)
+	defer aw.Close()
 	ps := newPass(cfg)
-	ps.body = pl.proto.Body(w, cfg, ps)
+	ps.body = pl.proto.Body(aw, cfg, ps)
 	if whole := last.whole(); whole != nil {
 		ps.objects = whole.v1()
 		if last.masked {
@@ -201,6 +203,9 @@ func (pl *Planner) plan(mode string, extra io.Writer, last *lastPush, lastErr er
 	go func() {
 		defer close(done)
 		size, bodyErr = ps.finish(rep.Org)
+		if err := aw.Close(); bodyErr == nil {
+			bodyErr = err
+		}
 	}()
 	var fixed repairStats
 	if last.masked {

@@ -31,9 +31,14 @@ type current interface {
 	email(i int) string
 	names(i int) (first, last string)
 	// userKeys are the keys of a user's values, in the body's order;
-	// sameValue reports whether the value of userKeys[k] of user i is v.
+	// sameValue reports whether the value of userKeys[k] of user i is v,
+	// line is the [lineHash] of user i's values.
 	userKeys() []string
 	sameValue(i, k int, v string) bool
+	line(i int) uint64
+	// userRoles are the positions of the id, email and names among the
+	// keys (-1 for none).
+	userRoles() [4]int
 	// object is the hash of user i's object as sent, which a state of
 	// version 1 compares.
 	object(i int) hash64
@@ -177,9 +182,18 @@ func valueAt(vals []string, p int) string {
 
 func (o *stateOrg) userKeys() []string { return o.st.UserKeys }
 
+func (o *stateOrg) userRoles() [4]int { return o.st.UserRoles }
+
 func (o *stateOrg) sameValue(i, k int, v string) bool { return valueAt(o.values(i), k) == v }
 
+func (o *stateOrg) line(i int) uint64 { return lineHash(o.st.Users[i].Values) }
+
 func (o *stateOrg) object(i int) hash64 { return o.st.Users[i].Hash }
+
+// lineHash hashes a user's values as a state keeps them (escaped, joined
+// by tabs): two users with the same values by the same keys have the
+// same hash.
+func lineHash[T string | []byte](values T) uint64 { return hashBytes(hashSeed^5, values) }
 
 func (o *stateOrg) teamID(i int) string {
 	if i < len(o.st.Teams) {

@@ -2,7 +2,9 @@ package plan
 
 import (
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 
 	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/lint"
@@ -30,22 +32,24 @@ type pass struct {
 	full    *collector
 	objects bool
 
-	// Users, on the users goroutine: the record being written, the keys
-	// and the positions of the id, email and names among them (roles),
-	// each key's column among the hashes (-1 for the four the model
-	// holds), and per user its hashes, its object's, and its values of
-	// the four where they are not the model's.
-	row    *lint.Row
-	users  int
-	keys   []string
-	roles  [4]int
-	hashed []int
-	stride int
-	hashes chunks
-	object []hash64
-	raw    map[int32]*[4]string
-	// usersErr is a record that is not one user of the model, or an
-	// error writing the body.
+	// Users, on the users goroutine: their count, their values of the
+	// four the model holds where they are not the model's, the keys and
+	// the positions of the id, email and names among them (roles), each
+	// key's column among the hashes (-1 for the four the model holds),
+	// and per user its hashes, the [lineHash] of its values and its
+	// object's; writeErr is an error writing the body.
+	users    int
+	raw      map[int32]*[4]string
+	keys     []string
+	roles    [4]int
+	hashed   []int
+	stride   int
+	hashes   chunks
+	lines    chunks
+	line     []byte
+	object   []hash64
+	writeErr error
+	// usersErr is a record that is not one user of the model.
 	usersErr error
 
 	// Groups and mapping rows, on the other goroutine: the ids and names
@@ -94,7 +98,8 @@ func (p *pass) notOne(r *lint.Row, what string) error {
 	return fmt.Errorf("%s:%d: the record is not one %s of its own (run ovsync lint)", p.files[r.Kind], r.Record.Line, what)
 }
 
-// user has the body write the user of a record of the users file.
+// user has the body write the user of a record of the users file, and
+// keeps its id, email and names as written where the model's differ.
 func (p *pass) user(r *lint.Row) {
 	if p.usersErr != nil {
 		return
@@ -103,10 +108,20 @@ func (p *pass) user(r *lint.Row) {
 		p.usersErr = p.notOne(r, "user")
 		return
 	}
-	p.row = r
-	if err := p.body.User(r.Header, r.Record.Fields); err != nil {
-		p.usersErr = err
-		return
+	differs := false
+	for _, role := range roles {
+		col := r.Header.Col(role)
+		differs = differs || field(r.Record.Fields, col) != field(r.Values, col)
+	}
+	if differs {
+		raw := new([4]string)
+		for j, role := range roles {
+			raw[j] = strings.Clone(field(r.Record.Fields, r.Header.Col(role)))
+		}
+		p.raw[int32(p.users)] = raw
+	}
+	if err := p.body.User(r.Header, r.Record.Fields); err != nil && p.writeErr == nil {
+		p.writeErr = err
 	}
 	p.users++
 }
@@ -149,39 +164,14 @@ func (p *pass) User(vals []string, obj []byte) {
 			hs[col] = hashValue(vals[k])
 		}
 	}
-	var raw [4]string
-	differs := false
-	for j, k := range p.roles {
-		if k < 0 {
-			continue
-		}
-		raw[j] = vals[k]
-		if raw[j] != p.modelValue(roles[j]) {
-			differs = true
-		}
-	}
-	if differs {
-		for j := range raw {
-			raw[j] = strings.Clone(raw[j])
-		}
-		p.raw[int32(p.users)] = &raw
-	}
+	p.line = appendValues(p.line[:0], vals)
+	p.lines.next(1)[0] = lineHash(p.line)
 	if p.objects {
 		p.object = append(p.object, hash64(hashBytes(hashSeed, obj)))
 	}
 	if p.full != nil {
 		p.full.User(vals, obj)
 	}
-}
-
-// modelValue returns the value of role in the record being written as
-// lint's model holds it.
-func (p *pass) modelValue(r lint.Role) string {
-	i := p.row.Header.Col(r)
-	if i < 0 || i >= len(p.row.Values) {
-		return ""
-	}
-	return p.row.Values[i]
 }
 
 // Team and Mapping are told of the teams and rows as [pass.finish]
@@ -221,17 +211,17 @@ func (p *pass) team(r *lint.Row) {
 // model's differ, and checks its flags as the body writes them.
 func (p *pass) mappingRow(r *lint.Row) {
 	h, rec := r.Header, r.Record
-	var raw [3]string
+	ids := [3]lint.Role{lint.MapTeam, lint.MapUser, lint.MapSubTeam}
 	differs := !r.Whole
-	for j, role := range [3]lint.Role{lint.MapTeam, lint.MapUser, lint.MapSubTeam} {
-		raw[j] = field(rec.Fields, h.Col(role))
-		differs = differs || raw[j] != field(r.Values, h.Col(role))
+	for _, role := range ids {
+		differs = differs || field(rec.Fields, h.Col(role)) != field(r.Values, h.Col(role))
 	}
 	if differs {
-		for j := range raw {
-			raw[j] = strings.Clone(raw[j])
+		raw := new([3]string)
+		for j, role := range ids {
+			raw[j] = strings.Clone(field(rec.Fields, h.Col(role)))
 		}
-		p.rows[int32(r.Index)] = &raw
+		p.rows[int32(r.Index)] = raw
 	}
 	member, ok1 := lint.ParseBool(field(rec.Fields, h.Col(lint.MapIsMember)))
 	manager, ok2 := lint.ParseBool(field(rec.Fields, h.Col(lint.MapIsManager)))
@@ -252,7 +242,7 @@ func field(fields []string, i int) string {
 
 // err returns the first error of the pass, once lint is done.
 func (p *pass) err() error {
-	for _, err := range []error{p.usersErr, p.teamsErr, p.flagsErr} {
+	for _, err := range []error{p.usersErr, p.writeErr, p.teamsErr, p.flagsErr} {
 		if err != nil {
 			return err
 		}
@@ -380,6 +370,8 @@ func (o *lintOrg) names(i int) (first, last string) { return o.held(i, 2), o.hel
 
 func (o *lintOrg) userKeys() []string { return o.p.keys }
 
+func (o *lintOrg) userRoles() [4]int { return o.p.roles }
+
 func (o *lintOrg) sameValue(i, k int, v string) bool {
 	if col := o.p.hashed[k]; col >= 0 {
 		return o.p.hashes.at(i, o.p.stride)[col] == hashValue(v)
@@ -391,6 +383,8 @@ func (o *lintOrg) sameValue(i, k int, v string) bool {
 	}
 	return v == ""
 }
+
+func (o *lintOrg) line(i int) uint64 { return o.p.lines.at(i, 1)[0] }
 
 func (o *lintOrg) object(i int) hash64 {
 	if i < len(o.p.object) {
@@ -418,3 +412,55 @@ func (o *lintOrg) findTeam(id string) int {
 func (o *lintOrg) row(r int) lint.Mapping { return o.m.Mappings[r] }
 
 func (o *lintOrg) key(r int) hash64 { return hash64(o.p.rowKeys.at(r, 1)[0]) }
+
+// aside is a writer that hands what it is given to w on a goroutine of
+// its own, in the blocks it gets them in: the pass writes the body while
+// lint reads the users file, and the body's hash (and the dump) need not
+// slow that read down. Write copies the block, as an io.Writer must; an
+// error of w comes out of Close.
+type aside struct {
+	w          io.Writer
+	full, free chan []byte
+	done       chan struct{}
+	err        error
+	closing    sync.Once
+}
+
+// asideBlocks is how many blocks may wait for w.
+const asideBlocks = 8
+
+func newAside(w io.Writer) *aside {
+	a := &aside{w: w, full: make(chan []byte, asideBlocks), free: make(chan []byte, asideBlocks), done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		for b := range a.full {
+			if a.err == nil {
+				_, a.err = a.w.Write(b)
+			}
+			select {
+			case a.free <- b:
+			default:
+			}
+		}
+	}()
+	return a
+}
+
+// Write hands a copy of b to w.
+func (a *aside) Write(b []byte) (int, error) {
+	var buf []byte
+	select {
+	case buf = <-a.free:
+	default:
+	}
+	a.full <- append(buf[:0], b...)
+	return len(b), nil
+}
+
+// Close waits until w has had every block, and returns its error; it
+// may be called again.
+func (a *aside) Close() error {
+	a.closing.Do(func() { close(a.full) })
+	<-a.done
+	return a.err
+}

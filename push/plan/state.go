@@ -427,7 +427,8 @@ func (h *stateHead) listsBound(z int64) (int64, error) {
 
 // listSink takes the records of a state's lists one at a time, in the
 // order of the file: every user, then every team, then every mapping
-// row. Their strings are cut from text that the sink keeps alive if it
+// row. A record is the reader's until the next: the sink copies what it
+// keeps. Its strings are cut from text that the sink keeps alive if it
 // keeps them: a sink that keeps few of many clones them.
 type listSink interface {
 	user(u *stateUser) error
@@ -490,18 +491,20 @@ func readLists(head *stateHead, src io.Reader, z int64, sink listSink) error {
 		return fmt.Errorf("the state file is damaged: its lists are not a gzip stream: %v", err)
 	}
 	zr.Multistream(false)
-	lr := &io.LimitedReader{R: zr, N: bound + 1}
+	lr := newReadAhead(&io.LimitedReader{R: zr, N: bound + 1}, int(min(readAheadBlock, bound+1)))
+	defer lr.close()
 	p := listParser{head: head, sink: sink}
 	buf := make([]byte, min(stateChunk, bound+1))
-	have := 0
+	have, total := 0, int64(0)
 	for done := false; !done; {
 		var err error
 		for have < len(buf) && err == nil {
 			var n int
 			n, err = lr.Read(buf[have:])
 			have += n
+			total += int64(n)
 		}
-		if lr.N == 0 {
+		if total > bound {
 			return fmt.Errorf("the state file is damaged: its lists unpack to more than the %d bytes its head and its size allow", bound)
 		}
 		switch {
@@ -535,6 +538,91 @@ func readLists(head *stateHead, src io.Reader, z int64, sink listSink) error {
 	return nil
 }
 
+// readAhead reads r on a goroutine of its own, a few blocks ahead of its
+// reader: the lists of a state are unpacked while the records unpacked
+// before are compared.
+type readAhead struct {
+	blocks chan []byte
+	free   chan []byte
+	stop   chan struct{}
+	done   chan struct{}
+	// block is the block being read, at off; err is r's error, set
+	// before blocks is closed.
+	block []byte
+	off   int
+	err   error
+}
+
+// readAheadBlock is the size of a block read ahead, and readAheadBlocks
+// how many may wait.
+const (
+	readAheadBlock  = 256 << 10
+	readAheadBlocks = 2
+)
+
+func newReadAhead(r io.Reader, size int) *readAhead {
+	a := &readAhead{blocks: make(chan []byte, readAheadBlocks), free: make(chan []byte, readAheadBlocks+2), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		defer close(a.blocks)
+		for {
+			var b []byte
+			select {
+			case b = <-a.free:
+			default:
+				b = make([]byte, size)
+			}
+			n := 0
+			var err error
+			for n < len(b) && err == nil {
+				var m int
+				m, err = r.Read(b[n:])
+				n += m
+			}
+			if n > 0 {
+				select {
+				case a.blocks <- b[:n]:
+				case <-a.stop:
+					return
+				}
+			}
+			if err != nil {
+				a.err = err
+				return
+			}
+		}
+	}()
+	return a
+}
+
+// Read reads what the goroutine read.
+func (a *readAhead) Read(p []byte) (int, error) {
+	for a.off == len(a.block) {
+		if a.block != nil {
+			select {
+			case a.free <- a.block[:cap(a.block)]:
+			default:
+			}
+		}
+		b, ok := <-a.blocks
+		if !ok {
+			a.block, a.off = nil, 0
+			return 0, a.err
+		}
+		a.block, a.off = b, 0
+	}
+	n := copy(p, a.block[a.off:])
+	a.off += n
+	return n, nil
+}
+
+// close stops the goroutine and waits until it is done, so that nothing
+// reads the source after.
+func (a *readAhead) close() {
+	close(a.stop)
+	<-a.done
+}
+
 // streamError describes an error of the gzip stream of a state's lists.
 func streamError(err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -550,6 +638,10 @@ type listParser struct {
 	// n counts the lines read, counts those of each kind.
 	n      int
 	counts [3]int
+	// u, t and m are the records handed to the sink, reused.
+	u stateUser
+	t stateTeam
+	m stateMapping
 }
 
 // start checks that b starts as a line of the lists does.
@@ -604,23 +696,24 @@ func (p *listParser) lines(text string) error {
 		var err error
 		switch k {
 		case 0:
-			u := stateUser{Values: body}
+			p.u = stateUser{Values: body}
 			i := 0
 			for v := range strings.SplitSeq(body, "\t") {
 				switch i {
 				case roles[0]:
-					u.ID = unescape(v)
+					p.u.ID = unescape(v)
 				case roles[1]:
-					u.Email = unescape(v)
+					p.u.Email = unescape(v)
 				}
 				if i++; i > roles[0] && i > roles[1] {
 					break
 				}
 			}
-			err = p.sink.user(&u)
+			err = p.sink.user(&p.u)
 		case 1:
 			id, name, _ := strings.Cut(body, "\t")
-			err = p.sink.team(&stateTeam{ID: unescape(id), Name: unescape(name)})
+			p.t = stateTeam{ID: unescape(id), Name: unescape(name)}
+			err = p.sink.team(&p.t)
 		default:
 			team, rest, ok1 := strings.Cut(body, "\t")
 			user, rest, ok2 := strings.Cut(rest, "\t")
@@ -628,10 +721,11 @@ func (p *listParser) lines(text string) error {
 			if !ok1 || !ok2 || !ok3 || len(flags) != 1 || flags[0] < '0' || flags[0] > '3' {
 				return fmt.Errorf("the state file is damaged: line %d of its lists is not a mapping", p.n)
 			}
-			err = p.sink.mapping(&stateMapping{
+			p.m = stateMapping{
 				Team: unescape(team), User: unescape(user), SubTeam: unescape(sub),
 				Member: (flags[0]-'0')&1 != 0, Manager: (flags[0]-'0')&2 != 0,
-			})
+			}
+			err = p.sink.mapping(&p.m)
 		}
 		if err != nil {
 			return err
