@@ -46,7 +46,8 @@ type Options struct {
 	// the model keeps without reading the files again (the plan of a push
 	// hashes the values it would send). It is called from two goroutines,
 	// one reading the users file, the other the groups file then the
-	// mapping file, in file order within each.
+	// mapping file, in file order within each; once more after the
+	// last record of each file, with a nil Record.
 	Rows func(*Row)
 	// Digests has lint take the SHA-256 of each file's bytes in the same
 	// read ([Report].Digests).

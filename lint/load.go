@@ -127,6 +127,9 @@ func (fr *fileReader) fieldFinding(rec *Record, i int, rule, msg, hint string) {
 // ragged or broken row, whose values may be partial. row returns the
 // index of what the record became in the model (see [Row]).
 func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(rec *Record, vals []string, ok bool) int) (err error) {
+	if fr.hook != nil {
+		defer func() { fr.hook(&Row{Kind: fr.kind, Header: fr.header, Index: -1}) }()
+	}
 	f, size, err := openCSV(path, fr.file)
 	if err != nil {
 		return err

@@ -23,8 +23,9 @@ type Row struct {
 	// Kind is the file's kind; Header its header.
 	Kind   Kind
 	Header *Header
-	// Record is the record as written. It and Values are reused for the
-	// next record: copy what you keep.
+	// Record is the record as written, nil once the file is read (its
+	// Header then nil too when it has none). It and Values are reused for
+	// the next record: copy what you keep.
 	Record *Record
 	// Values are its values as lint reads them: spaces around the
 	// standard columns removed.

@@ -3,6 +3,7 @@ package lint
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -19,7 +20,14 @@ func TestRowsHook(t *testing.T) {
 		t.Run(dir, func(t *testing.T) {
 			var mu sync.Mutex
 			got := map[Kind][]hookRow{}
+			ends := map[Kind]int{}
 			rep, err := Run(Options{Path: dir, Digests: true, Rows: func(r *Row) {
+				if r.Record == nil {
+					mu.Lock()
+					ends[r.Kind]++
+					mu.Unlock()
+					return
+				}
 				id := ""
 				switch r.Kind {
 				case KindUsers:
@@ -35,6 +43,9 @@ func TestRowsHook(t *testing.T) {
 				t.Fatal(err)
 			}
 			org := rep.Org
+			if want := (map[Kind]int{KindUsers: 1, KindGroups: 1, KindMapping: 1}); !maps.Equal(ends, want) {
+				t.Errorf("ends of the files %v, want one each", ends)
+			}
 			for k, n := range org.Rows {
 				if len(got[Kind(k)]) != n {
 					t.Errorf("%s: %d records handed over, %d rows", Kind(k), len(got[Kind(k)]), n)
