@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ovsync/ovsync/internal/displaypath"
@@ -37,7 +38,6 @@ func makePlan(opt Options) (*Plan, error) {
 		return nil, err
 	}
 	opt.Keys.Add(cfg.APIKey) // a plan never needs the key, and never shows it
-	opt.Digests = true       // a plan file names the files it was made from
 	pl, err := New(opt, cfg)
 	if err != nil {
 		return nil, err
@@ -167,7 +167,7 @@ func (pl *Planner) plan(mode string, extra io.Writer, last *lastPush, lastErr er
 	aw := newAside(w)
 	defer aw.Close()
 	ps := newPass(cfg)
-	ps.body = pl.proto.Body(aw, cfg, ps)
+	ps.body, ps.read = pl.proto.Body(aw, cfg, ps), last.release
 	if whole := last.whole(); whole != nil {
 		ps.objects = whole.v1()
 		if last.masked {
@@ -253,6 +253,7 @@ func (pl *Planner) compare(cur current, last *lastPush) (*Plan, error) {
 		p.State.SHA256 = last.sum
 		return p, nil
 	}
+	last.release()
 	c := newComparison(cur, &last.file.head, invites)
 	var sink listSink = c
 	if last.succession != nil {
@@ -327,6 +328,17 @@ type lastPush struct {
 	// masked is set for a state an earlier ovsync's key filter masked,
 	// read whole to be repaired.
 	masked bool
+	// start lets the lists of a streamed state be unpacked ahead, once
+	// lint has read a file and leaves a core to it.
+	start    chan struct{}
+	starting sync.Once
+}
+
+// release lets the lists of the state be unpacked.
+func (l *lastPush) release() {
+	if l.start != nil {
+		l.starting.Do(func() { close(l.start) })
+	}
 }
 
 // whole returns the state of the last push when it was read whole.
@@ -375,6 +387,9 @@ func (pl *Planner) lastPush() (*lastPush, error) {
 	if whole := sf.whole; whole != nil {
 		last.sum = whole.SHA256
 		last.masked = !whole.Exact && whole.masked()
+	} else {
+		last.start = make(chan struct{})
+		sf.prefetch(last.start)
 	}
 	return last, nil
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 
@@ -190,10 +191,43 @@ func (o *stateOrg) line(i int) uint64 { return lineHash(o.st.Users[i].Values) }
 
 func (o *stateOrg) object(i int) hash64 { return o.st.Users[i].Hash }
 
+// runSeed seeds the hashes a plan compares within the run and never
+// keeps ([hashValue], [lineHash]): the runtime's own string hash, faster
+// than [hashBytes], whose hashes a state file keeps and which must give
+// the same from one run to the next.
+var runSeed = maphash.MakeSeed()
+
+// hashValue hashes a user's value.
+func hashValue(v string) uint64 { return maphash.String(runSeed, v) }
+
 // lineHash hashes a user's values as a state keeps them (escaped, joined
 // by tabs): two users with the same values by the same keys have the
-// same hash.
-func lineHash[T string | []byte](values T) uint64 { return hashBytes(hashSeed^5, values) }
+// same hash. [lineHasher] gives it from the values.
+func lineHash(values string) uint64 { return maphash.String(runSeed, values) }
+
+// lineHasher gives the [lineHash] of a user's values without joining
+// them.
+type lineHasher struct {
+	h   maphash.Hash
+	buf []byte
+}
+
+// sum returns the lineHash of vals.
+func (l *lineHasher) sum(vals []string) uint64 {
+	l.h.SetSeed(runSeed)
+	for i, v := range vals {
+		if i > 0 {
+			l.h.WriteByte('\t')
+		}
+		if strings.ContainsAny(v, "\\\t\n\r") {
+			l.buf = appendEscaped(l.buf[:0], v)
+			l.h.Write(l.buf)
+		} else {
+			l.h.WriteString(v)
+		}
+	}
+	return l.h.Sum64()
+}
 
 func (o *stateOrg) teamID(i int) string {
 	if i < len(o.st.Teams) {

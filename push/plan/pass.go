@@ -31,6 +31,9 @@ type pass struct {
 	// a hash of each user's object, which a state of version 1 compares.
 	full    *collector
 	objects bool
+	// read, if set, is called once the users file or the mapping file is
+	// read (lint reads them on two goroutines).
+	read func()
 
 	// Users, on the users goroutine: their count, their values of the
 	// four the model holds where they are not the model's, the keys and
@@ -46,7 +49,7 @@ type pass struct {
 	stride   int
 	hashes   chunks
 	lines    chunks
-	line     []byte
+	line     lineHasher
 	object   []hash64
 	writeErr error
 	// usersErr is a record that is not one user of the model.
@@ -81,6 +84,12 @@ func newPass(cfg *lint.Config) *pass {
 
 // hook is lint's row hook.
 func (p *pass) hook(r *lint.Row) {
+	if r.Record == nil { // a file is read: a core is free
+		if r.Kind != lint.KindGroups && p.read != nil {
+			p.read()
+		}
+		return
+	}
 	switch r.Kind {
 	case lint.KindUsers:
 		p.user(r)
@@ -164,8 +173,7 @@ func (p *pass) User(vals []string, obj []byte) {
 			hs[col] = hashValue(vals[k])
 		}
 	}
-	p.line = appendValues(p.line[:0], vals)
-	p.lines.next(1)[0] = lineHash(p.line)
+	p.lines.next(1)[0] = p.line.sum(vals)
 	if p.objects {
 		p.object = append(p.object, hash64(hashBytes(hashSeed, obj)))
 	}
@@ -273,24 +281,36 @@ func (p *pass) finish(m *lint.Org) (int64, error) {
 			return 0, err
 		}
 	}
-	id := func(ids func(int32) string, i int32) string {
-		if i < 0 {
-			return ""
+	// The ids of a block of rows are gathered before they are written:
+	// a row's user is anywhere in the model, and fetching a block of them
+	// at once waits for memory once per block rather than once per row.
+	const block = 64
+	var ids [block][3]string
+	teams, users := m.Teams, m.Users
+	for from := 0; from < len(m.Mappings); from += block {
+		rows := m.Mappings[from:min(from+block, len(m.Mappings))]
+		for k := range rows {
+			row := &rows[k]
+			if raw, ok := p.rows[int32(from+k)]; ok {
+				ids[k] = *raw
+				continue
+			}
+			ids[k] = [3]string{}
+			if row.Team >= 0 {
+				ids[k][0] = teams[row.Team].ID
+			}
+			if row.User >= 0 {
+				ids[k][1] = users[row.User].ID
+			}
+			if row.SubTeam >= 0 {
+				ids[k][2] = teams[row.SubTeam].ID
+			}
 		}
-		return ids(i)
-	}
-	user := func(i int32) string { return m.Users[i].ID }
-	team := func(i int32) string { return m.Teams[i].ID }
-	for r := range m.Mappings {
-		row := &m.Mappings[r]
-		var ids [3]string
-		if raw, ok := p.rows[int32(r)]; ok {
-			ids = *raw
-		} else {
-			ids = [3]string{id(team, row.Team), id(user, row.User), id(team, row.SubTeam)}
-		}
-		if err := p.body.Mapping(ids[0], ids[1], ids[2], row.IsMember, row.IsManager); err != nil {
-			return 0, err
+		for k := range rows {
+			row := &rows[k]
+			if err := p.body.Mapping(ids[k][0], ids[k][1], ids[k][2], row.IsMember, row.IsManager); err != nil {
+				return 0, err
+			}
 		}
 	}
 	return p.body.Close()
@@ -329,9 +349,6 @@ func (c *chunks) at(i, n int) []uint64 {
 	off := i % per * n
 	return b[off : off+n]
 }
-
-// hashValue hashes a user's value.
-func hashValue(v string) uint64 { return hashBytes(hashSeed^4, v) }
 
 // lintOrg is the org of a planning pass: lint's model of the files, with
 // the hashes and values the pass kept (see [pass]).

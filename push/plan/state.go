@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ovsync/ovsync/internal/displaypath"
@@ -194,6 +195,10 @@ type stateFile struct {
 	br  *bufio.Reader
 	sum hash.Hash
 	z   int64
+	// lists are its lists being unpacked ahead (prefetch), or the error
+	// of their head.
+	lists    *lists
+	listsErr error
 }
 
 // maxHeadLine is the longest head line of a state whose lists are
@@ -257,10 +262,19 @@ func (sf *stateFile) readHead() (head stateHead, ok bool) {
 	return head, true
 }
 
-// close closes the file of a streamed state.
+// close stops the unpacking of a streamed state and closes its file.
 func (sf *stateFile) close() {
 	if sf != nil && sf.f != nil {
+		sf.lists.close()
 		sf.f.Close()
+	}
+}
+
+// prefetch has the lists of a streamed state unpacked ahead of
+// [stateFile.stream], once start is closed.
+func (sf *stateFile) prefetch(start <-chan struct{}) {
+	if sf.whole == nil && sf.lists == nil && sf.listsErr == nil {
+		sf.lists, sf.listsErr = openLists(&sf.head, sf.br, sf.z, start, prefetchBlocks)
 	}
 }
 
@@ -273,7 +287,13 @@ func (sf *stateFile) stream(sink listSink) (string, error) {
 	if sf.whole != nil {
 		return sf.whole.SHA256, sf.damaged(sf.whole.each(sink))
 	}
-	if err := readLists(&sf.head, sf.br, sf.z, sink); err != nil {
+	sf.prefetch(nil)
+	if sf.listsErr != nil {
+		return "", sf.damaged(sf.listsErr)
+	}
+	err := sf.lists.read(sink)
+	sf.lists.close()
+	if err != nil {
 		return "", sf.damaged(err)
 	}
 	n, err := sf.rest()
@@ -482,17 +502,49 @@ func (st *wholeLists) mapping(m *stateMapping) error {
 // not a list's, or out of order, stops the reading at once. What it
 // allocates is a chunk of text at a time, whatever the head claims.
 func readLists(head *stateHead, src io.Reader, z int64, sink listSink) error {
-	bound, err := head.listsBound(z)
+	l, err := openLists(head, src, z, nil, readAheadBlocks)
 	if err != nil {
 		return err
 	}
+	defer l.close()
+	return l.read(sink)
+}
+
+// lists are the lists of a version 2 state being unpacked ([openLists]).
+type lists struct {
+	head  *stateHead
+	bound int64
+	ahead *readAhead
+}
+
+// openLists checks head against the lists' size z and starts unpacking
+// them from src on a goroutine of its own, once start is closed (nil: at
+// once), up to depth blocks ahead of [lists.read]: a plan has them
+// unpacked while lint is still at work. close stops it.
+func openLists(head *stateHead, src io.Reader, z int64, start <-chan struct{}, depth int) (*lists, error) {
+	bound, err := head.listsBound(z)
+	if err != nil {
+		return nil, err
+	}
 	zr, err := gzip.NewReader(src)
 	if err != nil {
-		return fmt.Errorf("the state file is damaged: its lists are not a gzip stream: %v", err)
+		return nil, fmt.Errorf("the state file is damaged: its lists are not a gzip stream: %v", err)
 	}
 	zr.Multistream(false)
-	lr := newReadAhead(&io.LimitedReader{R: zr, N: bound + 1}, int(min(readAheadBlock, bound+1)))
-	defer lr.close()
+	ahead := newReadAhead(&io.LimitedReader{R: zr, N: bound + 1}, int(min(readAheadBlock, bound+1)), start, depth)
+	return &lists{head: head, bound: bound, ahead: ahead}, nil
+}
+
+// close stops the unpacking; it may be called again.
+func (l *lists) close() {
+	if l != nil {
+		l.ahead.close()
+	}
+}
+
+// read reads the lists to sink: see [readLists].
+func (l *lists) read(sink listSink) error {
+	head, bound, lr := l.head, l.bound, l.ahead
 	p := listParser{head: head, sink: sink}
 	buf := make([]byte, min(stateChunk, bound+1))
 	have, total := 0, int64(0)
@@ -548,23 +600,35 @@ type readAhead struct {
 	done   chan struct{}
 	// block is the block being read, at off; err is r's error, set
 	// before blocks is closed.
-	block []byte
-	off   int
-	err   error
+	block    []byte
+	off      int
+	err      error
+	stopping sync.Once
 }
 
 // readAheadBlock is the size of a block read ahead, and readAheadBlocks
-// how many may wait.
+// how many may wait; prefetchBlocks how many may wait for a plan's
+// comparison while lint is at work (24 MB).
 const (
 	readAheadBlock  = 256 << 10
 	readAheadBlocks = 2
+	prefetchBlocks  = 96
 )
 
-func newReadAhead(r io.Reader, size int) *readAhead {
-	a := &readAhead{blocks: make(chan []byte, readAheadBlocks), free: make(chan []byte, readAheadBlocks+2), stop: make(chan struct{}), done: make(chan struct{})}
+// newReadAhead reads r in blocks of size, up to depth blocks ahead, once
+// start is closed (nil: at once).
+func newReadAhead(r io.Reader, size int, start <-chan struct{}, depth int) *readAhead {
+	a := &readAhead{blocks: make(chan []byte, depth), free: make(chan []byte, depth+2), stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(a.done)
 		defer close(a.blocks)
+		if start != nil {
+			select {
+			case <-start:
+			case <-a.stop:
+				return
+			}
+		}
 		for {
 			var b []byte
 			select {
@@ -617,9 +681,9 @@ func (a *readAhead) Read(p []byte) (int, error) {
 }
 
 // close stops the goroutine and waits until it is done, so that nothing
-// reads the source after.
+// reads the source after; it may be called again.
 func (a *readAhead) close() {
-	close(a.stop)
+	a.stopping.Do(func() { close(a.stop) })
 	<-a.done
 }
 
@@ -770,7 +834,12 @@ func splitValues(s string, dst []string) []string {
 // appendEscaped appends v with backslash, tab, newline and carriage
 // return escaped, so that a value never breaks a line of the state.
 func appendEscaped(b []byte, v string) []byte {
-	for i := 0; i < len(v); i++ {
+	i := 0
+	for i < len(v) && v[i] != '\\' && v[i] != '\t' && v[i] != '\n' && v[i] != '\r' {
+		i++
+	}
+	b = append(b, v[:i]...) // most values need no escape
+	for ; i < len(v); i++ {
 		switch c := v[i]; c {
 		case '\\':
 			b = append(b, '\\', '\\')
