@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -40,6 +41,17 @@ type Options struct {
 	// one. The ApiKey of the config read is added to it (to a redactor of
 	// the run's own when nil).
 	Keys *redact.Redactor
+	// Rows, if set, is handed each record of the three files in the read
+	// that lints them ([Row]), for a tool that needs more of the rows than
+	// the model keeps without reading the files again (the plan of a push
+	// hashes the values it would send). It is called from two goroutines,
+	// one reading the users file, the other the groups file then the
+	// mapping file, in file order within each; once more after the
+	// last record of each file, with a nil Record.
+	Rows func(*Row)
+	// Digests has lint take the SHA-256 of each file's bytes in the same
+	// read ([Report].Digests).
+	Digests bool
 }
 
 // Run lints an org. A returned error means the run itself failed: usage,
@@ -95,12 +107,19 @@ func Run(opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	org, findings, err := Read(vocab, paths, userSchemas, keys)
+	org, findings, err := read(vocab, paths, readOptions{schemas: userSchemas, keys: keys, rows: opt.Rows, digests: opt.Digests})
 	if err != nil {
 		return nil, err
 	}
 	rep.Org = org
 	rep.Files = org.Files
+	if opt.Digests {
+		for k, sum := range org.digests {
+			if paths[k] != "" {
+				rep.Digests[k] = hex.EncodeToString(sum[:])
+			}
+		}
+	}
 	if len(cfgFindings) > 0 {
 		findings = append(cfgFindings, findings...)
 	}
@@ -187,10 +206,28 @@ func applySeverities(fs []Finding, over map[string]Severity) []Finding {
 // an api-key finding. Users are read on one core while groups and mapping
 // are read on another; the rules that need both sides run after.
 func Read(v *Vocabulary, paths [3]string, userSchemas [3]*jsonschema.Schema, keys *redact.Redactor) (*Org, []Finding, error) {
+	return read(v, paths, readOptions{schemas: userSchemas, keys: keys})
+}
+
+// readOptions are what [Read] and [Run] read an org with: the users'
+// schemas, the keys, and Options.Rows and Options.Digests.
+type readOptions struct {
+	schemas [3]*jsonschema.Schema
+	keys    *redact.Redactor
+	rows    func(*Row)
+	digests bool
+}
+
+// read reads the files of an org: see [Read].
+func read(v *Vocabulary, paths [3]string, opt readOptions) (*Org, []Finding, error) {
+	userSchemas, keys := opt.schemas, opt.keys
 	org := &Org{Vocabulary: v, userIndex: map[string]int32{}, teamIndex: map[string]int32{}}
 	org.Files = Files{Users: displaypath.Of(paths[KindUsers]), Groups: displaypath.Of(paths[KindGroups]), Mapping: displaypath.Of(paths[KindMapping])}
-	users := &usersReader{org: org, keys: keys}
-	teams := &teamsReader{org: org, keys: keys}
+	users := &usersReader{org: org, keys: keys, files: fileOptions{hook: opt.rows}}
+	teams := &teamsReader{org: org, keys: keys, groupsFile: fileOptions{hook: opt.rows}, mappingFile: fileOptions{hook: opt.rows}}
+	if opt.digests {
+		users.files.digest, teams.groupsFile.digest, teams.mappingFile.digest = &org.digests[KindUsers], &org.digests[KindGroups], &org.digests[KindMapping]
+	}
 	var wg sync.WaitGroup
 	var errUsers, errTeams error
 	wg.Add(2)

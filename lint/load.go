@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -57,6 +58,17 @@ type fileReader struct {
 	// sizeHint, if set, is told once how many rows the file will have
 	// about, so that the indexes can be sized once instead of growing.
 	sizeHint func(rows int)
+	fileOptions
+}
+
+// fileOptions are what a tool asked of the read of one file.
+type fileOptions struct {
+	// hook, if set, is handed each record once the kind has read it
+	// (Options.Rows).
+	hook func(*Row)
+	// digest, if set, gets the SHA-256 of the file's bytes, taken in the
+	// same read (Options.Digests).
+	digest *[sha256.Size]byte
 }
 
 // openCSV opens a CSV file of an org and returns its size; errors name it
@@ -112,14 +124,30 @@ func (fr *fileReader) fieldFinding(rec *Record, i int, rule, msg, hint string) {
 
 // read opens path and calls row for each record after the header with the
 // record and its values, surrounding spaces removed. ok is false for a
-// ragged or broken row, whose values may be partial.
-func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(rec *Record, vals []string, ok bool)) error {
+// ragged or broken row, whose values may be partial. row returns the
+// index of what the record became in the model (see [Row]).
+func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(rec *Record, vals []string, ok bool) int) (err error) {
+	if fr.hook != nil {
+		defer func() { fr.hook(&Row{Kind: fr.kind, Header: fr.header, Index: -1}) }()
+	}
 	f, size, err := openCSV(path, fr.file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	cr := NewCSVReader(fr.file, f, fr.report)
+	var src io.Reader = f
+	if fr.digest != nil {
+		d := newDigester(f)
+		src = d
+		defer func() {
+			if err == nil {
+				if err = d.sum(fr.digest); err != nil {
+					err = fmt.Errorf("%s: cannot read: %w", fr.file, fserr.WithoutPath(err))
+				}
+			}
+		}()
+	}
+	cr := NewCSVReader(fr.file, src, fr.report)
 	fr.custom = userSchema
 	rec, err := cr.Next()
 	if err == io.EOF && cr.Failed() {
@@ -190,7 +218,10 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 		if ok {
 			fr.checkFields(rec, vals)
 		}
-		row(rec, vals, ok)
+		index := row(rec, vals, ok)
+		if fr.hook != nil {
+			fr.hook(&Row{Kind: fr.kind, Header: fr.header, Record: rec, Values: vals, Whole: ok, Index: index})
+		}
 		// The findings about this record, the CSV reader's included, are
 		// keyed by its id.
 		fr.keyFindings(before, rec)

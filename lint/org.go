@@ -32,7 +32,8 @@ type Org struct {
 
 	userIndex map[string]int32
 	teamIndex map[string]int32
-	teamRows  adjacency // team -> its mapping rows (groupId), in file order
+	teamRows  adjacency   // team -> its mapping rows (groupId), in file order
+	digests   [3][32]byte // by Kind, with Options.Digests
 }
 
 // User is one user of the org.

@@ -47,6 +47,10 @@ type Report struct {
 	// gave the rule: the org then holds a secret, and no data is written
 	// from it ([Report.KeyError]).
 	KeyFields int
+	// Digests are the hex SHA-256 of each file's bytes by [Kind], taken in
+	// the read that linted them when Options.Digests is set ("" for a file
+	// not given).
+	Digests [3]string
 }
 
 // KeyError returns a [*KeyError] when the files hold an API key whole

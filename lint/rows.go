@@ -17,6 +17,28 @@ func ReadRows(v *Vocabulary, kind Kind, path string, fn func(h *Header, rec *Rec
 	return readFile(v, kind, path, nil, fn)
 }
 
+// Row is a record of one of an org's files as lint has read it into the
+// model, handed to Options.Rows.
+type Row struct {
+	// Kind is the file's kind; Header its header.
+	Kind   Kind
+	Header *Header
+	// Record is the record as written, nil once the file is read (its
+	// Header then nil too when it has none). It and Values are reused for
+	// the next record: copy what you keep.
+	Record *Record
+	// Values are its values as lint reads them: spaces around the
+	// standard columns removed.
+	Values []string
+	// Whole is false for a ragged or broken record, of which the model
+	// may hold less than Values.
+	Whole bool
+	// Index is what the record became in the model: its user in
+	// [Org].Users or its team in Org.Teams, -1 when it declared none (no
+	// id, or an id already declared); its row in Org.Mappings.
+	Index int
+}
+
 // ReadHeader returns the header of one CSV file of an org, matched
 // against the vocabulary's columns of kind, or nil for an empty file.
 func ReadHeader(v *Vocabulary, kind Kind, path string) (*Header, error) {

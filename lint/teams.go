@@ -23,6 +23,8 @@ type teamsReader struct {
 	mapping fileReader
 	names   map[string]int32 // folded team name -> line of its first row
 	keys    *redact.Redactor // the API keys, for rule api-key
+	// groupsFile and mappingFile are what the tool asked of their reads.
+	groupsFile, mappingFile fileOptions
 
 	userIDs    []string // per mapping row: userId as written, until resolved
 	targetCols []int32  // per mapping row: column of userId or subGroupId
@@ -30,7 +32,7 @@ type teamsReader struct {
 
 // readGroups reads groups.csv at path.
 func (t *teamsReader) readGroups(v *Vocabulary, path, display string, schema *jsonschema.Schema) error {
-	t.groups = fileReader{kind: KindGroups, vocab: v, file: display, keys: t.keys}
+	t.groups = fileReader{kind: KindGroups, vocab: v, file: display, keys: t.keys, fileOptions: t.groupsFile}
 	t.names = map[string]int32{}
 	t.groups.sizeHint = func(rows int) {
 		t.org.teamIndex = regrow(t.org.teamIndex, rows)
@@ -50,11 +52,13 @@ func (t *teamsReader) mappingUsable() bool {
 	return t.mapping.usable(MapTeam) && (t.mapping.usable(MapUser) || t.mapping.usable(MapSubTeam))
 }
 
-// groupRow handles one record of groups.csv.
-func (t *teamsReader) groupRow(rec *Record, vals []string, ok bool) {
+// groupRow handles one record of groups.csv and returns the index of
+// the team it declared, or -1.
+func (t *teamsReader) groupRow(rec *Record, vals []string, ok bool) int {
 	fr := &t.groups
 	id := fr.get(vals, TeamID)
 	name := fr.get(vals, TeamName)
+	index := -1
 	if id != "" {
 		if first, dup := t.org.teamIndex[id]; dup {
 			if ok {
@@ -64,12 +68,13 @@ func (t *teamsReader) groupRow(rec *Record, vals []string, ok bool) {
 			}
 		} else {
 			id = cloneString(id)
-			t.org.teamIndex[id] = int32(len(t.org.Teams))
+			index = len(t.org.Teams)
+			t.org.teamIndex[id] = int32(index)
 			t.org.Teams = append(t.org.Teams, Team{ID: id, Name: cloneString(name), Line: int32(rec.Line), Declared: true})
 		}
 	}
 	if !ok || name == "" {
-		return
+		return index
 	}
 	fr.checkLimits(rec, vals, TeamName)
 	key := foldName(name)
@@ -77,9 +82,10 @@ func (t *teamsReader) groupRow(rec *Record, vals []string, ok bool) {
 		fr.fieldFinding(rec, fr.header.Col(TeamName), RuleDuplicateName,
 			fmt.Sprintf("team name %q is already used on line %d", name, first),
 			"give the teams names people can tell apart in Officevibe")
-		return
+		return index
 	}
 	t.names[key] = int32(rec.Line)
+	return index
 }
 
 // TeamNameKey returns the key under which duplicate-name compares team
@@ -89,7 +95,7 @@ func TeamNameKey(name string) string { return foldName(name) }
 
 // readMapping reads groups-mapping.csv at path.
 func (t *teamsReader) readMapping(v *Vocabulary, path, display string, schema *jsonschema.Schema) error {
-	t.mapping = fileReader{kind: KindMapping, vocab: v, file: display, keys: t.keys}
+	t.mapping = fileReader{kind: KindMapping, vocab: v, file: display, keys: t.keys, fileOptions: t.mappingFile}
 	t.mapping.sizeHint = func(rows int) {
 		t.org.Mappings = slices.Grow(t.org.Mappings, rows)
 		t.targetCols = slices.Grow(t.targetCols, rows)
@@ -111,8 +117,9 @@ func parseBool(s string) (value, ok bool) {
 	return false, false
 }
 
-// mappingRow handles one record of groups-mapping.csv.
-func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
+// mappingRow handles one record of groups-mapping.csv and returns its
+// index in the mapping rows.
+func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) int {
 	fr := &t.mapping
 	h := fr.header
 	m := Mapping{Team: -1, User: -1, SubTeam: -1, Line: int32(rec.Line), Valid: ok}
@@ -127,6 +134,7 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 	}
 	targetCol := int32(0)
 	userID := ""
+	index := len(t.org.Mappings)
 	defer func() {
 		t.org.Mappings = append(t.org.Mappings, m)
 		t.targetCols = append(t.targetCols, targetCol)
@@ -137,7 +145,7 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 	}
 	if !ok {
 		m.Valid = false
-		return
+		return index
 	}
 	u, s := fr.get(vals, MapUser), fr.get(vals, MapSubTeam)
 	if h.Col(MapUser) < 0 || h.Col(MapSubTeam) < 0 {
@@ -170,6 +178,7 @@ func (t *teamsReader) mappingRow(rec *Record, vals []string, ok bool) {
 		_, col := rec.Pos(h.Col(MapSubTeam))
 		targetCol = int32(col)
 	}
+	return index
 }
 
 // checkPairs reports what a valid mapping row puts into a team again

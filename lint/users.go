@@ -18,11 +18,12 @@ type usersReader struct {
 	fr     fileReader
 	emails map[string]int32 // lower-case email -> line of its first row
 	keys   *redact.Redactor // the API keys, for rule api-key
+	files  fileOptions      // what the tool asked of the read
 }
 
 // read reads users.csv at path.
 func (u *usersReader) read(v *Vocabulary, path, display string, schema *jsonschema.Schema) error {
-	u.fr = fileReader{kind: KindUsers, vocab: v, file: display, keys: u.keys}
+	u.fr = fileReader{kind: KindUsers, vocab: v, file: display, keys: u.keys, fileOptions: u.files}
 	u.emails = map[string]int32{}
 	u.fr.sizeHint = func(rows int) {
 		u.org.userIndex = regrow(u.org.userIndex, rows)
@@ -41,13 +42,15 @@ func (u *usersReader) read(v *Vocabulary, path, display string, schema *jsonsche
 // them can be checked.
 func (u *usersReader) usable() bool { return u.fr.usable(UserID) }
 
-// row handles one record of users.csv. A ragged or broken row still
-// declares its id, so that the mapping rows naming it are not reported
-// again as unknown users.
-func (u *usersReader) row(rec *Record, vals []string, ok bool) {
+// row handles one record of users.csv and returns the index of the user
+// it declared, or -1. A ragged or broken row still declares its id, so
+// that the mapping rows naming it are not reported again as unknown
+// users.
+func (u *usersReader) row(rec *Record, vals []string, ok bool) int {
 	fr := &u.fr
 	h := fr.header
 	id := fr.get(vals, UserID)
+	index := -1
 	if id != "" {
 		if first, dup := u.org.userIndex[id]; dup {
 			if ok {
@@ -58,12 +61,13 @@ func (u *usersReader) row(rec *Record, vals []string, ok bool) {
 		} else {
 			user := newUser(id, fr.get(vals, UserEmail), fr.get(vals, UserFirstName), fr.get(vals, UserLastName))
 			user.Line = int32(rec.Line)
-			u.org.userIndex[user.ID] = int32(len(u.org.Users))
+			index = len(u.org.Users)
+			u.org.userIndex[user.ID] = int32(index)
 			u.org.Users = append(u.org.Users, user)
 		}
 	}
 	if !ok {
-		return
+		return index
 	}
 	if email := fr.get(vals, UserEmail); email != "" {
 		key := strings.ToLower(email) // the same string when already lower case
@@ -91,6 +95,7 @@ func (u *usersReader) row(rec *Record, vals []string, ok bool) {
 			fmt.Sprintf("%s is empty but %s is %q", h.Names[empty], h.Names[other], vals[other]),
 			"give both names or neither: Officevibe refuses one without the other")
 	}
+	return index
 }
 
 // newUser copies a user's strings out of the record in one allocation, so

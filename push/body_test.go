@@ -23,6 +23,10 @@ func TestAppendString(t *testing.T) {
 		{name: "accents", in: "Français, Montréal", want: `"Français, Montréal"`},
 		{name: "not UTF-8", in: "Ren\xe9", want: `"Ren\ufffd"`},
 		{name: "line separator kept", in: "a\u2028b", want: "\"a\u2028b\""},
+		{name: "long plain", in: "T000123,0725364 abcdefgh", want: `"T000123,0725364 abcdefgh"`},
+		{name: "escapes past eight bytes", in: "abcdefgh\"ijklmnop\\qrstuvw\x01xyz", want: `"abcdefgh\"ijklmnop\\qrstuvw\u0001xyz"`},
+		{name: "accents past eight bytes", in: "Montréal Centre-Ville", want: `"Montréal Centre-Ville"`},
+		{name: "delete kept", in: "abcdefg\x7fh", want: "\"abcdefg\x7fh\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -305,10 +305,10 @@ func checkSentDump(t *testing.T, sent, dump []byte) {
 	}
 }
 
-// makePlan makes the plan of a push of opt as "ovsync plan" does, with
-// push's protocols.
+// makePlan makes the plan of a push of opt as "ovsync plan -o" does
+// (the files' digests taken), with push's protocols.
 func makePlan(opt push.Options) (*plan.Plan, error) {
 	o := opt.Plan
-	o.Protocols = push.Protocols()
+	o.Protocols, o.Digests = push.Protocols(), true
 	return plan.Make(o)
 }

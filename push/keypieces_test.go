@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/ovsync/ovsync/internal/redact"
-	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
 	"github.com/ovsync/ovsync/push/plan"
 	"github.com/ovsync/ovsync/push/pushtest"
@@ -249,7 +248,7 @@ func TestPushRewritesMaskedState(t *testing.T) {
 
 // TestPushRefusesKey pushes an org whose users.csv holds the key whole:
 // lint's api-key error stops it before any request; no dump, no state.
-// A report linted with the rule turned off stops a plan all the same.
+// A plan stops all the same.
 func TestPushRefusesKey(t *testing.T) {
 	srv := newFake(t, pushtest.Options{Key: piecesKey})
 	dir := piecesOrg(t, srv.URL)
@@ -271,13 +270,9 @@ func TestPushRefusesKey(t *testing.T) {
 			t.Errorf("%s was written", p)
 		}
 	}
-	rep, err := lint.Run(lint.Options{Path: dir, Keys: redact.New(piecesKey), Severities: map[string]lint.Severity{lint.RuleAPIKey: lint.Off}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	popt := piecesOptions(dir)
-	popt.Plan.Lint = rep
-	if _, err := makePlan(popt); !errors.As(err, &le) || !strings.Contains(err.Error(), "1 field holds the API key") {
-		t.Errorf("plan.Make with api-key off: %v", err)
+	popt.Plan.Keys = redact.New(piecesKey)
+	if _, err := makePlan(popt); !errors.As(err, &le) || le.Report.KeyFields != 1 {
+		t.Errorf("plan.Make: %v, want a lint error with 1 field holding the key", err)
 	}
 }

@@ -124,6 +124,11 @@ func (legacyProtocol) WriteBody(w io.Writer, cfg *lint.Config, rec plan.Recorder
 	return legacyWire.writeBody(w, cfg, rec)
 }
 
+// Body starts the body on w, for records handed to it one at a time.
+func (legacyProtocol) Body(w io.Writer, cfg *lint.Config, rec plan.Recorder) plan.Body {
+	return legacyWire.newBody(w, cfg, rec)
+}
+
 // legacyAnswer is the sync answer of FORMAT.md with isSuccess required:
 // an answer without it is not the API's.
 type legacyAnswer struct {

@@ -91,116 +91,154 @@ func field(rec *lint.Record, i int) string {
 // from its CSV file with every value as written; booleans are the only
 // values that are not strings. obs, if not nil, is told of each record.
 func (w *wireFormat) writeBody(out io.Writer, cfg *lint.Config, obs plan.Recorder) (int64, error) {
-	bw := newBodyWriter(out)
-	err := w.write(bw, cfg, obs)
-	return bw.n, err
+	b := w.newBody(out, cfg, obs)
+	err := lint.ReadRows(w.files, lint.KindUsers, cfg.UsersCSV, func(h *lint.Header, rec *lint.Record) error {
+		return b.User(h, rec.Fields)
+	})
+	if err == nil {
+		err = lint.ReadRows(w.files, lint.KindGroups, cfg.GroupsCSV, func(h *lint.Header, rec *lint.Record) error {
+			return b.Team(field(rec, h.Col(lint.TeamID)), field(rec, h.Col(lint.TeamName)))
+		})
+	}
+	if err == nil {
+		err = lint.ReadRows(w.files, lint.KindMapping, cfg.MappingCSV, func(h *lint.Header, rec *lint.Record) error {
+			member, ok1 := lint.ParseBool(field(rec, h.Col(lint.MapIsMember)))
+			manager, ok2 := lint.ParseBool(field(rec, h.Col(lint.MapIsManager)))
+			if !ok1 || !ok2 {
+				return fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", displaypath.Of(cfg.MappingCSV), rec.Line)
+			}
+			return b.Mapping(field(rec, h.Col(lint.MapTeam)), field(rec, h.Col(lint.MapUser)), field(rec, h.Col(lint.MapSubTeam)), member, manager)
+		})
+	}
+	if err != nil {
+		return b.bw.n, err
+	}
+	return b.Close()
 }
 
-// write writes the body into bw.
-func (w *wireFormat) write(bw *bodyWriter, cfg *lint.Config, obs plan.Recorder) error {
-	bw.raw("{")
-	first := true
+// body writes one body of a protocol record by record, in the body's
+// order: the object's head, then users, groups and mapping rows, each
+// array opened as its first element (or the next array) comes. The rows
+// of the files (writeBody) and the planning pass (plan.Body) hand their
+// records to it alike, so that both write the same bytes.
+type body struct {
+	w   *wireFormat
+	bw  *bodyWriter
+	obs plan.Recorder
+	// array is the array being written (users 0, groups 1, mappings 2;
+	// -1 before the first, 3 once the body is closed), n its elements.
+	array, n int
+	// header is the users header the columns were lined up with.
+	header *lint.Header
+	cols   []column
+	vals   []string
+}
+
+// newBody starts a body on out, its head written; obs, if not nil, is
+// told of each record.
+func (w *wireFormat) newBody(out io.Writer, cfg *lint.Config, obs plan.Recorder) *body {
+	b := &body{w: w, bw: newBodyWriter(out), obs: obs, array: -1}
+	b.bw.raw("{")
 	if w.head != nil {
-		w.head(bw, cfg)
-		first = false
+		w.head(b.bw, cfg)
 	}
-	var cols []column
-	var header *lint.Header
-	var vals []string
-	err := w.writeArray(bw, w.users, first, lint.KindUsers, cfg.UsersCSV, func(h *lint.Header, rec *lint.Record) error {
-		if h != header {
-			header, cols = h, userColumns(h, w.userKeys)
-			if obs != nil {
-				obs.UserKeys(w.keyNames(h), w.keyRoles(h))
-			}
-		}
-		start := len(bw.buf)
-		vals = vals[:0]
-		bw.raw("{")
-		for _, c := range cols {
-			v := field(rec, c.index)
-			vals = append(vals, v)
-			bw.raw(c.prefix)
-			bw.str(v)
-		}
-		bw.raw("}")
-		if obs != nil {
-			obs.User(vals, bw.buf[start:])
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
+	return b
+}
 
-	err = w.writeArray(bw, w.groups, false, lint.KindGroups, cfg.GroupsCSV, func(h *lint.Header, rec *lint.Record) error {
-		id, name := field(rec, h.Col(lint.TeamID)), field(rec, h.Col(lint.TeamName))
-		bw.raw("{")
-		bw.raw(w.groupKeys[0])
-		bw.str(id)
-		bw.raw(w.groupKeys[1])
-		bw.str(name)
-		bw.raw("}")
-		if obs != nil {
-			obs.Team(id, name)
+// element starts an element of array k, opening the arrays up to it.
+func (b *body) element(k int) {
+	for b.array < k {
+		if b.array >= 0 {
+			b.bw.raw("]")
 		}
-		return nil
-	})
-	if err != nil {
-		return err
+		b.array++
+		if b.array == 3 {
+			return
+		}
+		key := [3]string{b.w.users, b.w.groups, b.w.mappings}[b.array]
+		b.bw.raw(keyPrefix(key, b.array == 0 && b.w.head == nil))
+		b.bw.raw("[")
+		b.n = 0
 	}
+	if b.n > 0 {
+		b.bw.raw(",")
+	}
+	b.n++
+}
 
-	err = w.writeArray(bw, w.mappings, false, lint.KindMapping, cfg.MappingCSV, func(h *lint.Header, rec *lint.Record) error {
-		team, user, sub := field(rec, h.Col(lint.MapTeam)), field(rec, h.Col(lint.MapUser)), field(rec, h.Col(lint.MapSubTeam))
-		member, ok1 := lint.ParseBool(field(rec, h.Col(lint.MapIsMember)))
-		manager, ok2 := lint.ParseBool(field(rec, h.Col(lint.MapIsManager)))
-		if !ok1 || !ok2 {
-			return fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", displaypath.Of(cfg.MappingCSV), rec.Line)
+// User writes the user (member) object of a record of the users file,
+// its fields as written under header h.
+func (b *body) User(h *lint.Header, fields []string) error {
+	if h != b.header {
+		b.header, b.cols = h, userColumns(h, b.w.userKeys)
+		if b.obs != nil {
+			b.obs.UserKeys(b.w.keyNames(h), b.w.keyRoles(h))
 		}
-		bw.raw("{")
-		bw.raw(w.mappingKeys[0])
-		bw.str(team)
-		bw.raw(w.mappingKeys[1])
-		bw.str(user)
-		bw.raw(w.mappingKeys[2])
-		bw.str(sub)
-		bw.raw(w.mappingKeys[3])
-		bw.boolean(member)
-		bw.raw(w.mappingKeys[4])
-		bw.boolean(manager)
-		bw.raw("}")
-		if obs != nil {
-			obs.Mapping(team, user, sub, member, manager)
+	}
+	b.element(0)
+	bw := b.bw
+	start := len(bw.buf)
+	b.vals = b.vals[:0]
+	bw.raw("{")
+	for _, c := range b.cols {
+		v := ""
+		if c.index >= 0 && c.index < len(fields) {
+			v = fields[c.index]
 		}
-		return nil
-	})
-	if err != nil {
-		return err
+		b.vals = append(b.vals, v)
+		bw.raw(c.prefix)
+		bw.str(v)
 	}
 	bw.raw("}")
-	return bw.flush()
+	if b.obs != nil {
+		b.obs.User(b.vals, bw.buf[start:])
+	}
+	return bw.boundary()
 }
 
-// writeArray writes the array of key (first says whether it is the
-// object's first key), one element per row of the CSV file of kind at
-// path: elem writes a row's element, without the comma before it.
-func (w *wireFormat) writeArray(bw *bodyWriter, key string, first bool, kind lint.Kind, path string, elem func(h *lint.Header, rec *lint.Record) error) error {
-	bw.raw(keyPrefix(key, first))
-	bw.raw("[")
-	n := 0
-	err := lint.ReadRows(w.files, kind, path, func(h *lint.Header, rec *lint.Record) error {
-		if n > 0 {
-			bw.raw(",")
-		}
-		n++
-		if err := elem(h, rec); err != nil {
-			return err
-		}
-		return bw.boundary()
-	})
-	if err != nil {
-		return err
+// Team writes a group (team) object: its id and name as written.
+func (b *body) Team(id, name string) error {
+	b.element(1)
+	bw := b.bw
+	bw.raw("{")
+	bw.raw(b.w.groupKeys[0])
+	bw.str(id)
+	bw.raw(b.w.groupKeys[1])
+	bw.str(name)
+	bw.raw("}")
+	if b.obs != nil {
+		b.obs.Team(id, name)
 	}
-	bw.raw("]")
-	return nil
+	return bw.boundary()
+}
+
+// Mapping writes a mapping object: its ids as written and its flags.
+func (b *body) Mapping(team, user, sub string, member, manager bool) error {
+	b.element(2)
+	bw := b.bw
+	bw.raw("{")
+	bw.raw(b.w.mappingKeys[0])
+	bw.str(team)
+	bw.raw(b.w.mappingKeys[1])
+	bw.str(user)
+	bw.raw(b.w.mappingKeys[2])
+	bw.str(sub)
+	bw.raw(b.w.mappingKeys[3])
+	bw.boolean(member)
+	bw.raw(b.w.mappingKeys[4])
+	bw.boolean(manager)
+	bw.raw("}")
+	if b.obs != nil {
+		b.obs.Mapping(team, user, sub, member, manager)
+	}
+	return bw.boundary()
+}
+
+// Close closes the arrays and the object, hands the rest of the body on
+// and returns its size.
+func (b *body) Close() (int64, error) {
+	b.element(3)
+	b.bw.raw("}")
+	err := b.bw.flush()
+	return b.bw.n, err
 }

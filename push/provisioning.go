@@ -128,6 +128,11 @@ func (provisioningProtocol) WriteBody(w io.Writer, cfg *lint.Config, rec plan.Re
 	return provisioningWire.writeBody(w, cfg, rec)
 }
 
+// Body starts the body on w, for records handed to it one at a time.
+func (provisioningProtocol) Body(w io.Writer, cfg *lint.Config, rec plan.Recorder) plan.Body {
+	return provisioningWire.newBody(w, cfg, rec)
+}
+
 // msgSubscriptionKeyRejected is what a rejected subscription key is
 // called (401, 403 or a redirect to a login page).
 const msgSubscriptionKeyRejected = "the subscription key was rejected (" + SubscriptionKeyHeader + ")"

@@ -135,9 +135,6 @@ func push(ctx context.Context, opt Options, o *output) (*Result, error) {
 		return res, err
 	}
 	defer f.land()
-	if err := lintGate(f); err != nil {
-		return res, err
-	}
 	p, rec, err := makePlan(f, opt, o)
 	if err != nil {
 		return res, err
@@ -200,6 +197,7 @@ func preflight(opt Options, o *output) (*flight, error) {
 	}
 	popt := opt.Plan
 	popt.Protocols, popt.Keys, popt.Warn, popt.Log = Protocols(), o.red, o.warn, nil
+	popt.Digests = opt.PlanFile != "" // the plan to apply names the files' digests
 	if o.verbose() {
 		popt.Log = o.log
 	}
@@ -257,15 +255,11 @@ func logService(o *output, cfg *lint.Config, e endpoint) {
 	o.logf("config %s, service %s, key from %s", displaypath.Of(cfg.Path), e, src)
 }
 
-// lintGate stops a push whose files lint finds errors in, the findings
-// printed: nothing is sent. With a plan to apply, it takes the digests
-// of the files first, which the plan must match.
-func lintGate(f *flight) error {
-	return f.pl.Lint(f.applied != nil)
-}
-
-// makePlan plans the push against the state file; with --dump, the body
-// the plan writes goes to the dump file too.
+// makePlan lints the files and plans the push against the state file, in
+// one read of the files: lint errors stop it, the findings printed, and
+// nothing is sent. With a plan to apply, the plan takes the digests of
+// the files, which the plan applied must match; with --dump, the body the
+// plan writes goes to the dump file too.
 func makePlan(f *flight, opt Options, o *output) (*plan.Plan, *plan.Record, error) {
 	mode := "PUSH"
 	if opt.DryRun {

@@ -126,11 +126,12 @@ func runPlan(c *cli.Context) error {
 	if format != "text" && format != "json" {
 		return exitWith(exitUsage, fmt.Errorf("--format %q: use text or json", format))
 	}
+	out := c.String("output")
+	opt.Digests = out != "" || format == "json" // the text names no file's digest
 	p, err := plan.Make(opt)
 	if err != nil {
 		return remoteExit(err)
 	}
-	out := c.String("output")
 	if out != "" {
 		if err := p.WriteFile(out); err != nil {
 			return exitWith(exitUsage, err)

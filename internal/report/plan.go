@@ -139,15 +139,57 @@ func FromPlan(p *plan.Plan) Plan {
 	return out
 }
 
-// makePlan plans a push of the linted org as "ovsync plan" does, with
-// the options opt of that push (its state file, target and guards): no
-// key, no network. It hands the plan the lint report already made, so
-// that the files are not linted twice, unless lint ran with other
-// severities than push's. The plan's messages are not the page's: they
-// are dropped. There is no plan when the org was given as files (a push
-// needs config.json) or lint found errors (a push stops before
-// planning); the plan made is returned too, nil then.
-func makePlan(rep *lint.Report, lo lint.Options, opt plan.Options) (Plan, *plan.Plan) {
+// lintAndPlan lints the org of opt and plans its push as "ovsync plan"
+// does, with the options of that push (its state file, target and
+// guards): no key, no network. The plan's own pass lints the files, so
+// that they are read once, and the page shows that lint report: lint's
+// default severities, as a push lints. A report with severities or
+// schemas of its own lints on its own, then plans with a read of its
+// own. The plan's messages are not the page's: they are dropped. There
+// is no plan when the org was given as files (a push needs config.json)
+// or lint found errors (a push stops before planning); the plan made is
+// returned too, nil then.
+func lintAndPlan(opt Options) (*lint.Report, Plan, *plan.Plan, error) {
+	lo, po := opt.Lint, opt.Plan
+	po.Path, po.Findings, po.Warn, po.Log, po.Digests = lo.Path, nil, nil, nil, true
+	if lo.Keys != nil {
+		po.Keys = lo.Keys
+	}
+	if opt.NoPlan || lo.Config != nil || lo.Users+lo.Groups+lo.Mapping != "" || len(lo.Severities) > 0 || len(lo.Schemas) > 0 {
+		rep, err := lint.Run(lo)
+		if err != nil {
+			return nil, Plan{}, nil, err
+		}
+		if opt.NoPlan {
+			return rep, NoPlan(PlanNotAsked, "this report was made without the plan of the next push"), nil, nil
+		}
+		shown, made := planOf(rep, func() (*plan.Plan, error) { return plan.Make(po) })
+		return rep, shown, made, nil
+	}
+	cfg, err := plan.ReadConfig(lo.Path)
+	var pl *plan.Planner
+	if err == nil {
+		pl, err = plan.New(po, cfg)
+	}
+	var p *plan.Plan
+	var rep *lint.Report
+	if err == nil {
+		p, _, err = pl.Plan("PLAN", nil)
+		rep = pl.Linted()
+	}
+	if rep == nil { // the plan stopped before lint read the files
+		var lerr error
+		if rep, lerr = lint.Run(lo); lerr != nil {
+			return nil, Plan{}, nil, lerr
+		}
+	}
+	shown, made := planOf(rep, func() (*plan.Plan, error) { return p, err })
+	return rep, shown, made, nil
+}
+
+// planOf returns the page's plan of the push of the org rep linted, made
+// by mk unless a push would stop before planning, and the plan made.
+func planOf(rep *lint.Report, mk func() (*plan.Plan, error)) (Plan, *plan.Plan) {
 	stopped := func(reason string) (Plan, *plan.Plan) { return NoPlan(PlanStopped, reason), nil }
 	if rep.Config == "" {
 		return stopped("the files were given without a config.json: a push reads the org through one, so there is no plan")
@@ -155,11 +197,7 @@ func makePlan(rep *lint.Report, lo lint.Options, opt plan.Options) (Plan, *plan.
 	if n := rep.Summary.Errors; n > 0 {
 		return stopped(fmt.Sprintf("lint found %s: a push stops before planning; fix them to see what it would change", plural.Count(n, "error", "errors")))
 	}
-	opt.Path, opt.Lint, opt.Findings, opt.Warn, opt.Log = lo.Path, nil, nil, nil, nil
-	if len(lo.Severities) == 0 && len(lo.Schemas) == 0 {
-		opt.Lint = rep
-	}
-	p, err := plan.Make(opt)
+	p, err := mk()
 	if err != nil {
 		return stopped("the push could not be planned: " + err.Error())
 	}

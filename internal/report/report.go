@@ -45,7 +45,7 @@ type Options struct {
 	Now time.Time
 	// Plan are the options of the push whose plan the page shows: its
 	// state file, protocol, target and guards, as the command builds them
-	// for push and plan (Path and Lint are the report's own; the plan's
+	// for push and plan (Path and Keys are the report's own; the plan's
 	// messages are dropped). The page shows the guards those options
 	// would trip.
 	Plan plan.Options
@@ -62,21 +62,18 @@ type Report struct {
 	planned *plan.Plan
 }
 
-// New lints the org of opt, takes the rows of the findings from the files
-// and plans the push, and returns the report. An error means the run
-// failed (as for [lint.Run]); findings are part of the report.
+// New lints the org of opt and plans the push, in one read of the files,
+// takes the rows of the findings from the files, and returns the report.
+// An error means the run failed (as for [lint.Run]); findings are part
+// of the report.
 func New(ctx context.Context, opt Options) (*Report, error) {
-	rep, err := lint.Run(opt.Lint)
+	rep, shown, made, err := lintAndPlan(opt)
 	if err != nil {
 		return nil, err
 	}
 	now := opt.Now
 	if now.IsZero() {
 		now = time.Now()
-	}
-	shown, made := NoPlan(PlanNotAsked, "this report was made without the plan of the next push"), (*plan.Plan)(nil)
-	if !opt.NoPlan {
-		shown, made = makePlan(rep, opt.Lint, opt.Plan)
 	}
 	r, err := FromLint(rep, shown, opt.Version, now)
 	if err != nil {

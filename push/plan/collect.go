@@ -6,10 +6,12 @@ import (
 	"github.com/ovsync/ovsync/lint"
 )
 
-// collector is the [Recorder] of a plan: told of each user, team and
-// mapping row while the body is written, it builds the state of the files as
-// the plan compares them and the state file keeps them: exactly what the
-// body holds, every user's values as sent.
+// collector is the [Recorder] that keeps the state of an org whole: told
+// of each user, team and mapping row while its body is written, it builds
+// the state of the files as the state file keeps them, exactly what the
+// body holds, every user's values as sent. A plan keeps the org it sends
+// as lint's model with a few hashes instead ([pass]); the collector is
+// for the new side of a diff, and for [repair], which needs the values.
 type collector struct {
 	keys []string
 	// pos are the positions of the id, email, first and last names
@@ -44,29 +46,15 @@ func (c *collector) UserKeys(keys []string, roles []lint.Role) {
 	}
 }
 
-// value returns the value at position p, "" for none.
-func value(vals []string, p int) string {
-	if p < 0 || p >= len(vals) {
-		return ""
-	}
-	return vals[p]
-}
-
 // User gets a user's values in key order and its JSON object.
 func (c *collector) User(vals []string, obj []byte) {
-	c.buf = c.buf[:0]
-	for i, v := range vals {
-		if i > 0 {
-			c.buf = append(c.buf, '\t')
-		}
-		c.buf = appendEscaped(c.buf, v)
-	}
+	c.buf = appendValues(c.buf[:0], vals)
 	line := string(c.buf)
 	u := stateUser{Values: line, Hash: hash64(hashBytes(hashSeed, obj))}
 	// The id and email are cut from the line when they need no escape,
 	// so that they share its memory.
-	u.ID = share(line, strings.TrimSpace(value(vals, c.pos[0])))
-	u.Email = share(line, value(vals, c.pos[1]))
+	u.ID = share(line, strings.TrimSpace(valueAt(vals, c.pos[0])))
+	u.Email = share(line, valueAt(vals, c.pos[1]))
 	c.st.Users = append(c.st.Users, u)
 }
 

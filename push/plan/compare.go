@@ -1,225 +1,624 @@
 package plan
 
 import (
+	"cmp"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/ovsync/ovsync/lint"
 )
 
-// comparePlan compares the org about to be sent (cur) with the state of
-// the last push (prev, nil for a first push), as package lint read it.
-func comparePlan(prev, cur *state, invite bool) *Plan {
+// comparison compares the org about to be sent (cur, whole and indexed)
+// with the last push, whose records it is handed one at a time in their
+// order, as the state file is read (a [listSink]): every user, then every
+// team, then every mapping row. Each is looked up in cur as it comes (the
+// record after the last one found first: files keep their order from one
+// push to the next), and only what the plan lists is kept of it, its
+// strings copied: the last push is never held whole. The lists of the
+// plan come out in the order of the files, the last push's for what goes
+// and this push's for the rest, as [comparison.plan] sorts what was found
+// by the index of the record in cur.
+type comparison struct {
+	p   *Plan
+	cur current
+	// users, teams and rows count the records of cur's files; allTeams
+	// the teams its rows may name (records and ids only rows name).
+	users, teams, rows, allTeams int
+	// keys and roles are the last push's user keys and the positions of
+	// the id, email and names among them; keyOf maps each key of cur to
+	// the first of the last push's of that name (-1 for none), gone are
+	// the last push's keys cur has not.
+	keys  []string
+	roles [4]int
+	keyOf []int
+	gone  []int
+	// same is set when the keys (and the places of the id, email and
+	// names) are cur's: a user whose values are the same line is
+	// unchanged.
+	same bool
+	v1   bool
+	// invite says whether the push invites the users it adds.
+	invite bool
+	// phase is the list the records come from: 0 users, 1 teams, 2
+	// mappings, 3 once the plan is made. next is the record of cur
+	// after the last one found in the list.
+	phase, next int
+
+	// seen marks the users of cur the last push had; removed are the ids
+	// of the last push's users cur has not; was names the users kept
+	// whose email or name changed, as the last push had them.
+	seen    []bool
+	removed map[string]bool
+	was     map[string]UserRef
+	changed []found[UserChange]
+	emails  []found[EmailChange]
+	vals    []string
+
+	// seenTeam marks the teams of cur the last push had; teamsGone
+	// places the removed ones in Changes.TeamsRemoved; wasName is the
+	// name of a renamed team in the last push.
+	seenTeam  []bool
+	renamed   []found[TeamRename]
+	teamsGone map[string]int
+	wasName   map[string]string
+
+	// exact marks the rows of cur the last push had as they are (one for
+	// one). A row of the last push without one is gone (its key is kept)
+	// and is looked up by its team and user in ix: managed and member
+	// then mark the rows of cur whose (team, user) pair it had as a
+	// manager's and as a member's.
+	ix                     *rowIndex
+	exact, managed, member []bool
+	goneKeys               []hash64
+	// lost are the last push's managers who lose access, their team in
+	// before, which counts the last push's member rows and sub-team
+	// edges (teams numbered by cur's index, then those cur has not).
+	lost       []ManagerChange
+	lostTeams  []int32
+	before     reach
+	otherTeams map[string]int32
+	// moved marks the users of cur kept whose member teams may have
+	// changed; wereIn are the member teams each had in the last push
+	// that cur does not give them.
+	moved  []bool
+	wereIn map[int32][]string
+}
+
+// found is something a comparison found about record i of cur, which the
+// plan lists in cur's order.
+type found[T any] struct {
+	i int
+	v T
+}
+
+// errTwice is the error of a last push that holds an id twice: its
+// records could not be told apart.
+var errTwice = errors.New("holds an id twice")
+
+// newComparison starts the comparison of cur with the last push, whose
+// head is prev; invite says whether new users are invited. With prev nil
+// (a first push) there is nothing to hand it: [comparison.plan] lists
+// every user and team as added.
+func newComparison(cur current, prev *stateHead, invite bool) *comparison {
+	users, teams, rows := cur.counts()
 	p := &Plan{Version: Version, First: prev == nil, Guards: []string{}}
-	p.Users.Total, p.Teams.Total, p.Mappings.Total = len(cur.Users), len(cur.Teams), len(cur.Mappings)
-	for _, m := range cur.Mappings {
-		if m.Manager && m.User != "" {
+	p.Users.Total, p.Teams.Total, p.Mappings.Total = users, teams, rows
+	allTeams := teams
+	for r := range rows {
+		m := cur.row(r)
+		if m.IsManager && m.User >= 0 {
 			p.Managers.Total++
 		}
+		allTeams = max(allTeams, int(m.Team)+1, int(m.SubTeam)+1)
 	}
 	p.Changes = Changes{UsersRemoved: []UserRef{}, ManagersLost: []ManagerChange{}, EmailChanges: []EmailChange{}, TeamsRemoved: []TeamRef{},
 		UsersAdded: []UserRef{}, TeamsAdded: []TeamRef{}, ManagersGained: []ManagerChange{}, TeamsRenamed: []TeamRename{}, UsersChanged: []UserChange{}, Moves: []Move{}}
+	c := &comparison{p: p, cur: cur, users: users, teams: teams, rows: rows, allTeams: allTeams, invite: invite}
 	if prev == nil {
-		p.Users.Added, p.Teams.Added, p.Mappings.Added, p.Managers.Added = p.Users.Total, p.Teams.Total, p.Mappings.Total, p.Managers.Total
-		for i := range cur.Users {
-			p.Changes.UsersAdded = append(p.Changes.UsersAdded, cur.ref(i))
-		}
-		members := memberCounts(cur)
-		for i, t := range cur.Teams {
-			p.Changes.TeamsAdded = append(p.Changes.TeamsAdded, TeamRef{ID: t.ID, Name: t.Name, Members: members[i]})
-		}
-		if invite {
-			p.Invites = p.Users.Total
-		}
 		p.Known = Known{Fields: true, Mappings: true}
-		return p
+		return c
 	}
+	c.v1 = prev.v1()
 	p.PreviousPush = prev.PushedAt
-	p.Known = Known{Fields: !prev.v1(), Mappings: !prev.v1()}
-	p.Users.Previous, p.Teams.Previous = len(prev.Users), len(prev.Teams)
-	p.Mappings.Previous = len(prev.Mappings)
-	if prev.v1() {
-		p.Mappings.Previous = len(prev.MappingKeys)
+	p.Known = Known{Fields: !c.v1, Mappings: !c.v1}
+	if c.v1 {
+		c.setKeys(nil, [4]int{-1, -1, -1, -1})
+	} else {
+		c.setKeys(prev.UserKeys, prev.UserRoles)
 	}
-	added, removed := compareUsers(p, prev, cur)
-	compareTeams(p, prev, cur)
-	compareMappings(p, prev, cur, added, removed)
-	if invite {
-		p.Invites = p.Users.Added
-	}
-	return p
+	c.seen, c.seenTeam = make([]bool, users), make([]bool, teams)
+	c.removed, c.was = map[string]bool{}, map[string]UserRef{}
+	c.teamsGone, c.wasName = map[string]int{}, map[string]string{}
+	c.otherTeams, c.wereIn = map[string]int32{}, map[int32][]string{}
+	return c
 }
 
-// ref names user i of the state; the name is cut from the user's values
-// (a version 1 state has none: the id stands for it).
-func (st *state) ref(i int) UserRef {
-	u := &st.Users[i]
-	r := UserRef{ID: u.ID, Email: u.Email, Name: u.ID}
-	if st.v1() || st.UserRoles[2] < 0 && st.UserRoles[3] < 0 {
-		return r
+// setKeys gives the keys of the last push's users and the positions of
+// the id, email and names among them.
+func (c *comparison) setKeys(keys []string, roles [4]int) {
+	c.keys, c.roles, c.keyOf, c.gone = keys, roles, c.keyOf[:0], c.gone[:0]
+	c.same = slices.Equal(keys, c.cur.userKeys()) && roles == c.cur.userRoles()
+	for _, k := range c.cur.userKeys() {
+		c.keyOf = append(c.keyOf, slices.Index(keys, k))
 	}
-	var first, last string
-	n := 0
-	for v := range strings.SplitSeq(u.Values, "\t") {
-		switch n {
-		case st.UserRoles[2]:
-			first = unescape(v)
-		case st.UserRoles[3]:
-			last = unescape(v)
+	for i, k := range keys {
+		if !slices.Contains(c.cur.userKeys(), k) {
+			c.gone = append(c.gone, i)
 		}
-		n++
 	}
-	r.Name = (&lint.User{ID: u.ID, FirstName: first, LastName: last}).Name()
+}
+
+// user compares a user of the last push, a line of its state: a user
+// of cur whose values are that line is not looked at further.
+func (c *comparison) user(u *stateUser) error {
+	if c.same && !c.v1 {
+		if i := c.findUser(u.ID); i >= 0 && !c.seen[i] && c.cur.line(i) == lineHash(u.Values) {
+			c.p.Users.Previous++
+			c.seen[i] = true
+			return nil
+		}
+	}
+	if !c.v1 {
+		c.vals = splitValues(u.Values, c.vals[:0])
+	}
+	return c.lastUser(u.ID, u.Email, c.vals, u.Hash)
+}
+
+// findUser returns the user of cur (a record of its users file) of id,
+// -1 for none: the one after the last found, or else by its index.
+func (c *comparison) findUser(id string) int {
+	i := c.next
+	if i >= c.users || c.cur.userID(i) != id {
+		if i = c.cur.findUser(id); i >= c.users {
+			i = -1
+		}
+	}
+	if i >= 0 {
+		c.next = i + 1
+	}
+	return i
+}
+
+// lastUser compares a user of the last push: its id and email, its
+// values by the last push's keys, the hash of its object.
+func (c *comparison) lastUser(id, email string, vals []string, hash hash64) error {
+	c.p.Users.Previous++
+	i := c.findUser(id)
+	if i < 0 {
+		c.p.Users.Removed++
+		c.p.Changes.UsersRemoved = append(c.p.Changes.UsersRemoved, c.lastRef(id, email, vals))
+		c.removed[strings.Clone(id)] = true
+		return nil
+	}
+	if c.seen[i] {
+		return fmt.Errorf("%w: user id %q", errTwice, id)
+	}
+	c.seen[i] = true
+	var fields []string
+	if c.v1 {
+		if hash != c.cur.object(i) {
+			c.changed = append(c.changed, found[UserChange]{i, UserChange{}})
+		}
+	} else if fields = c.changedFields(i, vals); len(fields) > 0 {
+		c.changed = append(c.changed, found[UserChange]{i, UserChange{Fields: fields}})
+	}
+	now := c.cur.email(i)
+	if !strings.EqualFold(email, now) {
+		c.emails = append(c.emails, found[EmailChange]{i, EmailChange{From: strings.Clone(email), To: now}})
+	}
+	if !c.v1 {
+		first, last := c.cur.names(i)
+		if email != now || valueAt(vals, c.roles[2]) != first || valueAt(vals, c.roles[3]) != last {
+			c.was[strings.Clone(id)] = c.lastRef(id, email, vals)
+		}
+	}
+	return nil
+}
+
+// lastRef names a user of the last push by its values, its strings
+// copied.
+func (c *comparison) lastRef(id, email string, vals []string) UserRef {
+	r := UserRef{ID: strings.Clone(id), Email: strings.Clone(email)}
+	r.Name = r.ID
+	if c.roles[2] >= 0 || c.roles[3] >= 0 {
+		r.Name = strings.Clone((&lint.User{ID: id, FirstName: valueAt(vals, c.roles[2]), LastName: valueAt(vals, c.roles[3])}).Name())
+	}
 	return r
 }
 
-// compareUsers finds the users added, removed and changed, and the email
-// changes. It returns the ids of the users added and removed.
-func compareUsers(p *Plan, prev, cur *state) (added, removed map[string]bool) {
-	added, removed = map[string]bool{}, map[string]bool{}
-	old := make(map[string]int32, len(prev.Users))
-	for i := range prev.Users {
-		old[prev.Users[i].ID] = int32(i)
-	}
-	seen := make([]bool, len(prev.Users))
-	keysSame := slices.Equal(prev.UserKeys, cur.UserKeys)
-	var a, b []string
-	for i := range cur.Users {
-		u := &cur.Users[i]
-		j, ok := old[u.ID]
-		if !ok {
-			added[u.ID] = true
-			p.Users.Added++
-			p.Changes.UsersAdded = append(p.Changes.UsersAdded, cur.ref(i))
-			continue
-		}
-		seen[j] = true
-		was := &prev.Users[j]
-		switch {
-		case prev.v1():
-			if was.Hash != u.Hash {
-				p.Users.Changed++
-				p.Changes.UsersChanged = append(p.Changes.UsersChanged, UserChange{UserRef: cur.ref(i)})
-			}
-		case keysSame && was.Values == u.Values:
-		default:
-			a, b = splitValues(was.Values, a[:0]), splitValues(u.Values, b[:0])
-			if fields := changedFields(prev.UserKeys, a, cur.UserKeys, b); len(fields) > 0 {
-				p.Users.Changed++
-				p.Changes.UsersChanged = append(p.Changes.UsersChanged, UserChange{UserRef: cur.ref(i), Fields: fields})
-			}
-		}
-		if !strings.EqualFold(was.Email, u.Email) {
-			p.EmailChanges++
-			p.Changes.EmailChanges = append(p.Changes.EmailChanges, EmailChange{ID: u.ID, Name: cur.ref(i).Name, From: was.Email, To: u.Email})
-		}
-	}
-	for j, ok := range seen {
-		if !ok {
-			p.Users.Removed++
-			p.Changes.UsersRemoved = append(p.Changes.UsersRemoved, prev.ref(j))
-			removed[prev.Users[j].ID] = true
-		}
-	}
-	return added, removed
-}
-
-// changedFields returns the keys whose values differ between two users,
-// in the order of the new keys, then the keys that only the old one had.
-// A key on one side only counts when its value there is not empty.
-func changedFields(oldKeys, oldVals, newKeys, newVals []string) []string {
-	value := func(keys, vals []string, k string) (string, bool) {
-		i := slices.Index(keys, k)
-		if i < 0 || i >= len(vals) {
-			return "", false
-		}
-		return vals[i], true
-	}
+// changedFields returns the keys whose values differ between user i of
+// cur and vals of the last push, in the order of cur's keys, then the
+// keys that only the last push had. A key on one side only counts when
+// its value there is not empty.
+func (c *comparison) changedFields(i int, vals []string) []string {
 	var fields []string
-	for i, k := range newKeys {
-		v := ""
-		if i < len(newVals) {
-			v = newVals[i]
-		}
-		if w, _ := value(oldKeys, oldVals, k); w != v {
-			fields = append(fields, k)
+	for k, key := range c.cur.userKeys() {
+		if !c.cur.sameValue(i, k, valueAt(vals, c.keyOf[k])) {
+			fields = append(fields, key)
 		}
 	}
-	for i, k := range oldKeys {
-		if _, ok := value(newKeys, newVals, k); !ok && i < len(oldVals) && oldVals[i] != "" {
-			fields = append(fields, k)
+	for _, k := range c.gone {
+		if valueAt(vals, k) != "" {
+			fields = append(fields, c.keys[k])
 		}
 	}
 	return fields
 }
 
-// memberCounts counts the member rows of each team of st, by index.
-func memberCounts(st *state) []int {
-	index := make(map[string]int32, len(st.Teams))
-	for i, t := range st.Teams {
-		index[t.ID] = int32(i)
+// team compares a team of the last push.
+func (c *comparison) team(t *stateTeam) error {
+	c.enter(1)
+	c.p.Teams.Previous++
+	j := c.next
+	if j >= c.teams || c.cur.teamID(j) != t.ID {
+		if j = c.cur.findTeam(t.ID); j >= c.teams {
+			j = -1
+		}
 	}
-	n := make([]int, len(st.Teams))
-	for _, m := range st.Mappings {
-		if m.Member && m.User != "" {
-			if i, ok := index[m.Team]; ok {
-				n[i]++
+	if j < 0 {
+		c.p.Teams.Removed++
+		c.teamsGone[strings.Clone(t.ID)] = len(c.p.Changes.TeamsRemoved)
+		c.p.Changes.TeamsRemoved = append(c.p.Changes.TeamsRemoved, TeamRef{ID: strings.Clone(t.ID), Name: strings.Clone(t.Name)})
+		return nil
+	}
+	c.next = j + 1
+	if c.seenTeam[j] {
+		return fmt.Errorf("%w: team id %q", errTwice, t.ID)
+	}
+	c.seenTeam[j] = true
+	if name := c.cur.teamName(j); name != t.Name {
+		c.p.Teams.Changed++
+		c.renamed = append(c.renamed, found[TeamRename]{j, TeamRename{ID: c.cur.teamID(j), From: strings.Clone(t.Name), To: name}})
+		c.wasName[c.cur.teamID(j)] = strings.Clone(t.Name)
+	}
+	return nil
+}
+
+// mapping compares a mapping row of the last push: it is a row of cur as
+// it is, or it goes, and then its (team, user) pair of a manager or a
+// member is looked up in cur: the manager loses access, the member
+// moved, when cur has no such pair.
+func (c *comparison) mapping(m *stateMapping) error {
+	c.enter(2)
+	c.p.Mappings.Previous++
+	key := mappingKey(m.Team, m.User, m.SubTeam, m.Member, m.Manager)
+	team, sub := int32(-1), int32(-1)
+	r := c.sameRow(key, m)
+	if r >= 0 {
+		row := c.cur.row(r)
+		team, sub = row.Team, row.SubTeam
+	} else {
+		c.goneKeys = append(c.goneKeys, key)
+		team = c.teamOf(m.Team)
+		if m.SubTeam != "" && (m.User == "" || !m.Member) {
+			sub = c.teamOf(m.SubTeam)
+		}
+	}
+	if len(c.teamsGone) > 0 && m.Member && m.User != "" {
+		if i, ok := c.teamsGone[m.Team]; ok {
+			c.p.Changes.TeamsRemoved[i].Members++
+		}
+	}
+	c.before.add(team, sub, m.User != "", m.Member)
+	if m.Manager && m.User != "" {
+		c.p.Managers.Previous++
+	}
+	if r >= 0 || m.User == "" {
+		return nil // a row as it is: its pair is in cur
+	}
+	rows := c.index().find(m.Team, m.User, m.SubTeam)
+	if m.Manager && !c.pair(rows, c.managed, isManager) && !c.removed[m.User] {
+		c.lost = append(c.lost, ManagerChange{Team: strings.Clone(m.Team), TeamName: c.lastTeamName(m.Team), UserRef: c.lastUserRef(m.User)})
+		c.lostTeams = append(c.lostTeams, team)
+	}
+	if m.Member && !c.pair(rows, c.member, isMember) {
+		// A member of a team cur does not put them in: moved, from
+		// the teams of the last push.
+		if i := c.cur.findUser(m.User); i >= 0 && i < c.users && c.seen[i] {
+			c.moved[i] = true
+			c.wereIn[int32(i)] = append(c.wereIn[int32(i)], strings.Clone(m.Team))
+		}
+	}
+	return nil
+}
+
+// sameRow returns the row of cur that is m as it is (key is m's key) and
+// was not found yet, marking it, or -1: the one after the last found,
+// or else one of those of its team and target.
+func (c *comparison) sameRow(key hash64, m *stateMapping) int {
+	r := c.next
+	if r >= c.rows || c.exact[r] || c.cur.key(r) != key {
+		r = -1
+		for _, x := range c.index().find(m.Team, m.User, m.SubTeam) {
+			if !c.exact[x] && c.cur.key(int(x)) == key {
+				r = int(x)
+				break
 			}
 		}
 	}
-	return n
+	if r >= 0 {
+		c.exact[r], c.next = true, r+1
+	}
+	return r
 }
 
-// compareTeams finds the teams added, removed (with their members) and
-// renamed.
-func compareTeams(p *Plan, prev, cur *state) {
-	old := make(map[string]int32, len(prev.Teams))
-	for i, t := range prev.Teams {
-		old[t.ID] = int32(i)
+// isManager and isMember are the flags of a row.
+func isManager(m lint.Mapping) bool { return m.IsManager }
+func isMember(m lint.Mapping) bool  { return m.IsMember }
+
+// pair marks the rows of rows (cur's rows of a team and a user) that
+// have the flag, and reports whether there was one.
+func (c *comparison) pair(rows []int32, marks []bool, flag func(lint.Mapping) bool) bool {
+	any := false
+	for _, r := range rows {
+		if flag(c.cur.row(int(r))) {
+			marks[r], any = true, true
+		}
 	}
-	seen := make([]bool, len(prev.Teams))
-	var curMembers []int
-	for i, t := range cur.Teams {
-		j, ok := old[t.ID]
-		if !ok {
-			if curMembers == nil {
-				curMembers = memberCounts(cur)
+	return any
+}
+
+// inLast reports whether the (team, user) pair of row r of cur, with the
+// flag, was in the last push: the row itself was, or a row of the pair
+// with the flag was, or a row of the last push of the pair marked it.
+func (c *comparison) inLast(r int, marks []bool, flag func(lint.Mapping) bool) bool {
+	if c.exact[r] || marks[r] {
+		return true
+	}
+	for _, x := range c.index().rowsOf(c.cur.row(r)) {
+		if c.exact[x] && flag(c.cur.row(int(x))) {
+			return true
+		}
+	}
+	return false
+}
+
+// index returns the index of cur's rows, made when first needed: a push
+// that changed no row, in the same order, needs none.
+func (c *comparison) index() *rowIndex {
+	if c.ix == nil {
+		c.ix = newRowIndex(c.cur, c.allTeams)
+	}
+	return c.ix
+}
+
+// teamOf numbers a team of the last push for before: cur's index, or a
+// number after them; -1 for none.
+func (c *comparison) teamOf(id string) int32 {
+	if id == "" {
+		return -1
+	}
+	if j := c.cur.findTeam(id); j >= 0 {
+		return int32(j)
+	}
+	j, ok := c.otherTeams[id]
+	if !ok {
+		j = int32(c.allTeams + len(c.otherTeams))
+		c.otherTeams[strings.Clone(id)] = j
+	}
+	return j
+}
+
+// lastTeamName is the name the last push gave team id: cur's, unless it
+// was renamed or removed; "" when the last push had no such team.
+func (c *comparison) lastTeamName(id string) string {
+	if name, ok := c.wasName[id]; ok {
+		return name
+	}
+	if i, ok := c.teamsGone[id]; ok {
+		return c.p.Changes.TeamsRemoved[i].Name
+	}
+	if j := c.cur.findTeam(id); j >= 0 && j < c.teams && c.seenTeam[j] {
+		return c.cur.teamName(j)
+	}
+	return ""
+}
+
+// lastUserRef names user id as the last push had it (a user kept), or by
+// its id when the last push had no such user.
+func (c *comparison) lastUserRef(id string) UserRef {
+	if r, ok := c.was[id]; ok {
+		return r
+	}
+	if i := c.cur.findUser(id); i >= 0 && i < c.users && c.seen[i] {
+		return ref(c.cur, i)
+	}
+	return UserRef{ID: strings.Clone(id), Name: strings.Clone(id)}
+}
+
+// enter moves the comparison to the list of phase: what the lists
+// before it found is made whole first.
+func (c *comparison) enter(phase int) {
+	for c.phase < phase {
+		switch c.phase {
+		case 0:
+			c.endUsers()
+		case 1:
+			c.endTeams()
+		case 2:
+			c.endMappings()
+		}
+		c.phase++
+		c.next = 0
+	}
+}
+
+// endUsers lists the users added, changed and whose email changed, in
+// cur's order.
+func (c *comparison) endUsers() {
+	p := c.p
+	for i := range c.users {
+		if c.seen == nil || !c.seen[i] {
+			p.Users.Added++
+			p.Changes.UsersAdded = append(p.Changes.UsersAdded, ref(c.cur, i))
+		}
+	}
+	for _, f := range sortFound(c.changed) {
+		p.Users.Changed++
+		f.v.UserRef = ref(c.cur, f.i)
+		p.Changes.UsersChanged = append(p.Changes.UsersChanged, f.v)
+	}
+	for _, f := range sortFound(c.emails) {
+		p.EmailChanges++
+		f.v.ID, f.v.Name = c.cur.userID(f.i), ref(c.cur, f.i).Name
+		p.Changes.EmailChanges = append(p.Changes.EmailChanges, f.v)
+	}
+	if c.seen != nil && !c.v1 {
+		c.exact, c.managed, c.member = make([]bool, c.rows), make([]bool, c.rows), make([]bool, c.rows)
+		c.moved = make([]bool, c.users)
+	}
+}
+
+// endTeams lists the teams added, with their members, and renamed, in
+// cur's order.
+func (c *comparison) endTeams() {
+	p := c.p
+	var members []int
+	for j := range c.teams {
+		if c.seenTeam != nil && c.seenTeam[j] {
+			continue
+		}
+		if members == nil {
+			members = make([]int, c.teams)
+			for r := range c.rows {
+				if m := c.cur.row(r); m.IsMember && m.User >= 0 && m.Team >= 0 && int(m.Team) < c.teams {
+					members[m.Team]++
+				}
 			}
-			p.Teams.Added++
-			p.Changes.TeamsAdded = append(p.Changes.TeamsAdded, TeamRef{ID: t.ID, Name: t.Name, Members: curMembers[i]})
-			continue
 		}
-		seen[j] = true
-		if was := prev.Teams[j].Name; was != t.Name {
-			p.Teams.Changed++
-			p.Changes.TeamsRenamed = append(p.Changes.TeamsRenamed, TeamRename{ID: t.ID, From: was, To: t.Name})
-		}
+		p.Teams.Added++
+		p.Changes.TeamsAdded = append(p.Changes.TeamsAdded, TeamRef{ID: c.cur.teamID(j), Name: c.cur.teamName(j), Members: members[j]})
 	}
-	var prevMembers []int
-	for j, ok := range seen {
-		if ok {
-			continue
-		}
-		if prevMembers == nil {
-			prevMembers = memberCounts(prev)
-		}
-		t := prev.Teams[j]
-		p.Teams.Removed++
-		p.Changes.TeamsRemoved = append(p.Changes.TeamsRemoved, TeamRef{ID: t.ID, Name: t.Name, Members: prevMembers[j]})
+	for _, f := range sortFound(c.renamed) {
+		p.Changes.TeamsRenamed = append(p.Changes.TeamsRenamed, f.v)
 	}
 }
 
-// mappingKeys returns the sorted [mappingKey] values of a state's rows.
-func (st *state) mappingKeys() []hash64 {
-	if st.v1() {
-		return st.MappingKeys
+// endMappings counts the rows added, removed and changed, and lists the
+// managers who lose and gain access and the members moved.
+func (c *comparison) endMappings() {
+	p := c.p
+	if c.seen == nil { // a first push: every row is added
+		p.Mappings.Added, p.Managers.Added = c.rows, p.Managers.Total
+		return
 	}
-	keys := make([]hash64, len(st.Mappings))
-	for i, m := range st.Mappings {
-		keys[i] = mappingKey(m.Team, m.User, m.SubTeam, m.Member, m.Manager)
+	if c.v1 {
+		return // the mappings were compared by their keys (lastKeys)
 	}
-	slices.Sort(keys)
-	return keys
+	var came []hash64
+	var now *reach
+	for r := range c.rows {
+		if c.exact[r] {
+			continue
+		}
+		m := c.cur.row(r)
+		came = append(came, c.cur.key(r))
+		if m.User < 0 {
+			continue
+		}
+		if m.IsManager && !c.inLast(r, c.managed, isManager) {
+			if now == nil {
+				now = c.reach()
+			}
+			team, _, _ := rowIDs(c.cur, r)
+			name := ""
+			if m.Team >= 0 && int(m.Team) < c.teams {
+				name = c.cur.teamName(int(m.Team))
+			}
+			p.Changes.ManagersGained = append(p.Changes.ManagersGained, ManagerChange{Team: team, TeamName: name, UserRef: ref(c.cur, int(m.User)), People: now.people(m.Team)})
+		}
+		// Put in a team the last push did not put them in: moved.
+		if i := int(m.User); m.IsMember && i < c.users && c.seen[i] && !c.inLast(r, c.member, isMember) {
+			c.moved[i] = true
+		}
+	}
+	slices.Sort(c.goneKeys)
+	slices.Sort(came)
+	p.Mappings.Added, p.Mappings.Removed, p.Mappings.Changed = pairFlags(c.goneKeys, came)
+	for k := range c.lost {
+		c.lost[k].People = c.before.people(c.lostTeams[k])
+	}
+	p.Changes.ManagersLost = append(p.Changes.ManagersLost, c.lost...)
+	p.Managers.Removed, p.Managers.Added = len(p.Changes.ManagersLost), len(p.Changes.ManagersGained)
+	c.moves()
+}
+
+// moves lists the users moved, in cur's order: the member teams they had
+// in the last push (the teams of the pairs cur has too, and those it has
+// not) and those they have now.
+func (c *comparison) moves() {
+	if !slices.Contains(c.moved, true) {
+		return
+	}
+	from, to := map[int32][]string{}, map[int32][]string{}
+	for r := range c.rows {
+		m := c.cur.row(r)
+		if !m.IsMember || m.User < 0 || int(m.User) >= c.users || !c.moved[m.User] {
+			continue
+		}
+		team, _, _ := rowIDs(c.cur, r)
+		to[m.User] = append(to[m.User], team)
+		if c.inLast(r, c.member, isMember) {
+			from[m.User] = append(from[m.User], team)
+		}
+	}
+	for i := range c.users {
+		if !c.moved[i] {
+			continue
+		}
+		a, b := teamSet(append(from[int32(i)], c.wereIn[int32(i)]...)), teamSet(to[int32(i)])
+		if !slices.Equal(a, b) {
+			c.p.Changes.Moves = append(c.p.Changes.Moves, Move{UserRef: ref(c.cur, i), From: a, To: b})
+		}
+	}
+	c.p.Moves = len(c.p.Changes.Moves)
+}
+
+// reach counts the people under each team of cur.
+func (c *comparison) reach() *reach {
+	r := &reach{}
+	for i := range c.rows {
+		m := c.cur.row(i)
+		r.add(m.Team, m.SubTeam, m.User >= 0, m.IsMember)
+	}
+	return r
+}
+
+// lastKeys compares the mapping rows of a state of version 1, which keeps
+// only their keys, sorted.
+func (c *comparison) lastKeys(keys []hash64) {
+	c.enter(2)
+	c.p.Mappings.Previous = len(keys)
+	now := make([]hash64, c.rows)
+	for r := range c.rows {
+		now[r] = c.cur.key(r)
+	}
+	slices.Sort(now)
+	c.p.Mappings.Added, c.p.Mappings.Removed, c.p.Mappings.Changed = diffMappings(keys, now)
+}
+
+// plan ends the comparison and returns the plan.
+func (c *comparison) plan() *Plan {
+	c.enter(3)
+	if c.invite {
+		c.p.Invites = c.p.Users.Added
+	}
+	return c.p
+}
+
+// sortFound returns fs sorted by cur's index, stably.
+func sortFound[T any](fs []found[T]) []found[T] {
+	slices.SortStableFunc(fs, func(a, b found[T]) int { return cmp.Compare(a.i, b.i) })
+	return fs
+}
+
+// teamSet returns the sorted distinct teams, an empty list for none
+// (JSON writes [] then).
+func teamSet(teams []string) []string {
+	slices.Sort(teams)
+	return append([]string{}, slices.Compact(teams)...)
 }
 
 // diffMappings compares two sorted lists of mapping keys as multisets: a
@@ -241,8 +640,14 @@ func diffMappings(old, cur []hash64) (added, removed, changed int) {
 			j++
 		}
 	}
-	// Both lists are sorted; pair rows whose keys differ only in flags.
-	i, j = 0, 0
+	return pairFlags(gone, came)
+}
+
+// pairFlags counts the rows of the last push that went (gone) and of
+// this one that came (came), both sorted keys: a row of each that differ
+// only in their flags is one changed.
+func pairFlags(gone, came []hash64) (added, removed, changed int) {
+	i, j := 0, 0
 	for i < len(gone) && j < len(came) {
 		a, b := gone[i]>>2, came[j]>>2
 		switch {
@@ -259,271 +664,4 @@ func diffMappings(old, cur []hash64) (added, removed, changed int) {
 		}
 	}
 	return added + len(came) - j, removed + len(gone) - i, changed
-}
-
-// pairRef is a (team, user) pair of a mapping row, by hash, with the row.
-type pairRef struct {
-	key uint64
-	row int32
-}
-
-// pairs returns the rows of st that keep(filter) as (first, second)
-// pairs sorted by their hash.
-func pairs(st *state, keep func(m *stateMapping) bool, first, second func(m *stateMapping) string) []pairRef {
-	var out []pairRef
-	for i := range st.Mappings {
-		m := &st.Mappings[i]
-		if keep(m) {
-			out = append(out, pairRef{key: hashBytes(hashBytes(hashSeed, first(m))^3, second(m)), row: int32(i)})
-		}
-	}
-	slices.SortFunc(out, func(a, b pairRef) int {
-		if a.key != b.key {
-			if a.key < b.key {
-				return -1
-			}
-			return 1
-		}
-		return int(a.row - b.row)
-	})
-	return out
-}
-
-// mergePairs walks two sorted pair lists and calls onlyA and onlyB with
-// the rows of keys that are in one list only.
-func mergePairs(a, b []pairRef, onlyA, onlyB func(row int32)) {
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case j == len(b) || i < len(a) && a[i].key < b[j].key:
-			onlyA(a[i].row)
-			i++
-		case i == len(a) || b[j].key < a[i].key:
-			onlyB(b[j].row)
-			j++
-		default:
-			k := a[i].key
-			for i < len(a) && a[i].key == k {
-				i++
-			}
-			for j < len(b) && b[j].key == k {
-				j++
-			}
-		}
-	}
-}
-
-// compareMappings counts the mapping rows added, removed and changed,
-// and finds the managers who gain or lose access and the members moved.
-// Rows are compared by sorted hashes; only the few users and teams a
-// change names are looked up.
-func compareMappings(p *Plan, prev, cur *state, added, removed map[string]bool) {
-	p.Mappings.Added, p.Mappings.Removed, p.Mappings.Changed = diffMappings(prev.mappingKeys(), cur.mappingKeys())
-	if prev.v1() {
-		return
-	}
-	isManager := func(m *stateMapping) bool { return m.Manager && m.User != "" }
-	isMember := func(m *stateMapping) bool { return m.Member && m.User != "" }
-	team := func(m *stateMapping) string { return m.Team }
-	user := func(m *stateMapping) string { return m.User }
-	for i := range prev.Mappings {
-		if isManager(&prev.Mappings[i]) {
-			p.Managers.Previous++
-		}
-	}
-	var lost, gained []int32
-	mergePairs(pairs(prev, isManager, team, user), pairs(cur, isManager, team, user),
-		func(row int32) {
-			if !removed[prev.Mappings[row].User] { // a removed user is listed with the removals
-				lost = append(lost, row)
-			}
-		},
-		func(row int32) { gained = append(gained, row) })
-	// Users whose member rows changed, kept on both sides, moved.
-	moved := map[string]bool{}
-	note := func(st *state) func(row int32) {
-		return func(row int32) {
-			if u := st.Mappings[row].User; !added[u] && !removed[u] {
-				moved[u] = true
-			}
-		}
-	}
-	mergePairs(pairs(prev, isMember, user, team), pairs(cur, isMember, user, team), note(prev), note(cur))
-
-	prevNames, curNames := lookup{}, lookup{}
-	for _, row := range lost {
-		prevNames.want(prev.Mappings[row].Team, prev.Mappings[row].User)
-	}
-	for _, row := range gained {
-		curNames.want(cur.Mappings[row].Team, cur.Mappings[row].User)
-	}
-	for u := range moved {
-		curNames.want("", u)
-	}
-	prevNames.fill(prev)
-	curNames.fill(cur)
-	if len(lost) > 0 {
-		people := newReach(prev)
-		slices.Sort(lost)
-		for _, row := range lost {
-			m := &prev.Mappings[row]
-			p.Changes.ManagersLost = append(p.Changes.ManagersLost, ManagerChange{Team: m.Team, TeamName: prevNames.teams[m.Team], UserRef: prevNames.user(m.User), People: people.people(m.Team)})
-		}
-	}
-	if len(gained) > 0 {
-		people := newReach(cur)
-		slices.Sort(gained)
-		for _, row := range gained {
-			m := &cur.Mappings[row]
-			p.Changes.ManagersGained = append(p.Changes.ManagersGained, ManagerChange{Team: m.Team, TeamName: curNames.teams[m.Team], UserRef: curNames.user(m.User), People: people.people(m.Team)})
-		}
-	}
-	p.Managers.Removed, p.Managers.Added = len(p.Changes.ManagersLost), len(p.Changes.ManagersGained)
-
-	if len(moved) > 0 {
-		from, to := memberTeams(prev, moved), memberTeams(cur, moved)
-		for i := range cur.Users {
-			u := &cur.Users[i]
-			if !moved[u.ID] {
-				continue
-			}
-			if a, b := from[u.ID], to[u.ID]; !slices.Equal(a, b) {
-				p.Changes.Moves = append(p.Changes.Moves, Move{UserRef: curNames.user(u.ID), From: orEmpty(a), To: orEmpty(b)})
-			}
-		}
-	}
-	p.Moves = len(p.Changes.Moves)
-}
-
-// lookup finds the names of a few teams and users of a state in one
-// pass over it.
-type lookup struct {
-	teams map[string]string
-	users map[string]UserRef
-}
-
-// want asks for a team and a user ("" for none).
-func (l *lookup) want(team, user string) {
-	if l.teams == nil {
-		l.teams, l.users = map[string]string{}, map[string]UserRef{}
-	}
-	if team != "" {
-		l.teams[team] = ""
-	}
-	if user != "" {
-		l.users[user] = UserRef{ID: user, Name: user}
-	}
-}
-
-// fill looks the wanted teams and users up in st.
-func (l *lookup) fill(st *state) {
-	if len(l.teams) > 0 {
-		for _, t := range st.Teams {
-			if _, ok := l.teams[t.ID]; ok {
-				l.teams[t.ID] = t.Name
-			}
-		}
-	}
-	if len(l.users) > 0 {
-		for i := range st.Users {
-			if _, ok := l.users[st.Users[i].ID]; ok {
-				l.users[st.Users[i].ID] = st.ref(i)
-			}
-		}
-	}
-}
-
-// user names the user of id, or the id alone when no user has it.
-func (l *lookup) user(id string) UserRef {
-	if r, ok := l.users[id]; ok {
-		return r
-	}
-	return UserRef{ID: id, Name: id}
-}
-
-// orEmpty returns s, or an empty list for nil (JSON writes [] then).
-func orEmpty(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-// memberTeams returns the sorted member teams of the users of st that
-// only names.
-func memberTeams(st *state, only map[string]bool) map[string][]string {
-	out := make(map[string][]string, len(only))
-	for i := range st.Mappings {
-		if m := &st.Mappings[i]; m.Member && only[m.User] {
-			out[m.User] = append(out[m.User], m.Team)
-		}
-	}
-	for u, teams := range out {
-		slices.Sort(teams)
-		out[u] = slices.Compact(teams)
-	}
-	return out
-}
-
-// reach counts the people a manager of a team sees: the member rows of
-// the team and of its sub-teams, each team counted once.
-type reach struct {
-	index   map[string]int32
-	members []int
-	subs    [][]int32
-	stamp   []int32
-	epoch   int32
-}
-
-func newReach(st *state) *reach {
-	r := &reach{index: make(map[string]int32, len(st.Teams))}
-	team := func(id string) int32 {
-		if i, ok := r.index[id]; ok {
-			return i
-		}
-		i := int32(len(r.members))
-		r.index[id] = i
-		r.members = append(r.members, 0)
-		r.subs = append(r.subs, nil)
-		return i
-	}
-	for _, t := range st.Teams {
-		team(t.ID)
-	}
-	for _, m := range st.Mappings {
-		switch {
-		case m.Team == "":
-		case m.User != "" && m.Member:
-			r.members[team(m.Team)]++
-		case m.SubTeam != "":
-			t, s := team(m.Team), team(m.SubTeam)
-			r.subs[t] = append(r.subs[t], s)
-		}
-	}
-	r.stamp = make([]int32, len(r.members))
-	return r
-}
-
-// people returns the member rows under team id.
-func (r *reach) people(id string) int {
-	i, ok := r.index[id]
-	if !ok {
-		return 0
-	}
-	r.epoch++
-	n := 0
-	stack := []int32{i}
-	r.stamp[i] = r.epoch
-	for len(stack) > 0 {
-		t := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		n += r.members[t]
-		for _, s := range r.subs[t] {
-			if r.stamp[s] != r.epoch {
-				r.stamp[s] = r.epoch
-				stack = append(stack, s)
-			}
-		}
-	}
-	return n
 }

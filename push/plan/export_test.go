@@ -1,6 +1,12 @@
 package plan
 
-import "github.com/ovsync/ovsync/lint"
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/ovsync/ovsync/internal/redact"
+	"github.com/ovsync/ovsync/lint"
+)
 
 // Hooks for the tests of package plan_test, which need package push's
 // protocols (push imports plan).
@@ -12,12 +18,81 @@ func ParseState(raw []byte) error {
 	return err
 }
 
-// BodyState has p write the body of cfg's org once and records the org
-// it holds, as the planning pass does, and returns the body's size.
+// BodyState has p write the body of cfg's org once from its files and
+// records the org it holds whole, as the new side of a diff is read, and
+// returns the body's size.
 func BodyState(p Protocol, cfg *lint.Config) (int64, error) {
 	st, err := bodyState(p, cfg, nil)
 	if err != nil {
 		return 0, err
 	}
 	return st.Bytes, nil
+}
+
+// ReferencePlan compares the state files of two pushes held whole (prev
+// nil for none) as plans were made before the comparison streamed the
+// state of the last push (compare_ref_test.go), a state an earlier key
+// filter masked repaired first with keys: the reference of the streamed
+// comparison.
+func ReferencePlan(prev, cur []byte, keys *redact.Redactor, invite bool) (*Plan, error) {
+	c, err := parseState(cur)
+	if err != nil {
+		return nil, err
+	}
+	if prev == nil {
+		return refPlan(nil, c, invite), nil
+	}
+	p, err := parseState(prev)
+	if err != nil {
+		return nil, err
+	}
+	fixed, err := repair(p, c, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := refPlan(p, c, invite)
+	out.Known.Damaged, out.Known.Unknown = fixed.Damaged, fixed.Unknown
+	return out, nil
+}
+
+// MaskState returns the state file raw as an earlier ovsync wrote it,
+// through a key filter of red: each value and key masked where it holds a
+// piece of a key, and no "exact" in the head.
+func MaskState(raw []byte, red *redact.Redactor) ([]byte, error) {
+	st, err := parseState(raw)
+	if err != nil {
+		return nil, err
+	}
+	for i, k := range st.UserKeys {
+		st.UserKeys[i] = red.String(k)
+	}
+	for i := range st.Users {
+		u := &st.Users[i]
+		u.ID, u.Email, u.Values = red.String(u.ID), red.String(u.Email), red.String(u.Values)
+	}
+	for i := range st.Teams {
+		t := &st.Teams[i]
+		t.ID, t.Name = red.String(t.ID), red.String(t.Name)
+	}
+	for i := range st.Mappings {
+		m := &st.Mappings[i]
+		m.Team, m.User, m.SubTeam = red.String(m.Team), red.String(m.User), red.String(m.SubTeam)
+	}
+	st.APIURL = red.String(st.APIURL)
+	st.Bytes *= 2 // the masked values may be longer than the body's
+	var b bytes.Buffer
+	if err := st.encode(&b, nil); err != nil {
+		return nil, err
+	}
+	line, lists, _ := bytes.Cut(b.Bytes(), []byte("\n"))
+	var head map[string]any
+	if err := json.Unmarshal(line, &head); err != nil {
+		return nil, err
+	}
+	delete(head, "exact")
+	line, err = json.Marshal(head)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(line, '\n'), lists...), nil
 }

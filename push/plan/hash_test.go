@@ -28,3 +28,17 @@ func TestHashStable(t *testing.T) {
 		t.Errorf("mapping keys of different rows collide: %016x", uint64(a))
 	}
 }
+
+// TestLineHasher: the hash of a user's values, taken value by value as
+// the planning pass does, is that of the line a state keeps them in.
+func TestLineHasher(t *testing.T) {
+	var l lineHasher
+	for _, vals := range [][]string{
+		nil, {""}, {"", ""}, {"1001", "ana@example.com", "Ana", "Silva"},
+		{"tab\there", "new\nline", "back\\slash", "cr\r", ""}, {"Montréal", "日本"},
+	} {
+		if got, want := l.sum(vals), lineHash(string(appendValues(nil, vals))); got != want {
+			t.Errorf("%q: %x, want %x", vals, got, want)
+		}
+	}
+}

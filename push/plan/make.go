@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ovsync/ovsync/internal/displaypath"
@@ -41,9 +42,6 @@ func makePlan(opt Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := pl.Lint(true); err != nil {
-		return nil, err
-	}
 	p, _, err := pl.Plan("PLAN", nil)
 	return p, err
 }
@@ -60,9 +58,8 @@ func ReadConfig(path string) (*lint.Config, error) {
 }
 
 // Planner plans the push of one org. [New] chooses its protocol, its
-// target and its state file once; then come the phases that "ovsync
-// plan", a push and a report share: the lint gate ([Planner.Lint]) and
-// the plan itself ([Planner.Plan]).
+// target and its state file once; [Planner.Plan] then lints the org and
+// plans its push in one read of the files.
 type Planner struct {
 	opt    Options
 	cfg    *lint.Config
@@ -71,9 +68,8 @@ type Planner struct {
 	target Target
 	// state is the state file's path.
 	state string
-	// inputs are the digests of the input files, when the lint gate
-	// took them.
-	inputs []Input
+	// linted is the lint report of the last plan.
+	linted *lint.Report
 }
 
 // New chooses, for the org of cfg, the protocol of opt.Route (or the
@@ -109,32 +105,174 @@ func (pl *Planner) Target() Target { return pl.target }
 // push, which the push replaces once the service accepted it.
 func (pl *Planner) StateFile() string { return pl.state }
 
-// Lint is the lint gate of a plan: the files the config names exist,
-// then (with digests, for a plan that is kept or applied) their digests
-// are taken, then the org is linted (or Options.Lint is taken). Lint
+// Linted returns the lint report of the last [Planner.Plan], also when
+// it stopped on lint errors; nil before lint ran.
+func (pl *Planner) Linted() *lint.Report { return pl.linted }
+
+// Tee lets the caller of [Planner.Plan] see the body as the plan writes
+// it (push's --dump): it calls write once, with a writer of its own
+// that gets every byte of the body too, and returns what write returned
+// or its own error.
+type Tee func(write func(extra io.Writer) error) error
+
+// Plan lints the org and plans its push, in one read of the files (see
+// the package documentation): the body is written once (through tee, if
+// not nil) to hash it, the org lint indexed is compared with the state
+// file of the last push as that is read, and the plan comes with the
+// guards it trips and the record a push keeps once the service accepted
+// it. mode is the first word of the plan's text: "PLAN", "DRY RUN" or
+// "PUSH".
+//
+// Lint is the gate: the files the config names must exist; lint
 // errors, or a field that holds the key whatever the severity of its
-// rule, are a [*LintError], the findings printed on Options.Findings:
-// a key is never sent, nor kept in the state, as data. Warnings are
-// counted in a warning.
-func (pl *Planner) Lint(digests bool) error {
-	cfg := pl.cfg
-	if err := cfg.CheckFiles(); err != nil { // named by their config key
+// rule, are a [*LintError], the findings printed on Options.Findings: a
+// key is never sent, nor kept in the state, as data. Warnings are
+// counted in a warning. With Options.Digests, the plan has the digests
+// of its input files, taken in the same read.
+func (pl *Planner) Plan(mode string, tee Tee) (*Plan, *Record, error) {
+	last, lastErr := pl.lastPush()
+	defer last.close()
+	var p *Plan
+	var rec *Record
+	write := func(extra io.Writer) error {
+		var err error
+		p, rec, err = pl.plan(mode, extra, last, lastErr)
 		return err
 	}
-	if digests {
-		var err error
-		if pl.inputs, err = inputDigests(cfg); err != nil {
-			return err
+	var err error
+	if tee != nil {
+		err = tee(write)
+	} else {
+		err = write(nil)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, rec, nil
+}
+
+// plan is [Planner.Plan] with the body also written to extra, if not
+// nil. An error reading the state file (lastErr) comes after the lint
+// gate, which stops a push first.
+func (pl *Planner) plan(mode string, extra io.Writer, last *lastPush, lastErr error) (*Plan, *Record, error) {
+	cfg := pl.cfg
+	if err := cfg.CheckFiles(); err != nil { // named by their config key
+		return nil, nil, err
+	}
+	h := sha256.New()
+	var w io.Writer = h
+	if extra != nil {
+		w = io.MultiWriter(h, extra)
+	}
+	aw := newAside(w)
+	defer aw.Close()
+	ps := newPass(cfg)
+	ps.body, ps.read = pl.proto.Body(aw, cfg, ps), last.release
+	if whole := last.whole(); whole != nil {
+		ps.objects = whole.v1()
+		if last.masked {
+			ps.full = newCollector()
 		}
 	}
 	start := time.Now()
-	rep := pl.opt.Lint
-	if rep == nil {
-		var err error
-		if rep, err = lint.Run(lint.Options{Config: cfg, Keys: pl.opt.Keys}); err != nil {
-			return err
+	rep, err := lint.Run(lint.Options{Config: cfg, Keys: pl.opt.Keys, Rows: ps.hook, Digests: pl.opt.Digests})
+	if err != nil {
+		return nil, nil, err
+	}
+	pl.linted = rep
+	if err := pl.gate(rep, start); err != nil {
+		return nil, nil, err
+	}
+	if err := ps.err(); err != nil {
+		return nil, nil, err
+	}
+	if lastErr != nil {
+		return nil, nil, lastErr
+	}
+	var inputs []Input
+	if pl.opt.Digests {
+		if inputs, err = inputDigests(cfg, rep); err != nil {
+			return nil, nil, err
 		}
 	}
+	// The teams and mapping rows go into the body while the last push is
+	// compared: both only read lint's model.
+	var size int64
+	var bodyErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		size, bodyErr = ps.finish(rep.Org)
+		if err := aw.Close(); bodyErr == nil {
+			bodyErr = err
+		}
+	}()
+	var fixed repairStats
+	if last.masked {
+		<-done
+		if bodyErr == nil {
+			fixed, err = repair(last.whole(), ps.full.state(stateHead{}), pl.opt.Keys)
+			if err != nil {
+				return nil, nil, stateError(pl.state, err)
+			}
+		}
+	}
+	p, err := pl.compare(ps.org(rep.Org), last)
+	<-done
+	if err != nil {
+		return nil, nil, err
+	}
+	if bodyErr != nil {
+		return nil, nil, bodyErr
+	}
+	digest := "sha256:" + hex.EncodeToString(h.Sum(nil))
+	pl.logf("body: %s, %s, built in %s", plural.Bytes(size), digest, time.Since(start).Round(time.Millisecond))
+	p.Known.Damaged, p.Known.Unknown = fixed.Damaged, fixed.Unknown
+	p.Mode, p.Protocol, p.Notes = mode, pl.proto.Name(), append(last.notes, pl.proto.Notes(cfg)...)
+	p.Target = pl.target
+	p.Inputs = inputs
+	p.StateFile, p.Bytes, p.Digest = displaypath.Of(pl.state), size, digest
+	p.State.Role, p.State.Path = "state", p.StateFile
+	p.OtherTarget = last.other
+	p.Unchanged = last.file != nil && last.file.head.Digest == digest
+	p.Guards, p.NoRecord = p.guard(pl.opt.Guards)
+	p.red = pl.opt.Keys
+	rec := &Record{proto: pl.proto, cfg: cfg, path: pl.state, keys: pl.opt.Keys, head: stateHead{
+		Protocol: pl.proto.Name(), APIURL: pl.target.URL, InviteNewUsers: pl.proto.Invites(cfg), Digest: digest, Bytes: size,
+		UserKeys: ps.keys, UserRoles: ps.roles, Counts: [3]int{p.Users.Total, p.Teams.Total, p.Mappings.Total},
+	}}
+	return p, rec, nil
+}
+
+// compare compares the org the pass read with the last push, reading
+// the state file's lists as it goes: the plan, its State's digest set.
+func (pl *Planner) compare(cur current, last *lastPush) (*Plan, error) {
+	invites := pl.proto.Invites(pl.cfg)
+	if last.file == nil {
+		p := newComparison(cur, nil, invites).plan()
+		p.State.SHA256 = last.sum
+		return p, nil
+	}
+	last.release()
+	c := newComparison(cur, &last.file.head, invites)
+	var sink listSink = c
+	if last.succession != nil {
+		last.succession.next, sink = c, last.succession
+	}
+	sum, err := last.file.stream(sink)
+	if err != nil {
+		return nil, err
+	}
+	if whole := last.whole(); whole != nil && whole.v1() {
+		c.lastKeys(whole.MappingKeys)
+	}
+	p := c.plan()
+	p.State.SHA256 = sum
+	return p, nil
+}
+
+// gate is the lint gate of a plan: see [Planner.Plan].
+func (pl *Planner) gate(rep *lint.Report, start time.Time) error {
 	if rep.Summary.Errors > 0 || rep.KeyFields > 0 {
 		if err := pl.printFindings(rep); err != nil {
 			return err
@@ -169,126 +307,91 @@ func (pl *Planner) printFindings(rep *lint.Report) error {
 	return lint.Print(w, "text", rep, lint.PrintOptions{MaxPerRule: 50})
 }
 
-// Tee lets the caller of [Planner.Plan] see the body as the plan writes
-// it (push's --dump): it calls write once, with a writer of its own
-// that gets every byte of the body too, and returns what write returned
-// or its own error.
-type Tee func(write func(extra io.Writer) error) error
-
-// Plan reads the state file, has the body written once (through tee, if
-// not nil) to hash it and to record the org it holds, matches that org
-// with a state an earlier ovsync's key filter masked, and compares the
-// two: the plan, with the guards it trips, and the record a push keeps
-// once the service accepted it. mode is the first word of the plan's
-// text: "PLAN", "DRY RUN" or "PUSH".
-func (pl *Planner) Plan(mode string, tee Tee) (*Plan, *Record, error) {
-	last, err := pl.lastPush()
-	if err != nil {
-		return nil, nil, err
-	}
-	var cur *state
-	write := func(extra io.Writer) error {
-		var err error
-		cur, err = pl.pass(extra)
-		return err
-	}
-	if tee != nil {
-		err = tee(write)
-	} else {
-		err = write(nil)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	prev := last.st
-	fixed, err := repair(prev, cur, pl.opt.Keys)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w%s", displaypath.Of(pl.state), err, stateHint)
-	}
-	invites := pl.proto.Invites(pl.cfg)
-	p := comparePlan(prev, cur, invites)
-	p.Known.Damaged, p.Known.Unknown = fixed.Damaged, fixed.Unknown
-	p.Mode, p.Protocol, p.Notes = mode, pl.proto.Name(), append(last.notes, pl.proto.Notes(pl.cfg)...)
-	p.Target = pl.target
-	p.Inputs = pl.inputs
-	p.StateFile, p.Bytes, p.Digest = displaypath.Of(pl.state), cur.Bytes, cur.Digest
-	p.State = Input{Role: "state", Path: p.StateFile, SHA256: last.sum}
-	p.OtherTarget = last.other
-	p.Unchanged = prev != nil && prev.Digest == cur.Digest
-	p.Guards, p.NoRecord = p.guard(pl.opt.Guards)
-	p.red = pl.opt.Keys
-	return p, &Record{st: cur, path: pl.state, keys: pl.opt.Keys}, nil
-}
-
 // lastPush is what the state file tells of the last push to the
 // target.
 type lastPush struct {
-	// st is the state of the last push, nil when there is no record of
-	// one to this target.
-	st *state
-	// sum is the SHA-256 of the state file, "" when there is none.
+	// file is the state of the last push, opened, its lists not read yet
+	// (unless it was read whole); nil when there is no record of one to
+	// this target.
+	file *stateFile
+	// sum is the SHA-256 of the state file, "" when there is none or
+	// until its lists are read.
 	sum string
 	// other is the push the state file records when it is another
 	// target's.
 	other string
 	// notes say how the state is read, for the plan.
 	notes []string
+	// succession reads a legacy push's lists as the provisioning
+	// protocol names them.
+	succession *succession
+	// masked is set for a state an earlier ovsync's key filter masked,
+	// read whole to be repaired.
+	masked bool
+	// start lets the lists of a streamed state be unpacked ahead, once
+	// lint has read a file and leaves a core to it.
+	start    chan struct{}
+	starting sync.Once
 }
 
-// lastPush reads the state file. A state of another target is no record
+// release lets the lists of the state be unpacked.
+func (l *lastPush) release() {
+	if l.start != nil {
+		l.starting.Do(func() { close(l.start) })
+	}
+}
+
+// whole returns the state of the last push when it was read whole.
+func (l *lastPush) whole() *state {
+	if l.file == nil {
+		return nil
+	}
+	return l.file.whole
+}
+
+// close closes the state file.
+func (l *lastPush) close() { l.file.close() }
+
+// lastPush opens the state file. A state of another target is no record
 // of this one's (planning against it would be wrong: this push is a first
 // push), except for the first provisioning push after "ovsync migrate",
 // which is planned against the last legacy push.
-func (pl *Planner) lastPush() (lastPush, error) {
-	prev, err := loadState(pl.state)
-	if err != nil || prev == nil {
-		return lastPush{}, err
+func (pl *Planner) lastPush() (*lastPush, error) {
+	last := &lastPush{}
+	sf, err := openState(pl.state)
+	if err != nil || sf == nil {
+		return last, err
 	}
-	last := lastPush{st: prev, sum: prev.SHA256}
+	last.file = sf
 	switch name := pl.proto.Name(); {
-	case prev.succeeds(name):
+	case sf.head.succeeds(name):
 		last.notes = append(last.notes, fmt.Sprintf("planned against the last legacy push (state file %s, ids kept by ovsync migrate): its state becomes the provisioning one once sent", displaypath.Of(pl.state)))
 		from, err := pl.opt.Protocols.Lookup(ProtocolLegacy)
 		if err != nil {
-			return lastPush{}, err
+			return last, err
 		}
-		prev.asProvisioning(from, pl.proto)
-	case !prev.isFor(name, pl.target.URL):
-		last.other, last.st = prev.target(), nil
+		sink := sf.head.asProvisioning(from, pl.proto, nil)
+		if whole := sf.whole; whole != nil {
+			whole.stateHead.UserKeys = sf.head.UserKeys
+			translateWhole(whole, sink)
+		} else if s, ok := sink.(*succession); ok {
+			last.succession = s
+		}
+	case !sf.head.isFor(name, pl.target.URL):
+		last.other = sf.head.target()
+		last.sum, err = sf.digest()
+		sf.close()
+		last.file = nil
+		return last, err
+	}
+	if whole := sf.whole; whole != nil {
+		last.sum = whole.SHA256
+		last.masked = !whole.Exact && whole.masked()
+	} else {
+		last.start = make(chan struct{})
+		sf.prefetch(last.start)
 	}
 	return last, nil
-}
-
-// pass has the body written once, to a hash and to extra if not nil,
-// and records the org it holds: the state of the push, with the body's
-// size and digest, which the upload must match.
-func (pl *Planner) pass(extra io.Writer) (*state, error) {
-	start := time.Now()
-	cur, err := bodyState(pl.proto, pl.cfg, extra)
-	if err != nil {
-		return nil, err
-	}
-	cur.APIURL, cur.InviteNewUsers = pl.target.URL, pl.proto.Invites(pl.cfg)
-	pl.logf("body: %s, %s, built in %s", plural.Bytes(cur.Bytes), cur.Digest, time.Since(start).Round(time.Millisecond))
-	return cur, nil
-}
-
-// bodyState has proto write the body of cfg's org once, to a hash and to
-// extra if not nil, and returns the state of the org it holds: exactly
-// what the body holds, every user's values as sent, with the body's size
-// and digest.
-func bodyState(proto Protocol, cfg *lint.Config, extra io.Writer) (*state, error) {
-	h := sha256.New()
-	var w io.Writer = h
-	if extra != nil {
-		w = io.MultiWriter(h, extra)
-	}
-	c := newCollector()
-	size, err := proto.WriteBody(w, cfg, c)
-	if err != nil {
-		return nil, err
-	}
-	return c.state(stateHead{Protocol: proto.Name(), Digest: "sha256:" + hex.EncodeToString(h.Sum(nil)), Bytes: size}), nil
 }
 
 // warn gives a warning to Options.Warn, through the run's keys.

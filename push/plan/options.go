@@ -32,10 +32,10 @@ type Options struct {
 	// (push.Protocols): the plan has the body written by the protocol
 	// it chooses, to hash it and to record the org it holds.
 	Protocols Protocols
-	// Lint, if set, is the lint report of the same org, already made
-	// with lint's default severities (as "ovsync report" does): the
-	// plan uses it instead of linting the files a second time.
-	Lint *lint.Report
+	// Digests has the plan record the SHA-256 of each file it was made
+	// from (Plan.Inputs), taken in the read that lints them: for a plan
+	// that is kept, or applied (push --plan).
+	Digests bool
 	// Keys are the run's keys: no message holds a piece of one, and no
 	// data (the plan file, the state, the dump) a whole one. nil means
 	// keys of the plan's own; [Make] teaches them the config's ApiKey.
@@ -123,8 +123,14 @@ type Protocol interface {
 	// body writes them, each with the users file column it comes from.
 	UserKeys() []RoleKey
 	// WriteBody writes the whole body for cfg and its CSV files to w,
-	// telling rec (if not nil) of each record, and returns its size.
+	// reading the files row by row, telling rec (if not nil) of each
+	// record, and returns its size.
 	WriteBody(w io.Writer, cfg *lint.Config, rec Recorder) (int64, error)
+	// Body starts the body for cfg on w, its head written, for records
+	// handed to it one at a time: the planning pass writes the body
+	// from the rows lint reads and the model it builds, without reading
+	// the files again. The bytes are WriteBody's for the same records.
+	Body(w io.Writer, cfg *lint.Config, rec Recorder) Body
 	// Invites reports whether the body asks the service to invite the
 	// members the sync creates.
 	Invites(cfg *lint.Config) bool
@@ -153,6 +159,22 @@ type Recorder interface {
 	Team(id, name string)
 	// Mapping gets a mapping row's ids as written and its flags.
 	Mapping(team, user, subTeam string, member, manager bool)
+}
+
+// Body is the body of a push being written one record at a time, in the
+// body's order: every user, then every team, then every mapping row,
+// each with its values as the files hold them; rec, if any, is told of
+// each record as it is written.
+type Body interface {
+	// User writes the user (member) object of a record of the users file:
+	// its fields as written, under header h.
+	User(h *lint.Header, fields []string) error
+	// Team writes a team: its id and name as written.
+	Team(id, name string) error
+	// Mapping writes a mapping row: its ids as written and its flags.
+	Mapping(team, user, subTeam string, member, manager bool) error
+	// Close ends the body and returns its size.
+	Close() (int64, error)
 }
 
 // Protocols are the protocols a push can speak, sorted by name; nothing

@@ -40,15 +40,14 @@ func (e *MismatchError) Error() string {
 }
 
 // inputDigests hashes the config and the three CSV files.
-func inputDigests(cfg *lint.Config) ([]Input, error) {
-	files := []struct{ role, path string }{{"config", cfg.Path}, {"users", cfg.UsersCSV}, {"groups", cfg.GroupsCSV}, {"mapping", cfg.MappingCSV}}
-	in := make([]Input, 0, len(files))
-	for _, f := range files {
-		sum, err := fileDigest(f.path)
-		if err != nil {
-			return nil, err
-		}
-		in = append(in, Input{Role: f.role, Path: displaypath.Of(f.path), SHA256: sum})
+func inputDigests(cfg *lint.Config, rep *lint.Report) ([]Input, error) {
+	sum, err := fileDigest(cfg.Path)
+	if err != nil {
+		return nil, err
+	}
+	in := []Input{{Role: "config", Path: displaypath.Of(cfg.Path), SHA256: sum}}
+	for k, path := range []string{cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV} {
+		in = append(in, Input{Role: lint.Kind(k).String(), Path: displaypath.Of(path), SHA256: rep.Digests[k]})
 	}
 	return in, nil
 }

@@ -79,7 +79,7 @@ func TestRepairAmbiguous(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := comparePlan(prev, cur, false)
+		p := mustCompare(t, prev, cur)
 		if p.HasChanges() {
 			t.Errorf("key known %t: changes %+v %+v %+v", known, p.Users, p.Teams, p.Mappings)
 		}
@@ -101,7 +101,7 @@ func TestRepairRemoved(t *testing.T) {
 	if _, err := repair(prev, cur, nil); err != nil {
 		t.Fatal(err)
 	}
-	p := comparePlan(prev, cur, false)
+	p := mustCompare(t, prev, cur)
 	if p.Users.Removed != 1 || p.Changes.UsersRemoved[0].ID != "1"+redact.Mask || p.Users.Added != 0 {
 		t.Errorf("users %+v, removed %+v", p.Users, p.Changes.UsersRemoved)
 	}
@@ -152,7 +152,7 @@ func TestRepairSharedMask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := comparePlan(prev, cur, false)
+	p := mustCompare(t, prev, cur)
 	if p.HasChanges() || p.Managers.Added+p.Managers.Removed+p.Moves != 0 {
 		t.Errorf("changes: users %+v, mappings %+v, moves %+v", p.Users, p.Mappings, p.Changes.Moves)
 	}
