@@ -2,7 +2,9 @@ package plan_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/ovsync/ovsync/internal/orggen"
 	"github.com/ovsync/ovsync/internal/peakrss"
+	"github.com/ovsync/ovsync/internal/report"
 	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
 	"github.com/ovsync/ovsync/push/plan"
@@ -79,10 +82,17 @@ func changedCopy(b *testing.B, dir string) string {
 // BenchmarkPlan plans the push of a generated org of 1M users with 1% of
 // its users and teams changed against the record a push of the original
 // keeps (made once, staged as a push stages it), beside lint alone on
-// the same files, which the plan includes, and diff of the two orgs.
+// the same files, which the plan includes; then push --dry-run, the
+// report (lint, plan and the page written) and diff of the two orgs.
 // peak-RSS-MB is the process's peak while the sub-benchmark runs:
 // go test -run '^$' -bench 'BenchmarkPlan$' -benchtime 1x -benchmem ./push/plan
 func BenchmarkPlan(b *testing.B) {
+	// The guards of a push that lets a tenth of each change through, as
+	// a nightly job would set them: the changes made trip none.
+	tenPercent := plan.Guards{
+		MaxRemovals: plan.Limit{Share: 10, Percent: true}, MaxTeamRemovals: plan.Limit{Share: 10, Percent: true},
+		MaxManagerChanges: plan.Limit{Share: 10, Percent: true},
+	}
 	for _, n := range []int{100_000, 1_000_000} {
 		dir, err := orggen.Cached(n)
 		if err != nil {
@@ -118,6 +128,37 @@ func BenchmarkPlan(b *testing.B) {
 			if p.Users.Changed < n/200 || p.Teams.Changed == 0 || p.EmailChanges == 0 {
 				b.Fatalf("plan: %d users changed, %d teams, %d emails", p.Users.Changed, p.Teams.Changed, p.EmailChanges)
 			}
+		})
+		b.Run("dry-run/users="+strconv.Itoa(n), func(b *testing.B) {
+			peakrss.Reset()
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := push.Push(context.Background(), push.Options{Plan: plan.Options{Path: changed, State: state, Guards: tenPercent}, DryRun: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.Plan.Users.Changed < n/200 {
+					b.Fatalf("dry run: %d users changed", res.Plan.Users.Changed)
+				}
+			}
+			b.ReportMetric(peakrss.MB(), "peak-RSS-MB")
+		})
+		b.Run("report/users="+strconv.Itoa(n), func(b *testing.B) {
+			peakrss.Reset()
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := report.New(context.Background(), report.Options{Lint: lint.Options{Path: changed}, Plan: plan.Options{State: state, Protocols: push.Protocols(), Guards: tenPercent}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if r.Plan() == nil || r.Plan().Users.Changed < n/200 {
+					b.Fatal("report: no plan, or not the changes made")
+				}
+				if err := r.Write(io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(peakrss.MB(), "peak-RSS-MB")
 		})
 		b.Run("diff/users="+strconv.Itoa(n), func(b *testing.B) {
 			peakrss.Reset()
