@@ -52,6 +52,12 @@ type Options struct {
 	// Digests has lint take the SHA-256 of each file's bytes in the same
 	// read ([Report].Digests).
 	Digests bool
+	// Model, if set, is called once the files are read and their model
+	// built, before the org's rules run over it, so that a tool can start
+	// on the model (the report's Org) while lint ends its work. The model
+	// is then only read, by lint and by the tool alike: the tool must not
+	// change it.
+	Model func(*Org)
 }
 
 // Run lints an org. A returned error means the run itself failed: usage,
@@ -107,7 +113,7 @@ func Run(opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	org, findings, err := read(vocab, paths, readOptions{schemas: userSchemas, keys: keys, rows: opt.Rows, digests: opt.Digests})
+	org, findings, err := read(vocab, paths, readOptions{schemas: userSchemas, keys: keys, rows: opt.Rows, digests: opt.Digests, model: opt.Model})
 	if err != nil {
 		return nil, err
 	}
@@ -216,6 +222,7 @@ type readOptions struct {
 	keys    *redact.Redactor
 	rows    func(*Row)
 	digests bool
+	model   func(*Org)
 }
 
 // read reads the files of an org: see [Read].
@@ -266,6 +273,9 @@ func read(v *Vocabulary, paths [3]string, opt readOptions) (*Org, []Finding, err
 		haveMap:    paths[KindMapping] != "" && teams.mappingUsable(),
 	}
 	org.Usable = [3]bool{check.haveUsers, check.haveGroups, check.haveMap}
+	if opt.model != nil {
+		opt.model(org)
+	}
 	orgFindings := check.run(teams)
 	// One array for all of them, sized once: a run with many findings
 	// copies them once, not at every growth.

@@ -114,3 +114,47 @@ type hookRow struct {
 	id          string
 	whole       bool
 }
+
+// TestModelHook: Options.Model is handed the report's model once, after
+// every record of the three files was handed to Rows and the model holds
+// them all, and before the org rules run (their findings are not in the
+// model, which they only read).
+func TestModelHook(t *testing.T) {
+	for _, dir := range []string{"../testdata/sample", "../testdata/broken"} {
+		t.Run(dir, func(t *testing.T) {
+			var mu sync.Mutex
+			rows, calls := 0, 0
+			var seen *Org
+			var users, teams, mappings, rowsAtModel int
+			rep, err := Run(Options{Path: dir,
+				Rows: func(r *Row) {
+					if r.Record != nil {
+						mu.Lock()
+						rows++
+						mu.Unlock()
+					}
+				},
+				Model: func(o *Org) {
+					calls++
+					seen = o
+					users, teams, mappings = len(o.Users), len(o.Teams), len(o.Mappings)
+					mu.Lock()
+					rowsAtModel = rows
+					mu.Unlock()
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if calls != 1 || seen != rep.Org {
+				t.Fatalf("Model called %d times, with the report's org: %t", calls, seen == rep.Org)
+			}
+			if rowsAtModel != rows {
+				t.Errorf("Model called after %d of %d records", rowsAtModel, rows)
+			}
+			o := rep.Org
+			if users != len(o.Users) || teams != len(o.Teams) || mappings != len(o.Mappings) {
+				t.Errorf("the model grew after Model: %d/%d/%d, then %d/%d/%d", users, teams, mappings, len(o.Users), len(o.Teams), len(o.Mappings))
+			}
+		})
+	}
+}
