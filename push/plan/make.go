@@ -167,6 +167,7 @@ func (pl *Planner) plan(mode string, extra io.Writer, last *lastPush, lastErr er
 	aw := newAside(w)
 	defer aw.Close()
 	ps := newPass(cfg)
+	defer ps.wait()
 	ps.body, ps.read = pl.proto.Body(aw, cfg, ps), last.release
 	if whole := last.whole(); whole != nil {
 		ps.objects = whole.v1()
@@ -174,8 +175,32 @@ func (pl *Planner) plan(mode string, extra io.Writer, last *lastPush, lastErr er
 			ps.full = newCollector()
 		}
 	}
+	// The teams and mapping rows go into the body from lint's model once
+	// it is built, while lint's org rules run and then while the last push
+	// is compared: all of them only read the model.
+	var size int64
+	var bodyErr error
+	done := make(chan struct{})
+	var finishing sync.Once
+	finish := func(m *lint.Org) {
+		finishing.Do(func() {
+			go func() {
+				defer close(done)
+				ps.wait()
+				size, bodyErr = ps.finish(m)
+				if err := aw.Close(); bodyErr == nil {
+					bodyErr = err
+				}
+			}()
+		})
+	}
+	defer func() {
+		finishing.Do(func() { close(done) }) // never started: nothing to wait for
+		<-done
+	}()
 	start := time.Now()
-	rep, err := lint.Run(lint.Options{Config: cfg, Keys: pl.opt.Keys, Rows: ps.hook, Digests: pl.opt.Digests})
+	rep, err := lint.Run(lint.Options{Config: cfg, Keys: pl.opt.Keys, Rows: ps.hook, Digests: pl.opt.Digests, Model: finish})
+	ps.wait()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -195,18 +220,7 @@ func (pl *Planner) plan(mode string, extra io.Writer, last *lastPush, lastErr er
 			return nil, nil, err
 		}
 	}
-	// The teams and mapping rows go into the body while the last push is
-	// compared: both only read lint's model.
-	var size int64
-	var bodyErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		size, bodyErr = ps.finish(rep.Org)
-		if err := aw.Close(); bodyErr == nil {
-			bodyErr = err
-		}
-	}()
+	finish(rep.Org) // if lint did not hand the model over
 	var fixed repairStats
 	if last.masked {
 		<-done

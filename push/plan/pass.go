@@ -35,14 +35,26 @@ type pass struct {
 	// read (lint reads them on two goroutines).
 	read func()
 
-	// Users, on the users goroutine: their count, their values of the
-	// four the model holds where they are not the model's, the keys and
-	// the positions of the id, email and names among them (roles), each
-	// key's column among the hashes (-1 for the four the model holds),
-	// and per user its hashes, the [lineHash] of its values and its
-	// object's; writeErr is an error writing the body.
-	users    int
-	raw      map[int32]*[4]string
+	// Users, on the users goroutine: their count and their values of the
+	// four the model holds where they are not the model's. The records
+	// go, a batch at a time, to a goroutine of their own that writes them
+	// into the body ([pass.writeUsers]), so that the body costs lint's
+	// read of the users file no time where a core is free: batch is the
+	// batch being filled, batches carry the full ones there and
+	// freeBatches back; usersDone is closed once every user is written.
+	users       int
+	raw         map[int32]*[4]string
+	batch       *userBatch
+	batches     chan *userBatch
+	freeBatches chan *userBatch
+	usersDone   chan struct{}
+	closing     sync.Once
+
+	// On the body's goroutine, read once it is done ([pass.wait]): the
+	// keys and the positions of the id, email and names among them
+	// (roles), each key's column among the hashes (-1 for the four the
+	// model holds), and per user its hashes, the [lineHash] of its values
+	// and its object's; writeErr is an error writing the body.
 	keys     []string
 	roles    [4]int
 	hashed   []int
@@ -76,15 +88,106 @@ type pass struct {
 var roles = [4]lint.Role{lint.UserID, lint.UserEmail, lint.UserFirstName, lint.UserLastName}
 
 // newPass starts the pass of the body b of cfg's org.
+// Its goroutine ends with [pass.wait], which must be called.
 func newPass(cfg *lint.Config) *pass {
-	return &pass{roles: [4]int{-1, -1, -1, -1}, raw: map[int32]*[4]string{},
+	p := &pass{roles: [4]int{-1, -1, -1, -1}, raw: map[int32]*[4]string{},
+		batches: make(chan *userBatch, userBatches), freeBatches: make(chan *userBatch, userBatches+2), usersDone: make(chan struct{}),
 		teamIDs: map[int32]string{}, teamNames: map[int32]string{}, rows: map[int32]*[3]string{},
 		files: [3]string{displaypath.Of(cfg.UsersCSV), displaypath.Of(cfg.GroupsCSV), displaypath.Of(cfg.MappingCSV)}}
+	go p.writeUsers()
+	return p
+}
+
+// userBatch is a run of records of the users file on their way to the
+// body: their fields as written, one record after another, each ending
+// at its ends entry, under header.
+type userBatch struct {
+	header *lint.Header
+	fields []string
+	ends   []int
+}
+
+// userBatchSize is how many records a batch holds; userBatches how many
+// may wait for the body.
+const (
+	userBatchSize = 512
+	userBatches   = 8
+)
+
+// queueUser adds a record of the users file to the batch for the body.
+// Its fields are lint's strings, kept as they are: only the slice that
+// holds them is lint's to reuse.
+func (p *pass) queueUser(h *lint.Header, fields []string) {
+	if b := p.batch; b != nil && b.header != h {
+		p.sendUsers()
+	}
+	b := p.batch
+	if b == nil {
+		select {
+		case b = <-p.freeBatches:
+		default:
+			b = &userBatch{fields: make([]string, 0, 8*userBatchSize), ends: make([]int, 0, userBatchSize)}
+		}
+		b.header, p.batch = h, b
+	}
+	b.fields = append(b.fields, fields...)
+	b.ends = append(b.ends, len(b.fields))
+	if len(b.ends) == userBatchSize {
+		p.sendUsers()
+	}
+}
+
+// sendUsers hands the batch being filled to the body's goroutine.
+func (p *pass) sendUsers() {
+	if p.batch != nil {
+		p.batches <- p.batch
+		p.batch = nil
+	}
+}
+
+// closeUsers hands the last batch to the body's goroutine and tells it
+// there are no more; it may be called again.
+func (p *pass) closeUsers() {
+	p.closing.Do(func() {
+		p.sendUsers()
+		close(p.batches)
+	})
+}
+
+// writeUsers writes the users of each batch into the body, in the order
+// lint read them, until closeUsers.
+func (p *pass) writeUsers() {
+	defer close(p.usersDone)
+	for b := range p.batches {
+		from := 0
+		for _, end := range b.ends {
+			if err := p.body.User(b.header, b.fields[from:end:end]); err != nil && p.writeErr == nil {
+				p.writeErr = err
+			}
+			from = end
+		}
+		clear(b.fields) // the strings are lint's: let them go
+		b.fields, b.ends = b.fields[:0], b.ends[:0]
+		select {
+		case p.freeBatches <- b:
+		default:
+		}
+	}
+}
+
+// wait waits until every user lint read is written into the body; once
+// lint is done, what the body's goroutine keeps may be read.
+func (p *pass) wait() {
+	p.closeUsers()
+	<-p.usersDone
 }
 
 // hook is lint's row hook.
 func (p *pass) hook(r *lint.Row) {
 	if r.Record == nil { // a file is read: a core is free
+		if r.Kind == lint.KindUsers {
+			p.closeUsers()
+		}
 		if r.Kind != lint.KindGroups && p.read != nil {
 			p.read()
 		}
@@ -107,8 +210,8 @@ func (p *pass) notOne(r *lint.Row, what string) error {
 	return fmt.Errorf("%s:%d: the record is not one %s of its own (run ovsync lint)", p.files[r.Kind], r.Record.Line, what)
 }
 
-// user has the body write the user of a record of the users file, and
-// keeps its id, email and names as written where the model's differ.
+// user queues a record of the users file for the body, and keeps its
+// id, email and names as written where the model's differ.
 func (p *pass) user(r *lint.Row) {
 	if p.usersErr != nil {
 		return
@@ -129,9 +232,7 @@ func (p *pass) user(r *lint.Row) {
 		}
 		p.raw[int32(p.users)] = raw
 	}
-	if err := p.body.User(r.Header, r.Record.Fields); err != nil && p.writeErr == nil {
-		p.writeErr = err
-	}
+	p.queueUser(r.Header, r.Record.Fields)
 	p.users++
 }
 
