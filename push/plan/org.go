@@ -219,7 +219,7 @@ func (l *lineHasher) sum(vals []string) uint64 {
 		if i > 0 {
 			l.h.WriteByte('\t')
 		}
-		if strings.ContainsAny(v, "\\\t\n\r") {
+		if plainPrefix(v) < len(v) {
 			l.buf = appendEscaped(l.buf[:0], v)
 			l.h.Write(l.buf)
 		} else {

@@ -834,10 +834,7 @@ func splitValues(s string, dst []string) []string {
 // appendEscaped appends v with backslash, tab, newline and carriage
 // return escaped, so that a value never breaks a line of the state.
 func appendEscaped(b []byte, v string) []byte {
-	i := 0
-	for i < len(v) && v[i] != '\\' && v[i] != '\t' && v[i] != '\n' && v[i] != '\r' {
-		i++
-	}
+	i := plainPrefix(v)
 	b = append(b, v[:i]...) // most values need no escape
 	for ; i < len(v); i++ {
 		switch c := v[i]; c {
@@ -854,6 +851,20 @@ func appendEscaped(b []byte, v string) []byte {
 		}
 	}
 	return b
+}
+
+// escapedBytes are the bytes appendEscaped escapes.
+var escapedBytes = [256]bool{'\\': true, '\t': true, '\n': true, '\r': true}
+
+// plainPrefix returns how many of v's first bytes appendEscaped writes
+// as they are: len(v) for a value that needs no escape.
+func plainPrefix(v string) int {
+	for i := 0; i < len(v); i++ {
+		if escapedBytes[v[i]] {
+			return i
+		}
+	}
+	return len(v)
 }
 
 // unescape undoes appendEscaped; a value without a backslash is returned
