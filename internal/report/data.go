@@ -2,6 +2,8 @@ package report
 
 import (
 	"cmp"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -29,9 +31,9 @@ type Data struct {
 	// Findings are grouped by rule and severity, errors first, each group
 	// in lint's output order.
 	Findings []Finding `json:"findings"`
-	// Users are [id, name, email, flags] by the org model's user index;
-	// flags has [UserMissing] for an id only the mapping file names.
-	Users [][4]any `json:"users"`
+	// Users are the users by the org model's user index, each written
+	// as [id, name, email, flags] ([User]).
+	Users []User `json:"users"`
 	// Teams are the teams by the org model's team index.
 	Teams []Team `json:"teams"`
 	// Roots are the teams the tree starts from: those that are no team's
@@ -115,13 +117,39 @@ const (
 // UserMissing flags a user that the users file lacks.
 const UserMissing = 1
 
+// User is a user of the org model, written in the data as the array
+// [id, name, email, flags]; Flags has [UserMissing] for an id only the
+// mapping file names.
+type User struct {
+	ID, Name, Email string
+	Flags           int
+}
+
+// MarshalJSON writes u as its array.
+func (u User) MarshalJSON() ([]byte, error) {
+	return json.Marshal([4]any{u.ID, u.Name, u.Email, u.Flags})
+}
+
+// UnmarshalJSON reads u from its array.
+func (u *User) UnmarshalJSON(b []byte) error {
+	var a struct {
+		ID, Name, Email string
+		Flags           int
+	}
+	if err := json.Unmarshal(b, &[]any{&a.ID, &a.Name, &a.Email, &a.Flags}); err != nil {
+		return fmt.Errorf("a user is [id, name, email, flags]: %w", err)
+	}
+	*u = User(a)
+	return nil
+}
+
 // build assembles the data of a lint report and the rows read for it.
 func build(rep *lint.Report, sources []Source) *Data {
 	org := rep.Org
 	d := &Data{
 		Version: DataVersion, Format: rep.Summary.Format, Config: rep.Config,
 		Files: rep.Files, Summary: rep.Summary, Sources: sources,
-		Users: [][4]any{}, Teams: []Team{}, Roots: []int32{}, Gaps: [][4]int32{},
+		Users: []User{}, Teams: []Team{}, Roots: []int32{}, Gaps: [][4]int32{},
 	}
 	if org != nil {
 		d.Users = users(org)
@@ -134,16 +162,16 @@ func build(rep *lint.Report, sources []Source) *Data {
 	return d
 }
 
-// users returns the users of the model as arrays.
-func users(org *lint.Org) [][4]any {
-	out := make([][4]any, len(org.Users))
+// users returns the users of the model.
+func users(org *lint.Org) []User {
+	out := make([]User, len(org.Users))
 	for i := range org.Users {
 		u := &org.Users[i]
 		flags := 0
 		if !u.Declared && org.Usable[lint.KindUsers] {
 			flags = UserMissing
 		}
-		out[i] = [4]any{u.ID, u.Name(), u.Email, flags}
+		out[i] = User{u.ID, u.Name(), u.Email, flags}
 	}
 	return out
 }

@@ -19,13 +19,13 @@ func FuzzPage(f *testing.F) {
 	for _, s := range []string{`<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`, `</script><!--`, "\u2028</ScRiPt >", `{{.}}`, "\xff\xfe<", `&lt;&#x3C;`} {
 		f.Add(s, s, s)
 	}
-	want := pageTags(f, &Data{Users: [][4]any{}, Teams: []Team{}, Roots: []int32{}, Gaps: [][4]int32{}, Sources: []Source{}, Findings: []Finding{}})
+	want := pageTags(f, &Data{Users: []User{}, Teams: []Team{}, Roots: []int32{}, Gaps: [][4]int32{}, Sources: []Source{}, Findings: []Finding{}})
 	f.Fuzz(func(t *testing.T, name, field, message string) {
 		d := &Data{
 			Version: DataVersion, Tool: name, Generated: name, Format: name, Config: name,
 			Sources:  []Source{{File: name, Header: []string{field, name}, Rows: []Row{{Line: 2, Fields: []string{field, message}}}}},
 			Findings: []Finding{{Rule: name, Severity: "error", Line: 2, Column: 1, Field: field, Message: message, Hint: name, Row: 0, Cell: 0, Team: 0, User: 0}},
-			Users:    [][4]any{{name, field, message, 0}},
+			Users:    []User{{name, field, message, 0}},
 			Teams:    []Team{{ID: name, Name: field, Members: []int32{0}, Managers: []int32{0}, Subs: []int32{}}},
 			Roots:    []int32{0},
 			Gaps:     [][4]int32{},

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/ovsync/ovsync/internal/plural"
@@ -78,14 +79,123 @@ func writePage(w io.Writer, d *Data) error {
 		return err
 	}
 	bw.WriteString(`<script type="application/json" id="ovsync-data">`)
-	enc := json.NewEncoder(bw) // escapes <, > and &: no "</script>" can appear
-	if err := enc.Encode(d); err != nil {
+	if err := writeData(bw, d); err != nil {
 		return err
 	}
 	bw.WriteString("</script>\n<script>")
 	bw.WriteString(pageJS)
 	bw.WriteString("</script>\n</body>\n</html>\n")
 	return bw.Flush()
+}
+
+// writeData writes d as a json.Encoder would, <, > and & escaped so that
+// no "</script>" can appear, but a user, a team and a finding at a time:
+// a million users are never one buffer (nor a million interface values
+// while they are made).
+func writeData(w *bufio.Writer, d *Data) error {
+	var err error
+	key := func(k string) {
+		w.WriteString(`,"`)
+		w.WriteString(k)
+		w.WriteString(`":`)
+	}
+	value := func(v any) {
+		if err == nil {
+			var b []byte
+			b, err = json.Marshal(v)
+			w.Write(b)
+		}
+	}
+	w.WriteString(`{"version":`)
+	value(d.Version)
+	key("tool")
+	value(d.Tool)
+	key("generated")
+	value(d.Generated)
+	key("format")
+	value(d.Format)
+	if d.Config != "" {
+		key("config")
+		value(d.Config)
+	}
+	key("files")
+	value(d.Files)
+	key("summary")
+	value(d.Summary)
+	key("sources")
+	writeArray(w, d.Sources, value)
+	key("findings")
+	writeArray(w, d.Findings, value)
+	key("users")
+	if d.Users == nil {
+		w.WriteString("null")
+	} else {
+		var buf []byte
+		w.WriteByte('[')
+		for i := range d.Users {
+			if i > 0 {
+				w.WriteByte(',')
+			}
+			buf = appendUser(buf[:0], &d.Users[i])
+			w.Write(buf)
+		}
+		w.WriteByte(']')
+	}
+	key("teams")
+	writeArray(w, d.Teams, value)
+	key("roots")
+	value(d.Roots)
+	key("gaps")
+	value(d.Gaps)
+	key("plan")
+	value(d.Plan)
+	w.WriteString("}\n")
+	return err
+}
+
+// writeArray writes s as json.Marshal would, an element at a time
+// through value.
+func writeArray[T any](w *bufio.Writer, s []T, value func(any)) {
+	if s == nil {
+		w.WriteString("null")
+		return
+	}
+	w.WriteByte('[')
+	for i := range s {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		value(&s[i])
+	}
+	w.WriteByte(']')
+}
+
+// appendUser appends u as [User.MarshalJSON] writes it.
+func appendUser(b []byte, u *User) []byte {
+	b = append(b, '[')
+	b = appendJSONString(b, u.ID)
+	b = append(b, ',')
+	b = appendJSONString(b, u.Name)
+	b = append(b, ',')
+	b = appendJSONString(b, u.Email)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(u.Flags), 10)
+	return append(b, ']')
+}
+
+// appendJSONString appends s as json.Marshal writes a string: as it is
+// when every byte is printable ASCII that needs no escape (nor <, > or
+// &), else through json.Marshal itself.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // view builds the template's view of the data.

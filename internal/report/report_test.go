@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -187,7 +189,7 @@ func TestFindingRows(t *testing.T) {
 				team = d.Teams[f.Team].ID
 			}
 			if f.User >= 0 {
-				user = d.Users[f.User][0].(string)
+				user = d.Users[f.User].ID
 			}
 			if team != tt.team || user != tt.user {
 				t.Errorf("links to team %q and user %q, want %q and %q", team, user, tt.team, tt.user)
@@ -298,6 +300,39 @@ func TestPlan(t *testing.T) {
 			}
 			if html := page(t, r); !strings.Contains(html, tt.want) {
 				t.Errorf("the page lacks %q", tt.want)
+			}
+		})
+	}
+}
+
+// TestDataAsEncoded: the page's data, written a user, a team and a
+// finding at a time, is byte for byte what json.Encoder writes of it, for
+// the sample, the broken org (findings of every rule) and the hostile
+// org (markup, entities, control characters, non-ASCII in names).
+func TestDataAsEncoded(t *testing.T) {
+	for _, dir := range []string{sampleOrg, brokenOrg, hostileOrg} {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			d := newReport(t, Options{Lint: lint.Options{Path: dir}}).Data()
+			var want, got bytes.Buffer
+			if err := json.NewEncoder(&want).Encode(d); err != nil {
+				t.Fatal(err)
+			}
+			bw := bufio.NewWriter(&got)
+			if err := writeData(bw, d); err != nil {
+				t.Fatal(err)
+			}
+			bw.Flush()
+			if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+				t.Errorf("the data written differs from json.Encoder's (-want +got):\n%s", diff)
+			}
+			var back Data
+			if err := json.Unmarshal(got.Bytes(), &back); err != nil {
+				t.Fatal(err)
+			}
+			for i, u := range d.Users {
+				if i >= len(back.Users) || back.Users[i] != u && utf8.ValidString(u.ID+u.Name+u.Email) {
+					t.Fatalf("user %d reads back as %+v, was %+v", i, back.Users[min(i, len(back.Users)-1)], u)
+				}
 			}
 		})
 	}
