@@ -88,28 +88,26 @@ func field(rec *lint.Record, i int) string {
 // writeBody streams a whole body to out and returns its size: one object
 // holding the head, if the protocol has one, then the three arrays,
 // users (members), groups (teams) and mappings, each read row by row
-// from its CSV file with every value as written; booleans are the only
-// values that are not strings. obs, if not nil, is told of each record.
+// from its CSV file with every value as written (read a few batches
+// ahead, [readRowsAhead]); booleans are the only values that are not
+// strings. obs, if not nil, is told of each record.
 func (w *wireFormat) writeBody(out io.Writer, cfg *lint.Config, obs plan.Recorder) (int64, error) {
 	b := w.newBody(out, cfg, obs)
-	err := lint.ReadRows(w.files, lint.KindUsers, cfg.UsersCSV, func(h *lint.Header, rec *lint.Record) error {
-		return b.User(h, rec.Fields)
-	})
-	if err == nil {
-		err = lint.ReadRows(w.files, lint.KindGroups, cfg.GroupsCSV, func(h *lint.Header, rec *lint.Record) error {
+	rows := readRowsAhead(w.files, [3]string{cfg.UsersCSV, cfg.GroupsCSV, cfg.MappingCSV})
+	err := rows.each(func(kind lint.Kind, h *lint.Header, rec *lint.Record) error {
+		switch kind {
+		case lint.KindUsers:
+			return b.User(h, rec.Fields)
+		case lint.KindGroups:
 			return b.Team(field(rec, h.Col(lint.TeamID)), field(rec, h.Col(lint.TeamName)))
-		})
-	}
-	if err == nil {
-		err = lint.ReadRows(w.files, lint.KindMapping, cfg.MappingCSV, func(h *lint.Header, rec *lint.Record) error {
-			member, ok1 := lint.ParseBool(field(rec, h.Col(lint.MapIsMember)))
-			manager, ok2 := lint.ParseBool(field(rec, h.Col(lint.MapIsManager)))
-			if !ok1 || !ok2 {
-				return fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", displaypath.Of(cfg.MappingCSV), rec.Line)
-			}
-			return b.Mapping(field(rec, h.Col(lint.MapTeam)), field(rec, h.Col(lint.MapUser)), field(rec, h.Col(lint.MapSubTeam)), member, manager)
-		})
-	}
+		}
+		member, ok1 := lint.ParseBool(field(rec, h.Col(lint.MapIsMember)))
+		manager, ok2 := lint.ParseBool(field(rec, h.Col(lint.MapIsManager)))
+		if !ok1 || !ok2 {
+			return fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", displaypath.Of(cfg.MappingCSV), rec.Line)
+		}
+		return b.Mapping(field(rec, h.Col(lint.MapTeam)), field(rec, h.Col(lint.MapUser)), field(rec, h.Col(lint.MapSubTeam)), member, manager)
+	})
 	if err != nil {
 		return b.bw.n, err
 	}
