@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -34,6 +36,18 @@ func FuzzPage(f *testing.F) {
 		d.Files.Users, d.Files.Groups, d.Files.Mapping = name, field, message
 		if got := pageTags(t, d); got != want {
 			t.Errorf("values %q, %q, %q change the page's elements:\n got %s\nwant %s", name, field, message, got, want)
+		}
+		var encoded, written bytes.Buffer
+		if err := json.NewEncoder(&encoded).Encode(d); err != nil {
+			t.Fatal(err)
+		}
+		bw := bufio.NewWriter(&written)
+		if err := writeData(bw, d); err != nil {
+			t.Fatal(err)
+		}
+		bw.Flush()
+		if encoded.String() != written.String() {
+			t.Errorf("values %q, %q, %q: the data written is not json.Encoder's:\n got %s\nwant %s", name, field, message, written.String(), encoded.String())
 		}
 	})
 }
