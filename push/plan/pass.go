@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/ovsync/ovsync/internal/displaypath"
+	"github.com/ovsync/ovsync/internal/rowpipe"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -36,19 +37,15 @@ type pass struct {
 	read func()
 
 	// Users, on the users goroutine: their count and their values of the
-	// four the model holds where they are not the model's. The records
-	// go, a batch at a time, to a goroutine of their own that writes them
-	// into the body ([pass.writeUsers]), so that the body costs lint's
-	// read of the users file no time where a core is free: batch is the
-	// batch being filled, batches carry the full ones there and
-	// freeBatches back; usersDone is closed once every user is written.
-	users       int
-	raw         map[int32]*[4]string
-	batch       *userBatch
-	batches     chan *userBatch
-	freeBatches chan *userBatch
-	usersDone   chan struct{}
-	closing     sync.Once
+	// four the model holds where they are not the model's. The records go
+	// through userRows to a goroutine of their own that writes them into
+	// the body ([pass.writeUsers]), so that the body costs lint's read of
+	// the users file no time where a core is free; usersDone is closed
+	// once every user is written.
+	users     int
+	raw       map[int32]*[4]string
+	userRows  *rowpipe.Pipe
+	usersDone chan struct{}
 
 	// On the body's goroutine, read once it is done ([pass.wait]): the
 	// keys and the positions of the id, email and names among them
@@ -91,94 +88,29 @@ var roles = [4]lint.Role{lint.UserID, lint.UserEmail, lint.UserFirstName, lint.U
 // Its goroutine ends with [pass.wait], which must be called.
 func newPass(cfg *lint.Config) *pass {
 	p := &pass{roles: [4]int{-1, -1, -1, -1}, raw: map[int32]*[4]string{},
-		batches: make(chan *userBatch, userBatches), freeBatches: make(chan *userBatch, userBatches+2), usersDone: make(chan struct{}),
+		userRows: rowpipe.New(), usersDone: make(chan struct{}),
 		teamIDs: map[int32]string{}, teamNames: map[int32]string{}, rows: map[int32]*[3]string{},
 		files: [3]string{displaypath.Of(cfg.UsersCSV), displaypath.Of(cfg.GroupsCSV), displaypath.Of(cfg.MappingCSV)}}
 	go p.writeUsers()
 	return p
 }
 
-// userBatch is a run of records of the users file on their way to the
-// body: their fields as written, one record after another, each ending
-// at its ends entry, under header.
-type userBatch struct {
-	header *lint.Header
-	fields []string
-	ends   []int
-}
-
-// userBatchSize is how many records a batch holds; userBatches how many
-// may wait for the body.
-const (
-	userBatchSize = 512
-	userBatches   = 8
-)
-
-// queueUser adds a record of the users file to the batch for the body.
-// Its fields are lint's strings, kept as they are: only the slice that
-// holds them is lint's to reuse.
-func (p *pass) queueUser(h *lint.Header, fields []string) {
-	if b := p.batch; b != nil && b.header != h {
-		p.sendUsers()
-	}
-	b := p.batch
-	if b == nil {
-		select {
-		case b = <-p.freeBatches:
-		default:
-			b = &userBatch{fields: make([]string, 0, 8*userBatchSize), ends: make([]int, 0, userBatchSize)}
-		}
-		b.header, p.batch = h, b
-	}
-	b.fields = append(b.fields, fields...)
-	b.ends = append(b.ends, len(b.fields))
-	if len(b.ends) == userBatchSize {
-		p.sendUsers()
-	}
-}
-
-// sendUsers hands the batch being filled to the body's goroutine.
-func (p *pass) sendUsers() {
-	if p.batch != nil {
-		p.batches <- p.batch
-		p.batch = nil
-	}
-}
-
-// closeUsers hands the last batch to the body's goroutine and tells it
-// there are no more; it may be called again.
-func (p *pass) closeUsers() {
-	p.closing.Do(func() {
-		p.sendUsers()
-		close(p.batches)
-	})
-}
-
-// writeUsers writes the users of each batch into the body, in the order
-// lint read them, until closeUsers.
+// writeUsers writes the users into the body, in the order lint read
+// them, until the users file is read.
 func (p *pass) writeUsers() {
 	defer close(p.usersDone)
-	for b := range p.batches {
-		from := 0
-		for _, end := range b.ends {
-			if err := p.body.User(b.header, b.fields[from:end:end]); err != nil && p.writeErr == nil {
-				p.writeErr = err
-			}
-			from = end
+	p.userRows.Each(func(_ lint.Kind, h *lint.Header, rec *lint.Record) error {
+		if err := p.body.User(h, rec.Fields); err != nil && p.writeErr == nil {
+			p.writeErr = err
 		}
-		clear(b.fields) // the strings are lint's: let them go
-		b.fields, b.ends = b.fields[:0], b.ends[:0]
-		select {
-		case p.freeBatches <- b:
-		default:
-		}
-	}
+		return nil // the first error is kept; the pipe is read to its end
+	})
 }
 
 // wait waits until every user lint read is written into the body; once
 // lint is done, what the body's goroutine keeps may be read.
 func (p *pass) wait() {
-	p.closeUsers()
+	p.userRows.Close()
 	<-p.usersDone
 }
 
@@ -186,7 +118,7 @@ func (p *pass) wait() {
 func (p *pass) hook(r *lint.Row) {
 	if r.Record == nil { // a file is read: a core is free
 		if r.Kind == lint.KindUsers {
-			p.closeUsers()
+			p.userRows.Close()
 		}
 		if r.Kind != lint.KindGroups && p.read != nil {
 			p.read()
@@ -232,7 +164,7 @@ func (p *pass) user(r *lint.Row) {
 		}
 		p.raw[int32(p.users)] = raw
 	}
-	p.queueUser(r.Header, r.Record.Fields)
+	p.userRows.Add(lint.KindUsers, r.Header, r.Record.Line, r.Record.Fields) // never stopped: writeUsers reads to the end
 	p.users++
 }
 
