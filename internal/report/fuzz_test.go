@@ -1,9 +1,7 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -37,17 +35,8 @@ func FuzzPage(f *testing.F) {
 		if got := pageTags(t, d); got != want {
 			t.Errorf("values %q, %q, %q change the page's elements:\n got %s\nwant %s", name, field, message, got, want)
 		}
-		var encoded, written bytes.Buffer
-		if err := json.NewEncoder(&encoded).Encode(d); err != nil {
-			t.Fatal(err)
-		}
-		bw := bufio.NewWriter(&written)
-		if err := writeData(bw, d); err != nil {
-			t.Fatal(err)
-		}
-		bw.Flush()
-		if encoded.String() != written.String() {
-			t.Errorf("values %q, %q, %q: the data written is not json.Encoder's:\n got %s\nwant %s", name, field, message, written.String(), encoded.String())
+		if written, encoded := dataAsWritten(t, d); written != encoded {
+			t.Errorf("values %q, %q, %q: the data written is not json.Encoder's:\n got %s\nwant %s", name, field, message, written, encoded)
 		}
 	})
 }

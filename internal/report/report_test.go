@@ -313,20 +313,12 @@ func TestDataAsEncoded(t *testing.T) {
 	for _, dir := range []string{sampleOrg, brokenOrg, hostileOrg} {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			d := newReport(t, Options{Lint: lint.Options{Path: dir}}).Data()
-			var want, got bytes.Buffer
-			if err := json.NewEncoder(&want).Encode(d); err != nil {
-				t.Fatal(err)
-			}
-			bw := bufio.NewWriter(&got)
-			if err := writeData(bw, d); err != nil {
-				t.Fatal(err)
-			}
-			bw.Flush()
-			if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+			got, want := dataAsWritten(t, d)
+			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("the data written differs from json.Encoder's (-want +got):\n%s", diff)
 			}
 			var back Data
-			if err := json.Unmarshal(got.Bytes(), &back); err != nil {
+			if err := json.Unmarshal([]byte(got), &back); err != nil {
 				t.Fatal(err)
 			}
 			for i, u := range d.Users {
@@ -336,4 +328,22 @@ func TestDataAsEncoded(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dataAsWritten returns d as the page writes it (writeData) and as
+// json.Encoder writes it.
+func dataAsWritten(t testing.TB, d *Data) (written, encoded string) {
+	t.Helper()
+	var enc, w bytes.Buffer
+	if err := json.NewEncoder(&enc).Encode(d); err != nil {
+		t.Fatal(err)
+	}
+	bw := bufio.NewWriter(&w)
+	if err := writeData(bw, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := bw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return w.String(), enc.String()
 }
