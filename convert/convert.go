@@ -50,7 +50,6 @@ import (
 	"github.com/ovsync/ovsync/convert/sheet"
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/internal/displaypath"
-	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
@@ -156,7 +155,7 @@ type converter struct {
 	dest    map[lint.Kind]string
 	notes   []string
 	errs    []error
-	created []string // folders created for outputs
+	folders atomicfile.Folders // folders created for outputs
 	start   time.Time
 	shown   bool // a progress line is on screen
 	last    time.Time
@@ -797,12 +796,12 @@ func (c *converter) write(byKind map[lint.Kind]*plan) {
 	c.convertAll(&batch, byKind, kinds, paths)
 	c.clearProgress()
 	if len(c.errs) > 0 {
-		c.removeCreated()
+		c.folders.Undo()
 		return
 	}
 	if err := batch.Commit(); err != nil {
 		c.fail(err)
-		c.removeCreated()
+		c.folders.Undo()
 		return
 	}
 	if tmp != "" {
@@ -829,7 +828,7 @@ func (c *converter) outputPaths(kinds []lint.Kind) (paths []string, tmp string, 
 		}
 		if err := c.makeDir(filepath.Dir(paths[i])); err != nil {
 			c.fail(err)
-			c.removeCreated()
+			c.folders.Undo()
 			return nil, tmp, false
 		}
 	}
@@ -875,38 +874,7 @@ var errAbort = errors.New("aborted")
 
 // makeDir creates an output folder that does not exist, remembering it
 // so that a failed run can remove it again.
-func (c *converter) makeDir(dir string) error {
-	if _, err := os.Stat(dir); err == nil {
-		return nil
-	}
-	// Create the missing folders one by one, outermost first.
-	var missing []string
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil {
-			break
-		}
-		missing = append(missing, d)
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	for i := len(missing) - 1; i >= 0; i-- {
-		if err := os.Mkdir(missing[i], 0o755); err != nil {
-			return fmt.Errorf("%s: cannot create the folder: %w", missing[i], fserr.WithoutPath(err))
-		}
-		c.created = append(c.created, missing[i])
-	}
-	return nil
-}
-
-// removeCreated removes the folders a failed run created (empty ones
-// only).
-func (c *converter) removeCreated() {
-	for i := len(c.created) - 1; i >= 0; i-- {
-		os.Remove(c.created[i])
-	}
-	c.created = nil
-}
+func (c *converter) makeDir(dir string) error { return c.folders.Make(dir) }
 
 // maxListed bounds the places listed in one message.
 const maxListed = 10

@@ -35,7 +35,6 @@ import (
 	"github.com/ovsync/ovsync/convert/hrexport"
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/internal/displaypath"
-	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 )
@@ -182,7 +181,7 @@ type builder struct {
 	cols    *columns
 	sum     Summary
 	defects defects
-	created []string // folders made for the outputs
+	folders atomicfile.Folders // folders made for the outputs
 
 	people    []person
 	byID      map[string]int32
@@ -349,7 +348,7 @@ func (b *builder) run() (*Summary, error) {
 	}
 	fail := func(err error) (*Summary, error) {
 		batch.Discard()
-		b.removeCreated()
+		b.folders.Undo()
 		return nil, err
 	}
 	// users.csv is written as the export is read, to a temporary file
@@ -433,33 +432,10 @@ func (b *builder) note(msg, hint string) { b.notes = append(b.notes, warning{msg
 // that a failed run removes them again.
 func (b *builder) makeDirs() error {
 	for _, p := range b.dest {
-		dir := filepath.Dir(p)
-		var missing []string
-		for d := dir; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(d); err == nil {
-				break
-			}
-			missing = append(missing, d)
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-		for i := len(missing) - 1; i >= 0; i-- {
-			if err := os.Mkdir(missing[i], 0o755); err != nil {
-				b.removeCreated()
-				return fmt.Errorf("%s: cannot create the folder: %w", missing[i], fserr.WithoutPath(err))
-			}
-			b.created = append(b.created, missing[i])
+		if err := b.folders.Make(filepath.Dir(p)); err != nil {
+			b.folders.Undo()
+			return err
 		}
 	}
 	return nil
-}
-
-// removeCreated removes the folders a failed run created (empty ones
-// only).
-func (b *builder) removeCreated() {
-	for i := len(b.created) - 1; i >= 0; i-- {
-		os.Remove(b.created[i])
-	}
-	b.created = nil
 }
