@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -163,14 +162,7 @@ func runBuild(c *cli.Context) error {
 		opt.Log = c.App.ErrWriter
 	}
 	if _, err := build.Run(opt); err != nil {
-		var many interface{ Unwrap() []error }
-		if errors.As(err, &many) {
-			for _, e := range many.Unwrap() {
-				printError(c.App.ErrWriter, e)
-			}
-			return exitWith(exitUsage, nil)
-		}
-		return exitWith(exitUsage, err)
+		return inputErrors(c.App.ErrWriter, err)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -103,14 +102,7 @@ func runConvert(c *cli.Context) error {
 		}
 	}
 	if _, err := convert.Run(opt); err != nil {
-		var many interface{ Unwrap() []error }
-		if errors.As(err, &many) {
-			for _, e := range many.Unwrap() {
-				printError(c.App.ErrWriter, e)
-			}
-			return exitWith(exitUsage, nil)
-		}
-		return exitWith(exitUsage, err)
+		return inputErrors(c.App.ErrWriter, err)
 	}
 	return nil
 }

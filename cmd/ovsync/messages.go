@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -43,6 +44,20 @@ func printError(w io.Writer, err error) {
 			fmt.Fprintf(w, "    %s\n", strings.TrimSpace(l))
 		}
 	}
+}
+
+// inputErrors ends a command whose input failed with err, exit status 2:
+// each error of a joined error (errors.Join) printed on its own lines, so
+// that every problem of the input is named at once.
+func inputErrors(w io.Writer, err error) error {
+	var many interface{ Unwrap() []error }
+	if errors.As(err, &many) {
+		for _, e := range many.Unwrap() {
+			printError(w, e)
+		}
+		return exitWith(exitUsage, nil)
+	}
+	return exitWith(exitUsage, err)
 }
 
 // warnf prints a warning, "ovsync: warning: message", and its hint on its
