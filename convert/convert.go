@@ -622,7 +622,7 @@ func rivalError(where string, rival *header, cands []*header) error {
 		}
 		kinds, files = append(kinds, h.kind.String()), append(files, h.file())
 	}
-	return fmt.Errorf("%w, or give --kind %s to convert it as %s", err, strings.Join(kinds, "|"), orList(files))
+	return fmt.Errorf("%w, or give --kind %s to convert it as %s", err, strings.Join(kinds, "|"), plural.Or(files))
 }
 
 // ambiguityError is the error of a header row that fits several files
@@ -654,15 +654,7 @@ func ambiguityError(where string, cands []*header) error {
 		choose += " and --kind " + strings.Join(kinds, "|")
 	}
 	return fmt.Errorf("%s: the header (%s) has the columns of %s: choose with %s",
-		where, cands[0].at, andList(names), choose)
-}
-
-// andList joins texts as "a and b", "a, b and c".
-func andList(texts []string) string {
-	if len(texts) < 2 {
-		return strings.Join(texts, "")
-	}
-	return strings.Join(texts[:len(texts)-1], ", ") + " and " + texts[len(texts)-1]
+		where, cands[0].at, plural.And(names), choose)
 }
 
 // noHeader is the error of a sheet without a header row.
@@ -678,7 +670,7 @@ func (c *converter) noHeader(where string, cl *classification) error {
 func (c *converter) noHeaderText(cl *classification) string {
 	s := fmt.Sprintf("no header: none of the first %d rows has the columns of %s", headerRows, allRequiredLists(c.vocab(), c.kinds))
 	if len(cl.first) > 0 {
-		s += fmt.Sprintf(" (%s reads %s)", cl.firstAt, quoteList(cl.first, 80))
+		s += fmt.Sprintf(" (%s reads %s)", cl.firstAt, plural.Quoted(cl.first, 80))
 	}
 	return s
 }
@@ -694,7 +686,7 @@ func (c *converter) skipText(cl *classification) string {
 	}
 	s := fmt.Sprintf("no header of %s in its first %d rows", strings.Join(names, ", "), headerRows)
 	if len(cl.first) > 0 {
-		s += fmt.Sprintf(" (%s reads %s)", cl.firstAt, quoteList(cl.first, 60))
+		s += fmt.Sprintf(" (%s reads %s)", cl.firstAt, plural.Quoted(cl.first, 60))
 	}
 	return s
 }
@@ -727,7 +719,7 @@ func (c *converter) checkSheetsFound(inputs []*input) {
 			}
 		}
 		if !found && len(inputs) > 0 {
-			c.failf("--sheet %q: no such sheet (the sheets are %s)", want, quoteList(all, 200))
+			c.failf("--sheet %q: no such sheet (the sheets are %s)", want, plural.Quoted(all, 200))
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ovsync/ovsync/convert/hrexport"
 	"github.com/ovsync/ovsync/convert/sheet"
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -41,7 +42,7 @@ func ParseFormat(s string) (*lint.Vocabulary, error) {
 		}
 		names = append(names, v.Name)
 	}
-	return nil, fmt.Errorf("format %q: use %s", s, orList(names))
+	return nil, fmt.Errorf("format %q: use %s", s, plural.Or(names))
 }
 
 // kindLabel names the kind of a header in messages that suggest --kind:
@@ -154,35 +155,7 @@ func allRequiredLists(v *lint.Vocabulary, kinds []lint.Kind) string {
 	for _, k := range kinds {
 		parts = append(parts, requiredList(v, k))
 	}
-	return orList(parts)
-}
-
-// orList joins texts as "a", "a or b", "a, b or c".
-func orList(texts []string) string {
-	switch len(texts) {
-	case 0:
-		return ""
-	case 1:
-		return texts[0]
-	}
-	return strings.Join(texts[:len(texts)-1], ", ") + " or " + texts[len(texts)-1]
-}
-
-// quoteList writes texts as a short quoted list for messages, cut after
-// max characters.
-func quoteList(texts []string, max int) string {
-	var b strings.Builder
-	for i, t := range texts {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		if b.Len() > max {
-			b.WriteString("…")
-			break
-		}
-		b.WriteString(fmt.Sprintf("%q", t))
-	}
-	return b.String()
+	return plural.Or(parts)
 }
 
 // classification is what the first rows of a sheet say it is.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ovsync/ovsync/internal/editdist"
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/internal/table"
 )
 
@@ -195,5 +196,5 @@ func NearestRules(id string, n int) []string {
 // UnknownRuleHint is the hint of a rule ID the catalogue lacks: the
 // nearest IDs, and where every rule is listed.
 func UnknownRuleHint(id string) string {
-	return fmt.Sprintf(`the nearest rule ids are %s; "ovsync rules" lists every rule`, joinAnd(NearestRules(id, 3)))
+	return fmt.Sprintf(`the nearest rule ids are %s; "ovsync rules" lists every rule`, plural.And(NearestRules(id, 3)))
 }

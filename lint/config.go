@@ -18,6 +18,7 @@ import (
 	"github.com/ovsync/ovsync/internal/editdist"
 	"github.com/ovsync/ovsync/internal/fserr"
 	"github.com/ovsync/ovsync/internal/loopback"
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/internal/redact"
 )
 
@@ -450,7 +451,7 @@ func missingFileHint(p, written string) string {
 		}
 	}
 	if near := nearNames(files, filepath.Base(p), false); len(near) > 0 {
-		hint := fmt.Sprintf("%s holds %s", displaypath.Of(dir), joinAnd(near))
+		hint := fmt.Sprintf("%s holds %s", displaypath.Of(dir), plural.And(near))
 		if base := filepath.Base(p); len(near) == 1 && strings.HasSuffix(written, base) {
 			hint += fmt.Sprintf(": did you mean %q?", strings.TrimSuffix(written, base)+near[0])
 		}

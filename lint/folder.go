@@ -11,6 +11,7 @@ import (
 
 	"github.com/ovsync/ovsync/internal/displaypath"
 	"github.com/ovsync/ovsync/internal/editdist"
+	"github.com/ovsync/ovsync/internal/plural"
 )
 
 // DataFolder tells whether dir is read as the files of an org: a folder
@@ -87,7 +88,7 @@ func DataFolder(dir string) (paths [3]string, ok bool, err error) {
 		verb = "are"
 	}
 	return paths, true, fmt.Errorf("%s: %s %s missing from this folder of org files (no config.json)\nhint: %s",
-		displaypath.Of(dir), joinAnd(missing), verb, strings.Join(hints, "\nhint: "))
+		displaypath.Of(dir), plural.And(missing), verb, strings.Join(hints, "\nhint: "))
 }
 
 // fileNamed returns the file of files named name, or else the one file

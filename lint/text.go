@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/ovsync/ovsync/internal/table"
 
@@ -143,13 +142,5 @@ func notChecked(s Summary) string {
 			names = append(names, v.FileNames[k])
 		}
 	}
-	return fmt.Sprintf(" (%s not checked)", joinAnd(names))
-}
-
-// joinAnd joins names as a sentence does: "a", "a and b", "a, b and c".
-func joinAnd(names []string) string {
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return fmt.Sprintf(" (%s not checked)", plural.And(names))
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ovsync/ovsync/internal/atomicfile"
 	"github.com/ovsync/ovsync/internal/displaypath"
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -130,7 +131,7 @@ func missingColumns(v *lint.Vocabulary, k lint.Kind, display string, h *lint.Hea
 	if len(missing) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s:1: the header lacks %s: name the columns as in %s (%s)", display, andList(missing), v.FileNames[k], andList(v.Required(k)))
+	return fmt.Errorf("%s:1: the header lacks %s: name the columns as in %s (%s)", display, plural.And(missing), v.FileNames[k], plural.And(v.Required(k)))
 }
 
 // readGroups reads the hand-made teams through lint's reader.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ovsync/ovsync/convert/hrexport"
+	"github.com/ovsync/ovsync/internal/plural"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -214,7 +215,7 @@ func (b *builder) scanSheet(i int, src source) (*columns, string, error) {
 			p = pos(rows.Line())
 		}
 		if first == "" {
-			first = fmt.Sprintf("%s reads %s", src.ref(p, -1), quoteList(cells, 80))
+			first = fmt.Sprintf("%s reads %s", src.ref(p, -1), plural.Quoted(cells, 80))
 		}
 		if !b.isHeader(cells) {
 			continue
@@ -278,7 +279,7 @@ func (b *builder) plan(c *columns, src source) error {
 		m := matchColumn(c.header, name)
 		switch len(m) {
 		case 0:
-			errs = append(errs, fmt.Errorf("%s: %s %q: no such column in the header (the columns are %s)", src.at(c.headerPos, -1), flag, name, quoteList(c.header, 200)))
+			errs = append(errs, fmt.Errorf("%s: %s %q: no such column in the header (the columns are %s)", src.at(c.headerPos, -1), flag, name, plural.Quoted(c.header, 200)))
 			return -1
 		case 1:
 			return m[0]
@@ -309,7 +310,7 @@ func (b *builder) plan(c *columns, src source) error {
 			for _, i := range m {
 				names = append(names, fmt.Sprintf("%q (%s)", c.header[i], at(i)))
 			}
-			errs = append(errs, fmt.Errorf("%s: %s could each be the %s column: choose one with %s", src.at(c.headerPos, -1), andList(names), r, r.Flag()))
+			errs = append(errs, fmt.Errorf("%s: %s could each be the %s column: choose one with %s", src.at(c.headerPos, -1), plural.And(names), r, r.Flag()))
 		}
 	}
 	if len(errs) == 0 {
@@ -391,29 +392,4 @@ func (b *builder) printColumns() {
 	for k, i := range c.props {
 		line("property", fmt.Sprintf("%q from %q", b.props[k].name, c.header[i]))
 	}
-}
-
-// quoteList writes texts as a short quoted list for messages, cut after
-// max characters.
-func quoteList(texts []string, max int) string {
-	var b strings.Builder
-	for i, t := range texts {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		if b.Len() > max {
-			b.WriteString("…")
-			break
-		}
-		fmt.Fprintf(&b, "%q", t)
-	}
-	return b.String()
-}
-
-// andList joins texts as "a and b", "a, b and c".
-func andList(texts []string) string {
-	if len(texts) < 2 {
-		return strings.Join(texts, "")
-	}
-	return strings.Join(texts[:len(texts)-1], ", ") + " and " + texts[len(texts)-1]
 }

@@ -1,5 +1,6 @@
 // Package plural writes counts with the noun that agrees with them, for
-// every message of ovsync: "1 team", "2 teams".
+// every message of ovsync: "1 team", "2 teams"; and lists as a sentence
+// does: "a, b and c".
 package plural
 
 import "strconv"
