@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/urfave/cli/v2"
 
+	"github.com/ovsync/ovsync/internal/corpus"
 	"github.com/ovsync/ovsync/lint"
 )
 
@@ -54,7 +55,7 @@ var guides = map[string]string{
 // With -update it writes them, and removes a page of docs/cli that no
 // command has any more.
 func TestDocs(t *testing.T) {
-	repo, err := repoRoot()
+	repo, err := corpus.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestDocs(t *testing.T) {
 // pages of docs/, the generated ones included: the file (a page, a
 // picture, a folder) exists, and so does the section an anchor names.
 func TestDocsLinks(t *testing.T) {
-	repo, err := repoRoot()
+	repo, err := corpus.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

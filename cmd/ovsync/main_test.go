@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/ovsync/ovsync/internal/corpus"
 	"github.com/ovsync/ovsync/push"
 	"github.com/ovsync/ovsync/push/pushtest"
 )
@@ -53,7 +54,7 @@ func TestScript(t *testing.T) {
 
 // scriptParams are the parameters of the scripts of dir.
 func scriptParams(t testing.TB, dir string) testscript.Params {
-	repo, err := repoRoot()
+	repo, err := corpus.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,24 +216,6 @@ func TestUnescapeBytes(t *testing.T) {
 				t.Errorf("unescapeBytes(%q) mismatch (-want +got):\n%s", tt.in, diff)
 			}
 		})
-	}
-}
-
-// repoRoot returns the folder of go.mod above the working folder.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the test's folder")
-		}
-		dir = parent
 	}
 }
 

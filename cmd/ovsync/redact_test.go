@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ovsync/ovsync/internal/corpus"
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
 	"github.com/ovsync/ovsync/push"
@@ -40,7 +41,7 @@ func cliLeak(s string) string {
 // changed by edit, and returns the folder.
 func keyOrg(t *testing.T, edit func(cfg map[string]any)) string {
 	t.Helper()
-	repo, err := repoRoot()
+	repo, err := corpus.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +304,7 @@ func TestMigrateRefusesKey(t *testing.T) {
 // the org's values, data.
 func keyCells(t *testing.T, pieces bool) string {
 	t.Helper()
-	repo, err := repoRoot()
+	repo, err := corpus.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 // environment variable is set: CI always has the corpora.
 func Dir(t testing.TB) string {
 	t.Helper()
-	root, err := moduleRoot()
+	root, err := ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,9 +34,9 @@ func Dir(t testing.TB) string {
 	return dir
 }
 
-// moduleRoot returns the nearest folder, from the working folder up, that
-// holds go.mod.
-func moduleRoot() (string, error) {
+// ModuleRoot returns the nearest folder, from the working folder up, that
+// holds go.mod: the project's root, wherever a test runs from.
+func ModuleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
@@ -56,7 +56,7 @@ func moduleRoot() (string, error) {
 // Find returns the corpora folder and whether it is there, for what may
 // do without it (fuzz seeds).
 func Find() (string, bool) {
-	root, err := moduleRoot()
+	root, err := ModuleRoot()
 	if err != nil {
 		return "", false
 	}

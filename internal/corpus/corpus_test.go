@@ -10,7 +10,7 @@ import (
 
 // TestModuleRoot finds the project's root from this package's folder.
 func TestModuleRoot(t *testing.T) {
-	root, err := moduleRoot()
+	root, err := ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
