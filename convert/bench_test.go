@@ -1,7 +1,6 @@
 package convert
 
 import (
-	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ovsync/ovsync/convert/internal/sheettest"
 	"github.com/ovsync/ovsync/internal/redact"
 )
 
@@ -204,22 +204,7 @@ func usersODS(tb testing.TB, n int) []byte {
 	}
 	fmt.Fprintf(&c, `<table:table-row table:style-name="ro1" table:number-rows-repeated="%d"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>`, 1048576-n-1)
 	c.WriteString(`</table:table></office:spreadsheet></office:body></office:document-content>`)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, err := zw.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	io.WriteString(w, "application/vnd.oasis.opendocument.spreadsheet")
-	w, err = zw.Create("content.xml")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	w.Write(c.Bytes())
-	if err := zw.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
+	return sheettest.ODS(tb, c.Bytes())
 }
 
 // BenchmarkConvertODS converts a 100,000-row users spreadsheet.

@@ -9,29 +9,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ovsync/ovsync/convert/internal/sheettest"
 )
 
 // odsOf returns an OpenDocument spreadsheet whose content.xml holds the
 // tables given, laid out as the format requires (mimetype first).
 func odsOf(t testing.TB, tables ...string) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, err := zw.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store})
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.WriteString(w, "application/vnd.oasis.opendocument.spreadsheet")
-	w, err = zw.Create("content.xml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>`+
-		strings.Join(tables, "")+`</office:spreadsheet></office:body></office:document-content>`)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return sheettest.ODS(t, []byte(`<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>`+
+		strings.Join(tables, "")+`</office:spreadsheet></office:body></office:document-content>`))
 }
 
 // odsText is a string cell.

@@ -191,6 +191,27 @@ func ZipOf(t testing.TB, files map[string]string) []byte {
 	return buf.Bytes()
 }
 
+// ODS returns an OpenDocument spreadsheet whose content.xml is content,
+// laid out as the format requires: the mimetype first, stored.
+func ODS(t testing.TB, content []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(w, "application/vnd.oasis.opendocument.spreadsheet")
+	if w, err = zw.Create("content.xml"); err != nil {
+		t.Fatal(err)
+	}
+	w.Write(content)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // Files returns the bytes of the files whose names match pattern (a
 // fuzz target's seeds).
 func Files(t testing.TB, pattern string) [][]byte {
