@@ -157,28 +157,11 @@ func TestStaleResults(t *testing.T) {
 // rewritten by rep, failing unless every cell was rewritten.
 func rewriteSheet(t *testing.T, data []byte, rep *strings.Replacer) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range zr.File {
-		rc, _ := f.Open()
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		if f.Name == "xl/worksheets/sheet1.xml" {
-			s := rep.Replace(string(b))
-			if strings.Contains(s, "</f></c>") {
-				t.Fatalf("a formula cell was not rewritten: %s", s)
-			}
-			b = []byte(s)
+	return rewriteZip(t, data, "xl/worksheets/sheet1.xml", rep, func(_, s string) {
+		if strings.Contains(s, "</f></c>") {
+			t.Fatalf("a formula cell was not rewritten: %s", s)
 		}
-		w, _ := zw.Create(f.Name)
-		w.Write(b)
-	}
-	zw.Close()
-	return buf.Bytes()
+	})
 }
 
 // unknownOf returns why cell ref has no value, failing if it has one.
@@ -287,6 +270,17 @@ func TestCalcBudget(t *testing.T) {
 // rep, failing unless rep changed it.
 func rewritePart(t *testing.T, data []byte, name string, rep *strings.Replacer) []byte {
 	t.Helper()
+	return rewriteZip(t, data, name, rep, func(before, after string) {
+		if after == before {
+			t.Fatalf("%s unchanged: %s", name, after)
+		}
+	})
+}
+
+// rewriteZip returns the .xlsx data with its part name rewritten by rep,
+// check told of the part before and after.
+func rewriteZip(t *testing.T, data []byte, name string, rep *strings.Replacer, check func(before, after string)) []byte {
+	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
@@ -299,9 +293,7 @@ func rewritePart(t *testing.T, data []byte, name string, rep *strings.Replacer) 
 		rc.Close()
 		if f.Name == name {
 			s := rep.Replace(string(b))
-			if s == string(b) {
-				t.Fatalf("%s unchanged: %s", name, s)
-			}
+			check(string(b), s)
 			b = []byte(s)
 		}
 		w, _ := zw.Create(f.Name)
