@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ovsync/ovsync/convert/internal/sheettest"
+	"github.com/ovsync/ovsync/internal/peakrss"
 )
 
 // odsOf returns an OpenDocument spreadsheet whose content.xml holds the
@@ -60,7 +61,7 @@ func TestODSRepeats(t *testing.T) {
 	var log bytes.Buffer
 	var n uint64
 	var res *Result
-	n = allocated(func() { res, err = Run(Options{Inputs: []string{ok}, OutDir: filepath.Join(dir, "out"), Log: &log}) })
+	n = peakrss.Allocated(func() { res, err = Run(Options{Inputs: []string{ok}, OutDir: filepath.Join(dir, "out"), Log: &log}) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ import (
 
 	"github.com/ovsync/ovsync/convert/internal/sheettest"
 	"github.com/ovsync/ovsync/internal/corpus"
+	"github.com/ovsync/ovsync/internal/peakrss"
 )
 
 // corpusWorkbooks are the names of the corpora's files that convert
@@ -144,7 +145,7 @@ func TestCorpusWorkbooks(t *testing.T) {
 			var sheets int
 			var engine bool
 			var err error
-			n := allocated(func() { sheets, engine, res.grid, err = readFully(path) })
+			n := peakrss.Allocated(func() { sheets, engine, res.grid, err = readFully(path) })
 			if err != nil {
 				res.failed = true
 				checkRefusal(t, rel, path, err.Error())

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/internal/peakrss"
 )
 
 // htmlFixtures holds HTML tables saved as .xls by LibreOffice, with
@@ -119,7 +120,7 @@ func TestHTMLBounded(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			n := allocated(func() { _, err = readHTMLTables(strings.NewReader(tt.page), int64(len(tt.page))) })
+			n := peakrss.Allocated(func() { _, err = readHTMLTables(strings.NewReader(tt.page), int64(len(tt.page))) })
 			if err == nil || !strings.Contains(err.Error(), tt.msg) {
 				t.Fatalf("error %v, want %q", err, tt.msg)
 			}
@@ -151,7 +152,7 @@ func FuzzHTMLTables(f *testing.F) {
 	f.Fuzz(func(t *testing.T, page []byte) {
 		var tables []htmlTable
 		var err error
-		n := allocated(func() { tables, err = readHTMLTables(bytes.NewReader(page), int64(len(page))) })
+		n := peakrss.Allocated(func() { tables, err = readHTMLTables(bytes.NewReader(page), int64(len(page))) })
 		if err != nil {
 			if msg := err.Error(); !utf8.ValidString(msg) || strings.Contains(msg, "\n") {
 				t.Fatalf("error %q", msg)
@@ -175,13 +176,4 @@ func FuzzHTMLTables(f *testing.F) {
 			t.Fatalf("%d bytes of page: %d allocated, more than %d", len(page), n, bound)
 		}
 	})
-}
-
-// allocated returns the bytes allocated while f runs.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }

@@ -1,11 +1,12 @@
 package formula
 
 import (
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ovsync/ovsync/internal/peakrss"
 )
 
 func TestParse(t *testing.T) {
@@ -120,15 +121,6 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// allocated returns the bytes allocated while f runs.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // TestTextBounded computes no text longer than a cell holds, and checks
 // the size before making it: a 50-byte formula does not allocate a
 // gigabyte.
@@ -139,7 +131,7 @@ func TestTextBounded(t *testing.T) {
 		`=(REPT("a",32767)&REPT("a",32767))&(REPT("a",32767)&REPT("a",32767))`,
 	} {
 		var v Value
-		n := allocated(func() { v = Parse(expr) })
+		n := peakrss.Allocated(func() { v = Parse(expr) })
 		if v.Const {
 			t.Errorf("Parse(%q) gave %d bytes of text, more than a cell holds", expr, len(v.Text))
 		}
@@ -156,7 +148,7 @@ func TestBudget(t *testing.T) {
 	const expr = `=REPT("ab",16000)` // 32,000 bytes of text from 17 of formula
 	bu := NewBudget()
 	var spent int
-	n := allocated(func() {
+	n := peakrss.Allocated(func() {
 		for range 100 {
 			v := bu.Parse(expr)
 			if v.Over {

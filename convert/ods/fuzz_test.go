@@ -11,6 +11,7 @@ import (
 
 	"github.com/ovsync/ovsync/convert/internal/sheettest"
 	"github.com/ovsync/ovsync/convert/sheet"
+	"github.com/ovsync/ovsync/internal/peakrss"
 )
 
 // checkRows reads rows to the end with the checks of every reader's
@@ -61,7 +62,7 @@ func FuzzRows(f *testing.F) {
 	f.Add([]byte(row(`<table:table-cell office:value-type="string"><text:p><text:s text:c="60000"/></text:p></table:table-cell>`)))
 	f.Add([]byte(row(`<table:table-cell table:formula="of:=LOWER(&quot;A&quot;)" office:value-type="float" office:value="0"/>`)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		n := sheettest.Allocated(func() {
+		n := peakrss.Allocated(func() {
 			rows := newRows("S", io.NopCloser(bytes.NewReader(data)))
 			defer rows.Close()
 			checkRows(t, rows)
@@ -88,7 +89,7 @@ func FuzzOpen(f *testing.F) {
 		table("d", row(cell("y")), `<table:table-row table:number-rows-repeated="10001">`+cell("z")+`</table:table-row>`), table("e", row(cell("w"))))}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		passes := 0
-		n := sheettest.Allocated(func() {
+		n := peakrss.Allocated(func() {
 			w, err := Open(bytes.NewReader(data), int64(len(data)))
 			if err != nil {
 				if err.Error() == "" || !utf8.ValidString(err.Error()) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ovsync/ovsync/convert/internal/sheettest"
 	"github.com/ovsync/ovsync/convert/sheet"
+	"github.com/ovsync/ovsync/internal/peakrss"
 )
 
 // fixtures holds the spreadsheets written by LibreOffice; its README says
@@ -383,7 +384,7 @@ func TestRepeats(t *testing.T) {
 		defer rows.Close()
 		rows.Limit(2)
 		n := 0
-		alloc := sheettest.Allocated(func() {
+		alloc := peakrss.Allocated(func() {
 			for rows.Next() {
 				n++
 				cells := rows.Cells()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ovsync/ovsync/convert/formula"
 	"github.com/ovsync/ovsync/convert/internal/sheettest"
+	"github.com/ovsync/ovsync/internal/peakrss"
 )
 
 // maxRows is the number of rows of a BIFF8 sheet.
@@ -64,7 +65,7 @@ func FuzzOpen(f *testing.F) {
 	}
 	f.Add(compoundFile(cfbFile{"Workbook", testBook{globals: formats(), sheets: []testSheet{{name: "S", records: [][]byte{label(0, 0, "a")}}}}.stream()}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkAlloc(t, len(data), sheettest.Allocated(func() {
+		checkAlloc(t, len(data), peakrss.Allocated(func() {
 			w, err := Open(bytes.NewReader(data), int64(len(data)))
 			if err != nil {
 				if err.Error() == "" {
@@ -95,7 +96,7 @@ func FuzzStream(f *testing.F) {
 	}
 	f.Add(testBook{globals: formats(), sheets: []testSheet{{name: "S", records: far}}}.stream(), false)
 	f.Fuzz(func(t *testing.T, stream []byte, biff5 bool) {
-		checkAlloc(t, len(stream), sheettest.Allocated(func() {
+		checkAlloc(t, len(stream), peakrss.Allocated(func() {
 			w, err := newWorkbook(stream, biff5)
 			if err != nil {
 				return

@@ -13,6 +13,7 @@ import (
 	"github.com/ovsync/ovsync/convert/cellfmt"
 	"github.com/ovsync/ovsync/convert/internal/sheettest"
 	"github.com/ovsync/ovsync/convert/sheet"
+	"github.com/ovsync/ovsync/internal/peakrss"
 )
 
 // sheetSeeds returns the sheet XML parts of the fixtures.
@@ -73,7 +74,7 @@ func FuzzRows(f *testing.F) {
 	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v/></c><c r="B1" t="s"><v>1</v></c><c r="XFD1"><v>1</v></c></row></sheetData></worksheet>`))
 	wb := &Workbook{sst: []string{"zero", "one"}, xf: []cellfmt.Format{{}, cellfmt.Parse("yyyy-mm-dd")}}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		n := sheettest.Allocated(func() {
+		n := peakrss.Allocated(func() {
 			rows := wb.newRows("S", io.NopCloser(bytes.NewReader(data)))
 			defer rows.Close()
 			checkRows(t, rows)
@@ -137,7 +138,7 @@ func FuzzOpen(f *testing.F) {
 	}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var engine bool
-		n := sheettest.Allocated(func() {
+		n := peakrss.Allocated(func() {
 			w, err := Open(bytes.NewReader(data), int64(len(data)))
 			if err != nil {
 				if err.Error() == "" {

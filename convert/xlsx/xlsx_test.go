@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ovsync/ovsync/convert/internal/sheettest"
+	"github.com/ovsync/ovsync/internal/peakrss"
 )
 
 // fixtures holds the spreadsheets written by LibreOffice and Gnumeric;
@@ -148,7 +149,7 @@ func TestSharedStringsBounded(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			data := sstWorkbook(t, tt.sst)
 			var err error
-			n := sheettest.Allocated(func() { _, err = Open(bytes.NewReader(data), int64(len(data))) })
+			n := peakrss.Allocated(func() { _, err = Open(bytes.NewReader(data), int64(len(data))) })
 			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), tt.msg) || !strings.Contains(err.Error(), "sharedStrings.xml") {
 				t.Fatalf("%d bytes: error %v, want %q", len(data), err, tt.msg)
 			}

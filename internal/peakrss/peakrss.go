@@ -1,10 +1,12 @@
-// Package peakrss reads the peak resident set size of the process, which
-// the benchmarks of a whole run (plan, push, lint of a million users)
-// report beside time and allocations.
+// Package peakrss measures the memory a run takes: the peak resident set
+// size of the process, which the benchmarks of a whole run (plan, push,
+// lint of a million users) report beside time and allocations, and the
+// bytes a function allocates, which the tests of bounds assert.
 package peakrss
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -33,4 +35,13 @@ func MB() float64 {
 func Reset() {
 	debug.FreeOSMemory()
 	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
+// Allocated returns the bytes the Go heap allocated while f ran.
+func Allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }

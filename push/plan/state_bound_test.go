@@ -8,10 +8,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ovsync/ovsync/internal/peakrss"
 )
 
 // stateWithHead returns a version 2 state file: the head line of h, then
@@ -118,15 +119,6 @@ func TestGzipBomb(t *testing.T) {
 	}
 }
 
-// allocated returns the bytes f allocates.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // damagedStates are state files that are empty, damaged, cut short or
 // crafted, each with what its error must say.
 func damagedStates(t testing.TB) []struct {
@@ -174,7 +166,7 @@ func TestDamagedStateBounded(t *testing.T) {
 	for _, tc := range damagedStates(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			var err error
-			n := allocated(func() {
+			n := peakrss.Allocated(func() {
 				defer func() {
 					if r := recover(); r != nil {
 						err = fmt.Errorf("panic: %v", r)

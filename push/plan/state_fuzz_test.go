@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ovsync/ovsync/internal/peakrss"
 	"github.com/ovsync/ovsync/internal/redact"
 )
 
@@ -145,7 +146,7 @@ func FuzzParseState(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		var st *state
 		var err error
-		n := allocated(func() { st, err = parseState(raw) })
+		n := peakrss.Allocated(func() { st, err = parseState(raw) })
 		if bound := 4<<20 + 64*(int64(len(raw))+unpacked(raw, 64<<20)); int64(n) > bound {
 			t.Fatalf("reading %d bytes allocated %d bytes (bound %d)", len(raw), n, bound)
 		}

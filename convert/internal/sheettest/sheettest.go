@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -133,15 +132,6 @@ const (
 	AllocPerByte = 64
 	AllocConst   = 4 << 20
 )
-
-// Allocated returns the bytes allocated while f runs.
-func Allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 // Unzipped returns the bytes the zip archive data decompresses to, read
 // (not as its entries claim), at most limit; 0 for another file.
