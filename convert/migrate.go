@@ -148,12 +148,12 @@ func migrateOutputs(opt MigrateOptions, in [3]string, cfg *lint.Config) (out [3]
 		}
 		out[k] = filepath.Join(dataDir, lint.Provisioning.FileNames[k])
 		for _, p := range in {
-			if p != "" && sameFile(p, out[k]) {
+			if p != "" && atomicfile.SameFile(p, out[k]) {
 				return out, created, fmt.Errorf("%s: would overwrite an input file: choose another --out folder", displaypath.Of(out[k]))
 			}
 		}
 	}
-	if cfg != nil && sameFile(cfg.Path, filepath.Join(opt.Out, "config.json")) {
+	if cfg != nil && atomicfile.SameFile(cfg.Path, filepath.Join(opt.Out, "config.json")) {
 		return out, created, fmt.Errorf("%s: would overwrite the input config: choose another --out folder", displaypath.Of(cfg.Path))
 	}
 	return out, created, nil
@@ -302,16 +302,4 @@ func writeConfig(w io.Writer, cfg *lint.Config, out [3]string) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(doc)
-}
-
-// sameFile reports whether a and b name the same file (b may not exist).
-func sameFile(a, b string) bool {
-	sa, err1 := os.Stat(a)
-	sb, err2 := os.Stat(b)
-	if err1 == nil && err2 == nil {
-		return os.SameFile(sa, sb)
-	}
-	aa, _ := filepath.Abs(a)
-	ab, _ := filepath.Abs(b)
-	return aa == ab
 }

@@ -288,28 +288,15 @@ func (b *builder) resolveDest() error {
 	}
 	for k, p := range b.dest {
 		for j := range k {
-			if sameFile(p, b.dest[j]) {
+			if atomicfile.SameFile(p, b.dest[j]) {
 				return fmt.Errorf("%s and %s would both be written to %s: give them different paths", b.vocab.FileNames[j], b.vocab.FileNames[k], p)
 			}
 		}
-		if b.opt.Input != "-" && sameFile(p, b.opt.Input) {
+		if b.opt.Input != "-" && atomicfile.SameFile(p, b.opt.Input) {
 			return fmt.Errorf("%s would be written over the export it is built from: write the files elsewhere", p)
 		}
 	}
 	return nil
-}
-
-// sameFile reports whether two paths name one file (or, for files not yet
-// there, one absolute path).
-func sameFile(a, b string) bool {
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	if errA == nil && errB == nil {
-		return os.SameFile(sa, sb)
-	}
-	pa, _ := filepath.Abs(a)
-	pb, _ := filepath.Abs(b)
-	return pa == pb
 }
 
 // close releases the input.

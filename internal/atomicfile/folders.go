@@ -45,3 +45,17 @@ func (f *Folders) Undo() {
 	}
 	f.created = nil
 }
+
+// SameFile reports whether two paths name one file, or, where either is
+// not there yet, one absolute path: an output that would replace one of
+// the run's inputs.
+func SameFile(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(sa, sb)
+	}
+	pa, _ := filepath.Abs(a)
+	pb, _ := filepath.Abs(b)
+	return pa == pb
+}

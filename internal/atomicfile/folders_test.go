@@ -43,3 +43,28 @@ func TestFolders(t *testing.T) {
 		t.Error("a folder made under a file")
 	}
 }
+
+// TestSameFile: two paths to one file, or to one place not written yet,
+// are the same file; two files are not.
+func TestSameFile(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	for _, p := range []string{a, b} {
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		x, y string
+		want bool
+	}{
+		{a, filepath.Join(dir, ".", "a.csv"), true},
+		{a, b, false},
+		{filepath.Join(dir, "new.csv"), filepath.Join(dir, "sub", "..", "new.csv"), true},
+		{a, filepath.Join(dir, "new.csv"), false},
+	} {
+		if got := SameFile(c.x, c.y); got != c.want {
+			t.Errorf("SameFile(%s, %s) = %t, want %t", c.x, c.y, got, c.want)
+		}
+	}
+}
