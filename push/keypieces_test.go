@@ -2,7 +2,6 @@ package push_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"io"
@@ -10,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/push"
@@ -44,7 +45,7 @@ func piecesOptions(dir string) push.Options {
 }
 
 // stateLists returns the head line and the unpacked lists of a state
-// file of version 2.
+// file as a push writes it: version 3, its lists through zstd.
 func stateLists(t *testing.T, path string) (head map[string]any, lists string) {
 	t.Helper()
 	raw, err := os.ReadFile(path)
@@ -55,10 +56,14 @@ func stateLists(t *testing.T, path string) (head map[string]any, lists string) {
 	if err := json.Unmarshal(line, &head); err != nil {
 		t.Fatal(err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(z))
+	if head["version"] != 3.0 {
+		t.Fatalf("state of version %v, want 3", head["version"])
+	}
+	zr, err := zstd.NewReader(bytes.NewReader(z))
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer zr.Close()
 	b, err := io.ReadAll(zr)
 	if err != nil {
 		t.Fatal(err)

@@ -321,7 +321,7 @@ const pageHTML = `<!DOCTYPE html>
 {{with .TeamsRenamed}}{{if .Total}}<section class="change" id="plan-teams-renamed"><h3>Teams renamed <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{.ID}}: “{{.From}}” → “{{.To}}”</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
 {{with .UsersChanged}}{{if .Total}}<section class="change" id="plan-users-changed"><h3>Users changed <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{.UserRef}}: {{if .Fields}}{{join .Fields}}{{else}}fields not known (the state file is of version 1){{end}}</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
 {{with .Moves}}{{if .Total}}<section class="change" id="plan-moves"><h3>Members moved between teams <span class="n">{{.Total}}</span></h3><ul>{{range .Items}}<li>{{.UserRef}}: {{teams .From}} → {{teams .To}}</li>{{end}}</ul>{{template "more" .More}}</section>{{end}}{{end}}
-{{if and (ne .Status "first") (not .MappingsKnown)}}<p class="note">Managers and moves: not known, the state file is of version 1 (the next push writes version 2).</p>{{end}}
+{{if and (ne .Status "first") (not .MappingsKnown)}}<p class="note">Managers and moves: not known, the state file is of version 1 (the next push rewrites it).</p>{{end}}
 {{if .Invites}}<p>Invitations: {{.Invites}} new users will be invited (InviteNewUsers is true).</p>{{end}}
 {{range .Guard}}<p class="guard">The push stops here, nothing sent (exit status 5): {{.}}</p>{{end}}
 {{if .Guard}}<p class="note">--first-push accepts a push without a record of the last one; --yes accepts every guard.</p>{{end}}

@@ -18,6 +18,12 @@ func ParseState(raw []byte) error {
 	return err
 }
 
+// UnpackLists returns the head line of a state file with lists (version
+// 2 or 3) and its lists unpacked.
+func UnpackLists(raw []byte) (head, lists []byte, err error) {
+	return unpackLists(raw)
+}
+
 // BodyState has p write the body of cfg's org once from its files and
 // records the org it holds whole, as the new side of a diff is read, and
 // returns the body's size.
@@ -57,7 +63,7 @@ func ReferencePlan(prev, cur []byte, keys *redact.Redactor, invite bool) (*Plan,
 
 // MaskState returns the state file raw as an earlier ovsync wrote it,
 // through a key filter of red: each value and key masked where it holds a
-// piece of a key, and no "exact" in the head.
+// piece of a key, no "exact" in the head, version 2.
 func MaskState(raw []byte, red *redact.Redactor) ([]byte, error) {
 	st, err := parseState(raw)
 	if err != nil {
@@ -84,15 +90,20 @@ func MaskState(raw []byte, red *redact.Redactor) ([]byte, error) {
 	if err := st.encode(&b, nil); err != nil {
 		return nil, err
 	}
-	line, lists, _ := bytes.Cut(b.Bytes(), []byte("\n"))
+	line, lists, err := unpackLists(b.Bytes())
+	if err != nil {
+		return nil, err
+	}
 	var head map[string]any
 	if err := json.Unmarshal(line, &head); err != nil {
 		return nil, err
 	}
+	// That ovsync wrote version 2: gzip, and no "exact".
 	delete(head, "exact")
+	head["version"] = stateVersion2
 	line, err = json.Marshal(head)
 	if err != nil {
 		return nil, err
 	}
-	return append(append(line, '\n'), lists...), nil
+	return append(append(line, '\n'), packed(gzipPacking, string(lists))...), nil
 }

@@ -155,7 +155,7 @@ func (p *Plan) printGains(w io.Writer) {
 // that nothing changes.
 func (p *Plan) printNotes(w io.Writer) {
 	if !p.First && !p.Known.Mappings {
-		fmt.Fprintln(w, "managers and moves: not known, the state file is of version 1 (the next push writes version 2)")
+		fmt.Fprintln(w, "managers and moves: not known, the state file is of version 1 (the next push rewrites it)")
 	}
 	if k := p.Known; k.Damaged > 0 {
 		how := "each matched with the files by what it still shows"

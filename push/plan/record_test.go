@@ -1,12 +1,10 @@
 package plan_test
 
 import (
-	"bytes"
-	"compress/gzip"
 	"flag"
-	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,18 +102,44 @@ func TestStateFixtures(t *testing.T) {
 	}
 }
 
-// unpack returns the head line of a version 2 state file and its lists,
-// unpacked.
+// unpack returns the head line of a state file of version 2 or 3 and
+// its lists, unpacked.
 func unpack(t *testing.T, raw []byte) (head, lists string) {
 	t.Helper()
-	h, z, _ := bytes.Cut(raw, []byte("\n"))
-	zr, err := gzip.NewReader(bytes.NewReader(z))
-	if err == nil {
-		var b []byte
-		if b, err = io.ReadAll(zr); err == nil {
-			return string(h), string(b)
+	h, b, err := plan.UnpackLists(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(h), string(b)
+}
+
+// TestStateVersion2Read reads the state file of the sample that the
+// ovsync before version 3 wrote (gzip) beside the one written now
+// (zstd): the same head but for its version, the same lists, the same
+// state once read.
+func TestStateVersion2Read(t *testing.T) {
+	v2, v3 := stateFile(t, "state-sample-v2.json"), stateFile(t, "state-sample.json")
+	head2, lists2 := unpack(t, v2)
+	head3, lists3 := unpack(t, v3)
+	if want := strings.Replace(head3, `{"version":3,`, `{"version":2,`, 1); head2 != want || head2 == head3 {
+		t.Errorf("head lines differ but for the version:\n%s\n%s", head2, head3)
+	}
+	if lists2 != lists3 {
+		t.Error("the lists of the two versions differ")
+	}
+	for _, raw := range [][]byte{v2, v3} {
+		if err := plan.ParseState(raw); err != nil {
+			t.Error(err)
 		}
 	}
-	t.Fatal(err)
-	return "", ""
+}
+
+// stateFile returns a state file of testdata.
+func stateFile(t *testing.T, name string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }

@@ -3,7 +3,6 @@ package plan
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -30,14 +29,16 @@ import (
 const DefaultStateFile = ".ovsync/state.json"
 
 // Versions of the state file. Version 1 is one JSON document (users with
-// a hash of their object, teams, mappings as hashes); version 2, which
-// this package writes, is a JSON head on the first line, then a gzip
-// stream of tab-separated lines: every user's values, the teams and the
-// mapping rows, so that a plan can say which fields changed and which
-// managers lose access. Both are read.
+// a hash of their object, teams, mappings as hashes); versions 2 and 3
+// are a JSON head on the first line, then a stream of tab-separated
+// lines, every user's values, the teams and the mapping rows, so that a
+// plan can say which fields changed and which managers lose access: gzip
+// in version 2, zstd in version 3, which this package writes ([packing]).
+// All three are read.
 const (
 	stateVersion1 = 1
-	stateVersion  = 2
+	stateVersion2 = 2
+	stateVersion  = 3
 )
 
 // state is what a push sent, or an org as a plan compares it: read from
@@ -48,7 +49,7 @@ type state struct {
 	Users []stateUser
 	// Teams are the teams of groups.csv in file order.
 	Teams []stateTeam
-	// Mappings are the mapping rows in file order (version 2).
+	// Mappings are the mapping rows in file order (versions 2 and 3).
 	Mappings []stateMapping
 	// MappingKeys are the mapping rows as [mappingKey] values, sorted:
 	// all a version 1 state keeps of them.
@@ -79,11 +80,11 @@ type stateHead struct {
 	// such a state that hold the mask are read as damaged ([repair]).
 	Exact bool `json:"exact,omitempty"`
 	// UserKeys are the keys of a user's values, in the order of the
-	// values (version 2); UserRoles the positions of the id, email,
+	// values (versions 2 and 3); UserRoles the positions of the id, email,
 	// first and last names among them (-1 for none).
 	UserKeys  []string `json:"userKeys,omitempty"`
 	UserRoles [4]int   `json:"userRoles,omitzero"`
-	// Counts are the lengths of the lists (version 2).
+	// Counts are the lengths of the lists (versions 2 and 3).
 	Counts [3]int `json:"counts,omitzero"`
 }
 
@@ -92,7 +93,7 @@ type stateUser struct {
 	ID    string `json:"id"`
 	Email string `json:"email"`
 	// Values are the user's values in the order of UserKeys, escaped
-	// and joined by tabs as in the file (version 2).
+	// and joined by tabs as in the file (versions 2 and 3).
 	Values string `json:"-"`
 	// Hash is a hash of the user's JSON object as sent (version 1).
 	Hash hash64 `json:"hash"`
@@ -230,7 +231,7 @@ func openState(path string) (*stateFile, error) {
 	return &stateFile{path: path, head: st.stateHead, whole: st}, nil
 }
 
-// readHead reads the head line of a version 2 state written exactly,
+// readHead reads the head line of a state with lists written exactly,
 // leaving its lists to be streamed; ok is false for any other file.
 func (sf *stateFile) readHead() (head stateHead, ok bool) {
 	fi, err := sf.f.Stat()
@@ -255,7 +256,7 @@ func (sf *stateFile) readHead() (head stateHead, ok bool) {
 	var version struct {
 		Version int `json:"version"`
 	}
-	if json.Unmarshal(line, &version) != nil || version.Version != stateVersion || json.Unmarshal(line, &head) != nil || !head.Exact {
+	if json.Unmarshal(line, &version) != nil || packingOf(version.Version) == nil || json.Unmarshal(line, &head) != nil || !head.Exact {
 		return head, false
 	}
 	sf.z = fi.Size() - int64(len(line))
@@ -362,12 +363,15 @@ func parseState(raw []byte) (*state, error) {
 	var version struct {
 		Version int `json:"version"`
 	}
-	if err := json.Unmarshal(line, &version); err == nil && version.Version == stateVersion {
+	if err := json.Unmarshal(line, &version); err == nil && version.Version > stateVersion1 {
+		if version.Version > stateVersion {
+			return nil, fmt.Errorf("the state file is of version %d, written by a newer ovsync; this one reads versions %d to %d: run that newer ovsync", version.Version, stateVersion1, stateVersion)
+		}
 		var head stateHead
 		if err := json.Unmarshal(line, &head); err != nil {
 			return nil, fmt.Errorf("the state file is damaged: its head line cannot be read: %v", err)
 		}
-		return parseStateV2(head, rest)
+		return parseStateLists(head, rest)
 	}
 	var v1 struct {
 		stateHead
@@ -379,29 +383,24 @@ func parseState(raw []byte) (*state, error) {
 		return nil, fmt.Errorf("not a state file of ovsync push, or a damaged one: %v", err)
 	}
 	if v1.Version != stateVersion1 {
-		return nil, fmt.Errorf("state file version %d, this ovsync reads versions %d and %d", v1.Version, stateVersion1, stateVersion)
+		return nil, fmt.Errorf("not a state file of ovsync push: its version is %d, this ovsync reads versions %d to %d", v1.Version, stateVersion1, stateVersion)
 	}
 	st := &state{stateHead: v1.stateHead, Users: v1.Users, Teams: v1.Teams, MappingKeys: v1.Mappings}
 	return st, nil
 }
 
-// The least bytes a line of a version 2 state's lists takes: "U\t\n"
+// The least bytes a line of a state's lists takes: "U\t\n"
 // plus a tab between values, "T\t\t\n", "M\t\t\t\t0\n".
 const (
 	minTeamLine    = 4
 	minMappingLine = 7
 )
 
-// maxInflate is the most bytes deflate unpacks a compressed byte into
-// (258 bytes for two bits: 1032); the few bytes of a stream's end are
-// given too.
-const maxInflate = 1032
-
 // stateChunk is how much of the lists' text is read and turned into one
 // string at a time: the fields of its lines are cut from that string.
 const stateChunk = 1 << 20
 
-// listsBound checks the head of a version 2 state against the file: no
+// listsBound checks the head of a state with lists against the file: no
 // count is negative, the user roles point into the user keys, and the
 // least text the counts need fits both into what the compressed lists
 // (z bytes) can unpack to and into twice the body the state was taken
@@ -423,7 +422,7 @@ func (h *stateHead) listsBound(z int64) (int64, error) {
 	if z <= 0 {
 		return 0, errors.New("the state file is cut short: its head is not followed by its lists")
 	}
-	bound := z * maxInflate
+	bound := z * packingOf(h.Version).maxRatio
 	if h.Bytes < bound/2 {
 		bound = max(2*h.Bytes, 0)
 	}
@@ -456,11 +455,11 @@ type listSink interface {
 	mapping(m *stateMapping) error
 }
 
-// parseStateV2 reads the lists of a version 2 state whole (see
-// [readLists]), each list growing with the lines really read, never
+// parseStateLists reads the lists of a state of version 2 or 3 whole
+// (see [readLists]), each list growing with the lines really read, never
 // beyond its count: a head that claims more than its lists hold costs
 // nothing.
-func parseStateV2(head stateHead, z []byte) (*state, error) {
+func parseStateLists(head stateHead, z []byte) (*state, error) {
 	br := bytes.NewReader(z)
 	st := &state{stateHead: head}
 	if err := readLists(&st.stateHead, br, int64(len(z)), (*wholeLists)(st)); err != nil {
@@ -491,12 +490,12 @@ func (st *wholeLists) mapping(m *stateMapping) error {
 	return nil
 }
 
-// readLists reads the lists of a version 2 state from src (a gzip stream
-// of z bytes, read no further than its end) to sink: "U" lines of values,
+// readLists reads the lists of a state from src (a compressed stream of
+// z bytes, [packing]) to sink: "U" lines of values,
 // then "T" lines of id and name, then "M" lines of team, user, sub-team
 // and flags (0 to 3: isMember 1, isManager 2).
 //
-// The gzip stream is read through the bound of [stateHead.listsBound], a
+// The stream is read through the bound of [stateHead.listsBound], a
 // chunk at a time, and no kind has more lines than its count: a stream
 // that unpacks to more than the bound stops at it, and a line that is
 // not a list's, or out of order, stops the reading at once. What it
@@ -510,11 +509,13 @@ func readLists(head *stateHead, src io.Reader, z int64, sink listSink) error {
 	return l.read(sink)
 }
 
-// lists are the lists of a version 2 state being unpacked ([openLists]).
+// lists are the lists of a state being unpacked ([openLists]).
 type lists struct {
 	head  *stateHead
 	bound int64
 	ahead *readAhead
+	// zr unpacks them; closed once ahead is stopped.
+	zr io.Closer
 }
 
 // openLists checks head against the lists' size z and starts unpacking
@@ -526,19 +527,20 @@ func openLists(head *stateHead, src io.Reader, z int64, start <-chan struct{}, d
 	if err != nil {
 		return nil, err
 	}
-	zr, err := gzip.NewReader(src)
+	pk := packingOf(head.Version)
+	zr, err := pk.open(src)
 	if err != nil {
-		return nil, fmt.Errorf("the state file is damaged: its lists are not a gzip stream: %v", err)
+		return nil, fmt.Errorf("the state file is damaged: its lists are not a %s stream: %v", pk.name, err)
 	}
-	zr.Multistream(false)
 	ahead := newReadAhead(&io.LimitedReader{R: zr, N: bound + 1}, int(min(readAheadBlock, bound+1)), start, depth)
-	return &lists{head: head, bound: bound, ahead: ahead}, nil
+	return &lists{head: head, bound: bound, ahead: ahead, zr: zr}, nil
 }
 
 // close stops the unpacking; it may be called again.
 func (l *lists) close() {
 	if l != nil {
 		l.ahead.close()
+		l.zr.Close()
 	}
 }
 
@@ -687,7 +689,8 @@ func (a *readAhead) close() {
 	<-a.done
 }
 
-// streamError describes an error of the gzip stream of a state's lists.
+// streamError describes an error of the compressed stream of a state's
+// lists.
 func streamError(err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return errors.New("the state file is cut short: its lists end before their stream does")
@@ -695,7 +698,7 @@ func streamError(err error) error {
 	return fmt.Errorf("the state file is damaged: its lists cannot be unpacked: %v", err)
 }
 
-// listParser reads the lines of a version 2 state's lists to a sink.
+// listParser reads the lines of a state's lists to a sink.
 type listParser struct {
 	head *stateHead
 	sink listSink
@@ -952,7 +955,7 @@ func (st *stateHead) target() string {
 	return fmt.Sprintf("a %s push to %s", proto, url)
 }
 
-// encode writes the state as version 2, its values exactly as they were
+// encode writes the state as version 3, its values exactly as they were
 // sent (Exact), through guards of red that see the text before it is
 // compressed, the head line and the lists alike: a whole key stops it.
 func (st *state) encode(out io.Writer, red *redact.Redactor) error {
@@ -974,11 +977,11 @@ func (st *state) encode(out io.Writer, red *redact.Redactor) error {
 	return w.close()
 }
 
-// stateWriter writes a version 2 state: the head line, then its lists, a
-// line at a time, through gzip. The head and the text of the lists go
+// stateWriter writes a version 3 state: the head line, then its lists, a
+// line at a time, through zstd. The head and the text of the lists go
 // through guards of the run's keys that see them before compression.
 type stateWriter struct {
-	zw  *gzip.Writer
+	zw  io.WriteCloser
 	zr  io.WriteCloser
 	bw  *bufio.Writer
 	buf []byte
@@ -1001,7 +1004,7 @@ func newStateWriter(out io.Writer, red *redact.Redactor, h stateHead) (*stateWri
 	if err := g.Close(); err != nil {
 		return nil, err
 	}
-	zw, err := gzip.NewWriterLevel(out, gzip.BestSpeed)
+	zw, err := newListsWriter(out)
 	if err != nil {
 		return nil, err
 	}
@@ -1060,7 +1063,7 @@ func (w *stateWriter) mapping(team, user, sub string, member, manager bool) {
 	w.line()
 }
 
-// close ends the lists and the gzip stream.
+// close ends the lists and their stream.
 func (w *stateWriter) close() error {
 	if w.err != nil {
 		return w.err

@@ -15,8 +15,8 @@ import (
 	"github.com/ovsync/ovsync/internal/peakrss"
 )
 
-// stateWithHead returns a version 2 state file: the head line of h, then
-// lists (a gzip stream, or any bytes).
+// stateWithHead returns a state file of version 2: the head line of h,
+// then lists (a gzip stream, or any bytes). h may give another version.
 func stateWithHead(t testing.TB, h map[string]any, lists []byte) []byte {
 	t.Helper()
 	head := map[string]any{"version": 2, "protocol": ProtocolLegacy, "apiUrl": "https://app.officevibe.com",
@@ -120,41 +120,66 @@ func TestGzipBomb(t *testing.T) {
 }
 
 // damagedStates are state files that are empty, damaged, cut short or
-// crafted, each with what its error must say.
-func damagedStates(t testing.TB) []struct {
+// crafted, each with what its error must say: of version 2 (gzip) and of
+// version 3 (zstd).
+func damagedStates(t testing.TB) []damagedState {
+	cases := []damagedState{
+		{"empty", nil, "the state file is empty"},
+		{"blank", []byte(" \n\n"), "the state file is empty"},
+		{"version 2: gzip bomb of zeros", stateWithHead(t, nil, gzipBomb(t, "")), "damaged"},
+		{"version 2: gzip bomb that claims its size", stateWithHead(t, map[string]any{"bytes": 1 << 40, "counts": []int{1, 0, 0}}, gzipBomb(t, "")), "line 1 of its lists is not a user, team or mapping"},
+		{"version 2: gzip bomb in a user", stateWithHead(t, map[string]any{"counts": []int{1, 0, 0}}, gzipBomb(t, "U\t")), "more than the 2000 bytes"},
+		{"version 2: bytes after the lists", append(stateWithHead(t, nil, gzipped(t, seedLists)), "junk"...), "after its lists"},
+		{"version 3: zstd bomb of zeros", stateWithHead(t, map[string]any{"version": 3}, zstdBomb("", 20)), "damaged"},
+		{"version 3: zstd bomb that claims its size", stateWithHead(t, map[string]any{"version": 3, "bytes": 1 << 40, "counts": []int{1, 0, 0}}, zstdBomb("", 20)), "line 1 of its lists is not a user, team or mapping"},
+		{"version 3: zstd bomb in a user", stateWithHead(t, map[string]any{"version": 3, "counts": []int{1, 0, 0}}, zstdBomb("U\t", 20)), "more than the 2000 bytes"},
+		{"version 3: zstd window of 8 MiB", stateWithHead(t, map[string]any{"version": 3}, zstdBomb("", 23)), "window size exceeded"},
+		{"version 3: zstd window of 512 MiB", stateWithHead(t, map[string]any{"version": 3, "bytes": 1 << 40, "counts": []int{1, 0, 0}}, zstdBomb("U\t", 29)), "window size exceeded"},
+		{"version 3: bytes after the lists", append(stateWithHead(t, map[string]any{"version": 3}, packed(zstdPacking, seedLists)), "junk"...), "damaged"},
+	}
+	for _, pk := range []packing{gzipPacking, zstdPacking} {
+		version := 2
+		if pk.name == "zstd" {
+			version = 3
+		}
+		head := func(h map[string]any) map[string]any {
+			with := map[string]any{"version": version}
+			for k, v := range h {
+				with[k] = v
+			}
+			return with
+		}
+		lists := packed(pk, seedLists)
+		valid := stateWithHead(t, head(nil), lists)
+		for _, tc := range []damagedState{
+			{"head only", stateWithHead(t, head(nil), nil), "cut short"},
+			{"huge counts", stateWithHead(t, head(map[string]any{"counts": []int64{1 << 40, 1 << 40, 1 << 40}}), lists), "more than the file can hold"},
+			{"largest counts", stateWithHead(t, head(map[string]any{"counts": []int64{1<<63 - 1, 1<<63 - 1, 1<<63 - 1}}), lists), "more than the file can hold"},
+			{"negative counts", stateWithHead(t, head(map[string]any{"counts": []int{-1, 1, 2}}), lists), "negative"},
+			{"most negative counts", stateWithHead(t, head(map[string]any{"counts": []int64{-1 << 63, 1, 2}}), lists), "negative"},
+			{"counts beyond the lists", stateWithHead(t, head(map[string]any{"counts": []int{1_000_000, 0, 0}}), lists), "more than the file can hold"},
+			{"counts beyond the body", stateWithHead(t, head(map[string]any{"counts": []int{1000, 0, 0}, "bytes": 100}), packed(pk, strings.Repeat("U\t1\ta\tb\tc\n", 1000))), "more than the file can hold"},
+			{"fewer lines than counted", stateWithHead(t, head(map[string]any{"counts": []int{2, 1, 2}}), lists), "cut short"},
+			{"more lines than counted", stateWithHead(t, head(map[string]any{"counts": []int{0, 1, 2}}), lists), "one more of its users than its head counts"},
+			{"roles out of range", stateWithHead(t, head(map[string]any{"userRoles": []int{0, 1, 2, 9}}), lists), "user keys"},
+			{"cut in the stream", valid[:len(valid)-20], "cut short"},
+			{"cut at the stream's end", valid[:len(valid)-3], "cut short"},
+			{"not " + pk.name, stateWithHead(t, head(nil), []byte("U\t1\ta\tb\tc\n")), "damaged"},
+			{"not a list line", stateWithHead(t, head(nil), packed(pk, "X\t1\n")), "line 1 of its lists is not a user, team or mapping"},
+			{"bad mapping flags", stateWithHead(t, head(map[string]any{"counts": []int{0, 0, 1}}), packed(pk, "M\tT\t1\t\t7\n")), "line 1 of its lists is not a mapping"},
+		} {
+			tc.name = fmt.Sprintf("version %d: %s", version, tc.name)
+			cases = append(cases, tc)
+		}
+	}
+	return cases
+}
+
+// damagedState is a damaged state file and what its error must say.
+type damagedState struct {
 	name string
 	raw  []byte
 	want string
-} {
-	lists := gzipped(t, seedLists)
-	valid := stateWithHead(t, nil, lists)
-	return []struct {
-		name string
-		raw  []byte
-		want string
-	}{
-		{"empty", nil, "the state file is empty"},
-		{"blank", []byte(" \n\n"), "the state file is empty"},
-		{"head only", stateWithHead(t, nil, nil), "cut short"},
-		{"huge counts", stateWithHead(t, map[string]any{"counts": []int64{1 << 40, 1 << 40, 1 << 40}}, lists), "more than the file can hold"},
-		{"largest counts", stateWithHead(t, map[string]any{"counts": []int64{1<<63 - 1, 1<<63 - 1, 1<<63 - 1}}, lists), "more than the file can hold"},
-		{"negative counts", stateWithHead(t, map[string]any{"counts": []int{-1, 1, 2}}, lists), "negative"},
-		{"most negative counts", stateWithHead(t, map[string]any{"counts": []int64{-1 << 63, 1, 2}}, lists), "negative"},
-		{"counts beyond the lists", stateWithHead(t, map[string]any{"counts": []int{1_000_000, 0, 0}}, lists), "more than the file can hold"},
-		{"counts beyond the body", stateWithHead(t, map[string]any{"counts": []int{1000, 0, 0}, "bytes": 100}, gzipped(t, strings.Repeat("U\t1\ta\tb\tc\n", 1000))), "more than the file can hold"},
-		{"fewer lines than counted", stateWithHead(t, map[string]any{"counts": []int{2, 1, 2}}, lists), "cut short"},
-		{"more lines than counted", stateWithHead(t, map[string]any{"counts": []int{0, 1, 2}}, lists), "one more of its users than its head counts"},
-		{"roles out of range", stateWithHead(t, map[string]any{"userRoles": []int{0, 1, 2, 9}}, lists), "user keys"},
-		{"cut in the gzip stream", valid[:len(valid)-20], "cut short"},
-		{"cut in the gzip trailer", valid[:len(valid)-3], "cut short"},
-		{"bytes after the lists", append(append([]byte{}, valid...), "junk"...), "after its lists"},
-		{"not gzip", stateWithHead(t, nil, []byte("U\t1\ta\tb\tc\n")), "damaged"},
-		{"not a list line", stateWithHead(t, nil, gzipped(t, "X\t1\n")), "line 1 of its lists is not a user, team or mapping"},
-		{"bad mapping flags", stateWithHead(t, map[string]any{"counts": []int{0, 0, 1}}, gzipped(t, "M\tT\t1\t\t7\n")), "line 1 of its lists is not a mapping"},
-		{"gzip bomb of zeros", stateWithHead(t, nil, gzipBomb(t, "")), "damaged"},
-		{"gzip bomb that claims its size", stateWithHead(t, map[string]any{"bytes": 1 << 40, "counts": []int{1, 0, 0}}, gzipBomb(t, "")), "line 1 of its lists is not a user, team or mapping"},
-		{"gzip bomb in a user", stateWithHead(t, map[string]any{"counts": []int{1, 0, 0}}, gzipBomb(t, "U\t")), "more than the 2000 bytes"},
-	}
 }
 
 // TestDamagedStateBounded reads damaged state files: each is an error
@@ -178,7 +203,7 @@ func TestDamagedStateBounded(t *testing.T) {
 				t.Errorf("error %v, want one saying %q", err, tc.want)
 			}
 			// What the reader may hold at once: a MiB of text and the
-			// gzip reader's window, whatever the file claims.
+			// unpacker's window, whatever the file claims.
 			const bound = 4 << 20
 			t.Logf("%d bytes in the file, %d bytes allocated", len(tc.raw), n)
 			if n > bound {

@@ -15,7 +15,7 @@ import (
 	"github.com/ovsync/ovsync/internal/redact"
 )
 
-// seedState is a small version 2 state, with values that need escapes.
+// seedState is a small state as written now (version 3), with values that need escapes.
 func seedState(t testing.TB) []byte {
 	st := &state{stateHead: stateHead{Protocol: ProtocolLegacy, APIURL: "https://app.officevibe.com", Bytes: 300, UserKeys: []string{"userId", "email", "firstName", "lastName"}, UserRoles: [4]int{0, 1, 2, 3}}}
 	st.Users = []stateUser{{ID: "1", Email: "a@example.com", Values: "1\ta@example.com\tAna\\tB\tSilva\\\\"}}
@@ -87,14 +87,21 @@ func TestStateRedactedRoundTrip(t *testing.T) {
 	}
 }
 
-// unpacked returns how many bytes the lists of a version 2 state file
-// unpack to, at most limit: what the file really holds.
+// unpacked returns how many bytes the lists of a state file of version 2
+// or 3 unpack to, at most limit: what the file really holds.
 func unpacked(raw []byte, limit int64) int64 {
-	_, z, _ := bytes.Cut(raw, []byte("\n"))
-	zr, err := gzip.NewReader(bytes.NewReader(z))
+	line, z, _ := bytes.Cut(raw, []byte("\n"))
+	var v struct {
+		Version int `json:"version"`
+	}
+	if json.Unmarshal(line, &v) != nil || packingOf(v.Version) == nil {
+		return 0
+	}
+	zr, err := packingOf(v.Version).open(bytes.NewReader(z))
 	if err != nil {
 		return 0
 	}
+	defer zr.Close()
 	n, _ := io.Copy(io.Discard, io.LimitReader(zr, limit))
 	return n
 }
@@ -107,21 +114,29 @@ func unpacked(raw []byte, limit int64) int64 {
 func FuzzParseState(f *testing.F) {
 	f.Add(seedState(f))
 	f.Add(stateFixture(f, "state-sample.json"))
+	f.Add(stateFixture(f, "state-sample-v2.json"))
 	f.Add(stateFixture(f, "state-sample-provisioning.json"))
 	f.Add(stateFixture(f, "state-v1.json"))
 	f.Add([]byte(`{"version":1,"protocol":"legacy","apiUrl":"x","users":[{"id":"1","email":"a","hash":"0123456789abcdef"}],"teams":[],"mappings":["0123456789abcdef"]}`))
 	f.Add([]byte(`{"version":2,"counts":[1,0,0],"userRoles":[0,1,-1,-1]}` + "\n"))
-	lists := gzipped(f, seedLists)
-	for _, h := range []map[string]any{
-		nil,
-		{"counts": []int64{1 << 40, 1 << 40, 1 << 40}},
-		{"counts": []int{-1, 1, 2}},
-		{"counts": []int{2, 1, 2}},
-		{"bytes": 10},
-		{"userRoles": []int{0, 1, 2, 9}},
-	} {
-		f.Add(stateWithHead(f, h, lists))
+	f.Add([]byte(`{"version":3,"counts":[1,0,0],"userRoles":[0,1,-1,-1]}` + "\n"))
+	for version, lists := range map[int][]byte{2: packed(gzipPacking, seedLists), 3: packed(zstdPacking, seedLists)} {
+		for _, h := range []map[string]any{
+			nil,
+			{"counts": []int64{1 << 40, 1 << 40, 1 << 40}},
+			{"counts": []int{-1, 1, 2}},
+			{"counts": []int{2, 1, 2}},
+			{"bytes": 10},
+			{"userRoles": []int{0, 1, 2, 9}},
+		} {
+			with := map[string]any{"version": version}
+			for k, v := range h {
+				with[k] = v
+			}
+			f.Add(stateWithHead(f, with, lists))
+		}
 	}
+	f.Add(stateWithHead(f, map[string]any{"version": 3, "bytes": 1 << 40}, packed(zstdPacking, string(make([]byte, 64<<10)))))
 	var zeros bytes.Buffer
 	zw := gzip.NewWriter(&zeros)
 	zw.Write(make([]byte, 64<<10))
