@@ -75,9 +75,28 @@ const hexDigits = "0123456789abcdef"
 // text reads as written: "R&D", not "R\u0026D". Bytes that are not UTF-8
 // become U+FFFD, as encoding/json does (lint reports them first).
 func appendString(dst []byte, s string) []byte {
+	// Most values are plain ASCII: the plain bytes at the start are
+	// found first and copied at once; the rest, if any, the slow way.
 	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
+	i := 0
+	for i+8 <= len(s) && plain8(s[i:i+8]) {
+		i += 8
+	}
+	for i < len(s) && s[i] < utf8.RuneSelf && safeASCII[s[i]] {
+		i++
+	}
+	dst = append(dst, s[:i]...)
+	if i == len(s) {
+		return append(dst, '"')
+	}
+	return appendEscaped(dst, s, i)
+}
+
+// appendEscaped appends s from i on, the first byte that is not plain
+// ASCII, escaping what JSON requires, and the closing quote.
+func appendEscaped(dst []byte, s string, i int) []byte {
+	start := i
+	for i < len(s) {
 		for i+8 <= len(s) && plain8(s[i:i+8]) {
 			i += 8
 		}
@@ -126,6 +145,7 @@ func appendString(dst []byte, s string) []byte {
 // them at once, as a word (a byte below n is one whose subtraction
 // borrows; a byte equal to c is one that xor makes zero).
 func plain8(s string) bool {
+	_ = s[7]
 	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 	const ones, highs = 0x0101010101010101, 0x8080808080808080

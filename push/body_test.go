@@ -181,3 +181,24 @@ func writeTemp(t *testing.T, dir, name, content string) string {
 	writeFile(t, p, content)
 	return p
 }
+
+// BenchmarkAppendString writes the values of a generated org's users and
+// mapping rows: short, mostly ASCII strings.
+// go test -run '^$' -bench AppendString -benchmem ./push
+func BenchmarkAppendString(b *testing.B) {
+	values := []string{"0000001", "florian.nguyen@example.com", "Florian", "Nguyen", "Agent", "", "English", "Support", "United States", "1999-02-05",
+		"0000002", "noah.roussel@example.com", "Noah", "Roussel", "SDR", "", "Français", "Sales", "Canada", "2017-10-27",
+		"T000001", "0725364", "", "T000001", "", "T000002"}
+	n := 0
+	for _, v := range values {
+		n += len(v)
+	}
+	b.SetBytes(int64(n))
+	buf := make([]byte, 0, 4096)
+	for b.Loop() {
+		buf = buf[:0]
+		for _, v := range values {
+			buf = appendString(buf, v)
+		}
+	}
+}
