@@ -89,12 +89,12 @@ func appendString(dst []byte, s string) []byte {
 	if i == len(s) {
 		return append(dst, '"')
 	}
-	return appendEscaped(dst, s, i)
+	return appendJSONRest(dst, s, i)
 }
 
-// appendEscaped appends s from i on, the first byte that is not plain
+// appendJSONRest appends s from i on, the first byte that is not plain
 // ASCII, escaping what JSON requires, and the closing quote.
-func appendEscaped(dst []byte, s string, i int) []byte {
+func appendJSONRest(dst []byte, s string, i int) []byte {
 	start := i
 	for i < len(s) {
 		for i+8 <= len(s) && plain8(s[i:i+8]) {
