@@ -132,14 +132,11 @@ func (u User) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads u from its array.
 func (u *User) UnmarshalJSON(b []byte) error {
-	var a struct {
-		ID, Name, Email string
-		Flags           int
-	}
+	var a User
 	if err := json.Unmarshal(b, &[]any{&a.ID, &a.Name, &a.Email, &a.Flags}); err != nil {
 		return fmt.Errorf("a user is [id, name, email, flags]: %w", err)
 	}
-	*u = User(a)
+	*u = a
 	return nil
 }
 

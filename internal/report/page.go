@@ -123,26 +123,17 @@ func writeData(w *bufio.Writer, d *Data) error {
 	key("summary")
 	value(d.Summary)
 	key("sources")
-	writeArray(w, d.Sources, value)
+	writeArray(w, d.Sources, func(s *Source) { value(s) })
 	key("findings")
-	writeArray(w, d.Findings, value)
+	writeArray(w, d.Findings, func(f *Finding) { value(f) })
 	key("users")
-	if d.Users == nil {
-		w.WriteString("null")
-	} else {
-		var buf []byte
-		w.WriteByte('[')
-		for i := range d.Users {
-			if i > 0 {
-				w.WriteByte(',')
-			}
-			buf = appendUser(buf[:0], &d.Users[i])
-			w.Write(buf)
-		}
-		w.WriteByte(']')
-	}
+	var buf []byte
+	writeArray(w, d.Users, func(u *User) {
+		buf = appendUser(buf[:0], u)
+		w.Write(buf)
+	})
 	key("teams")
-	writeArray(w, d.Teams, value)
+	writeArray(w, d.Teams, func(t *Team) { value(t) })
 	key("roots")
 	value(d.Roots)
 	key("gaps")
@@ -154,8 +145,8 @@ func writeData(w *bufio.Writer, d *Data) error {
 }
 
 // writeArray writes s as json.Marshal would, an element at a time
-// through value.
-func writeArray[T any](w *bufio.Writer, s []T, value func(any)) {
+// through each.
+func writeArray[T any](w *bufio.Writer, s []T, each func(*T)) {
 	if s == nil {
 		w.WriteString("null")
 		return
@@ -165,7 +156,7 @@ func writeArray[T any](w *bufio.Writer, s []T, value func(any)) {
 		if i > 0 {
 			w.WriteByte(',')
 		}
-		value(&s[i])
+		each(&s[i])
 	}
 	w.WriteByte(']')
 }
