@@ -751,16 +751,17 @@ func (c *converter) checkKinds(plans []*plan) map[lint.Kind]*plan {
 		c.fail(errors.New("nothing to convert"))
 	}
 	// Two kinds to one path (a config naming the same file twice).
-	seen := map[string]lint.Kind{}
-	for _, k := range Kinds {
+	for i, k := range Kinds {
 		if byKind[k] == nil || c.opt.Output != "" {
 			continue
 		}
-		p, _ := filepath.Abs(c.dest[k])
-		if j, dup := seen[p]; dup {
-			c.failf("%s and %s would both be written to %s: give them different paths", c.vocab().FileNames[j], c.vocab().FileNames[k], c.dest[k])
+		// The nearest earlier kind to the same path is named.
+		for _, j := range slices.Backward(Kinds[:i]) {
+			if byKind[j] != nil && atomicfile.SameFile(c.dest[j], c.dest[k]) {
+				c.failf("%s and %s would both be written to %s: give them different paths", c.vocab().FileNames[j], c.vocab().FileNames[k], c.dest[k])
+				break
+			}
 		}
-		seen[p] = k
 	}
 	return byKind
 }
