@@ -44,6 +44,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -644,7 +645,7 @@ func ambiguityError(where string, cands []*header) error {
 			names = append(names, kindLabel(h.vocab, h.kind))
 		}
 		return fmt.Errorf("%s: the header (%s) has the columns of both %s: choose with --kind %s",
-			where, cands[0].at, strings.Join(names, " and "), strings.Join(kinds, "|"))
+			where, cands[0].at, plural.And(names), strings.Join(kinds, "|"))
 	}
 	for _, h := range cands {
 		names = append(names, fmt.Sprintf("%s (%s)", h.file(), h.vocab.Name))
@@ -695,12 +696,12 @@ func (c *converter) skipText(cl *classification) string {
 func columnList(cols []string) string {
 	q := make([]string, len(cols))
 	for i, c := range cols {
-		q[i] = fmt.Sprintf("%q", c)
+		q[i] = strconv.Quote(c)
 	}
 	if len(q) == 1 {
 		return "the column " + q[0]
 	}
-	return "the columns " + strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+	return "the columns " + plural.And(q)
 }
 
 // checkSheetsFound reports the --sheet names that no workbook has.
@@ -751,16 +752,17 @@ func (c *converter) checkKinds(plans []*plan) map[lint.Kind]*plan {
 		c.fail(errors.New("nothing to convert"))
 	}
 	// Two kinds to one path (a config naming the same file twice).
-	seen := map[string]lint.Kind{}
-	for _, k := range Kinds {
+	for i, k := range Kinds {
 		if byKind[k] == nil || c.opt.Output != "" {
 			continue
 		}
-		p, _ := filepath.Abs(c.dest[k])
-		if j, dup := seen[p]; dup {
-			c.failf("%s and %s would both be written to %s: give them different paths", c.vocab().FileNames[j], c.vocab().FileNames[k], c.dest[k])
+		// The nearest earlier kind to the same path is named.
+		for _, j := range slices.Backward(Kinds[:i]) {
+			if byKind[j] != nil && atomicfile.SameFile(c.dest[j], c.dest[k]) {
+				c.failf("%s and %s would both be written to %s: give them different paths", c.vocab().FileNames[j], c.vocab().FileNames[k], c.dest[k])
+				break
+			}
 		}
-		seen[p] = k
 	}
 	return byKind
 }
@@ -818,7 +820,7 @@ func (c *converter) outputPaths(kinds []lint.Kind) (paths []string, tmp string, 
 			tmp = f.Name()
 			paths[i] = tmp
 		}
-		if err := c.makeDir(filepath.Dir(paths[i])); err != nil {
+		if err := c.folders.Make(filepath.Dir(paths[i])); err != nil {
 			c.fail(err)
 			c.folders.Undo()
 			return nil, tmp, false
@@ -863,10 +865,6 @@ func (c *converter) copyToStdout(tmp string) {
 
 // errAbort stops the writes after problems already recorded.
 var errAbort = errors.New("aborted")
-
-// makeDir creates an output folder that does not exist, remembering it
-// so that a failed run can remove it again.
-func (c *converter) makeDir(dir string) error { return c.folders.Make(dir) }
 
 // maxListed bounds the places listed in one message.
 const maxListed = 10

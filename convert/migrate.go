@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -66,15 +65,14 @@ func Migrate(opt MigrateOptions) (_ []Renamed, err error) {
 	if err != nil {
 		return nil, err
 	}
-	out, created, err := migrateOutputs(opt, in, cfg)
+	var folders atomicfile.Folders
 	// The folders made for the outputs go again if the run fails.
 	defer func() {
 		if err != nil {
-			for _, d := range created {
-				os.Remove(d) // innermost first; only if empty
-			}
+			folders.Undo()
 		}
 	}()
+	out, err := migrateOutputs(opt, in, cfg, &folders)
 	if err != nil {
 		return nil, err
 	}
@@ -125,22 +123,13 @@ func migrateInputs(opt *MigrateOptions) (in [3]string, cfg *lint.Config, err err
 	return in, cfg, nil
 }
 
-// migrateOutputs creates the folder the files go to (--out, or its Data
-// folder beside a new config) and returns the path of each, refusing to
-// write over an input, with the folders it created (innermost first).
-func migrateOutputs(opt MigrateOptions, in [3]string, cfg *lint.Config) (out [3]string, created []string, err error) {
+// migrateOutputs returns the path of each file (in --out, or in its Data
+// folder beside a new config), refusing to write over an input, and then
+// makes the folder they go to with folders.
+func migrateOutputs(opt MigrateOptions, in [3]string, cfg *lint.Config, folders *atomicfile.Folders) (out [3]string, err error) {
 	dataDir := opt.Out
 	if cfg != nil {
 		dataDir = filepath.Join(opt.Out, "Data")
-	}
-	for d := dataDir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
-			break
-		}
-		created = append(created, d)
-	}
-	if err := os.MkdirAll(dataDir, 0o755); err != nil {
-		return out, created, fmt.Errorf("%s: cannot create the folder: %w", dataDir, err)
 	}
 	for k := range in {
 		if in[k] == "" {
@@ -149,14 +138,14 @@ func migrateOutputs(opt MigrateOptions, in [3]string, cfg *lint.Config) (out [3]
 		out[k] = filepath.Join(dataDir, lint.Provisioning.FileNames[k])
 		for _, p := range in {
 			if p != "" && atomicfile.SameFile(p, out[k]) {
-				return out, created, fmt.Errorf("%s: would overwrite an input file: choose another --out folder", displaypath.Of(out[k]))
+				return out, fmt.Errorf("%s: would overwrite an input file: choose another --out folder", displaypath.Of(out[k]))
 			}
 		}
 	}
 	if cfg != nil && atomicfile.SameFile(cfg.Path, filepath.Join(opt.Out, "config.json")) {
-		return out, created, fmt.Errorf("%s: would overwrite the input config: choose another --out folder", displaypath.Of(cfg.Path))
+		return out, fmt.Errorf("%s: would overwrite the input config: choose another --out folder", displaypath.Of(cfg.Path))
 	}
-	return out, created, nil
+	return out, folders.Make(dataDir)
 }
 
 // writeMigration writes each file in to out, and a new config beside

@@ -288,16 +288,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 func (c *countingReader) count() int64 { return c.n }
 
-// book is a workbook as its reader opens it: its sheets, and the rows of
-// each in the sheet model.
-type book[R sheet.Rows] interface {
-	Sheets() []sheet.Sheet
-	Rows(i int) (R, error)
-}
-
 // openBook opens the workbook f of the given size with its reader's open,
 // and prepares its sheets.
-func openBook[B book[R], R sheet.Rows](in *input, open func(io.ReaderAt, int64) (B, error), f io.ReaderAt, size int64) error {
+func openBook[B sheet.Book[R], R sheet.Rows](in *input, open func(io.ReaderAt, int64) (B, error), f io.ReaderAt, size int64) error {
 	wb, err := open(f, size)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.path, err)

@@ -135,6 +135,8 @@ func TestRows(t *testing.T) {
 		{"value past the last column", row(`<table:table-cell table:number-columns-repeated="16384"/>`, cell("x")), nil, "past column 16384"},
 		{"bad repeat", `<table:table-row table:number-rows-repeated="-1"/>`, nil, "row repeated"},
 		{"bad number", row(`<table:table-cell office:value-type="float" office:value="x"/>`), nil, "not a number"},
+		{"bad number after empty cells", row(`<table:table-cell/><table:table-cell/>`, `<table:table-cell office:value-type="float" office:value="abc"/>`), nil, "cell C1: "},
+		{"bad date after repeated cells", `<table:table-row table:number-rows-repeated="2"/>` + row(cell("a"), `<table:table-cell table:number-columns-repeated="3"/>`, `<table:table-cell office:value-type="date" office:date-value="soon"/>`), nil, "cell E3: "},
 		{"bad date", row(`<table:table-cell office:value-type="date" office:date-value="soon"/>`), nil, "date"},
 		{"spaces past the budget", row(`<table:table-cell office:value-type="string"><text:p><text:s text:c="1000000000"/></text:p></table:table-cell>`), nil, "text:s claims"},
 		{"cut short", `<table:table-row>` + `<table:table-cell office:value-type="string"><text:p>x`, nil, "ends inside"},

@@ -327,7 +327,7 @@ func (r *Rows) readRow(start int64) bool {
 		var c sheet.Cell
 		if name == "table-cell" {
 			var ok bool
-			if c, ok = r.readCell(start); !ok {
+			if c, ok = r.readCell(start, col); !ok {
 				return false
 			}
 		} else {
@@ -350,9 +350,10 @@ func (r *Rows) readRow(start int64) bool {
 // inRow says where content that ends early ends.
 const inRow = "the content ends inside a row"
 
-// readCell reads the <table:table-cell> whose start tag was just read.
-// rowStart is where the row's XML starts, for the text budget.
-func (r *Rows) readCell(rowStart int64) (sheet.Cell, bool) {
+// readCell reads the <table:table-cell> whose start tag was just read,
+// in the 0-based column col, which an error names. rowStart is where the
+// row's XML starts, for the text budget.
+func (r *Rows) readCell(rowStart int64, col int) (sheet.Cell, bool) {
 	s := r.s
 	// The attributes are read before the content, which moves the
 	// scanner's buffer.
@@ -373,7 +374,7 @@ func (r *Rows) readCell(rowStart int64) (sheet.Cell, bool) {
 	}
 	value, stored, err := storedValue(a, typ)
 	if err != nil {
-		r.fail(corrupt("cell %s: %v", sheet.Ref(r.next, len(r.cells.Cells())), err))
+		r.fail(corrupt("cell %s: %v", sheet.Ref(r.next, col), err))
 		return sheet.Cell{}, false
 	}
 	c := sheet.Cell{Value: value}

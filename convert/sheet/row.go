@@ -72,27 +72,6 @@ func (r *Row) Put(c *Cell, col, n int) {
 	}
 }
 
-// PutRow lays out a row given as its non-empty cells, in column order,
-// each at its Col (a sheet held in memory whole): as [Row.Put] puts each
-// in turn.
-func (r *Row) PutRow(cells []Cell) {
-	for i := range cells {
-		c := &cells[i]
-		if c.Col < len(r.cells) || c.Col >= r.limit || c.Empty() {
-			r.Put(c, c.Col, 1)
-			continue
-		}
-		if c.Col >= cap(r.cells) {
-			r.cells = slices.Grow(r.cells, c.Col+1-len(r.cells))
-		}
-		for len(r.cells) < c.Col {
-			r.cells = append(r.cells, Cell{Row: r.index, Col: len(r.cells)})
-		}
-		r.cells = append(r.cells, *c)
-		r.cells[c.Col].Row = r.index
-	}
-}
-
 // Count counts n non-empty cells from column col on, past the limit,
 // without laying them out.
 func (r *Row) Count(col, n int) {

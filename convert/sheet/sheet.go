@@ -125,6 +125,15 @@ type Limiter interface {
 	Beyond() (n, col int)
 }
 
+// Book is a workbook as its reader opens it: its sheets, and the rows of
+// each in the sheet model, R being the reader's own [Rows].
+type Book[R Rows] interface {
+	// Sheets lists the sheets in the workbook's order.
+	Sheets() []Sheet
+	// Rows opens sheet i, an index into Sheets.
+	Rows(i int) (R, error)
+}
+
 // Copier is [Rows] whose rows may be the row before given again
 // (OpenDocument's repeated rows).
 type Copier interface {

@@ -153,28 +153,3 @@ func TestRowReused(t *testing.T) {
 		t.Errorf("a limit past the sheet's width kept %d cells, %d beyond", len(r.Cells()), n)
 	}
 }
-
-// TestPutRow lays a sparse row out as putting its cells one by one does,
-// within a limit or not.
-func TestPutRow(t *testing.T) {
-	sparse := []Cell{{Col: 1, Value: "a"}, {Col: 2, Err: "#N/A"}, {Col: 5}, {Col: 7, Unknown: "why"}, {Col: 300, Value: "far"}}
-	for _, limit := range []int{MaxCols, 6, 0} {
-		var each, whole Row = NewRow(nil), NewRow(nil)
-		each.Limit(limit)
-		whole.Limit(limit)
-		each.Start(3)
-		whole.Start(3)
-		for _, c := range sparse {
-			each.Put(&c, c.Col, 1)
-		}
-		whole.PutRow(sparse)
-		if diff := cmp.Diff(each.Cells(), whole.Cells()); diff != "" {
-			t.Errorf("limit %d: cells (-Put +PutRow):\n%s", limit, diff)
-		}
-		n1, at1 := each.Beyond()
-		n2, at2 := whole.Beyond()
-		if n1 != n2 || at1 != at2 {
-			t.Errorf("limit %d: beyond %d at %d, PutRow %d at %d", limit, n1, at1, n2, at2)
-		}
-	}
-}

@@ -46,7 +46,10 @@ func (r *Rows) Next() bool {
 			continue
 		}
 		r.cells.Start(r.i)
-		r.cells.PutRow(r.grid[r.i])
+		for i := range r.grid[r.i] {
+			c := &r.grid[r.i][i]
+			r.cells.Put(c, c.Col, 1)
+		}
 		return true
 	}
 	return false

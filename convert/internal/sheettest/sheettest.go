@@ -221,17 +221,11 @@ func Files(t testing.TB, pattern string) [][]byte {
 	return out
 }
 
-// Book is a reader's open workbook: its sheets, and the rows of each.
-type Book[R sheet.Rows] interface {
-	Sheets() []sheet.Sheet
-	Rows(i int) (R, error)
-}
-
 // Twins opens the workbook file path with a reader's open and compares
 // every sheet, cell by cell, with the golden file of its .xls twin:
 // golden/NAME.SHEET.csv, NAME being the file's name without its
 // extension (go test ./convert/xls -update writes them).
-func Twins[B Book[R], R sheet.Rows](t *testing.T, path, golden string, open func(io.ReaderAt, int64) (B, error)) {
+func Twins[B sheet.Book[R], R sheet.Rows](t *testing.T, path, golden string, open func(io.ReaderAt, int64) (B, error)) {
 	t.Helper()
 	wb, err := OpenFile(t, path, open)
 	if err != nil {
@@ -256,7 +250,7 @@ func Twins[B Book[R], R sheet.Rows](t *testing.T, path, golden string, open func
 // Bench opens the workbook file with a reader's open and reads every row
 // of every sheet, as convert does, for each turn of b, reporting the rows
 // of the last sheet.
-func Bench[B Book[R], R sheet.Rows](b *testing.B, file []byte, open func(io.ReaderAt, int64) (B, error)) {
+func Bench[B sheet.Book[R], R sheet.Rows](b *testing.B, file []byte, open func(io.ReaderAt, int64) (B, error)) {
 	b.SetBytes(int64(len(file)))
 	b.ReportAllocs()
 	n := 0
@@ -284,7 +278,7 @@ func Bench[B Book[R], R sheet.Rows](b *testing.B, file []byte, open func(io.Read
 // BenchFile runs [Bench] on the file named by the environment variable
 // env, such as a workbook that testdata/spreadsheets/README.md makes
 // with LibreOffice; without it, b is skipped.
-func BenchFile[B Book[R], R sheet.Rows](b *testing.B, env string, open func(io.ReaderAt, int64) (B, error)) {
+func BenchFile[B sheet.Book[R], R sheet.Rows](b *testing.B, env string, open func(io.ReaderAt, int64) (B, error)) {
 	path := os.Getenv(env)
 	if path == "" {
 		b.Skip("set " + env + " to a workbook")
