@@ -59,6 +59,8 @@ type fileReader struct {
 	// about, so that the indexes can be sized once instead of growing.
 	sizeHint func(rows int)
 	fileOptions
+	// row is what the hook is handed, filled again for each record.
+	row Row
 }
 
 // fileOptions are what a tool asked of the read of one file.
@@ -128,7 +130,10 @@ func (fr *fileReader) fieldFinding(rec *Record, i int, rule, msg, hint string) {
 // index of what the record became in the model (see [Row]).
 func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(rec *Record, vals []string, ok bool) int) (err error) {
 	if fr.hook != nil {
-		defer func() { fr.hook(&Row{Kind: fr.kind, Header: fr.header, Index: -1}) }()
+		defer func() {
+			fr.row = Row{Kind: fr.kind, Header: fr.header, Index: -1}
+			fr.hook(&fr.row)
+		}()
 	}
 	f, size, err := openCSV(path, fr.file)
 	if err != nil {
@@ -220,7 +225,8 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 		}
 		index := row(rec, vals, ok)
 		if fr.hook != nil {
-			fr.hook(&Row{Kind: fr.kind, Header: fr.header, Record: rec, Values: vals, Whole: ok, Index: index})
+			fr.row = Row{Kind: fr.kind, Header: fr.header, Record: rec, Values: vals, Whole: ok, Index: index}
+			fr.hook(&fr.row)
 		}
 		// The findings about this record, the CSV reader's included, are
 		// keyed by its id.
