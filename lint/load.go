@@ -142,14 +142,29 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 	defer f.Close()
 	var src io.Reader = f
 	if fr.digest != nil {
-		d := newDigester(f)
-		src = d
+		// The file's bytes are hashed as the CSV reader reads them, so
+		// that a tool that needs its digest does not read it again. Reads
+		// at an offset (which place malformed quotes) do not move the
+		// file's offset and are not hashed.
+		h := sha256.New()
+		src = io.TeeReader(f, h)
+		if canReadAt(f) {
+			src = struct {
+				io.Reader
+				io.ReaderAt
+			}{src, f}
+		}
 		defer func() {
-			if err == nil {
-				if err = d.sum(fr.digest); err != nil {
-					err = fmt.Errorf("%s: cannot read: %w", fr.file, fserr.WithoutPath(err))
-				}
+			if err != nil {
+				return
 			}
+			// The reader may have left the rest of the file (a file that
+			// is not CSV stops it early): the digest is the whole file's.
+			if _, err = io.Copy(h, f); err != nil {
+				err = fmt.Errorf("%s: cannot read: %w", fr.file, fserr.WithoutPath(err))
+				return
+			}
+			h.Sum(fr.digest[:0])
 		}()
 	}
 	cr := NewCSVReader(fr.file, src, fr.report)
