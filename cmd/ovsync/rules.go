@@ -52,7 +52,7 @@ func runRules(c *cli.Context) error {
 		for _, id := range c.Args().Slice() {
 			r, ok := lint.LookupRule(id)
 			if !ok {
-				return exitWith(exitUsage, fmt.Errorf("unknown rule %q\nhint: %s", id, lint.UnknownRuleHint(id)))
+				return exitWith(exitUsage, lint.UnknownRule(id))
 			}
 			rules = append(rules, r)
 		}
