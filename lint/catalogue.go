@@ -193,6 +193,12 @@ func NearestRules(id string, n int) []string {
 	return out
 }
 
+// UnknownRule is the error of a rule ID the catalogue lacks, its hint
+// ([UnknownRuleHint]) on a line of its own.
+func UnknownRule(id string) error {
+	return fmt.Errorf("unknown rule %q\nhint: %s", id, UnknownRuleHint(id))
+}
+
 // UnknownRuleHint is the hint of a rule ID the catalogue lacks: the
 // nearest IDs, and where every rule is listed.
 func UnknownRuleHint(id string) string {

@@ -66,7 +66,7 @@ type Options struct {
 func Run(opt Options) (*Report, error) {
 	for id := range opt.Severities {
 		if _, ok := LookupRule(id); !ok {
-			return nil, fmt.Errorf("unknown rule %q\nhint: %s", id, UnknownRuleHint(id))
+			return nil, UnknownRule(id)
 		}
 	}
 	rep := &Report{}

@@ -59,6 +59,8 @@ type fileReader struct {
 	// about, so that the indexes can be sized once instead of growing.
 	sizeHint func(rows int)
 	fileOptions
+	// row is what the hook is handed, filled again for each record.
+	row Row
 }
 
 // fileOptions are what a tool asked of the read of one file.
@@ -128,7 +130,10 @@ func (fr *fileReader) fieldFinding(rec *Record, i int, rule, msg, hint string) {
 // index of what the record became in the model (see [Row]).
 func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(rec *Record, vals []string, ok bool) int) (err error) {
 	if fr.hook != nil {
-		defer func() { fr.hook(&Row{Kind: fr.kind, Header: fr.header, Index: -1}) }()
+		defer func() {
+			fr.row = Row{Kind: fr.kind, Header: fr.header, Index: -1}
+			fr.hook(&fr.row)
+		}()
 	}
 	f, size, err := openCSV(path, fr.file)
 	if err != nil {
@@ -137,14 +142,29 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 	defer f.Close()
 	var src io.Reader = f
 	if fr.digest != nil {
-		d := newDigester(f)
-		src = d
+		// The file's bytes are hashed as the CSV reader reads them, so
+		// that a tool that needs its digest does not read it again. Reads
+		// at an offset (which place malformed quotes) do not move the
+		// file's offset and are not hashed.
+		h := sha256.New()
+		src = io.TeeReader(f, h)
+		if canReadAt(f) {
+			src = struct {
+				io.Reader
+				io.ReaderAt
+			}{src, f}
+		}
 		defer func() {
-			if err == nil {
-				if err = d.sum(fr.digest); err != nil {
-					err = fmt.Errorf("%s: cannot read: %w", fr.file, fserr.WithoutPath(err))
-				}
+			if err != nil {
+				return
 			}
+			// The reader may have left the rest of the file (a file that
+			// is not CSV stops it early): the digest is the whole file's.
+			if _, err = io.Copy(h, f); err != nil {
+				err = fmt.Errorf("%s: cannot read: %w", fr.file, fserr.WithoutPath(err))
+				return
+			}
+			h.Sum(fr.digest[:0])
 		}()
 	}
 	cr := NewCSVReader(fr.file, src, fr.report)
@@ -220,7 +240,8 @@ func (fr *fileReader) read(path string, userSchema *jsonschema.Schema, row func(
 		}
 		index := row(rec, vals, ok)
 		if fr.hook != nil {
-			fr.hook(&Row{Kind: fr.kind, Header: fr.header, Record: rec, Values: vals, Whole: ok, Index: index})
+			fr.row = Row{Kind: fr.kind, Header: fr.header, Record: rec, Values: vals, Whole: ok, Index: index}
+			fr.hook(&fr.row)
 		}
 		// The findings about this record, the CSV reader's included, are
 		// keyed by its id.

@@ -18,7 +18,8 @@ func ReadRows(v *Vocabulary, kind Kind, path string, fn func(h *Header, rec *Rec
 }
 
 // Row is a record of one of an org's files as lint has read it into the
-// model, handed to Options.Rows.
+// model, handed to Options.Rows. The Row itself is reused for the next
+// record of the file: keep none of it past the call, copy what you keep.
 type Row struct {
 	// Kind is the file's kind; Header its header.
 	Kind   Kind

@@ -161,8 +161,6 @@ func runBuild(c *cli.Context) error {
 	if !c.Bool("quiet") {
 		opt.Log = c.App.ErrWriter
 	}
-	if _, err := build.Run(opt); err != nil {
-		return inputErrors(c.App.ErrWriter, err)
-	}
-	return nil
+	_, err := build.Run(opt)
+	return err
 }

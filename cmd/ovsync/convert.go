@@ -101,10 +101,8 @@ func runConvert(c *cli.Context) error {
 			opt.Progress = c.App.ErrWriter
 		}
 	}
-	if _, err := convert.Run(opt); err != nil {
-		return inputErrors(c.App.ErrWriter, err)
-	}
-	return nil
+	_, err := convert.Run(opt)
+	return err
 }
 
 // isTerminal reports whether w is a terminal (a character device), where

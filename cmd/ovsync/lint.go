@@ -266,7 +266,7 @@ func parseRuleFlags(flags []string) (map[string]lint.Severity, error) {
 		}
 		id = strings.TrimSpace(id)
 		if _, known := lint.LookupRule(id); !known {
-			return nil, fmt.Errorf("--rule %q: unknown rule %q\nhint: %s", f, id, lint.UnknownRuleHint(id))
+			return nil, fmt.Errorf("--rule %q: %w", f, lint.UnknownRule(id))
 		}
 		s, err := lint.ParseSeverity(sev)
 		if err != nil {

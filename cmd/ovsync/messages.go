@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -34,8 +33,21 @@ import (
 //     never writes "ovsync:" itself.
 
 // printError prints an error as "ovsync: message", with any "hint:" lines
-// of the message indented below it.
+// of the message indented below it. Each error of a joined error
+// (errors.Join) is a message of its own, so that every problem of the
+// input is named at once.
 func printError(w io.Writer, err error) {
+	if many, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range many.Unwrap() {
+			printMessage(w, e)
+		}
+		return
+	}
+	printMessage(w, err)
+}
+
+// printMessage prints one error as printError does.
+func printMessage(w io.Writer, err error) {
 	msg := err.Error()
 	first, rest, _ := strings.Cut(msg, "\n")
 	fmt.Fprintf(w, "ovsync: %s\n", first)
@@ -44,20 +56,6 @@ func printError(w io.Writer, err error) {
 			fmt.Fprintf(w, "    %s\n", strings.TrimSpace(l))
 		}
 	}
-}
-
-// inputErrors ends a command whose input failed with err, exit status 2:
-// each error of a joined error (errors.Join) printed on its own lines, so
-// that every problem of the input is named at once.
-func inputErrors(w io.Writer, err error) error {
-	var many interface{ Unwrap() []error }
-	if errors.As(err, &many) {
-		for _, e := range many.Unwrap() {
-			printError(w, e)
-		}
-		return exitWith(exitUsage, nil)
-	}
-	return exitWith(exitUsage, err)
 }
 
 // warnf prints a warning, "ovsync: warning: message", and its hint on its

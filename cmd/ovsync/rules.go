@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -42,20 +40,18 @@ Examples:
 
 // runRules is the action of "ovsync rules".
 func runRules(c *cli.Context) error {
-	format := c.String("format")
-	if !slices.Contains(lint.RuleFormats(), format) {
-		return exitWith(exitUsage, fmt.Errorf("unknown format %q (use %s)", format, strings.Join(lint.RuleFormats(), ", ")))
-	}
 	rules := lint.Rules
 	if c.NArg() > 0 {
 		rules = nil
 		for _, id := range c.Args().Slice() {
 			r, ok := lint.LookupRule(id)
 			if !ok {
-				return exitWith(exitUsage, fmt.Errorf("unknown rule %q\nhint: %s", id, lint.UnknownRuleHint(id)))
+				return exitWith(exitUsage, lint.UnknownRule(id))
 			}
 			rules = append(rules, r)
 		}
 	}
-	return lint.PrintRules(c.App.Writer, format, rules)
+	// An unknown format is PrintRules' error, a usage error as any plain
+	// error of a command is.
+	return lint.PrintRules(c.App.Writer, c.String("format"), rules)
 }
