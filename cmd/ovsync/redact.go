@@ -177,7 +177,9 @@ type keyInDataError struct {
 }
 
 func (e *keyInDataError) Error() string {
-	return fmt.Sprintf("%s: not written: %v\nhint: %s", e.what, e.err, plan.KeyInDataHint)
+	// A writer that named its destination itself is not named twice.
+	msg := strings.TrimPrefix(e.err.Error(), e.what+": ")
+	return fmt.Sprintf("%s: not written: %s\nhint: %s", e.what, msg, plan.KeyInDataHint)
 }
 
 func (e *keyInDataError) Unwrap() error { return e.err }
