@@ -20,30 +20,39 @@ import (
 // what "ovsync plan" prints and writes, and what a report shows. Lint
 // errors are a [*LintError] (the findings go to opt.Findings).
 func Make(opt Options) (*Plan, error) {
+	p, _, err := MakeLinted(opt)
+	return p, err
+}
+
+// MakeLinted is [Make] that also returns the lint report of the plan's
+// read of the files, also when the plan stopped on lint errors or
+// after them; nil when the plan stopped before lint read the files. The
+// error holds no piece of the key of opt.Keys or of the config's.
+func MakeLinted(opt Options) (*Plan, *lint.Report, error) {
 	if opt.Keys == nil {
 		opt.Keys = redact.New()
 	}
-	p, err := makePlan(opt)
-	return p, opt.Keys.Error(err)
+	p, rep, err := makePlan(opt)
+	return p, rep, opt.Keys.Error(err)
 }
 
-func makePlan(opt Options) (*Plan, error) {
+func makePlan(opt Options) (*Plan, *lint.Report, error) {
 	if opt.Protocol != "" {
 		if _, err := opt.Protocols.Lookup(opt.Protocol); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	cfg, err := ReadConfig(opt.Path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	opt.Keys.Add(cfg.APIKey) // a plan never needs the key, and never shows it
 	pl, err := New(opt, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p, _, err := pl.Plan("PLAN", nil)
-	return p, err
+	return p, pl.Linted(), err
 }
 
 // ReadConfig finds and reads the config.json of path (a config.json, a
