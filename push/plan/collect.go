@@ -116,6 +116,12 @@ func mappingKey(team, user, sub string, member, manager bool) hash64 {
 	h := hashBytes(hashSeed, team)
 	h = hashBytes(h^1, user)
 	h = hashBytes(h^2, sub)
+	return hash64(h).withFlags(member, manager)
+}
+
+// withFlags returns the mapping key h with the flags member and manager
+// in its low two bits.
+func (h hash64) withFlags(member, manager bool) hash64 {
 	h &^= 3
 	if member {
 		h |= 1
@@ -123,7 +129,7 @@ func mappingKey(team, user, sub string, member, manager bool) hash64 {
 	if manager {
 		h |= 2
 	}
-	return hash64(h)
+	return h
 }
 
 // hashSeed starts every hash.
