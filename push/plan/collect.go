@@ -13,7 +13,10 @@ import (
 // as lint's model with a few hashes instead ([pass]); the collector is
 // for the new side of a diff, and for [repair], which needs the values.
 type collector struct {
-	keys []string
+	// objects has the collector keep a hash of each user's object, which
+	// a state of version 1 compares (the new side of a diff against one).
+	objects bool
+	keys    []string
 	// pos are the positions of the id, email, first and last names
 	// among the keys (-1 for none).
 	pos [4]int
@@ -24,8 +27,8 @@ type collector struct {
 	lastTeam string
 }
 
-func newCollector() *collector {
-	return &collector{pos: [4]int{-1, -1, -1, -1}}
+func newCollector(objects bool) *collector {
+	return &collector{objects: objects, pos: [4]int{-1, -1, -1, -1}}
 }
 
 // UserKeys gets the keys of the user objects and their roles.
@@ -50,7 +53,10 @@ func (c *collector) UserKeys(keys []string, roles []lint.Role) {
 func (c *collector) User(vals []string, obj []byte) {
 	c.buf = appendValues(c.buf[:0], vals)
 	line := string(c.buf)
-	u := stateUser{Values: line, Hash: hash64(hashBytes(hashSeed, obj))}
+	u := stateUser{Values: line}
+	if c.objects {
+		u.Hash = hash64(hashBytes(hashSeed, obj))
+	}
 	// The id and email are cut from the line when they need no escape,
 	// so that they share its memory.
 	u.ID = share(line, strings.TrimSpace(valueAt(vals, c.pos[0])))

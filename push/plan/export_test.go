@@ -28,7 +28,7 @@ func UnpackLists(raw []byte) (head, lists []byte, err error) {
 // records the org it holds whole, as the new side of a diff is read, and
 // returns the body's size.
 func BodyState(p Protocol, cfg *lint.Config) (int64, error) {
-	st, err := bodyState(p, cfg, nil)
+	st, err := bodyState(p, cfg, false, nil)
 	if err != nil {
 		return 0, err
 	}

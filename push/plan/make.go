@@ -181,7 +181,7 @@ func (pl *Planner) plan(mode string, extra io.Writer, last *lastPush, lastErr er
 	if whole := last.whole(); whole != nil {
 		ps.objects = whole.v1()
 		if last.masked {
-			ps.full = newCollector()
+			ps.full = newCollector(false) // repair needs the values, not the objects' hashes
 		}
 	}
 	// The teams and mapping rows go into the body from lint's model once
