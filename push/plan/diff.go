@@ -134,7 +134,7 @@ func readNew(path string, protocols Protocols, objects bool) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	return bodyState(proto, cfg, objects, nil)
+	return bodyState(proto, cfg, objects)
 }
 
 // isState reports whether path is a state file of a push.
@@ -158,17 +158,12 @@ func readOrgConfig(path string, protocols Protocols) (*lint.Config, Protocol, er
 	return cfg, proto, err
 }
 
-// bodyState has proto write the body of cfg's org once, to a hash and to
-// extra if not nil, and returns the state of the org it holds: exactly
-// what the body holds, every user's values as sent, and the hashes of
-// their objects if objects is set.
-func bodyState(proto Protocol, cfg *lint.Config, objects bool, extra io.Writer) (*state, error) {
+// bodyState has proto write the body of cfg's org once and returns the
+// state of the org it holds: exactly what the body holds, every user's
+// values as sent, and the hashes of their objects if objects is set.
+func bodyState(proto Protocol, cfg *lint.Config, objects bool) (*state, error) {
 	c := newCollector(objects)
-	w := io.Discard
-	if extra != nil {
-		w = extra
-	}
-	size, err := proto.WriteBody(w, cfg, c)
+	size, err := proto.WriteBody(io.Discard, cfg, c)
 	if err != nil {
 		return nil, err
 	}

@@ -337,8 +337,10 @@ type lastPush struct {
 	// (unless it was read whole); nil when there is no record of one to
 	// this target.
 	file *stateFile
-	// sum is the SHA-256 of the state file, "" when there is none or
-	// until its lists are read.
+	// sum is the SHA-256 of a state file of another target, read and
+	// closed at once; "" when there is none. The state of this target's
+	// last push has its digest taken as its lists are read
+	// ([stateFile.stream]).
 	sum string
 	// other is the push the state file records when it is another
 	// target's.
@@ -408,7 +410,6 @@ func (pl *Planner) lastPush() (*lastPush, error) {
 		return last, err
 	}
 	if whole := sf.whole; whole != nil {
-		last.sum = whole.SHA256
 		last.masked = !whole.Exact && whole.masked()
 	} else {
 		last.start = make(chan struct{})

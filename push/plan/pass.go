@@ -154,12 +154,12 @@ func (p *pass) user(r *lint.Row) {
 	differs := false
 	for _, role := range roles {
 		col := r.Header.Col(role)
-		differs = differs || field(r.Record.Fields, col) != field(r.Values, col)
+		differs = differs || valueAt(r.Record.Fields, col) != valueAt(r.Values, col)
 	}
 	if differs {
 		raw := new([4]string)
 		for j, role := range roles {
-			raw[j] = strings.Clone(field(r.Record.Fields, r.Header.Col(role)))
+			raw[j] = strings.Clone(valueAt(r.Record.Fields, r.Header.Col(role)))
 		}
 		p.raw[int32(p.users)] = raw
 	}
@@ -238,10 +238,10 @@ func (p *pass) team(r *lint.Row) {
 		return
 	}
 	id, name := r.Header.Col(lint.TeamID), r.Header.Col(lint.TeamName)
-	if v := field(r.Record.Fields, id); v != field(r.Values, id) {
+	if v := valueAt(r.Record.Fields, id); v != valueAt(r.Values, id) {
 		p.teamIDs[int32(p.teams)] = strings.Clone(v)
 	}
-	if v := field(r.Record.Fields, name); v != field(r.Values, name) {
+	if v := valueAt(r.Record.Fields, name); v != valueAt(r.Values, name) {
 		p.teamNames[int32(p.teams)] = strings.Clone(v)
 	}
 	p.teams++
@@ -254,25 +254,17 @@ func (p *pass) mappingRow(r *lint.Row) {
 	ids := [3]lint.Role{lint.MapTeam, lint.MapUser, lint.MapSubTeam}
 	differs := !r.Whole
 	for _, role := range ids {
-		differs = differs || field(rec.Fields, h.Col(role)) != field(r.Values, h.Col(role))
+		differs = differs || valueAt(rec.Fields, h.Col(role)) != valueAt(r.Values, h.Col(role))
 	}
 	if differs {
 		raw := new([3]string)
 		for j, role := range ids {
-			raw[j] = strings.Clone(field(rec.Fields, h.Col(role)))
+			raw[j] = strings.Clone(valueAt(rec.Fields, h.Col(role)))
 		}
 		p.rows[int32(r.Index)] = raw
 	}
-	key := mappingKey(field(r.Values, h.Col(lint.MapTeam)), field(r.Values, h.Col(lint.MapUser)), field(r.Values, h.Col(lint.MapSubTeam)), false, false)
+	key := mappingKey(valueAt(r.Values, h.Col(lint.MapTeam)), valueAt(r.Values, h.Col(lint.MapUser)), valueAt(r.Values, h.Col(lint.MapSubTeam)), false, false)
 	p.rowKeys.next(1)[0] = uint64(key)
-}
-
-// field returns fields[i], "" for none.
-func field(fields []string, i int) string {
-	if i < 0 || i >= len(fields) {
-		return ""
-	}
-	return fields[i]
 }
 
 // err returns the first error of the pass, once lint is done.

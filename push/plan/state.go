@@ -955,28 +955,6 @@ func (st *stateHead) target() string {
 	return fmt.Sprintf("a %s push to %s", proto, url)
 }
 
-// encode writes the state as version 3, its values exactly as they were
-// sent (Exact), through guards of red that see the text before it is
-// compressed, the head line and the lists alike: a whole key stops it.
-func (st *state) encode(out io.Writer, red *redact.Redactor) error {
-	h := st.stateHead
-	h.Counts = [3]int{len(st.Users), len(st.Teams), len(st.Mappings)}
-	w, err := newStateWriter(out, red, h)
-	if err != nil {
-		return err
-	}
-	for i := range st.Users {
-		w.user(st.Users[i].Values)
-	}
-	for _, t := range st.Teams {
-		w.team(t.ID, t.Name)
-	}
-	for _, m := range st.Mappings {
-		w.mapping(m.Team, m.User, m.SubTeam, m.Member, m.Manager)
-	}
-	return w.close()
-}
-
 // stateWriter writes a version 3 state: the head line, then its lists, a
 // line at a time, through zstd. The head and the text of the lists go
 // through guards of the run's keys that see them before compression.
@@ -1019,13 +997,6 @@ func (w *stateWriter) line() {
 		_, w.err = w.bw.Write(w.buf)
 	}
 	w.buf = w.buf[:0]
-}
-
-// user writes a user's line: its values, escaped and joined by tabs.
-func (w *stateWriter) user(values string) {
-	w.buf = append(w.buf, "U\t"...)
-	w.buf = append(w.buf, values...)
-	w.line()
 }
 
 // userValues writes a user's line from its values, as a push sends them.
