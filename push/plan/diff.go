@@ -102,13 +102,8 @@ func openSide(path string, protocols Protocols) (*side, error) {
 // compare hands the records of the side to c, in their order.
 func (s *side) compare(c *comparison) error {
 	if s.file != nil {
-		if _, err := s.file.stream(c); err != nil {
-			return err
-		}
-		if whole := s.file.whole; whole != nil && whole.v1() {
-			c.lastKeys(whole.MappingKeys)
-		}
-		return nil
+		_, err := s.file.compare(c, c)
+		return err
 	}
 	feed := &orgFeed{c: c}
 	_, err := s.proto.WriteBody(io.Discard, s.cfg, feed)

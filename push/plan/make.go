@@ -282,12 +282,9 @@ func (pl *Planner) compare(cur current, last *lastPush) (*Plan, error) {
 	if last.succession != nil {
 		last.succession.next, sink = c, last.succession
 	}
-	sum, err := last.file.stream(sink)
+	sum, err := last.file.compare(sink, c)
 	if err != nil {
 		return nil, err
-	}
-	if whole := last.whole(); whole != nil && whole.v1() {
-		c.lastKeys(whole.MappingKeys)
 	}
 	p := c.plan()
 	p.State.SHA256 = sum

@@ -304,6 +304,22 @@ func (sf *stateFile) stream(sink listSink) (string, error) {
 	return hex.EncodeToString(sf.sum.Sum(nil)), err
 }
 
+// compare hands the last push the state records to c: its lists streamed
+// to sink ([stateFile.stream]), which is c or a translation of the lists
+// in front of it ([succession]), then, for a state of version 1, which
+// keeps the keys of its mapping rows instead of the rows, those keys.
+// It returns the hex SHA-256 of the whole file.
+func (sf *stateFile) compare(sink listSink, c *comparison) (string, error) {
+	sum, err := sf.stream(sink)
+	if err != nil {
+		return "", err
+	}
+	if whole := sf.whole; whole != nil && whole.v1() {
+		c.lastKeys(whole.MappingKeys)
+	}
+	return sum, nil
+}
+
 // damaged names the state file in err, an error of its lists or of the
 // comparison they were handed to.
 func (sf *stateFile) damaged(err error) error {
