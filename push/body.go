@@ -75,40 +75,21 @@ const hexDigits = "0123456789abcdef"
 // text reads as written: "R&D", not "R\u0026D". Bytes that are not UTF-8
 // become U+FFFD, as encoding/json does (lint reports them first).
 func appendString(dst []byte, s string) []byte {
-	// Most values are plain ASCII: the plain bytes at the start are
-	// found first and copied at once; the rest, if any, the slow way.
-	dst = append(dst, '"')
-	i := 0
-	for i+8 <= len(s) && plain8(s[i:i+8]) {
-		i += 8
-	}
-	for i < len(s) && s[i] < utf8.RuneSelf && safeASCII[s[i]] {
-		i++
-	}
-	dst = append(dst, s[:i]...)
-	if i == len(s) {
-		return append(dst, '"')
-	}
-	return appendJSONRest(dst, s, i)
+	return appendJSONRest(append(dst, '"'), s, 0)
 }
 
-// appendJSONRest appends s from i on, the first byte that is not plain
-// ASCII, escaping what JSON requires, and the closing quote.
+// appendJSONRest appends s from i on, escaping what JSON requires, and
+// the closing quote. Most values are plain ASCII: each run of plain
+// bytes is found first and copied at once.
 func appendJSONRest(dst []byte, s string, i int) []byte {
 	start := i
-	for i < len(s) {
-		for i+8 <= len(s) && plain8(s[i:i+8]) {
-			i += 8
-		}
+	for {
+		i = plainRun(s, i)
 		if i == len(s) {
 			break
 		}
 		c := s[i]
-		if c < utf8.RuneSelf {
-			if safeASCII[c] {
-				i++
-				continue
-			}
+		if c < utf8.RuneSelf { // not safe: plainRun stopped on it
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -140,14 +121,28 @@ func appendJSONRest(dst []byte, s string, i int) []byte {
 	return append(dst, '"')
 }
 
-// plain8 reports whether the first eight bytes of s are all written as
-// they are: ASCII from 0x20, neither a quote nor a backslash. It tests
-// them at once, as a word (a byte below n is one whose subtraction
-// borrows; a byte equal to c is one that xor makes zero).
-func plain8(s string) bool {
-	_ = s[7]
-	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+// plainRun returns the end of the run of bytes of s from i on that JSON
+// holds as they are: eight at a time while it can ([plain8]), then one
+// at a time.
+func plainRun(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		if !plain8(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56) {
+			break
+		}
+	}
+	for i < len(s) && s[i] < utf8.RuneSelf && safeASCII[s[i]] {
+		i++
+	}
+	return i
+}
+
+// plain8 reports whether the eight bytes of w (little-endian) are all
+// written as they are: ASCII from 0x20, neither a quote nor a backslash.
+// It tests them at once, as a word (a byte below n is one whose
+// subtraction borrows; a byte equal to c is one that xor makes zero).
+func plain8(w uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	bad := w & highs                    // not ASCII
 	bad |= (w - 0x20*ones) &^ w & highs // a control character

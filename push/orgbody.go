@@ -76,13 +76,13 @@ func (w *wireFormat) keyRoles(h *lint.Header) []lint.Role {
 	return roles
 }
 
-// field returns field i of rec as written, or "" when there is none (a
-// missing column, a short row).
-func field(rec *lint.Record, i int) string {
-	if i < 0 || i >= len(rec.Fields) {
+// field returns field i of a record as written, or "" when there is
+// none (a missing column, a short row).
+func field(fields []string, i int) string {
+	if i < 0 || i >= len(fields) {
 		return ""
 	}
-	return rec.Fields[i]
+	return fields[i]
 }
 
 // writeBody streams a whole body to out and returns its size: one object
@@ -99,14 +99,14 @@ func (w *wireFormat) writeBody(out io.Writer, cfg *lint.Config, obs plan.Recorde
 		case lint.KindUsers:
 			return b.User(h, rec.Fields)
 		case lint.KindGroups:
-			return b.Team(field(rec, h.Col(lint.TeamID)), field(rec, h.Col(lint.TeamName)))
+			return b.Team(field(rec.Fields, h.Col(lint.TeamID)), field(rec.Fields, h.Col(lint.TeamName)))
 		}
-		member, ok1 := lint.ParseBool(field(rec, h.Col(lint.MapIsMember)))
-		manager, ok2 := lint.ParseBool(field(rec, h.Col(lint.MapIsManager)))
+		member, ok1 := lint.ParseBool(field(rec.Fields, h.Col(lint.MapIsMember)))
+		manager, ok2 := lint.ParseBool(field(rec.Fields, h.Col(lint.MapIsManager)))
 		if !ok1 || !ok2 {
 			return fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", displaypath.Of(cfg.MappingCSV), rec.Line)
 		}
-		return b.Mapping(field(rec, h.Col(lint.MapTeam)), field(rec, h.Col(lint.MapUser)), field(rec, h.Col(lint.MapSubTeam)), member, manager)
+		return b.Mapping(field(rec.Fields, h.Col(lint.MapTeam)), field(rec.Fields, h.Col(lint.MapUser)), field(rec.Fields, h.Col(lint.MapSubTeam)), member, manager)
 	})
 	if err != nil {
 		return b.bw.n, err
@@ -179,10 +179,7 @@ func (b *body) User(h *lint.Header, fields []string) error {
 	b.vals = b.vals[:0]
 	bw.raw("{")
 	for _, c := range b.cols {
-		v := ""
-		if c.index >= 0 && c.index < len(fields) {
-			v = fields[c.index]
-		}
+		v := field(fields, c.index)
 		b.vals = append(b.vals, v)
 		bw.raw(c.prefix)
 		bw.str(v)

@@ -11,17 +11,16 @@ import (
 // the slower of reading and writing, not of both.
 type rowsAhead struct {
 	pipe *rowpipe.Pipe
-	done chan struct{}
-	// err is the reading's error, set before done is closed.
+	// err is the reading's error, set before the pipe is closed: read
+	// once [rowpipe.Pipe.Each] has returned, which waits for that.
 	err error
 }
 
 // readRowsAhead starts reading the files at paths, by kind, in order.
 // Its [rowsAhead.each] must be called.
 func readRowsAhead(v *lint.Vocabulary, paths [3]string) *rowsAhead {
-	a := &rowsAhead{pipe: rowpipe.New(), done: make(chan struct{})}
+	a := &rowsAhead{pipe: rowpipe.New()}
 	go func() {
-		defer close(a.done)
 		defer a.pipe.Close()
 		for k, path := range paths {
 			kind := lint.Kind(k)
@@ -41,9 +40,7 @@ func readRowsAhead(v *lint.Vocabulary, paths [3]string) *rowsAhead {
 // returns the first error of fn or of the reading. An error of fn stops
 // the reading.
 func (a *rowsAhead) each(fn func(kind lint.Kind, h *lint.Header, rec *lint.Record) error) error {
-	err := a.pipe.Each(fn)
-	<-a.done
-	if err != nil {
+	if err := a.pipe.Each(fn); err != nil {
 		return err
 	}
 	return a.err

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/ovsync/ovsync/push"
+	"github.com/ovsync/ovsync/push/plan"
 )
 
 // TestPlanAgainstStateV1 plans the sample against a state file of
@@ -35,5 +38,22 @@ func TestPlanAgainstStateV1(t *testing.T) {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("plan lacks %q:\n%s", s, out.String())
 		}
+	}
+}
+
+// TestDiffAgainstStateV1 diffs the sample, one email changed, against
+// the state file of version 1 of a push of it: the users are compared by
+// the hashes of their objects, and only the one changed differs.
+func TestDiffAgainstStateV1(t *testing.T) {
+	dir := copyOrg(t, orgConfig{apiURL: "http://127.0.0.1:18714"})
+	editCSV(t, dir, "users.csv", func(l string) (string, bool) {
+		return strings.Replace(l, "francoise.dubois@cedarline.example", "f.dubois@cedarline.example", 1), true
+	})
+	p, err := plan.Diff(plan.DiffOptions{Old: "plan/testdata/state-v1.json", New: dir, Protocols: push.Protocols()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Users.Previous != 87 || p.Users.Changed != 1 || p.EmailChanges != 1 || p.Known.Fields {
+		t.Errorf("diff: users %+v, emails %d, known %+v", p.Users, p.EmailChanges, p.Known)
 	}
 }

@@ -166,17 +166,7 @@ func lintAndPlan(opt Options) (*lint.Report, Plan, *plan.Plan, error) {
 		shown, made := planOf(rep, func() (*plan.Plan, error) { return plan.Make(po) })
 		return rep, shown, made, nil
 	}
-	cfg, err := plan.ReadConfig(lo.Path)
-	var pl *plan.Planner
-	if err == nil {
-		pl, err = plan.New(po, cfg)
-	}
-	var p *plan.Plan
-	var rep *lint.Report
-	if err == nil {
-		p, _, err = pl.Plan("PLAN", nil)
-		rep = pl.Linted()
-	}
+	p, rep, err := plan.MakeLinted(po)
 	if rep == nil { // the plan stopped before lint read the files
 		var lerr error
 		if rep, lerr = lint.Run(lo); lerr != nil {

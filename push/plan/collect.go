@@ -13,7 +13,10 @@ import (
 // as lint's model with a few hashes instead ([pass]); the collector is
 // for the new side of a diff, and for [repair], which needs the values.
 type collector struct {
-	keys []string
+	// objects has the collector keep a hash of each user's object, which
+	// a state of version 1 compares (the new side of a diff against one).
+	objects bool
+	keys    []string
 	// pos are the positions of the id, email, first and last names
 	// among the keys (-1 for none).
 	pos [4]int
@@ -24,8 +27,8 @@ type collector struct {
 	lastTeam string
 }
 
-func newCollector() *collector {
-	return &collector{pos: [4]int{-1, -1, -1, -1}}
+func newCollector(objects bool) *collector {
+	return &collector{objects: objects, pos: [4]int{-1, -1, -1, -1}}
 }
 
 // UserKeys gets the keys of the user objects and their roles.
@@ -50,7 +53,10 @@ func (c *collector) UserKeys(keys []string, roles []lint.Role) {
 func (c *collector) User(vals []string, obj []byte) {
 	c.buf = appendValues(c.buf[:0], vals)
 	line := string(c.buf)
-	u := stateUser{Values: line, Hash: hash64(hashBytes(hashSeed, obj))}
+	u := stateUser{Values: line}
+	if c.objects {
+		u.Hash = hash64(hashBytes(hashSeed, obj))
+	}
 	// The id and email are cut from the line when they need no escape,
 	// so that they share its memory.
 	u.ID = share(line, strings.TrimSpace(valueAt(vals, c.pos[0])))
@@ -116,6 +122,12 @@ func mappingKey(team, user, sub string, member, manager bool) hash64 {
 	h := hashBytes(hashSeed, team)
 	h = hashBytes(h^1, user)
 	h = hashBytes(h^2, sub)
+	return hash64(h).withFlags(member, manager)
+}
+
+// withFlags returns the mapping key h with the flags member and manager
+// in its low two bits.
+func (h hash64) withFlags(member, manager bool) hash64 {
 	h &^= 3
 	if member {
 		h |= 1
@@ -123,7 +135,7 @@ func mappingKey(team, user, sub string, member, manager bool) hash64 {
 	if manager {
 		h |= 2
 	}
-	return hash64(h)
+	return h
 }
 
 // hashSeed starts every hash.

@@ -506,11 +506,8 @@ func compareStates(prev, cur *state, invite bool) (*Plan, error) {
 		return newComparison(org, nil, invite).plan(), nil
 	}
 	c := newComparison(org, &prev.stateHead, invite)
-	if err := prev.each(c); err != nil {
+	if _, err := (&stateFile{head: prev.stateHead, whole: prev}).compare(c, c); err != nil {
 		return nil, err
-	}
-	if prev.v1() {
-		c.lastKeys(prev.MappingKeys)
 	}
 	return c.plan(), nil
 }

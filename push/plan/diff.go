@@ -34,7 +34,7 @@ func Diff(opt DiffOptions) (*Plan, error) {
 		return nil, err
 	}
 	defer old.file.close()
-	st, err := readNew(opt.New, opt.Protocols)
+	st, err := readNew(opt.New, opt.Protocols, old.file != nil && old.file.head.v1())
 	if err != nil {
 		return nil, err
 	}
@@ -102,13 +102,8 @@ func openSide(path string, protocols Protocols) (*side, error) {
 // compare hands the records of the side to c, in their order.
 func (s *side) compare(c *comparison) error {
 	if s.file != nil {
-		if _, err := s.file.stream(c); err != nil {
-			return err
-		}
-		if whole := s.file.whole; whole != nil && whole.v1() {
-			c.lastKeys(whole.MappingKeys)
-		}
-		return nil
+		_, err := s.file.compare(c, c)
+		return err
 	}
 	feed := &orgFeed{c: c}
 	_, err := s.proto.WriteBody(io.Discard, s.cfg, feed)
@@ -119,8 +114,10 @@ func (s *side) compare(c *comparison) error {
 }
 
 // readNew reads the new side of a diff whole: a state file, or the
-// state of the files of an org as a push would send them.
-func readNew(path string, protocols Protocols) (*state, error) {
+// state of the files of an org as a push would send them, with the
+// hashes of its users' objects if objects is set (the old side is a
+// state of version 1).
+func readNew(path string, protocols Protocols, objects bool) (*state, error) {
 	if isState(path) {
 		st, err := loadState(path)
 		if err == nil && st == nil {
@@ -132,7 +129,7 @@ func readNew(path string, protocols Protocols) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	return bodyState(proto, cfg, nil)
+	return bodyState(proto, cfg, objects)
 }
 
 // isState reports whether path is a state file of a push.
@@ -156,16 +153,12 @@ func readOrgConfig(path string, protocols Protocols) (*lint.Config, Protocol, er
 	return cfg, proto, err
 }
 
-// bodyState has proto write the body of cfg's org once, to a hash and to
-// extra if not nil, and returns the state of the org it holds: exactly
-// what the body holds, every user's values as sent.
-func bodyState(proto Protocol, cfg *lint.Config, extra io.Writer) (*state, error) {
-	c := newCollector()
-	w := io.Discard
-	if extra != nil {
-		w = extra
-	}
-	size, err := proto.WriteBody(w, cfg, c)
+// bodyState has proto write the body of cfg's org once and returns the
+// state of the org it holds: exactly what the body holds, every user's
+// values as sent, and the hashes of their objects if objects is set.
+func bodyState(proto Protocol, cfg *lint.Config, objects bool) (*state, error) {
+	c := newCollector(objects)
+	size, err := proto.WriteBody(io.Discard, cfg, c)
 	if err != nil {
 		return nil, err
 	}
@@ -193,9 +186,11 @@ func (f *orgFeed) UserKeys(keys []string, rs []lint.Role) {
 	f.c.setKeys(keys, f.pos)
 }
 
-func (f *orgFeed) User(vals []string, obj []byte) {
+func (f *orgFeed) User(vals []string, _ []byte) {
 	if f.err == nil {
-		f.err = f.c.lastUser(strings.TrimSpace(valueAt(vals, f.pos[0])), valueAt(vals, f.pos[1]), vals, hash64(hashBytes(hashSeed, obj)))
+		// The old side of a diff of orgs is never of version 1: no object's
+		// hash is compared.
+		f.err = f.c.lastUser(strings.TrimSpace(valueAt(vals, f.pos[0])), valueAt(vals, f.pos[1]), vals, 0)
 	}
 }
 

@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 
 	"github.com/ovsync/ovsync/internal/redact"
 	"github.com/ovsync/ovsync/lint"
@@ -28,7 +29,7 @@ func UnpackLists(raw []byte) (head, lists []byte, err error) {
 // records the org it holds whole, as the new side of a diff is read, and
 // returns the body's size.
 func BodyState(p Protocol, cfg *lint.Config) (int64, error) {
-	st, err := bodyState(p, cfg, nil)
+	st, err := bodyState(p, cfg, false)
 	if err != nil {
 		return 0, err
 	}
@@ -106,4 +107,33 @@ func MaskState(raw []byte, red *redact.Redactor) ([]byte, error) {
 		return nil, err
 	}
 	return append(append(line, '\n'), packed(gzipPacking, string(lists))...), nil
+}
+
+// encode writes the state as version 3, its values exactly as they were
+// sent (Exact), through guards of red that see the text before it is
+// compressed, the head line and the lists alike: a whole key stops it.
+func (st *state) encode(out io.Writer, red *redact.Redactor) error {
+	h := st.stateHead
+	h.Counts = [3]int{len(st.Users), len(st.Teams), len(st.Mappings)}
+	w, err := newStateWriter(out, red, h)
+	if err != nil {
+		return err
+	}
+	for i := range st.Users {
+		w.user(st.Users[i].Values)
+	}
+	for _, t := range st.Teams {
+		w.team(t.ID, t.Name)
+	}
+	for _, m := range st.Mappings {
+		w.mapping(m.Team, m.User, m.SubTeam, m.Member, m.Manager)
+	}
+	return w.close()
+}
+
+// user writes a user's line: its values, escaped and joined by tabs.
+func (w *stateWriter) user(values string) {
+	w.buf = append(w.buf, "U\t"...)
+	w.buf = append(w.buf, values...)
+	w.line()
 }

@@ -20,30 +20,39 @@ import (
 // what "ovsync plan" prints and writes, and what a report shows. Lint
 // errors are a [*LintError] (the findings go to opt.Findings).
 func Make(opt Options) (*Plan, error) {
+	p, _, err := MakeLinted(opt)
+	return p, err
+}
+
+// MakeLinted is [Make] that also returns the lint report of the plan's
+// read of the files, also when the plan stopped on lint errors or
+// after them; nil when the plan stopped before lint read the files. The
+// error holds no piece of the key of opt.Keys or of the config's.
+func MakeLinted(opt Options) (*Plan, *lint.Report, error) {
 	if opt.Keys == nil {
 		opt.Keys = redact.New()
 	}
-	p, err := makePlan(opt)
-	return p, opt.Keys.Error(err)
+	p, rep, err := makePlan(opt)
+	return p, rep, opt.Keys.Error(err)
 }
 
-func makePlan(opt Options) (*Plan, error) {
+func makePlan(opt Options) (*Plan, *lint.Report, error) {
 	if opt.Protocol != "" {
 		if _, err := opt.Protocols.Lookup(opt.Protocol); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	cfg, err := ReadConfig(opt.Path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	opt.Keys.Add(cfg.APIKey) // a plan never needs the key, and never shows it
 	pl, err := New(opt, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p, _, err := pl.Plan("PLAN", nil)
-	return p, err
+	return p, pl.Linted(), err
 }
 
 // ReadConfig finds and reads the config.json of path (a config.json, a
@@ -172,7 +181,7 @@ func (pl *Planner) plan(mode string, extra io.Writer, last *lastPush, lastErr er
 	if whole := last.whole(); whole != nil {
 		ps.objects = whole.v1()
 		if last.masked {
-			ps.full = newCollector()
+			ps.full = newCollector(false) // repair needs the values, not the objects' hashes
 		}
 	}
 	// The teams and mapping rows go into the body from lint's model once
@@ -273,12 +282,9 @@ func (pl *Planner) compare(cur current, last *lastPush) (*Plan, error) {
 	if last.succession != nil {
 		last.succession.next, sink = c, last.succession
 	}
-	sum, err := last.file.stream(sink)
+	sum, err := last.file.compare(sink, c)
 	if err != nil {
 		return nil, err
-	}
-	if whole := last.whole(); whole != nil && whole.v1() {
-		c.lastKeys(whole.MappingKeys)
 	}
 	p := c.plan()
 	p.State.SHA256 = sum
@@ -328,8 +334,10 @@ type lastPush struct {
 	// (unless it was read whole); nil when there is no record of one to
 	// this target.
 	file *stateFile
-	// sum is the SHA-256 of the state file, "" when there is none or
-	// until its lists are read.
+	// sum is the SHA-256 of a state file of another target, read and
+	// closed at once; "" when there is none. The state of this target's
+	// last push has its digest taken as its lists are read
+	// ([stateFile.stream]).
 	sum string
 	// other is the push the state file records when it is another
 	// target's.
@@ -399,7 +407,6 @@ func (pl *Planner) lastPush() (*lastPush, error) {
 		return last, err
 	}
 	if whole := sf.whole; whole != nil {
-		last.sum = whole.SHA256
 		last.masked = !whole.Exact && whole.masked()
 	} else {
 		last.start = make(chan struct{})

@@ -17,6 +17,18 @@ import (
 // unpackLists returns the head line of a state file with lists and its
 // lists, unpacked as its version packs them.
 func unpackLists(raw []byte) (head, lists []byte, err error) {
+	head, zr, err := listsOf(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer zr.Close()
+	lists, err = io.ReadAll(zr)
+	return head, lists, err
+}
+
+// listsOf returns the head line of a state file with lists (version 2
+// or 3) and a reader of its lists, unpacked.
+func listsOf(raw []byte) (head []byte, lists io.ReadCloser, err error) {
 	head, z, _ := bytes.Cut(raw, []byte("\n"))
 	var v struct {
 		Version int `json:"version"`
@@ -32,9 +44,7 @@ func unpackLists(raw []byte) (head, lists []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	defer zr.Close()
-	lists, err = io.ReadAll(zr)
-	return head, lists, err
+	return head, zr, nil
 }
 
 // asVersion2 returns a state file of version 3 as the ovsync before

@@ -66,16 +66,15 @@ type pass struct {
 
 	// Groups and mapping rows, on the other goroutine: the ids and names
 	// of teams and the ids of rows where the model's differ from the
-	// files' (spaces around them), the [mappingKey] of each row, a record
-	// that is not one team of the model, the first row whose flags cannot
-	// be read.
+	// files' (spaces around them), the [mappingKey] of each row's ids
+	// (its flags are the model's: [lintOrg.key]), a record that is not
+	// one team of the model.
 	teams     int
 	teamIDs   map[int32]string
 	teamNames map[int32]string
 	rows      map[int32]*[3]string
 	rowKeys   chunks
 	teamsErr  error
-	flagsErr  error
 	// files are the files, as displayed, by kind.
 	files [3]string
 }
@@ -155,12 +154,12 @@ func (p *pass) user(r *lint.Row) {
 	differs := false
 	for _, role := range roles {
 		col := r.Header.Col(role)
-		differs = differs || field(r.Record.Fields, col) != field(r.Values, col)
+		differs = differs || valueAt(r.Record.Fields, col) != valueAt(r.Values, col)
 	}
 	if differs {
 		raw := new([4]string)
 		for j, role := range roles {
-			raw[j] = strings.Clone(field(r.Record.Fields, r.Header.Col(role)))
+			raw[j] = strings.Clone(valueAt(r.Record.Fields, r.Header.Col(role)))
 		}
 		p.raw[int32(p.users)] = raw
 	}
@@ -239,51 +238,38 @@ func (p *pass) team(r *lint.Row) {
 		return
 	}
 	id, name := r.Header.Col(lint.TeamID), r.Header.Col(lint.TeamName)
-	if v := field(r.Record.Fields, id); v != field(r.Values, id) {
+	if v := valueAt(r.Record.Fields, id); v != valueAt(r.Values, id) {
 		p.teamIDs[int32(p.teams)] = strings.Clone(v)
 	}
-	if v := field(r.Record.Fields, name); v != field(r.Values, name) {
+	if v := valueAt(r.Record.Fields, name); v != valueAt(r.Values, name) {
 		p.teamNames[int32(p.teams)] = strings.Clone(v)
 	}
 	p.teams++
 }
 
 // mappingRow keeps the ids of a record of the mapping file where the
-// model's differ, and checks its flags as the body writes them.
+// model's differ, and the key of its ids.
 func (p *pass) mappingRow(r *lint.Row) {
 	h, rec := r.Header, r.Record
 	ids := [3]lint.Role{lint.MapTeam, lint.MapUser, lint.MapSubTeam}
 	differs := !r.Whole
 	for _, role := range ids {
-		differs = differs || field(rec.Fields, h.Col(role)) != field(r.Values, h.Col(role))
+		differs = differs || valueAt(rec.Fields, h.Col(role)) != valueAt(r.Values, h.Col(role))
 	}
 	if differs {
 		raw := new([3]string)
 		for j, role := range ids {
-			raw[j] = strings.Clone(field(rec.Fields, h.Col(role)))
+			raw[j] = strings.Clone(valueAt(rec.Fields, h.Col(role)))
 		}
 		p.rows[int32(r.Index)] = raw
 	}
-	member, ok1 := lint.ParseBool(field(rec.Fields, h.Col(lint.MapIsMember)))
-	manager, ok2 := lint.ParseBool(field(rec.Fields, h.Col(lint.MapIsManager)))
-	key := mappingKey(field(r.Values, h.Col(lint.MapTeam)), field(r.Values, h.Col(lint.MapUser)), field(r.Values, h.Col(lint.MapSubTeam)), member, manager)
+	key := mappingKey(valueAt(r.Values, h.Col(lint.MapTeam)), valueAt(r.Values, h.Col(lint.MapUser)), valueAt(r.Values, h.Col(lint.MapSubTeam)), false, false)
 	p.rowKeys.next(1)[0] = uint64(key)
-	if (!ok1 || !ok2) && p.flagsErr == nil {
-		p.flagsErr = fmt.Errorf("%s:%d: isMember and isManager must be TRUE or FALSE (run ovsync lint)", p.files[lint.KindMapping], rec.Line)
-	}
-}
-
-// field returns fields[i], "" for none.
-func field(fields []string, i int) string {
-	if i < 0 || i >= len(fields) {
-		return ""
-	}
-	return fields[i]
 }
 
 // err returns the first error of the pass, once lint is done.
 func (p *pass) err() error {
-	for _, err := range []error{p.usersErr, p.writeErr, p.teamsErr, p.flagsErr} {
+	for _, err := range []error{p.usersErr, p.writeErr, p.teamsErr} {
 		if err != nil {
 			return err
 		}
@@ -461,7 +447,13 @@ func (o *lintOrg) findTeam(id string) int {
 
 func (o *lintOrg) row(r int) lint.Mapping { return o.m.Mappings[r] }
 
-func (o *lintOrg) key(r int) hash64 { return hash64(o.p.rowKeys.at(r, 1)[0]) }
+// key is the [mappingKey] of row r: the hash of its ids the pass kept,
+// with the model's flags (lint reads them; a row whose flags it cannot
+// read is an error that stops the plan before the comparison).
+func (o *lintOrg) key(r int) hash64 {
+	m := &o.m.Mappings[r]
+	return hash64(o.p.rowKeys.at(r, 1)[0]).withFlags(m.IsMember, m.IsManager)
+}
 
 // aside is a writer that hands what it is given to w on a goroutine of
 // its own, in the blocks it gets them in: the pass writes the body while

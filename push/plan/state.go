@@ -304,6 +304,22 @@ func (sf *stateFile) stream(sink listSink) (string, error) {
 	return hex.EncodeToString(sf.sum.Sum(nil)), err
 }
 
+// compare hands the last push the state records to c: its lists streamed
+// to sink ([stateFile.stream]), which is c or a translation of the lists
+// in front of it ([succession]), then, for a state of version 1, which
+// keeps the keys of its mapping rows instead of the rows, those keys.
+// It returns the hex SHA-256 of the whole file.
+func (sf *stateFile) compare(sink listSink, c *comparison) (string, error) {
+	sum, err := sf.stream(sink)
+	if err != nil {
+		return "", err
+	}
+	if whole := sf.whole; whole != nil && whole.v1() {
+		c.lastKeys(whole.MappingKeys)
+	}
+	return sum, nil
+}
+
 // damaged names the state file in err, an error of its lists or of the
 // comparison they were handed to.
 func (sf *stateFile) damaged(err error) error {
@@ -955,28 +971,6 @@ func (st *stateHead) target() string {
 	return fmt.Sprintf("a %s push to %s", proto, url)
 }
 
-// encode writes the state as version 3, its values exactly as they were
-// sent (Exact), through guards of red that see the text before it is
-// compressed, the head line and the lists alike: a whole key stops it.
-func (st *state) encode(out io.Writer, red *redact.Redactor) error {
-	h := st.stateHead
-	h.Counts = [3]int{len(st.Users), len(st.Teams), len(st.Mappings)}
-	w, err := newStateWriter(out, red, h)
-	if err != nil {
-		return err
-	}
-	for i := range st.Users {
-		w.user(st.Users[i].Values)
-	}
-	for _, t := range st.Teams {
-		w.team(t.ID, t.Name)
-	}
-	for _, m := range st.Mappings {
-		w.mapping(m.Team, m.User, m.SubTeam, m.Member, m.Manager)
-	}
-	return w.close()
-}
-
 // stateWriter writes a version 3 state: the head line, then its lists, a
 // line at a time, through zstd. The head and the text of the lists go
 // through guards of the run's keys that see them before compression.
@@ -1019,13 +1013,6 @@ func (w *stateWriter) line() {
 		_, w.err = w.bw.Write(w.buf)
 	}
 	w.buf = w.buf[:0]
-}
-
-// user writes a user's line: its values, escaped and joined by tabs.
-func (w *stateWriter) user(values string) {
-	w.buf = append(w.buf, "U\t"...)
-	w.buf = append(w.buf, values...)
-	w.line()
 }
 
 // userValues writes a user's line from its values, as a push sends them.

@@ -32,20 +32,6 @@ func stateWithHead(t testing.TB, h map[string]any, lists []byte) []byte {
 	return append(append(b, '\n'), lists...)
 }
 
-// gzipped returns text as a gzip stream.
-func gzipped(t testing.TB, text string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	if _, err := zw.Write([]byte(text)); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
 // seedLists are the lists of seedState's head counts (1 user, 1 team, 2
 // mappings), as text.
 const seedLists = "U\t1\ta@example.com\tAna\tSilva\nT\tT\tTeam\nM\tT\t1\t\t3\nM\tT\t\tS\t0\n"
@@ -129,7 +115,7 @@ func damagedStates(t testing.TB) []damagedState {
 		{"version 2: gzip bomb of zeros", stateWithHead(t, nil, gzipBomb(t, "")), "damaged"},
 		{"version 2: gzip bomb that claims its size", stateWithHead(t, map[string]any{"bytes": 1 << 40, "counts": []int{1, 0, 0}}, gzipBomb(t, "")), "line 1 of its lists is not a user, team or mapping"},
 		{"version 2: gzip bomb in a user", stateWithHead(t, map[string]any{"counts": []int{1, 0, 0}}, gzipBomb(t, "U\t")), "more than the 2000 bytes"},
-		{"version 2: bytes after the lists", append(stateWithHead(t, nil, gzipped(t, seedLists)), "junk"...), "after its lists"},
+		{"version 2: bytes after the lists", append(stateWithHead(t, nil, packed(gzipPacking, seedLists)), "junk"...), "after its lists"},
 		{"version 3: zstd bomb of zeros", stateWithHead(t, map[string]any{"version": 3}, zstdBomb("", 20)), "damaged"},
 		{"version 3: zstd bomb that claims its size", stateWithHead(t, map[string]any{"version": 3, "bytes": 1 << 40, "counts": []int{1, 0, 0}}, zstdBomb("", 20)), "line 1 of its lists is not a user, team or mapping"},
 		{"version 3: zstd bomb in a user", stateWithHead(t, map[string]any{"version": 3, "counts": []int{1, 0, 0}}, zstdBomb("U\t", 20)), "more than the 2000 bytes"},
